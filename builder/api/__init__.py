@@ -1,0 +1,1 @@
+"""The REST API: editor routes, datasource routes and the portal runtime."""

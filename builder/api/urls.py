@@ -1,0 +1,9 @@
+"""Routes of /api/v1/, one module per area (see API.md)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("builder.api.editor_urls")),
+    path("", include("builder.api.datasource_urls")),
+    path("runtime/", include("builder.api.runtime_urls")),
+]

@@ -1,0 +1,147 @@
+"""The builder's data: workspaces and their members, applications, pages (a
+widget tree each), actions (queries) and published versions.
+
+A page's `layout` is the JSON widget tree validated by `widgets`; an action's
+`config` is the query as the API pane edits it (see API.md). Entity names
+(widgets and actions) are unique per page: bindings reference them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    DEVELOPER = "developer", "Developer"
+    VIEWER = "viewer", "Viewer"
+
+
+class Workspace(models.Model):
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="workspaces"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
+        ]
+        ordering = ["workspace_id", "user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} ({self.role})"
+
+
+class Application(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="applications")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The version portals serve; None until the first publish.
+    published_version = models.ForeignKey(
+        "PublishedVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="application_unique_slug"),
+        ]
+        ordering = ["workspace_id", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Page(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pages")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
+    order = models.PositiveIntegerField(default=0)
+    layout = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "name"], name="page_unique_name"),
+            models.UniqueConstraint(fields=["application", "slug"], name="page_unique_slug"),
+        ]
+        ordering = ["application_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application} / {self.name}"
+
+
+class Action(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.PROTECT, related_name="actions")
+    name = models.CharField(max_length=120)
+    datasource = models.ForeignKey(
+        "datasources.Datasource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    config = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "name"], name="action_unique_name"),
+        ]
+        ordering = ["page_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublishedVersion(models.Model):
+    """A frozen snapshot of an application's pages and actions: what portals serve.
+
+    `snapshot` is {"pages": [{id, name, slug, order, layout}], "actions": [{id, page,
+    name, datasource, config}]}; `compiled` holds, per page id, what the runtime
+    built once at publish time (dependency graph, compiled bindings).
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="published_versions"
+    )
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    compiled = models.JSONField(default=dict)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="published_unique_number"),
+        ]
+        ordering = ["application_id", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.application} v{self.number}"

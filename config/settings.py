@@ -1,0 +1,249 @@
+"""Django settings for Brace, read from the environment.
+
+Defaults are production-safe: with DEBUG off, SECRET_KEY, BRACE_ENCRYPTION_KEY
+and ALLOWED_HOSTS must be given, cookies are secure and private network
+addresses are closed to queries. `make run` sets DEBUG=1 and development keys;
+README.md lists every variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("BRACE_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = "brace-development-only-secret-key-do-not-use-in-production"  # noqa: S105
+
+# The key that encrypts client secrets, tokens and PKCE verifiers at rest. Kept
+# apart from SECRET_KEY so that rotating sessions does not lose every token.
+BRACE_ENCRYPTION_KEY = env_str("BRACE_ENCRYPTION_KEY")
+if not BRACE_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("BRACE_ENCRYPTION_KEY must be set when DEBUG is off.")
+    BRACE_ENCRYPTION_KEY = "brace-development-only-encryption-key"  # noqa: S105
+CRYPTOGRAPHY_KEY = BRACE_ENCRYPTION_KEY
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Behind a TLS-terminating proxy, trust X-Forwarded-Proto; never otherwise,
+# because the OAuth redirect URL is built from the request's scheme.
+BRACE_BEHIND_PROXY = env_bool("BRACE_BEHIND_PROXY", False)
+if BRACE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# When set (e.g. https://brace.example.com), absolute URLs such as the OAuth
+# callback use it instead of the request's host.
+BRACE_PUBLIC_URL = env_str("BRACE_PUBLIC_URL").rstrip("/")
+
+SECURE = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "widgets",
+    "runtime",
+    "datasources",
+    "builder",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite is the embedded default; WAL and IMMEDIATE transactions let the web,
+# worker and beat processes share it without "database is locked" on writes.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'brace.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL")
+
+# Shared across processes in both modes: Redis when there is one, files otherwise.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Request bodies (JSON) larger than this are refused before parsing; layouts
+# are capped lower, with a clear error, by the builder.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "builder.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Brace API",
+    "DESCRIPTION": "Editor and portal runtime API of Brace.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport,
+# so the embedded default still runs a real worker and beat (nothing inline).
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
+if not REDIS_URL:
+    _queue = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "refresh-expiring-oauth2-tokens": {
+        "task": "datasources.tasks.refresh_expiring_tokens",
+        "schedule": env_float("BRACE_TOKEN_REFRESH_INTERVAL_S", 60.0),
+    },
+    "purge-expired-runtime-files": {
+        "task": "builder.tasks.purge_expired_runtime_files",
+        "schedule": 300.0,
+    },
+}
+
+# JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
+BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
+BRACE_JS_TIME_LIMIT_MS = env_int("BRACE_JS_TIME_LIMIT_MS", 1000)
+BRACE_JS_MEMORY_LIMIT_MB = env_int("BRACE_JS_MEMORY_LIMIT_MB", 64)
+
+# Queries: private network ranges are closed unless opened on purpose
+# (link-local and cloud metadata addresses are closed always).
+BRACE_OUTBOUND_ALLOW_PRIVATE = env_bool("BRACE_OUTBOUND_ALLOW_PRIVATE", DEBUG)
+BRACE_QUERY_MAX_RESPONSE_BYTES = env_int("BRACE_QUERY_MAX_RESPONSE_BYTES", 10 * 1024 * 1024)
+BRACE_QUERY_MAX_REDIRECTS = env_int("BRACE_QUERY_MAX_REDIRECTS", 5)
+
+# OAuth 2.0
+BRACE_OAUTH_STATE_TTL_S = env_int("BRACE_OAUTH_STATE_TTL_S", 600)
+BRACE_OAUTH_HTTP_TIMEOUT_S = env_float("BRACE_OAUTH_HTTP_TIMEOUT_S", 15.0)
+
+# Runtime files picked in portals, deleted after this many seconds.
+BRACE_RUNTIME_FILE_TTL_S = env_int("BRACE_RUNTIME_FILE_TTL_S", 3600)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # httpx logs every request URL at INFO; a token placed in the query
+        # string would end up in the log.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
+}
