@@ -32,7 +32,7 @@ BRACE_ENCRYPTION_KEY = env_str("BRACE_ENCRYPTION_KEY")
 if not BRACE_ENCRYPTION_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("BRACE_ENCRYPTION_KEY must be set when DEBUG is off.")
-    BRACE_ENCRYPTION_KEY = "brace-development-only-encryption-key"  # noqa: S105
+    BRACE_ENCRYPTION_KEY = "brace-development-only-encryption-key"
 CRYPTOGRAPHY_KEY = BRACE_ENCRYPTION_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
@@ -113,6 +113,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -124,7 +125,9 @@ REDIS_URL = env_str("REDIS_URL")
 
 # Shared across processes in both modes: Redis when there is one, files otherwise.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {
         "default": {
@@ -193,6 +196,10 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
 if not REDIS_URL:
     _queue = VAR_DIR / "celery" / "queue"
+    # The filesystem transport needs its folders; the embedded default should
+    # start on a fresh clone without a setup step.
+    for _folder in (_queue, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "results"):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
@@ -209,10 +216,6 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-expiring-oauth2-tokens": {
         "task": "datasources.tasks.refresh_expiring_tokens",
         "schedule": env_float("BRACE_TOKEN_REFRESH_INTERVAL_S", 60.0),
-    },
-    "purge-expired-runtime-files": {
-        "task": "builder.tasks.purge_expired_runtime_files",
-        "schedule": 300.0,
     },
 }
 
