@@ -1,3 +1,7 @@
+"""Django app config for `widgets`; the rest of the package never imports Django."""
+
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
