@@ -198,12 +198,14 @@ if not REDIS_URL:
     _queue = VAR_DIR / "celery" / "queue"
     # The filesystem transport needs its folders; the embedded default should
     # start on a fresh clone without a setup step.
-    for _folder in (_queue, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "results"):
-        _folder.mkdir(parents=True, exist_ok=True)
+    for _folder in ("queue", "processed", "results", "control"):
+        (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Exchange bindings; the default is a folder named "control" in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"
