@@ -1,0 +1,176 @@
+"""Exceptions of the HTTP action executor.
+
+Two families, because callers must treat them differently:
+
+* ``ConfigError``: the executor was misused or the evaluated action config is
+  bad. ``HttpExecutor.execute`` raises these before any byte leaves the host.
+  They are 4xx-worthy: the API renders them as ``{"code", "message", "field"}``
+  with ``status_code`` (400), ``field`` naming the offending input such as
+  ``config.body`` or ``config.headers[1].key``.
+* ``OutboundError``: the call itself failed (blocked address, oversized
+  response, too many redirects, unreadable file...). ``execute`` never lets
+  these escape: it turns them into an ``ExecutionResult`` whose
+  ``is_execution_success`` is False and whose ``error.code`` is the class's
+  ``code``. They are public so that the policy and reader modules can be used
+  and tested on their own.
+
+Hierarchy::
+
+    HttpExecutorError
+    ├── ConfigError                    code "invalid_config", field
+    │   ├── InvalidURLError            code "invalid_url"
+    │   ├── InvalidHeaderError         code "invalid_header"
+    │   ├── InvalidBodyError           code "invalid_body"
+    │   └── FileReferenceError         code "invalid_file_reference", reference
+    └── OutboundError                  code "outbound_error"
+        ├── BlockedAddressError        code "blocked_address", host, address, reason
+        ├── TooManyRedirectsError      code "too_many_redirects", limit
+        ├── ResponseTooLargeError      code "response_too_large", limit
+        ├── DeadlineExceededError      code "timeout", timeout_s
+        └── FileReadError              code "file_read_error", reference
+
+Transport failures raised by httpx itself (``httpx.TimeoutException``,
+``httpx.ConnectError``...) are mapped to result codes by the executor; they
+are not wrapped in this tree.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BlockedAddressError",
+    "ConfigError",
+    "DeadlineExceededError",
+    "FileReadError",
+    "FileReferenceError",
+    "HttpExecutorError",
+    "InvalidBodyError",
+    "InvalidHeaderError",
+    "InvalidURLError",
+    "OutboundError",
+    "ResponseTooLargeError",
+    "TooManyRedirectsError",
+]
+
+
+class HttpExecutorError(Exception):
+    """Root of every error raised by ``runtime.http``."""
+
+    code = "http_executor_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(HttpExecutorError, ValueError):
+    """Bad input: the action or datasource config cannot be sent as given.
+
+    ``field`` is a dotted path into the input (``config.timeout_s``,
+    ``datasource.url``, ``policy.max_redirects``) so the API can point the
+    editor at the right box.
+    """
+
+    code = "invalid_config"
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidURLError(ConfigError):
+    """The URL built from the datasource URL and the query path is unusable."""
+
+    code = "invalid_url"
+
+
+class InvalidHeaderError(ConfigError):
+    """A header name or value cannot go on the wire (bad token, CR/LF...)."""
+
+    code = "invalid_header"
+
+
+class InvalidBodyError(ConfigError):
+    """The body does not fit its ``body_type`` (bad JSON, missing file...)."""
+
+    code = "invalid_body"
+
+
+class FileReferenceError(ConfigError):
+    """A ``blob:`` file reference is malformed or unknown to the resolver."""
+
+    code = "invalid_file_reference"
+
+    def __init__(self, message: str, *, field: str, reference: str) -> None:
+        super().__init__(message, field=field)
+        self.reference = reference
+
+
+class OutboundError(HttpExecutorError):
+    """The call failed; reported as a result, never raised out of ``execute``."""
+
+    code = "outbound_error"
+
+
+class BlockedAddressError(OutboundError):
+    """The outbound policy refused a destination.
+
+    ``address`` is the resolved IP that was refused, or None when the host
+    name or scheme alone was enough to refuse it.
+    """
+
+    code = "blocked_address"
+
+    def __init__(self, message: str, *, host: str, address: str | None, reason: str) -> None:
+        super().__init__(message)
+        self.host = host
+        self.address = address
+        self.reason = reason
+
+
+class TooManyRedirectsError(OutboundError):
+    """The upstream redirected more often than the policy allows."""
+
+    code = "too_many_redirects"
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class ResponseTooLargeError(OutboundError):
+    """The response body exceeded the configured cap; reading stopped there."""
+
+    code = "response_too_large"
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class DeadlineExceededError(OutboundError):
+    """The whole call (upload, wait and download) took longer than ``timeout_s``.
+
+    httpx timeouts bound each single network operation; this one bounds the
+    total, so that a server dribbling one byte per second cannot hold a
+    worker forever.
+    """
+
+    code = "timeout"
+
+    def __init__(self, message: str, *, timeout_s: float) -> None:
+        super().__init__(message)
+        self.timeout_s = timeout_s
+
+
+class FileReadError(OutboundError):
+    """A resolved file could not be opened or read while streaming it."""
+
+    code = "file_read_error"
+
+    def __init__(self, message: str, *, reference: str) -> None:
+        super().__init__(message)
+        self.reference = reference

@@ -1,0 +1,155 @@
+"""File references in action bodies and the streams that send them.
+
+A picked file reaches an action as a reference string, ``blob:<id>`` (what
+``POST /api/v1/runtime/files/`` answers as ``data``). The executor never sees
+storage: the caller passes a ``FileResolver`` that maps a reference to a
+``ResolvedFile`` (name, size, type and a way to open it). The resolver is also
+where ownership is enforced: it must refuse references that do not belong to
+the runtime session running the action.
+
+Files are streamed in fixed-size chunks and never read whole, so a 200 MB
+upload costs one chunk of memory. Each iteration of a ``FileByteStream``
+opens the file afresh, which makes the body replayable: an ``httpx.Auth``
+that retries after a 401, or a 307/308 redirect, sends the same bytes again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+import httpx
+
+from runtime.http.deadline import Deadline
+from runtime.http.errors import FileReadError, FileReferenceError
+
+__all__ = [
+    "CHUNK_SIZE",
+    "FILE_REFERENCE_PREFIX",
+    "FileByteStream",
+    "FileResolver",
+    "ResolvedFile",
+    "is_file_reference",
+    "resolve_reference",
+]
+
+FILE_REFERENCE_PREFIX = "blob:"
+CHUNK_SIZE = 64 * 1024
+
+_REFERENCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+@dataclass(frozen=True)
+class ResolvedFile:
+    """A stored file, ready to be streamed.
+
+    ``size`` is in bytes, or None when storage cannot tell (the body is then
+    sent with chunked transfer encoding). ``opener`` returns a new binary
+    file object positioned at the start; the stream closes it.
+    """
+
+    name: str
+    size: int | None
+    content_type: str
+    opener: Callable[[], BinaryIO]
+
+    def open(self) -> BinaryIO:
+        return self.opener()
+
+
+class FileResolver(Protocol):
+    """Maps a ``blob:<id>`` reference to a ``ResolvedFile``.
+
+    Raise ``LookupError`` (``KeyError`` is one) for an unknown reference or
+    one the current session may not use; the executor reports it as a
+    ``FileReferenceError`` naming the config field.
+    """
+
+    def resolve(self, reference: str) -> ResolvedFile: ...
+
+
+def is_file_reference(value: object) -> bool:
+    """True for strings that claim to be file references (``blob:...``)."""
+    return isinstance(value, str) and value.startswith(FILE_REFERENCE_PREFIX)
+
+
+def resolve_reference(reference: str, resolver: FileResolver | None, *, field: str) -> ResolvedFile:
+    """Validate ``reference`` and resolve it, or raise ``FileReferenceError``."""
+    ref_id = reference[len(FILE_REFERENCE_PREFIX) :]
+    if not _REFERENCE_ID.fullmatch(ref_id):
+        raise FileReferenceError(
+            f"{reference[:60]!r} is not a valid file reference; expected blob:<id>",
+            field=field,
+            reference=reference,
+        )
+    if resolver is None:
+        raise FileReferenceError(
+            "the body references a file but no file resolver was given",
+            field=field,
+            reference=reference,
+        )
+    try:
+        return resolver.resolve(reference)
+    except LookupError:
+        raise FileReferenceError(
+            f"unknown file reference {reference!r}; pick the file again",
+            field=field,
+            reference=reference,
+        ) from None
+
+
+class FileByteStream(httpx.SyncByteStream):
+    """Streams one resolved file, chunk by chunk, reopening it on every pass."""
+
+    def __init__(
+        self,
+        reference: str,
+        file: ResolvedFile,
+        deadline: Deadline | None = None,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> None:
+        self.reference = reference
+        self.file = file
+        self._deadline = deadline
+        self._chunk_size = chunk_size
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            handle = self.file.open()
+        except OSError as exc:
+            raise FileReadError(
+                f"could not open file {self.file.name!r}: {exc}", reference=self.reference
+            ) from exc
+        sent = 0
+        try:
+            while True:
+                if self._deadline is not None:
+                    self._deadline.check()
+                try:
+                    chunk = handle.read(self._chunk_size)
+                except OSError as exc:
+                    raise FileReadError(
+                        f"could not read file {self.file.name!r}: {exc}",
+                        reference=self.reference,
+                    ) from exc
+                if not chunk:
+                    break
+                sent += len(chunk)
+                # A Content-Length was announced from ``size``; sending a different
+                # number of bytes would corrupt the request, so fail clearly instead.
+                if self.file.size is not None and sent > self.file.size:
+                    raise self._size_mismatch(sent)
+                yield chunk
+            if self.file.size is not None and sent != self.file.size:
+                raise self._size_mismatch(sent)
+        finally:
+            handle.close()
+
+    def _size_mismatch(self, sent: int) -> FileReadError:
+        return FileReadError(
+            f"file {self.file.name!r} changed while sending: expected {self.file.size} bytes, "
+            f"read {sent}",
+            reference=self.reference,
+        )

@@ -1,0 +1,155 @@
+"""Reading an upstream response into the ``data`` a query exposes.
+
+The body is streamed and counted as it arrives (after content decoding, so a
+gzip bomb is measured by what it expands to) and reading stops at the cap.
+Then it becomes:
+
+* JSON (``application/json``, ``*/*+json``): the parsed value; if it does not
+  parse, the text, so the user can see what the API actually sent;
+* text (``text/*``, XML, JavaScript, form data): a string decoded with the
+  declared charset, UTF-8 otherwise, undecodable bytes replaced;
+* anything else: ``{"base64": ..., "content_type": ..., "size": ...}``.
+
+Without a Content-Type, the bytes are sniffed: JSON if they parse as JSON,
+text if they are valid UTF-8 without NUL bytes, binary otherwise. An empty
+body is ``""`` whatever its type, as in Appsmith.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import json
+from typing import Any
+
+import httpx
+
+from runtime.http.deadline import Deadline
+from runtime.http.errors import ResponseTooLargeError
+
+__all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "decode_body", "read_body", "response_headers"]
+
+DEFAULT_MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+
+_TEXT_TYPES = frozenset(
+    {
+        "application/xml",
+        "application/javascript",
+        "application/ecmascript",
+        "application/x-www-form-urlencoded",
+        "application/graphql",
+        "application/x-ndjson",
+        "image/svg+xml",
+    }
+)
+
+
+def _too_large(limit: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"the response is larger than the limit of {limit} bytes", limit=limit
+    )
+
+
+def read_body(
+    response: httpx.Response, *, max_bytes: int, deadline: Deadline | None = None
+) -> bytes:
+    """Read the decoded body of a streamed response, refusing more than ``max_bytes``."""
+    declared = response.headers.get("content-length", "")
+    # Only an identity body's length is final; a compressed one is checked as it expands.
+    if (
+        declared.isdigit()
+        and int(declared) > max_bytes
+        and not response.headers.get("content-encoding")
+    ):
+        raise _too_large(max_bytes)
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise _too_large(max_bytes)
+        if deadline is not None:
+            deadline.check()
+    return bytes(body)
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    """``("application/json", "utf-8")`` from a Content-Type header value."""
+    if not content_type:
+        return "", None
+    mime, _, params = content_type.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"') or None
+    return mime.strip().lower(), charset
+
+
+def _decode_text(content: bytes, charset: str | None) -> str:
+    encoding = charset or "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        encoding = "utf-8"
+    # utf-8-sig drops a byte order mark, which json.loads would otherwise reject.
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"
+    return content.decode(encoding, errors="replace")
+
+
+def _binary(content: bytes, mime: str) -> dict[str, Any]:
+    return {
+        "base64": base64.b64encode(content).decode("ascii"),
+        "content_type": mime or "application/octet-stream",
+        "size": len(content),
+    }
+
+
+def _is_json_type(mime: str) -> bool:
+    return mime in ("application/json", "text/json") or mime.endswith("+json")
+
+
+def _is_text_type(mime: str) -> bool:
+    return mime.startswith("text/") or mime in _TEXT_TYPES or mime.endswith("+xml")
+
+
+def decode_body(content: bytes, content_type: str | None) -> Any:
+    """Turn raw response bytes into query ``data`` (see the module docstring)."""
+    if not content:
+        return ""
+    mime, charset = _media_type(content_type)
+    if _is_json_type(mime):
+        text = _decode_text(content, charset)
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    if _is_text_type(mime):
+        return _decode_text(content, charset)
+    if mime:
+        return _binary(content, mime)
+    return _sniff(content)
+
+
+def _sniff(content: bytes) -> Any:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _binary(content, "")
+    if "\x00" in text:
+        return _binary(content, "")
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return text
+
+
+def response_headers(response: httpx.Response) -> dict[str, str]:
+    """Response headers with lowercased names; repeated headers joined with ", "."""
+    merged: dict[str, str] = {}
+    for name, value in response.headers.multi_items():
+        key = name.lower()
+        merged[key] = f"{merged[key]}, {value}" if key in merged else value
+    return merged

@@ -1,0 +1,145 @@
+"""What an action run returns, and the redacted request shown in the debug view.
+
+``ExecutionResult.to_dict()`` is the wire shape of API.md's run answer::
+
+    {"data": ..., "response_meta": {"status_code", "headers", "is_execution_success"},
+     "duration_ms": 12, "request": {"method", "url", "headers", "body", "redirects"},
+     "error": {"code", "message"} | null}
+
+The request summary must never show credentials. The executor does not know
+what an ``httpx.Auth`` adds, so ``Redactor`` compares the request as built
+with the request as sent: every header or query parameter that the auth
+added or changed is shown as ``[REDACTED]``, as are ``Authorization``-like
+headers and ``access_token`` parameters whoever set them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+__all__ = ["REDACTED", "ExecutionError", "ExecutionResult", "Redactor", "RequestSummary"]
+
+REDACTED = "[REDACTED]"
+
+_ALWAYS_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
+_ALWAYS_SECRET_PARAMS = frozenset({"access_token"})
+# Changed by httpx itself (redirects, body framing), not by the auth.
+_TRANSPORT_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "cookie"})
+
+
+@dataclass(frozen=True)
+class ExecutionError:
+    """Why a run failed: ``code`` is machine-readable, ``message`` is for people.
+
+    Codes: ``http_status`` (upstream answered non-2xx), ``timeout``,
+    ``connect_error``, ``blocked_address``, ``too_many_redirects``,
+    ``response_too_large``, ``protocol_error``, ``network_error``,
+    ``file_read_error``.
+    """
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    """The request as sent (last hop), credentials redacted."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    redirects: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "url": self.url,
+            "headers": dict(self.headers),
+            "body": self.body,
+            "redirects": list(self.redirects),
+        }
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    """One run of an action. ``is_execution_success`` is True only for 2xx."""
+
+    data: Any
+    status_code: int | None
+    headers: dict[str, str]
+    is_execution_success: bool
+    duration_ms: int
+    request: RequestSummary
+    error: ExecutionError | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "data": self.data,
+            "response_meta": {
+                "status_code": self.status_code,
+                "headers": dict(self.headers),
+                "is_execution_success": self.is_execution_success,
+            },
+            "duration_ms": self.duration_ms,
+            "request": self.request.to_dict(),
+            "error": (
+                None
+                if self.error is None
+                else {"code": self.error.code, "message": self.error.message}
+            ),
+        }
+
+
+@dataclass
+class Redactor:
+    """Learns which headers and parameters are secret, then hides them."""
+
+    built_headers: list[tuple[str, str]]
+    built_params: list[tuple[str, str]]
+    secret_headers: set[str] = field(default_factory=set)
+    secret_params: set[str] = field(default_factory=set)
+
+    @classmethod
+    def for_request(cls, request: httpx.Request) -> Redactor:
+        """Snapshot ``request`` before any auth flow touches it."""
+        return cls(
+            built_headers=[(k.lower(), v) for k, v in request.headers.multi_items()],
+            built_params=list(request.url.params.multi_items()),
+        )
+
+    def learn(self, sent: httpx.Request) -> None:
+        """Record what the auth added to ``sent`` compared with the built request."""
+        built_headers = set(self.built_headers)
+        for name, value in sent.headers.multi_items():
+            key = name.lower()
+            if key not in _TRANSPORT_HEADERS and (key, value) not in built_headers:
+                self.secret_headers.add(key)
+        built_params = set(self.built_params)
+        for key, value in sent.url.params.multi_items():
+            if (key, value) not in built_params:
+                self.secret_params.add(key)
+
+    def is_secret_header(self, name: str) -> bool:
+        key = name.lower()
+        return key in _ALWAYS_SECRET_HEADERS or key in self.secret_headers
+
+    def url(self, url: httpx.URL) -> str:
+        secret = _ALWAYS_SECRET_PARAMS | self.secret_params
+        if not any(key in secret for key in url.params):
+            return str(url)
+        params = [
+            (key, REDACTED if key in secret else value) for key, value in url.params.multi_items()
+        ]
+        return str(url.copy_with(params=httpx.QueryParams(tuple(params))))
+
+    def headers(self, headers: httpx.Headers) -> dict[str, str]:
+        shown: dict[str, str] = {}
+        for name, value in headers.multi_items():
+            key = name.lower()
+            value = REDACTED if self.is_secret_header(key) else value
+            shown[key] = f"{shown[key]}, {value}" if key in shown else value
+        return shown
