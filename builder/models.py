@@ -139,7 +139,9 @@ class PublishedVersion(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["application", "number"], name="published_unique_number"),
+            models.UniqueConstraint(
+                fields=["application", "number"], name="published_unique_number"
+            ),
         ]
         ordering = ["application_id", "-number"]
 

@@ -20,6 +20,12 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# The manifest storage needs `collectstatic`; tests render admin pages without it.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 # A file, not SQLite's in-memory default, so that a real Celery worker or a
 # second server process started by a test sees the same test database (tests
 # hand it the name from connection.settings_dict). One file per test run.
@@ -28,3 +34,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Whitenoise expects STATIC_ROOT to exist; `collectstatic` never runs in tests.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -6,7 +6,8 @@ Every error leaves the API as {"code", "message", "field"?} with a 4xx status
     APIError                      400 code=<given>
     ├── NotFound                  404 not_found
     ├── PermissionDenied          403 permission_denied
-    └── Conflict                  409 conflict
+    ├── Conflict                  409 conflict
+    └── PayloadTooLarge           413 payload_too_large
 
 DRF's own exceptions (validation, authentication, throttling, parse errors)
 and Django's Http404 / PermissionDenied are translated to the same shape; a
@@ -30,10 +31,19 @@ class APIError(exceptions.APIException):
     default_code = "invalid"
     default_detail = "The request is invalid."
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ):
         self.message = message or str(self.default_detail)
         self.code = code or self.default_code
         self.field = field
+        # More keys for the body, e.g. `errors`: every fault of a layout.
+        self.extra = extra or {}
         super().__init__(detail=self.message, code=self.code)
 
 
@@ -55,6 +65,12 @@ class Conflict(APIError):
     default_detail = "The request conflicts with the current state."
 
 
+class PayloadTooLarge(APIError):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
 def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if field:
@@ -67,9 +83,12 @@ def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str, 
     """Walk DRF's nested error detail to the first leaf: (dotted field, message, code)."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = prefix if key in ("non_field_errors", "__all__") else (
-                f"{prefix}.{key}" if prefix else str(key)
-            )
+            if key in ("non_field_errors", "__all__"):
+                name = prefix
+            elif isinstance(key, int):  # a ListSerializer's errors are keyed by index
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             return _first_field_error(value, name)
     if isinstance(detail, list):
         for index, item in enumerate(detail):
@@ -82,7 +101,9 @@ def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str, 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, APIError):
-        return Response(error_body(exc.code, exc.message, exc.field), status=exc.status_code)
+        return Response(
+            error_body(exc.code, exc.message, exc.field, **exc.extra), status=exc.status_code
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

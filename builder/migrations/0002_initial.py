@@ -6,93 +6,152 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('builder', '0001_initial'),
-        ('datasources', '0001_initial'),
+        ("builder", "0001_initial"),
+        ("datasources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='action',
-            name='datasource',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='datasources.datasource'),
+            model_name="action",
+            name="datasource",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="datasources.datasource",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="application",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='page',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='builder.application'),
+            model_name="page",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="pages",
+                to="builder.application",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='page',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='builder.page'),
+            model_name="action",
+            name="page",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="builder.page",
+            ),
         ),
         migrations.AddField(
-            model_name='publishedversion',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='published_versions', to='builder.application'),
+            model_name="publishedversion",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="published_versions",
+                to="builder.application",
+            ),
         ),
         migrations.AddField(
-            model_name='publishedversion',
-            name='published_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="publishedversion",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='published_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='builder.publishedversion'),
+            model_name="application",
+            name="published_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="builder.publishedversion",
+            ),
         ),
         migrations.AddField(
-            model_name='workspace',
-            name='members',
-            field=models.ManyToManyField(related_name='workspaces', through='builder.Membership', to=settings.AUTH_USER_MODEL),
+            model_name="workspace",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="workspaces", through="builder.Membership", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='builder.workspace'),
+            model_name="membership",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="builder.workspace",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='workspace',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='builder.workspace'),
+            model_name="application",
+            name="workspace",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="applications",
+                to="builder.workspace",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.UniqueConstraint(fields=('application', 'name'), name='page_unique_name'),
+            model_name="page",
+            constraint=models.UniqueConstraint(
+                fields=("application", "name"), name="page_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.UniqueConstraint(fields=('application', 'slug'), name='page_unique_slug'),
+            model_name="page",
+            constraint=models.UniqueConstraint(
+                fields=("application", "slug"), name="page_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.UniqueConstraint(fields=('page', 'name'), name='action_unique_name'),
+            model_name="action",
+            constraint=models.UniqueConstraint(fields=("page", "name"), name="action_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='publishedversion',
-            constraint=models.UniqueConstraint(fields=('application', 'number'), name='published_unique_number'),
+            model_name="publishedversion",
+            constraint=models.UniqueConstraint(
+                fields=("application", "number"), name="published_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('workspace', 'user'), name='membership_unique_user'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "user"), name="membership_unique_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('workspace', 'slug'), name='application_unique_slug'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "slug"), name="application_unique_slug"
+            ),
         ),
     ]

@@ -1,0 +1,145 @@
+"""The admin console for builder data: what operators look up and fix.
+
+Layouts and configs are edited through the editor API, which validates them;
+here a page's layout is validated too on save, and published versions are
+read-only because portals serve them as they were frozen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from builder.api.errors import APIError
+from builder.layouts import check_layout, widget_count
+from builder.models import Action, Application, Membership, Page, PublishedVersion, Workspace
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "id", "member_count", "application_count", "created_at"]
+    search_fields = ["name", "memberships__user__username"]
+    list_filter = ["created_at"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Workspace]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_total=Count("memberships", distinct=True),
+                application_total=Count("applications", distinct=True),
+            )
+        )
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, workspace: Any) -> int:
+        return workspace.member_total
+
+    @admin.display(description="applications", ordering="application_total")
+    def application_count(self, workspace: Any) -> int:
+        return workspace.application_total
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "workspace", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "workspace__name"]
+    autocomplete_fields = ["user", "workspace"]
+    list_select_related = ["user", "workspace"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace", "page_count", "published_number", "updated_at"]
+    list_filter = ["workspace", "updated_at"]
+    search_fields = ["name", "slug", "workspace__name"]
+    list_select_related = ["workspace", "published_version"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "published_version"]
+    autocomplete_fields = ["workspace"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
+        return super().get_queryset(request).annotate(page_total=Count("pages", distinct=True))
+
+    @admin.display(description="pages", ordering="page_total")
+    def page_count(self, application: Any) -> int:
+        return application.page_total
+
+    @admin.display(description="published version", ordering="published_version__number")
+    def published_number(self, application: Application) -> int | None:
+        version = application.published_version
+        return version.number if version else None
+
+
+class PageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Page
+        fields = ["application", "name", "slug", "order", "layout"]
+
+    def clean_layout(self) -> Any:
+        layout = self.cleaned_data["layout"]
+        action_names: set[str] = set()
+        if self.instance.pk:
+            action_names = set(self.instance.actions.values_list("name", flat=True))
+        try:
+            check_layout(layout, action_names=action_names)
+        except APIError as error:
+            raise forms.ValidationError(f"{error.field}: {error.message}") from error
+        return layout
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    form = PageAdminForm
+    list_display = ["name", "application", "order", "widget_total", "updated_at"]
+    list_filter = ["application__workspace"]
+    search_fields = ["name", "slug", "application__name"]
+    list_select_related = ["application"]
+    autocomplete_fields = ["application"]
+    readonly_fields = ["updated_at"]
+
+    @admin.display(description="widgets")
+    def widget_total(self, page: Page) -> int:
+        return widget_count(page.layout)
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["name", "page", "datasource", "method", "updated_at"]
+    list_filter = ["page__application__workspace", "datasource"]
+    search_fields = ["name", "page__name", "page__application__name", "datasource__name"]
+    list_select_related = ["page__application", "datasource"]
+    autocomplete_fields = ["page"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description="method")
+    def method(self, action: Action) -> str:
+        config = action.config if isinstance(action.config, dict) else {}
+        return str(config.get("method", ""))
+
+
+@admin.register(PublishedVersion)
+class PublishedVersionAdmin(admin.ModelAdmin):
+    list_display = ["application", "number", "published_by", "created_at"]
+    list_filter = ["application__workspace", "created_at"]
+    search_fields = ["application__name", "published_by__username"]
+    list_select_related = ["application", "published_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

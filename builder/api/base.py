@@ -1,0 +1,61 @@
+"""What every editor view shares: authentication, the body size guard, error docs.
+
+Token authentication comes first so that an anonymous request answers 401
+with `WWW-Authenticate: Token` (DRF takes the header from the first class);
+session authentication serves the browser editor and enforces CSRF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.serializers import Serializer
+
+from builder.api.editor_serializers import ErrorSerializer
+from builder.api.errors import PayloadTooLarge
+
+_ERROR_MEANINGS = {
+    400: "Invalid input; `field` names the fault.",
+    401: "Not authenticated.",
+    403: "Your role in the workspace is too low.",
+    404: "No such object, or not in one of your workspaces.",
+    409: "Conflicts with the current state; `field` names the cause.",
+    413: "Too large.",
+}
+
+
+def error_responses(*statuses: int, anonymous: bool = False) -> dict[int, OpenApiResponse]:
+    """OpenAPI responses for these error statuses (plus 401 unless `anonymous`)."""
+    return {
+        status: OpenApiResponse(ErrorSerializer, description=_ERROR_MEANINGS[status])
+        for status in ((*statuses,) if anonymous else (401, *statuses))
+    }
+
+
+class EditorViewSet(viewsets.GenericViewSet):
+    """Base of the editor API's views: authenticated users only, roles checked per object."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # DRF parses JSON straight from the stream, past Django's
+        # DATA_UPLOAD_MAX_MEMORY_SIZE check; refuse oversized bodies before that.
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length.isdigit() and int(length) > limit:
+            raise PayloadTooLarge(f"The request body is over {limit} bytes.")
+
+
+def valid_body(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:
+    """The validated body, or a 400 naming the first faulty field."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

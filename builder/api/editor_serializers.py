@@ -1,0 +1,268 @@
+"""Serializers of the editor API: strict inputs (`*In`) and plain outputs.
+
+Inputs and outputs are separate classes: an input names exactly the keys a
+client may send (anything else is refused by StrictSerializer), an output
+names what comes back. Cross-object rules (unique names, roles, datasource in
+the same workspace) are the services' business, not the serializers'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from builder.action_config import (
+    BODY_TYPES,
+    DEFAULT_TIMEOUT_S,
+    HTTP_METHODS,
+    MAX_PATH_LENGTH,
+    MAX_TIMEOUT_S,
+    MIN_TIMEOUT_S,
+)
+from builder.api.strict import (
+    StrictCharField,
+    StrictChoiceField,
+    StrictIntegerField,
+    StrictSerializer,
+)
+from builder.models import Action, Application, Membership, Page, PublishedVersion, Role, Workspace
+
+NAME_MAX_LENGTH = 120
+
+
+def name_field(**kwargs: Any) -> StrictCharField:
+    return StrictCharField(max_length=NAME_MAX_LENGTH, **kwargs)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error the API answers (documentation only)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(required=False, help_text="Dotted JSON path of the fault.")
+    errors = serializers.JSONField(required=False, help_text="Every fault, when there are several.")
+
+
+# Authentication
+
+
+class TokenIn(StrictSerializer):
+    username = StrictCharField(trim_whitespace=False)
+    password = StrictCharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+
+
+# Workspaces and members
+
+
+class WorkspaceIn(StrictSerializer):
+    name = name_field()
+
+
+class WorkspaceUpdateIn(StrictSerializer):
+    name = name_field(required=False)
+
+
+class WorkspaceOut(serializers.ModelSerializer):
+    role = serializers.ChoiceField(
+        choices=Role.choices, source="my_role", read_only=True, help_text="Your role here."
+    )
+
+    class Meta:
+        model = Workspace
+        fields = ["id", "name", "role", "created_at", "updated_at"]
+
+
+class MemberIn(StrictSerializer):
+    username = StrictCharField(max_length=150)
+    role = StrictChoiceField(choices=Role.choices)
+
+
+class MemberRoleIn(StrictSerializer):
+    role = StrictChoiceField(choices=Role.choices, required=False)
+
+
+class MemberOut(serializers.ModelSerializer):
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "username", "role", "created_at"]
+
+
+# Applications and published versions
+
+
+class PageSummaryOut(serializers.ModelSerializer):
+    class Meta:
+        model = Page
+        fields = ["id", "name", "slug", "order"]
+
+
+class ApplicationIn(StrictSerializer):
+    workspace = StrictIntegerField(min_value=1)
+    name = name_field()
+
+
+class ApplicationUpdateIn(StrictSerializer):
+    name = name_field(required=False)
+
+
+class ApplicationOut(serializers.ModelSerializer):
+    published_version = serializers.IntegerField(
+        source="published_version.number",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Number of the version portals serve; null before the first publish.",
+    )
+    pages = PageSummaryOut(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "workspace",
+            "name",
+            "slug",
+            "published_version",
+            "pages",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PublishIn(StrictSerializer):
+    """Publishing takes no input; any key is a mistake worth reporting."""
+
+
+class PublishedVersionOut(serializers.ModelSerializer):
+    published_by = serializers.CharField(
+        source="published_by.username", read_only=True, allow_null=True, default=None
+    )
+    is_current = serializers.SerializerMethodField()
+    pages = serializers.SerializerMethodField()
+    action_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublishedVersion
+        fields = [
+            "id",
+            "application",
+            "number",
+            "is_current",
+            "published_by",
+            "created_at",
+            "pages",
+            "action_count",
+        ]
+
+    def get_is_current(self, version: PublishedVersion) -> bool:
+        return version.application.published_version_id == version.pk
+
+    @extend_schema_field(PageSummaryOut(many=True))
+    def get_pages(self, version: PublishedVersion) -> list[dict[str, Any]]:
+        keys = ("id", "name", "slug", "order")
+        return [{key: page.get(key) for key in keys} for page in version.snapshot["pages"]]
+
+    def get_action_count(self, version: PublishedVersion) -> int:
+        return len(version.snapshot["actions"])
+
+
+# Pages
+
+
+class PageIn(StrictSerializer):
+    application = StrictIntegerField(min_value=1)
+    name = name_field()
+    layout = serializers.JSONField(
+        required=False, help_text="The widget tree; an empty root container when left out."
+    )
+
+
+class PageUpdateIn(StrictSerializer):
+    name = name_field(required=False)
+    layout = serializers.JSONField(required=False, help_text="The widget tree.")
+
+
+class PageOut(serializers.ModelSerializer):
+    layout = serializers.JSONField(help_text="The widget tree.")
+
+    class Meta:
+        model = Page
+        fields = ["id", "application", "name", "slug", "order", "layout", "updated_at"]
+
+
+class PageListOut(serializers.ModelSerializer):
+    class Meta:
+        model = Page
+        fields = ["id", "application", "name", "slug", "order", "updated_at"]
+
+
+# Actions
+
+
+class ActionKeyValueIn(StrictSerializer):
+    key = StrictCharField(allow_blank=True, trim_whitespace=False, max_length=1000)
+    value = StrictCharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+
+
+class ActionConfigIn(StrictSerializer):
+    """See builder.action_config for what each key means."""
+
+    method = StrictChoiceField(choices=HTTP_METHODS, default="GET")
+    path = StrictCharField(
+        allow_blank=True, trim_whitespace=False, max_length=MAX_PATH_LENGTH, default=""
+    )
+    headers = ActionKeyValueIn(many=True, default=list)
+    query_params = ActionKeyValueIn(many=True, default=list)
+    body_type = StrictChoiceField(
+        choices=BODY_TYPES,
+        default="none",
+        help_text="none, json, form_urlencoded, multipart, raw or binary (a file's bytes).",
+    )
+    body = serializers.JSONField(default="", help_text="A string (bindings allowed) or JSON.")
+    timeout_s = StrictIntegerField(
+        min_value=MIN_TIMEOUT_S, max_value=MAX_TIMEOUT_S, default=DEFAULT_TIMEOUT_S
+    )
+
+
+class ActionIn(StrictSerializer):
+    page = StrictIntegerField(min_value=1)
+    name = name_field()
+    datasource = StrictIntegerField(min_value=1, allow_null=True, default=None)
+    config = ActionConfigIn(required=False, help_text="Every key defaults when left out.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "config" not in attrs:
+            # A nested serializer's default skips validation; run it on {} for the defaults.
+            attrs["config"] = ActionConfigIn().run_validation({})
+        return attrs
+
+
+class ActionUpdateIn(StrictSerializer):
+    name = name_field(required=False)
+    datasource = StrictIntegerField(min_value=1, allow_null=True, required=False)
+    config = ActionConfigIn(required=False, help_text="Replaces the whole config.")
+
+
+class ActionConfigOut(ActionConfigIn):
+    """The stored config (same keys as the input)."""
+
+
+class ActionOut(serializers.ModelSerializer):
+    config = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = ["id", "page", "name", "datasource", "config", "created_at", "updated_at"]
+
+    @extend_schema_field(ActionConfigOut)
+    def get_config(self, action: Action) -> dict[str, Any]:
+        return action.config

@@ -1,0 +1,27 @@
+"""Routes of the editor API (see API.md): token login and the builder's objects."""
+
+from __future__ import annotations
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from builder.api.action_views import ActionViewSet
+from builder.api.application_views import ApplicationViewSet
+from builder.api.editor_views import MemberViewSet, TokenLoginView, WorkspaceViewSet
+from builder.api.page_views import PageViewSet
+
+router = SimpleRouter()
+router.register("workspaces", WorkspaceViewSet, basename="workspace")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("pages", PageViewSet, basename="page")
+router.register("actions", ActionViewSet, basename="action")
+
+members = MemberViewSet.as_view({"get": "list", "post": "create"})
+member = MemberViewSet.as_view({"patch": "partial_update", "delete": "destroy"})
+
+urlpatterns = [
+    path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
+    path("workspaces/<str:workspace_pk>/members/", members, name="workspace-members"),
+    path("workspaces/<str:workspace_pk>/members/<str:user_pk>/", member, name="workspace-member"),
+    *router.urls,
+]

@@ -1,0 +1,74 @@
+"""Editor API: pages and their layouts (the widget tree)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from builder import selectors
+from builder.api.base import EditorViewSet, error_responses, valid_body
+from builder.api.editor_serializers import PageIn, PageListOut, PageOut, PageUpdateIn
+from builder.models import Page, Role
+from builder.services import pages as services
+
+
+@extend_schema(tags=["pages"])
+class PageViewSet(EditorViewSet):
+    """Pages of your applications. Viewers read; developers create, save and delete."""
+
+    queryset = Page.objects.none()  # for the schema; reads go through selectors
+
+    @extend_schema(
+        summary="List (without layouts)",
+        parameters=[OpenApiParameter("application", int, description="Only this application's.")],
+        responses={200: PageListOut(many=True), **error_responses(400)},
+    )
+    def list(self, request: Request) -> Response:
+        pages = selectors.pages_for(
+            request.user, application_id=request.query_params.get("application")
+        )
+        return Response(PageListOut(pages, many=True).data)
+
+    @extend_schema(
+        summary="Create (developers)",
+        request=PageIn,
+        responses={201: PageOut, **error_responses(400, 403, 413)},
+    )
+    def create(self, request: Request) -> Response:
+        body = valid_body(PageIn, request.data)
+        application = selectors.referenced(
+            selectors.get_application, request.user, body.pop("application"), Role.DEVELOPER,
+            field="application",
+        )  # fmt: skip
+        page = services.create_page(application=application, **body)
+        return Response(PageOut(page).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: PageOut, **error_responses(404)})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(PageOut(selectors.get_page(request.user, pk, Role.VIEWER)).data)
+
+    @extend_schema(
+        summary="Save a new name and/or layout (developers)",
+        description=(
+            "The layout is validated whole: a fault answers 400 with `field` set to the "
+            "JSON path of the first one (`layout.children[1].props.maxNumFiles`) and "
+            "every fault in `errors`. A layout over 2 MB of JSON or 5,000 widgets "
+            "answers 413."
+        ),
+        request=PageUpdateIn,
+        responses={200: PageOut, **error_responses(400, 403, 404, 413)},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        page = selectors.get_page(request.user, pk, Role.DEVELOPER)
+        body = valid_body(PageUpdateIn, request.data)
+        return Response(PageOut(services.update_page(page=page, **body)).data)
+
+    @extend_schema(
+        summary="Delete (developers); not the last page, nor one with actions",
+        responses={204: None, **error_responses(403, 404, 409)},
+    )
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.delete_page(page=selectors.get_page(request.user, pk, Role.DEVELOPER))
+        return Response(status=status.HTTP_204_NO_CONTENT)

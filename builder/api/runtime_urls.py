@@ -1,0 +1,3 @@
+"""Routes: filled in by this area's views."""
+
+urlpatterns: list = []

@@ -1,0 +1,70 @@
+"""Strict serializer building blocks: no unknown keys, no silent type coercion.
+
+DRF by default ignores keys it does not know and turns `123` into `"123"` for
+a CharField or `"5"` into `5` for an IntegerField. An editor that misspells
+`layuot` would then get a 200 and lose its change, so Brace's serializers
+refuse both, naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
+
+
+class StrictSerializer(serializers.Serializer):
+    """A Serializer that rejects keys it has no writable field for."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            for key in data:
+                field = self.fields.get(key)
+                if field is None:
+                    raise serializers.ValidationError(
+                        {key: [ErrorDetail(f"Unknown field {key!r}.", code="unknown_field")]}
+                    )
+                if field.read_only:
+                    raise serializers.ValidationError(
+                        {
+                            key: [
+                                ErrorDetail(
+                                    f"{key!r} is read-only; leave it out.", code="read_only"
+                                )
+                            ]
+                        }
+                    )
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that only accepts JSON strings."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An IntegerField that only accepts JSON integers (not strings, floats or booleans)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """A ChoiceField that only accepts strings and lists the choices when it refuses."""
+
+    default_error_messages = {"invalid_choice": '"{input}" is not one of: {choices}.'}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or data not in self.choice_strings_to_values:
+            self.fail(
+                "invalid_choice", input=data, choices=", ".join(self.choice_strings_to_values)
+            )
+        return self.choice_strings_to_values[data]

@@ -1,0 +1,102 @@
+"""Page layouts as the builder stores them: the default tree and the save-time checks.
+
+`widgets` owns the layout DSL and its validation; this module adds what only
+the builder knows: the size of the stored JSON, and the page's action names
+that widget names must not collide with. Faults leave as API errors whose
+`field` is the JSON path of the first one and whose `errors` list holds all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
+
+from builder.api.errors import APIError, PayloadTooLarge
+from widgets import (
+    GRID_COLUMNS,
+    MAX_LAYOUT_BYTES,
+    MAX_WIDGETS,
+    ROOT_WIDGET_NAME,
+    LayoutValidationError,
+    collect_widget_names,
+    validate_layout,
+)
+
+__all__ = ["check_layout", "default_layout", "layout_size", "widget_count"]
+
+
+def default_layout() -> dict[str, Any]:
+    """The layout of a new page: an empty root Container spanning the grid."""
+    return {
+        "widgetName": ROOT_WIDGET_NAME,
+        "type": "Container",
+        "props": {},
+        "position": {"x": 0, "y": 0, "w": GRID_COLUMNS, "h": 60},
+        "children": [],
+    }
+
+
+def layout_size(layout: object) -> int:
+    """Bytes of the layout as stored (compact UTF-8 JSON)."""
+    return len(json.dumps(layout, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def widget_count(layout: object) -> int:
+    """How many named widgets the layout holds (for the admin's list)."""
+    return len(collect_widget_names(layout))
+
+
+def check_layout(layout: object, *, action_names: Collection[str] = ()) -> None:
+    """Raise an APIError unless `layout` may be saved on a page with these actions."""
+    size = layout_size(layout)
+    if size > MAX_LAYOUT_BYTES:
+        raise PayloadTooLarge(
+            f"The layout is {size} bytes of JSON; a page holds at most {MAX_LAYOUT_BYTES}.",
+            code="layout_too_large",
+            field="layout",
+        )
+    try:
+        validate_layout(layout, path="layout")
+    except LayoutValidationError as error:
+        if any(fault.code == "too_many_widgets" for fault in error.errors):
+            # The limit is about the page as a whole, not the widget it stopped at.
+            raise PayloadTooLarge(
+                f"A page can hold at most {MAX_WIDGETS} widgets.",
+                code="too_many_widgets",
+                field="layout",
+            ) from error
+        rendered = error.to_dict()
+        raise APIError(
+            str(rendered["message"]),
+            code=error.code,
+            field=error.path or "layout",
+            extra={"errors": rendered["errors"]},
+        ) from error
+    for path, name in _named_widget_paths(layout, "layout"):
+        if name in action_names:
+            raise APIError(
+                f"{name!r} is already the name of an action on this page; "
+                "names of widgets and actions must be unique.",
+                code="duplicate_name",
+                field=f"{path}.widgetName",
+            )
+
+
+def _named_widget_paths(layout: object, root: str) -> Iterator[tuple[str, str]]:
+    """(JSON path, widgetName) of each widget, depth first, in the paths widgets uses.
+
+    Only called on a layout `validate_layout` accepted, so the tree is sound.
+    """
+    stack: list[tuple[str, object]] = [(root, layout)]
+    while stack:
+        path, node = stack.pop()
+        if not isinstance(node, Mapping):
+            continue
+        name = node.get("widgetName")
+        if isinstance(name, str):
+            yield path, name
+        children = node.get("children")
+        if isinstance(children, list):
+            indexed = [(f"{path}.children[{i}]", child) for i, child in enumerate(children)]
+            stack.extend(reversed(indexed))

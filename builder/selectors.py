@@ -1,0 +1,153 @@
+"""Reads: what a user may see, and single objects checked against their role.
+
+Every getter takes the user and the minimum role the caller needs, and raises
+NotFound when the object does not exist or lives in a workspace the user is
+not a member of (the same answer, so ids do not leak), PermissionDenied when
+the user's role is too low. Lists only ever hold the user's workspaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from builder.api.errors import APIError, NotFound
+from builder.models import (
+    Action,
+    Application,
+    Membership,
+    Page,
+    PublishedVersion,
+    Role,
+    Workspace,
+)
+from builder.permissions import require_role, visible_workspaces
+
+_T = TypeVar("_T")
+
+
+def referenced(
+    getter: Callable[[Any, Any, Role], _T], user: Any, pk: int, minimum: Role, *, field: str
+) -> _T:
+    """An object a request body refers to by id: a 400 naming the field if not visible."""
+    try:
+        return getter(user, pk, minimum)
+    except NotFound as error:
+        raise APIError(
+            f"There is no {field} {pk} in your workspaces.", code="does_not_exist", field=field
+        ) from error
+
+
+def parse_id(value: Any, *, field: str | None = None) -> int:
+    """An id from a URL or query string; a bad one is a 404 (URL) or a 400 (filter)."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return int(text)
+    if field is None:
+        raise NotFound()
+    raise APIError(f"{field} must be a positive integer id.", code="invalid", field=field)
+
+
+def workspaces_for(user: Any) -> QuerySet[Workspace]:
+    """The user's workspaces, each annotated with `my_role`."""
+    role = Membership.objects.filter(workspace=OuterRef("pk"), user_id=user.pk).values("role")
+    return visible_workspaces(user).annotate(my_role=Subquery(role[:1])).order_by("name", "id")
+
+
+def get_workspace(user: Any, workspace_id: Any, minimum: Role) -> Workspace:
+    pk = parse_id(workspace_id)
+    require_role(user, pk, minimum)
+    workspace = workspaces_for(user).filter(pk=pk).first()
+    if workspace is None:  # deleted between the two queries
+        raise NotFound()
+    return workspace
+
+
+def members_of(workspace: Workspace) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def get_membership(user: Any, workspace_id: Any, user_id: Any) -> Membership:
+    """A member of a workspace the user administers."""
+    workspace = get_workspace(user, workspace_id, Role.ADMIN)
+    membership = members_of(workspace).filter(user_id=parse_id(user_id)).first()
+    if membership is None:
+        raise NotFound("That user is not a member of this workspace.")
+    return membership
+
+
+def _with_pages(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.select_related("published_version").prefetch_related("pages")
+
+
+def applications_for(user: Any, *, workspace_id: Any = None) -> QuerySet[Application]:
+    queryset = Application.objects.filter(workspace__in=visible_workspaces(user))
+    if workspace_id is not None:
+        queryset = queryset.filter(workspace_id=parse_id(workspace_id, field="workspace"))
+    return _with_pages(queryset).order_by("workspace_id", "name", "id")
+
+
+def get_application(user: Any, application_id: Any, minimum: Role) -> Application:
+    application = _with_pages(Application.objects.all()).filter(pk=parse_id(application_id)).first()
+    if application is None:
+        raise NotFound()
+    require_role(user, application.workspace_id, minimum)
+    return application
+
+
+def current_version(application: Application) -> PublishedVersion:
+    """The version portals serve; NotFound before the first publish."""
+    version = application.published_version
+    if version is None:
+        raise NotFound("This application has not been published yet.", code="not_published")
+    return version
+
+
+def pages_for(user: Any, *, application_id: Any = None) -> QuerySet[Page]:
+    queryset = Page.objects.filter(application__workspace__in=visible_workspaces(user))
+    if application_id is not None:
+        queryset = queryset.filter(application_id=parse_id(application_id, field="application"))
+    return queryset.order_by("application_id", "order", "id")
+
+
+def get_page(user: Any, page_id: Any, minimum: Role) -> Page:
+    page = Page.objects.select_related("application").filter(pk=parse_id(page_id)).first()
+    if page is None:
+        raise NotFound()
+    require_role(user, page.application.workspace_id, minimum)
+    return page
+
+
+def actions_for(user: Any, *, page_id: Any = None, application_id: Any = None) -> QuerySet[Action]:
+    queryset = Action.objects.filter(page__application__workspace__in=visible_workspaces(user))
+    if page_id is not None:
+        queryset = queryset.filter(page_id=parse_id(page_id, field="page"))
+    if application_id is not None:
+        queryset = queryset.filter(
+            page__application_id=parse_id(application_id, field="application")
+        )
+    return queryset.order_by("page_id", "name")
+
+
+def get_action(user: Any, action_id: Any, minimum: Role) -> Action:
+    action = (
+        Action.objects.select_related("page__application").filter(pk=parse_id(action_id)).first()
+    )
+    if action is None:
+        raise NotFound()
+    require_role(user, action.page.application.workspace_id, minimum)
+    return action
+
+
+def page_entity_names(page: Page, *, exclude_action: int | None = None) -> set[str]:
+    """Names of the page's actions (bindings' other entities besides widgets)."""
+    names = Action.objects.filter(page=page)
+    if exclude_action is not None:
+        names = names.exclude(pk=exclude_action)
+    return set(names.values_list("name", flat=True))

@@ -1,0 +1,100 @@
+"""Actions (queries) on a page: creation, editing, deletion.
+
+An action's name becomes a binding identifier on its page, so it is checked
+with `widgets.validate_entity_name` against the page's widget names and other
+actions. The page row is locked while checking, so a layout saved at the same
+moment cannot give a widget the same name (services.pages locks it too).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from builder.api.errors import APIError
+from builder.models import Action, Page
+from datasources.models import Datasource
+from widgets import EntityNameError, collect_widget_names, validate_entity_name
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def create_action(
+    *, page: Page, name: str, config: dict[str, Any], datasource_id: int | None = None
+) -> Action:
+    page = _lock(page)
+    _check_name(page, name)
+    action = Action(
+        page=page,
+        name=name,
+        datasource=_datasource(page, datasource_id),
+        config=config,
+    )
+    return _save(action)
+
+
+@transaction.atomic
+def update_action(
+    *,
+    action: Action,
+    name: str = _UNSET,
+    config: dict[str, Any] = _UNSET,
+    datasource_id: int | None = _UNSET,
+) -> Action:
+    """Rename, reconfigure or rebind the action; `config` replaces the whole config."""
+    page = _lock(action.page)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if name is not _UNSET and name != action.name:
+        _check_name(page, name, exclude=action.pk)
+        action.name = name
+    if config is not _UNSET:
+        action.config = config
+    if datasource_id is not _UNSET:
+        action.datasource = _datasource(page, datasource_id)
+    return _save(action)
+
+
+@transaction.atomic
+def delete_action(*, action: Action) -> None:
+    action.delete()
+
+
+def _lock(page: Page) -> Page:
+    return Page.objects.select_for_update().select_related("application").get(pk=page.pk)
+
+
+def _check_name(page: Page, name: str, *, exclude: int | None = None) -> None:
+    taken = set(collect_widget_names(page.layout))
+    taken.update(page.actions.exclude(pk=exclude).values_list("name", flat=True))
+    try:
+        validate_entity_name(name, taken=taken, path="name")
+    except EntityNameError as error:
+        raise APIError(error.message, code=error.code, field="name") from error
+
+
+def _datasource(page: Page, datasource_id: int | None) -> Datasource | None:
+    if datasource_id is None:
+        return None
+    datasource = Datasource.objects.filter(
+        pk=datasource_id, workspace_id=page.application.workspace_id
+    ).first()
+    if datasource is None:
+        raise APIError(
+            f"There is no datasource {datasource_id} in this application's workspace.",
+            code="invalid_datasource",
+            field="datasource",
+        )
+    return datasource
+
+
+def _save(action: Action) -> Action:
+    try:
+        with transaction.atomic():
+            action.save()
+    except IntegrityError as error:  # a concurrent request took the name
+        raise APIError(
+            f"{action.name!r} is already used on this page.", code="duplicate_name", field="name"
+        ) from error
+    return action

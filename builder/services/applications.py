@@ -1,0 +1,119 @@
+"""Applications: creation with their first page, renaming, deletion, publishing."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max, ProtectedError
+from django.utils.text import slugify
+
+from builder.api.errors import Conflict
+from builder.layouts import default_layout
+from builder.models import Action, Application, Page, PublishedVersion, Workspace
+
+FIRST_PAGE_NAME = "Page1"
+
+
+def unique_slug(name: str, taken: set[str], *, fallback: str, max_length: int = 140) -> str:
+    """A slug of `name` not in `taken`: `orders`, then `orders-2`, `orders-3`..."""
+    base = slugify(name)[: max_length - 8] or fallback
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def create_application(
+    *, user: AbstractBaseUser | None, workspace: Workspace, name: str
+) -> Application:
+    """A new application holding one page, `Page1`, with an empty root container."""
+    # Lock the workspace so two applications of the same name get distinct slugs.
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+    taken = set(workspace.applications.values_list("slug", flat=True))
+    application = Application.objects.create(
+        workspace=workspace,
+        name=name,
+        slug=unique_slug(name, taken, fallback="app"),
+        created_by=user,
+    )
+    Page.objects.create(
+        application=application,
+        name=FIRST_PAGE_NAME,
+        slug=slugify(FIRST_PAGE_NAME),
+        order=0,
+        layout=default_layout(),
+    )
+    return application
+
+
+@transaction.atomic
+def rename_application(*, application: Application, name: str) -> Application:
+    # The slug stays: published portal URLs use it.
+    application.name = name
+    application.save(update_fields=["name", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def delete_application(*, application: Application) -> None:
+    """Delete the application with its pages, actions and published versions."""
+    Action.objects.filter(page__application=application).delete()
+    try:
+        application.delete()
+    except ProtectedError as error:
+        raise Conflict(
+            f"The application is still referenced by {len(error.protected_objects)} "
+            "object(s) that must be deleted first.",
+            code="protected",
+        ) from error
+
+
+@transaction.atomic
+def publish_application(
+    *, application: Application, user: AbstractBaseUser | None
+) -> PublishedVersion:
+    """Freeze the current pages and actions as the next published version.
+
+    `compiled` stays empty here; the runtime fills it in when publishing
+    learns to compile pages.
+    """
+    # The row lock orders concurrent publishes; the unique (application,
+    # number) constraint would refuse a duplicate number anyway.
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    pages = list(application.pages.order_by("order", "id"))
+    actions = Action.objects.filter(page__application=application).order_by("page_id", "name")
+    snapshot = {
+        "pages": [
+            {
+                "id": page.pk,
+                "name": page.name,
+                "slug": page.slug,
+                "order": page.order,
+                "layout": page.layout,
+            }
+            for page in pages
+        ],
+        "actions": [
+            {
+                "id": action.pk,
+                "page": action.page_id,
+                "name": action.name,
+                "datasource": action.datasource_id,
+                "config": action.config,
+            }
+            for action in actions
+        ],
+    }
+    last = application.published_versions.aggregate(last=Max("number"))["last"] or 0
+    version = PublishedVersion.objects.create(
+        application=application,
+        number=last + 1,
+        snapshot=snapshot,
+        compiled={},
+        published_by=user,
+    )
+    application.published_version = version
+    application.save(update_fields=["published_version", "updated_at"])
+    return version

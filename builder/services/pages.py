@@ -1,0 +1,107 @@
+"""Pages: creation, saving a layout or a new name, deletion.
+
+Saving a layout validates it with `widgets` and against the page's action
+names; the page row is locked meanwhile so that an action created at the same
+moment cannot take a name a widget is being given (see services.actions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from builder.api.errors import APIError, Conflict
+from builder.layouts import check_layout, default_layout
+from builder.models import Action, Application, Page
+from builder.services.applications import unique_slug
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def create_page(*, application: Application, name: str, layout: Any = _UNSET) -> Page:
+    """A new page at the end of the application, with an empty layout unless given."""
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    if layout is _UNSET:
+        layout = default_layout()
+    else:
+        check_layout(layout)
+    _check_page_name_free(application, name)
+    last = application.pages.aggregate(last=Max("order"))["last"]
+    return _save(
+        Page(
+            application=application,
+            name=name,
+            slug=unique_slug(name, _slugs(application), fallback="page"),
+            order=0 if last is None else last + 1,
+            layout=layout,
+        )
+    )
+
+
+@transaction.atomic
+def update_page(*, page: Page, name: str = _UNSET, layout: Any = _UNSET) -> Page:
+    """Rename the page and/or replace its layout; all or nothing."""
+    page = Page.objects.select_for_update().select_related("application").get(pk=page.pk)
+    fields = ["updated_at"]
+    if name is not _UNSET and name != page.name:
+        _check_page_name_free(page.application, name, exclude=page.pk)
+        page.name = name
+        page.slug = unique_slug(name, _slugs(page.application, exclude=page.pk), fallback="page")
+        fields += ["name", "slug"]
+    if layout is not _UNSET:
+        action_names = set(page.actions.values_list("name", flat=True))
+        check_layout(layout, action_names=action_names)
+        page.layout = layout
+        fields.append("layout")
+    return _save(page, update_fields=fields)
+
+
+@transaction.atomic
+def delete_page(*, page: Page) -> None:
+    """Delete a page no action uses; an application keeps at least one page."""
+    Application.objects.select_for_update().filter(pk=page.application_id).first()
+    if not Page.objects.filter(application_id=page.application_id).exclude(pk=page.pk).exists():
+        raise Conflict(
+            "An application needs at least one page; add another page first.",
+            code="last_page",
+            field="page",
+        )
+    used_by = list(Action.objects.filter(page=page).values_list("name", flat=True)[:5])
+    if used_by:
+        raise Conflict(
+            f"Actions on this page ({', '.join(used_by)}) must be deleted or moved first.",
+            code="page_in_use",
+            field="actions",
+        )
+    page.delete()
+
+
+def _slugs(application: Application, *, exclude: int | None = None) -> set[str]:
+    return set(application.pages.exclude(pk=exclude).values_list("slug", flat=True))
+
+
+def _check_page_name_free(
+    application: Application, name: str, *, exclude: int | None = None
+) -> None:
+    if application.pages.exclude(pk=exclude).filter(name=name).exists():
+        raise APIError(
+            f"The application already has a page named {name!r}.",
+            code="duplicate_name",
+            field="name",
+        )
+
+
+def _save(page: Page, *, update_fields: list[str] | None = None) -> Page:
+    try:
+        with transaction.atomic():
+            page.save(update_fields=update_fields)
+    except IntegrityError as error:  # a concurrent request took the name
+        raise APIError(
+            f"The application already has a page named {page.name!r}.",
+            code="duplicate_name",
+            field="name",
+        ) from error
+    return page
