@@ -1,4 +1,5 @@
-"""URL wiring: admin, browser login, the REST API and its OpenAPI schema."""
+"""URL wiring: admin, browser login, the REST API and its OpenAPI schema, the
+editor and portal pages."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -6,10 +7,11 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="web:editor", permanent=False)),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("builder.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("builder.web.urls")),
 ]

@@ -1,0 +1,187 @@
+// The datasource screen: load, save, "Save and Authorize", and the token
+// actions. Authorization itself happens on the server: the browser is only
+// sent to /authorize/, and comes back here with response_status.
+import { formatDateTime, h } from "../brace/dom.js";
+import { api, listOf } from "../brace/http.js";
+import { consumeAuthorizationResult, showBanner } from "./banner.js";
+import { DatasourceForm } from "./datasource_form.js";
+import { FieldErrors } from "./field_errors.js";
+import { paintBadge } from "./status.js";
+
+const screen = document.getElementById("datasource-screen");
+const formEl = document.getElementById("datasource-form");
+const banner = document.getElementById("banner");
+const ui = {
+  title: document.getElementById("title"),
+  crumb: document.getElementById("crumb-workspace"),
+  badge: document.getElementById("status-badge"),
+  workspaceRow: document.getElementById("workspace-row"),
+  workspace: document.getElementById("f-workspace"),
+  redirect: document.getElementById("f-redirect"),
+  copy: document.getElementById("copy-redirect"),
+  authCard: document.getElementById("authorization-card"),
+  authStatus: document.getElementById("auth-status"),
+  authExpires: document.getElementById("auth-expires"),
+  authScopes: document.getElementById("auth-scopes"),
+  authError: document.getElementById("auth-error"),
+  authErrorRow: [...document.querySelectorAll(".auth-error-row")],
+  save: document.getElementById("save"),
+  saveAuthorize: document.getElementById("save-authorize"),
+  refresh: document.getElementById("refresh-token"),
+  revoke: document.getElementById("revoke-token"),
+};
+
+let datasourceId = Number(screen.dataset.datasourceId) || null;
+let workspaceId = Number(screen.dataset.workspaceId) || null;
+let saved = null; // the datasource as the server last answered it
+
+const form = new DatasourceForm(formEl, { onChange: syncButtons });
+const errors = new FieldErrors(formEl);
+
+function screenPath() {
+  return `/editor/datasources/${datasourceId}/`;
+}
+
+function syncButtons() {
+  ui.saveAuthorize.hidden = !form.usesAuthorizationCode;
+  const savedOauth = Boolean(saved) && (saved.authentication || {}).type === "oauth2";
+  ui.authCard.hidden = !savedOauth;
+  ui.badge.hidden = !savedOauth;
+}
+
+function showAuthorization(authorization) {
+  const auth = authorization || { status: "unauthorized" };
+  paintBadge(ui.badge, auth);
+  paintBadge(ui.authStatus, auth);
+  ui.authExpires.textContent = formatDateTime(auth.expires_at) || "—";
+  ui.authScopes.textContent = Array.isArray(auth.scopes) && auth.scopes.length ? auth.scopes.join(" ") : "—";
+  ui.authError.textContent = auth.last_error || "";
+  ui.authErrorRow.forEach((el) => {
+    el.hidden = !auth.last_error;
+  });
+  if (saved) saved.authorization = auth;
+}
+
+function showDatasource(datasource) {
+  saved = datasource;
+  form.fill(datasource);
+  ui.title.textContent = datasource.name;
+  document.title = `${datasource.name} · Brace`;
+  if (datasource.redirect_url) ui.redirect.value = datasource.redirect_url;
+  showAuthorization(datasource.authorization);
+  syncButtons();
+}
+
+function busy(on) {
+  for (const button of [ui.save, ui.saveAuthorize, ui.refresh, ui.revoke]) button.disabled = on;
+  formEl.setAttribute("aria-busy", String(on));
+}
+
+async function save() {
+  errors.clear();
+  const isNew = datasourceId === null;
+  const body = form.payload({ isNew });
+  if (isNew) {
+    body.workspace = workspaceId || Number(ui.workspace.value) || null;
+  }
+  busy(true);
+  try {
+    const datasource = isNew
+      ? await api("POST", "/api/v1/datasources/", body)
+      : await api("PATCH", `/api/v1/datasources/${datasourceId}/`, body);
+    datasourceId = datasource.id;
+    workspaceId = datasource.workspace || workspaceId;
+    if (isNew) window.history.replaceState(null, "", screenPath());
+    ui.workspaceRow.hidden = true;
+    showDatasource(datasource);
+    return datasource;
+  } catch (error) {
+    errors.show(error);
+    return null;
+  } finally {
+    busy(false);
+  }
+}
+
+async function tokenAction(method, body, done) {
+  busy(true);
+  try {
+    // POST answers the token status; DELETE answers {revoked, authorization}.
+    const answer = await api(method, `/api/v1/datasources/${datasourceId}/token/`, body);
+    const status = answer && answer.status ? answer : answer && answer.authorization;
+    showAuthorization(status || { status: "unauthorized" });
+    showBanner(banner, { kind: "success", title: done });
+  } catch (error) {
+    showBanner(banner, { kind: "error", title: "The token was not changed", message: error.message });
+  } finally {
+    busy(false);
+  }
+}
+
+formEl.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (await save()) showBanner(banner, { kind: "success", title: "Saved" });
+});
+
+ui.saveAuthorize.addEventListener("click", async () => {
+  if (!(await save())) return;
+  const returnTo = encodeURIComponent(screenPath());
+  window.location.assign(`/api/v1/datasources/${datasourceId}/authorize/?return_to=${returnTo}`);
+});
+
+ui.refresh.addEventListener("click", () => tokenAction("POST", { action: "refresh" }, "Token refreshed"));
+
+ui.revoke.addEventListener("click", () => {
+  const ok = window.confirm("Revoke the tokens? Queries on this datasource fail until it is authorized again.");
+  if (ok) tokenAction("DELETE", undefined, "Tokens revoked");
+});
+
+ui.copy.addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText(ui.redirect.value);
+  } catch {
+    ui.redirect.select();
+    document.execCommand("copy");
+  }
+  ui.copy.textContent = "Copied";
+  setTimeout(() => {
+    ui.copy.textContent = "Copy";
+  }, 1500);
+});
+
+async function loadWorkspaces() {
+  let workspaces = [];
+  try {
+    workspaces = listOf(await api("GET", "/api/v1/workspaces/"));
+  } catch {
+    return; // the crumb keeps its generic label; saving reports real problems
+  }
+  const current = workspaces.find((item) => item.id === workspaceId);
+  if (current) ui.crumb.textContent = current.name;
+  if (datasourceId === null && workspaceId === null) {
+    ui.workspace.replaceChildren(...workspaces.map((item) => h("option", { value: item.id, text: item.name })));
+    ui.workspaceRow.hidden = false;
+  }
+}
+
+async function load() {
+  consumeAuthorizationResult(banner);
+  ui.redirect.value = new URL(screen.dataset.callbackPath, window.location.origin).href;
+  const workspaces = loadWorkspaces();
+  if (datasourceId !== null) {
+    busy(true);
+    try {
+      showDatasource(await api("GET", `/api/v1/datasources/${datasourceId}/`));
+    } catch (error) {
+      // Not the banner: that may be telling the outcome of an authorization.
+      errors.show({ message: `The datasource could not be loaded: ${error.message}` });
+    } finally {
+      busy(false);
+    }
+  } else {
+    syncButtons();
+  }
+  await workspaces;
+}
+
+load();

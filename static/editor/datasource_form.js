@@ -1,0 +1,149 @@
+// The datasource form and the API's datasource object (API.md), both ways.
+//
+// Only what the user changed is sent: the server fills a preset's defaults
+// into the fields it is not given, and a PATCH keeps whatever it is not
+// given, secrets included. Secret inputs are never filled from the server;
+// left empty, they mean "unchanged".
+import { KeyValues } from "./key_values.js";
+
+const TOP_FIELDS = ["name", "preset", "preset_region", "url", "headers", "query_params"];
+const REGION_PRESET = "zoho_campaigns";
+
+function splitList(text) {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+// Empty is "not set"; anything but digits goes as typed, so that the
+// server's message names the field instead of the value silently vanishing.
+function numberOrText(text) {
+  if (text === "") return null;
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+export class DatasourceForm {
+  constructor(form, { onChange }) {
+    this.form = form;
+    this.dirty = new Set();
+    this.onChange = onChange;
+    this.lists = new Map();
+    for (const el of form.querySelectorAll("[data-kv]")) {
+      this.lists.set(el.dataset.kv, new KeyValues(el, { onChange: (name) => this.touch(name) }));
+    }
+    form.addEventListener("input", (event) => this.touchElement(event.target));
+    form.addEventListener("change", (event) => this.touchElement(event.target));
+    this.refresh();
+  }
+
+  element(name) {
+    return this.form.elements.namedItem(name);
+  }
+
+  touchElement(el) {
+    if (el && el.name) this.touch(el.name);
+  }
+
+  touch(name) {
+    this.dirty.add(name);
+    if (name === "preset") this.presetChanged();
+    this.refresh();
+    this.onChange();
+  }
+
+  // A provider preset means OAuth 2.0 with the authorization code; show
+  // those fields unless the user already chose otherwise.
+  presetChanged() {
+    if (!this.get("preset")) return;
+    if (!this.dirty.has("authentication.type")) this.element("authentication.type").value = "oauth2";
+    if (!this.dirty.has("authentication.grant_type")) this.element("authentication.grant_type").value = "authorization_code";
+  }
+
+  get authType() {
+    return this.get("authentication.type");
+  }
+
+  get usesAuthorizationCode() {
+    return this.authType === "oauth2" && this.get("authentication.grant_type") === "authorization_code";
+  }
+
+  // Shows the fields that apply to the chosen preset, auth type and grant.
+  refresh() {
+    const type = this.authType;
+    for (const section of this.form.querySelectorAll("[data-auth]")) section.hidden = section.dataset.auth !== type;
+    for (const el of this.form.querySelectorAll('[data-show-when="authorization_code"]')) el.hidden = !this.usesAuthorizationCode;
+    for (const el of this.form.querySelectorAll('[data-show-when="zoho"]')) el.hidden = this.get("preset") !== REGION_PRESET;
+  }
+
+  get(name) {
+    if (this.lists.has(name)) return this.lists.get(name).value;
+    const el = this.element(name);
+    if (!el) return undefined;
+    if (el.type === "checkbox") return el.checked;
+    if ("list" in el.dataset) return splitList(el.value);
+    if ("number" in el.dataset) return numberOrText(el.value.trim());
+    return el.value.trim();
+  }
+
+  set(name, value) {
+    if (this.lists.has(name)) {
+      this.lists.get(name).value = value;
+      return;
+    }
+    const el = this.element(name);
+    if (!el || "secret" in el.dataset || value === undefined) return;
+    if (value === null) value = "";
+    if (el.type === "checkbox") el.checked = Boolean(value);
+    else if ("list" in el.dataset) el.value = Array.isArray(value) ? value.join(" ") : String(value);
+    else el.value = String(value);
+  }
+
+  fill(datasource) {
+    for (const name of TOP_FIELDS) this.set(name, datasource[name]);
+    if (!datasource.preset_region) this.element("preset_region").value = "com";
+    const auth = datasource.authentication || {};
+    for (const [key, value] of Object.entries(auth)) {
+      if (!key.endsWith("_set")) this.set(`authentication.${key}`, value);
+    }
+    // The API says only whether a secret is set (`client_secret_set`).
+    for (const el of this.form.querySelectorAll("[data-secret]")) {
+      el.value = "";
+      const isSet = Boolean(auth[`${el.name.slice("authentication.".length)}_set`]);
+      el.placeholder = isSet ? "Unchanged" : "";
+      const hint = el.parentElement.querySelector(".secret-hint");
+      if (hint) hint.textContent = isSet ? "Stored encrypted and never shown. Leave empty to keep it." : "Not set.";
+    }
+    this.dirty.clear();
+    this.refresh();
+  }
+
+  // Whether a field belongs to what is chosen now (a token typed under
+  // "Bearer" and then abandoned for OAuth 2.0 is not sent).
+  applies(name) {
+    const el = this.lists.has(name) ? this.form.querySelector(`[data-kv="${CSS.escape(name)}"]`) : this.element(name);
+    if (!el) return false;
+    return !el.closest("[hidden]");
+  }
+
+  payload({ isNew }) {
+    const body = {};
+    const authentication = {};
+    const names = new Set(this.dirty);
+    if (isNew) names.add("name");
+    if (names.has("preset")) names.add("preset_region");
+    for (const name of names) {
+      let value = this.get(name);
+      if (name === "preset_region") value = this.get("preset") === REGION_PRESET ? value : "";
+      else if (!this.applies(name)) continue;
+      const el = this.element(name);
+      if (el && el.dataset && "secret" in el.dataset && !value) continue;
+      if (name === "workspace") continue;
+      if (name.startsWith("authentication.")) authentication[name.slice("authentication.".length)] = value;
+      else body[name] = value;
+    }
+    if (Object.keys(authentication).length) {
+      // The server reads the other fields against the type, so it goes along.
+      authentication.type = this.authType;
+      body.authentication = authentication;
+    }
+    return body;
+  }
+}

@@ -1,0 +1,104 @@
+// The editor's start screen: each workspace with its datasources and its
+// applications (open the portal, publish).
+import { clear, h } from "../brace/dom.js";
+import { api, listOf } from "../brace/http.js";
+import { authLabel, statusBadge } from "./status.js";
+
+const host = document.getElementById("workspaces");
+const banner = document.getElementById("banner");
+
+function showBanner(message, kind) {
+  banner.className = `banner is-${kind}`;
+  banner.replaceChildren(h("span", { text: message }));
+  banner.hidden = false;
+}
+
+function datasourceTable(datasources) {
+  if (datasources.length === 0) return h("p", { class: "empty", text: "No datasources yet." });
+  return h("table", { class: "table" },
+    h("thead", {}, h("tr", {}, h("th", { text: "Name" }), h("th", { text: "Authentication" }), h("th", { text: "Status" }), h("th"))),
+    h("tbody", {}, datasources.map((ds) => {
+      const auth = ds.authentication || {};
+      return h("tr", { dataset: { datasource: ds.id } },
+        h("td", {}, h("a", { href: `/editor/datasources/${ds.id}/`, text: ds.name })),
+        h("td", { class: "muted", text: authLabel(auth.type) }),
+        h("td", {}, auth.type === "oauth2" ? statusBadge(ds.authorization) : h("span", { class: "muted", text: "—" })),
+        h("td", { class: "actions-cell" }, h("a", { class: "btn btn-small", href: `/editor/datasources/${ds.id}/`, text: "Edit" })));
+    })));
+}
+
+function publishedLabel(app) {
+  const version = app.published_version;
+  if (version === null || version === undefined) return "Not published";
+  const number = typeof version === "object" ? version.number : version;
+  return number ? `Published v${number}` : "Published";
+}
+
+function applicationTable(applications) {
+  if (applications.length === 0) return h("p", { class: "empty", text: "No applications yet." });
+  return h("table", { class: "table" },
+    h("thead", {}, h("tr", {}, h("th", { text: "Name" }), h("th", { text: "Published" }), h("th"))),
+    h("tbody", {}, applications.map((app) => {
+      const state = h("td", { class: "muted", text: publishedLabel(app) });
+      const publish = h("button", { type: "button", class: "btn btn-small", text: "Publish" });
+      publish.addEventListener("click", async () => {
+        publish.disabled = true;
+        try {
+          const version = await api("POST", `/api/v1/applications/${app.id}/publish/`);
+          state.textContent = version && version.number ? `Published v${version.number}` : "Published";
+          showBanner(`${app.name} is published.`, "success");
+        } catch (error) {
+          showBanner(`${app.name} was not published: ${error.message}`, "error");
+        } finally {
+          publish.disabled = false;
+        }
+      });
+      return h("tr", { dataset: { application: app.id } },
+        h("td", { text: app.name }),
+        state,
+        h("td", { class: "actions-cell" },
+          h("a", { class: "btn btn-small", href: `/apps/${app.id}/`, target: "_blank", rel: "noopener", text: "Open" }),
+          publish));
+    })));
+}
+
+async function workspaceCard(workspace) {
+  const card = h("section", { class: "card", dataset: { workspace: workspace.id } },
+    h("div", { class: "card-head" },
+      h("h2", { text: workspace.name }),
+      workspace.role ? h("span", { class: "badge", text: workspace.role }) : null));
+  const [datasources, applications] = await Promise.all([
+    api("GET", `/api/v1/datasources/?workspace=${workspace.id}`).then(listOf, (error) => error),
+    api("GET", `/api/v1/applications/?workspace=${workspace.id}`).then(listOf, (error) => error),
+  ]);
+  const newDatasource = h("a", { class: "btn btn-small", href: `/editor/datasources/new/?workspace=${workspace.id}`, text: "New datasource" });
+  card.append(
+    h("div", { class: "card-head" }, h("h3", { text: "Datasources" }), newDatasource),
+    datasources instanceof Error
+      ? h("p", { class: "field-error", text: `Datasources could not be loaded: ${datasources.message}` })
+      : datasourceTable(datasources.filter((ds) => ds.workspace === undefined || ds.workspace === workspace.id)),
+    h("h3", { text: "Applications" }),
+    applications instanceof Error
+      ? h("p", { class: "field-error", text: `Applications could not be loaded: ${applications.message}` })
+      : applicationTable(applications.filter((app) => app.workspace === undefined || app.workspace === workspace.id)),
+  );
+  return card;
+}
+
+async function load() {
+  let workspaces;
+  try {
+    workspaces = listOf(await api("GET", "/api/v1/workspaces/"));
+  } catch (error) {
+    clear(host).append(h("p", { class: "field-error", text: `Workspaces could not be loaded: ${error.message}` }));
+    return;
+  }
+  clear(host);
+  if (workspaces.length === 0) {
+    host.append(h("section", { class: "card" }, h("p", { class: "empty", text: "You are not a member of any workspace yet." })));
+  }
+  for (const card of await Promise.all(workspaces.map(workspaceCard))) host.append(card);
+  host.setAttribute("aria-busy", "false");
+}
+
+load();

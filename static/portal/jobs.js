@@ -1,0 +1,62 @@
+// Background runs (long uploads on Celery): poll each until it ends, with a
+// progress line per job, then let the page reload its evaluated state.
+import { h } from "../brace/dom.js";
+import { api } from "../brace/http.js";
+
+const DONE = new Set(["succeeded", "failed"]);
+const FIRST_POLL_MS = 500;
+const MAX_POLL_MS = 3000;
+const watching = new Set();
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function progressLine(job) {
+  const fill = h("span", { class: "w-progress-fill" });
+  const label = h("span", { class: "job-label" });
+  const line = h("div", { class: "job" }, label, h("span", { class: "w-progress" }, fill));
+  const show = (state) => {
+    const percent = Math.round((Number(state.progress) || 0) * 100);
+    label.textContent = `${job.action || "Background run"}: ${state.status === "queued" ? "waiting" : `${percent}%`}`;
+    fill.style.width = `${percent}%`;
+  };
+  show(job);
+  return { line, show };
+}
+
+async function watch(job, { onDone, toast }) {
+  const host = document.getElementById("jobs");
+  const { line, show } = progressLine(job);
+  host.append(line);
+  let state = job;
+  let delay = FIRST_POLL_MS;
+  try {
+    while (!DONE.has(state.status)) {
+      await sleep(delay);
+      delay = Math.min(delay * 1.5, MAX_POLL_MS);
+      try {
+        state = await api("GET", `/api/v1/runtime/jobs/${encodeURIComponent(job.id)}/`);
+      } catch (error) {
+        if (error.status === 404) throw error;
+        continue; // a network blip: keep polling
+      }
+      show(state);
+    }
+    if (state.status === "failed") {
+      toast((state.error && state.error.message) || `${job.action || "A background run"} failed.`, "error");
+    }
+  } catch (error) {
+    toast(error.message, "error");
+  } finally {
+    line.remove();
+    watching.delete(job.id);
+  }
+  await onDone(state);
+}
+
+export function watchJobs(jobs, options) {
+  for (const job of jobs || []) {
+    if (!job || !job.id || watching.has(job.id)) continue;
+    watching.add(job.id);
+    watch(job, options);
+  }
+}

@@ -1,0 +1,136 @@
+// The published portal: loads the evaluated page, draws it, and sends end
+// users' actions back as events. No user JavaScript runs here: bindings and
+// handlers run on the server, and this only renders values and applies the
+// effects the server returns.
+import { h } from "../brace/dom.js";
+import { api } from "../brace/http.js";
+import { applyEffects } from "./effects.js";
+import { watchJobs } from "./jobs.js";
+import { Renderer } from "./renderer.js";
+import { createState, mergeAnswer, setMeta } from "./session.js";
+import { showToast } from "./toast.js";
+import { uploadFile } from "./upload.js";
+import { registry } from "./widgets/index.js";
+
+const root = document.getElementById("portal");
+const applicationId = Number(root.dataset.applicationId);
+const pageId = Number(root.dataset.pageId);
+const pageUrl = `/api/v1/runtime/pages/${pageId}/`;
+
+let state = null;
+const renderer = new Renderer(root, registry, contextFor);
+
+// Events go out one at a time, in order: a Button's onClick must see the
+// text typed into an Input just before, so pending typing is sent first.
+let queue = Promise.resolve();
+const debounced = new Map(); // widget -> {timer, event, meta}
+
+function enqueue(widget, event, meta) {
+  const run = queue.then(() => postEvent(widget, event, meta));
+  queue = run.catch(() => {});
+  return run;
+}
+
+function flush() {
+  for (const [widget, entry] of debounced) {
+    clearTimeout(entry.timer);
+    debounced.delete(widget);
+    enqueue(widget, entry.event, entry.meta);
+  }
+}
+
+function emit(widget, event, meta, { debounceMs = 0 } = {}) {
+  if (debounceMs) {
+    const previous = debounced.get(widget);
+    if (previous) clearTimeout(previous.timer);
+    const entry = { event, meta };
+    entry.timer = setTimeout(() => {
+      if (debounced.get(widget) === entry) {
+        debounced.delete(widget);
+        enqueue(widget, event, meta);
+      }
+    }, debounceMs);
+    debounced.set(widget, entry);
+    return Promise.resolve(null);
+  }
+  flush();
+  return enqueue(widget, event, meta);
+}
+
+async function postEvent(widget, event, meta) {
+  try {
+    const body = { widget, event };
+    if (meta !== undefined) body.meta = meta;
+    const answer = await api("POST", `${pageUrl}events/`, body);
+    await applyAnswer(answer || {});
+    return answer;
+  } catch (error) {
+    showToast(error.message, "error");
+    return null;
+  }
+}
+
+async function applyAnswer(answer) {
+  const changed = mergeAnswer(state, answer);
+  renderer.update(changed, state.widgets, state.errors);
+  await applyEffects(answer.effects, {
+    state,
+    applicationId,
+    toast: showToast,
+    resetWidget,
+  });
+  watchJobs(answer.jobs, { toast: showToast, onDone: () => load({ quiet: true }) });
+}
+
+// Local reset of meta (files, typed text) for resetWidget; the server
+// resets its own copy and sends the re-evaluated values.
+function resetWidget(name, withChildren) {
+  const names = [name, ...(withChildren ? renderer.descendants(name) : [])];
+  for (const item of names) {
+    const widget = renderer.widgetOf(item);
+    if (widget && widget.resetMeta) setMeta(state, item, widget.resetMeta(state.widgets[item] || {}));
+    renderer.reset(item);
+  }
+  renderer.update(new Set(names), state.widgets, state.errors);
+}
+
+function contextFor(name, type, rows) {
+  return {
+    name,
+    type,
+    rows,
+    emit: (event, meta, options) => emit(name, event, meta, options),
+    flush,
+    setMeta: (meta) => setMeta(state, name, meta),
+    upload: (file, onProgress) => uploadFile({ file, pageId, widget: name, onProgress }),
+    notify: showToast,
+  };
+}
+
+function showProblem(title, detail) {
+  root.replaceChildren(
+    h("section", { class: "empty-state" }, h("h1", { text: title }), h("p", { text: detail })),
+  );
+}
+
+async function load({ quiet = false } = {}) {
+  let page;
+  try {
+    page = await api("GET", pageUrl);
+  } catch (error) {
+    if (quiet) showToast(error.message, "error");
+    else if (error.status === 404) showProblem("This page is not available", "It may have been removed from the published app.");
+    else showProblem("This page could not be loaded", error.message);
+    return;
+  }
+  state = createState(page);
+  if (state.page.name && state.application.name) document.title = `${state.page.name} · ${state.application.name}`;
+  if (!state.layout) {
+    showProblem("This page is empty", "The published page has no widgets.");
+    return;
+  }
+  renderer.mount(state.layout, state.widgets, state.errors);
+  root.setAttribute("aria-busy", "false");
+}
+
+load();

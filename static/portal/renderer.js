@@ -1,0 +1,113 @@
+// Turns the published widget tree into positioned boxes and keeps one live
+// renderer instance per widget name, so that a server answer updates only
+// the widgets it names (and an Input keeps its focus and caret).
+import { h } from "../brace/dom.js";
+import { canvasHeight, place, readingOrder } from "./grid.js";
+
+function unsupported(type) {
+  const el = h("div", { class: "w-unsupported", text: `The portal cannot show ${type || "this"} widgets.` });
+  return { el, update() {} };
+}
+
+// errors: {"Widget.prop": [{name, message, binding}]} -> Map(widget -> lines)
+function errorsByWidget(errors = {}) {
+  const byWidget = new Map();
+  for (const [path, list] of Object.entries(errors || {})) {
+    const dot = path.indexOf(".");
+    const widget = dot === -1 ? path : path.slice(0, dot);
+    const property = dot === -1 ? "" : path.slice(dot + 1);
+    for (const error of Array.isArray(list) ? list : [list]) {
+      const kind = (error && error.name) || "Error";
+      const message = (error && error.message) || String(error);
+      const lines = byWidget.get(widget) || [];
+      lines.push(`${property ? `${property}: ` : ""}${kind}: ${message}`);
+      byWidget.set(widget, lines);
+    }
+  }
+  return byWidget;
+}
+
+export class Renderer {
+  constructor(root, registry, contextFor) {
+    this.root = root;
+    this.registry = registry;
+    this.contextFor = contextFor;
+    this.instances = new Map();
+    this.tree = new Map(); // name -> names of its children
+    this.signature = "";
+  }
+
+  // Builds the tree unless it is the one already shown.
+  mount(layout, widgets, errors) {
+    const signature = JSON.stringify(layout);
+    if (signature !== this.signature) {
+      this.signature = signature;
+      this.instances.clear();
+      this.tree.clear();
+      const box = this.build(layout, true);
+      box.style.minHeight = `${canvasHeight(layout)}px`;
+      this.root.replaceChildren(box);
+    }
+    this.update(null, widgets, errors);
+  }
+
+  build(node, isRoot = false) {
+    const name = node.widgetName;
+    const widget = this.registry.get(node.type);
+    const rows = (node.position && node.position.h) || 4;
+    const instance = widget ? widget.create(this.contextFor(name, node.type, rows)) : unsupported(node.type);
+    const marker = h("span", { class: "w-marker", role: "img", hidden: true });
+    const box = h("div", { class: isRoot ? "w-box w-root" : "w-box", dataset: { widget: name, type: node.type } }, instance.el, marker);
+    if (!isRoot) place(box, node.position);
+    this.instances.set(name, { ...instance, box, marker, widget });
+    const children = readingOrder(node.children);
+    this.tree.set(name, children.map((child) => child.widgetName));
+    if (children.length) {
+      const host = instance.children || box;
+      for (const child of children) host.append(this.build(child));
+    }
+    return box;
+  }
+
+  // names: the widgets to refresh, or null for all of them.
+  update(names, widgets, errors) {
+    const byWidget = errorsByWidget(errors);
+    for (const [name, instance] of this.instances) {
+      if (names && !names.has(name)) continue;
+      const props = widgets[name] || {};
+      instance.box.hidden = props.isVisible === false;
+      instance.update(props);
+      const lines = byWidget.get(name);
+      instance.marker.hidden = !lines;
+      instance.marker.title = lines ? lines.join("\n") : "";
+      instance.marker.setAttribute("aria-label", lines ? `Binding errors: ${lines.join("; ")}` : "");
+      instance.box.classList.toggle("has-errors", Boolean(lines));
+    }
+  }
+
+  has(name) {
+    return this.instances.has(name);
+  }
+
+  widgetOf(name) {
+    const instance = this.instances.get(name);
+    return instance ? instance.widget : null;
+  }
+
+  reset(name) {
+    const instance = this.instances.get(name);
+    if (instance && instance.reset) instance.reset();
+  }
+
+  descendants(name) {
+    const found = [];
+    const walk = (parent) => {
+      for (const child of this.tree.get(parent) || []) {
+        found.push(child);
+        walk(child);
+      }
+    };
+    walk(name);
+    return found;
+  }
+}

@@ -1,0 +1,41 @@
+// The page's client-side state and how a server answer merges into it.
+// Kept free of the DOM so the merge rules read in one place.
+
+export function createState(page) {
+  return {
+    application: page.application || {},
+    page: page.page || {},
+    pages: page.pages || [],
+    layout: page.layout || null,
+    widgets: page.widgets || {},
+    actions: page.actions || {},
+    errors: page.errors || {},
+    store: page.store || {},
+  };
+}
+
+// `widgets` holds only changed properties; `errors` is read as the errors
+// of what was re-evaluated: a changed property without an error entry has
+// lost its error. Returns the names of the widgets to redraw.
+export function mergeAnswer(state, answer) {
+  const changed = new Set();
+  for (const [name, props] of Object.entries(answer.widgets || {})) {
+    state.widgets[name] = { ...(state.widgets[name] || {}), ...props };
+    changed.add(name);
+    for (const property of Object.keys(props)) delete state.errors[`${name}.${property}`];
+  }
+  for (const [path, list] of Object.entries(answer.errors || {})) {
+    if (Array.isArray(list) && list.length === 0) delete state.errors[path];
+    else state.errors[path] = list;
+    changed.add(path.split(".")[0]);
+  }
+  for (const [name, action] of Object.entries(answer.actions || {})) {
+    state.actions[name] = { ...(state.actions[name] || {}), ...action };
+  }
+  if (answer.store && typeof answer.store === "object") state.store = answer.store;
+  return changed;
+}
+
+export function setMeta(state, name, meta) {
+  state.widgets[name] = { ...(state.widgets[name] || {}), ...meta };
+}

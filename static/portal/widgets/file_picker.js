@@ -1,0 +1,92 @@
+// FilePicker: uploads each chosen file to the runtime's files/ endpoint
+// (with progress), then posts onFilesSelected with the server's answers as
+// the widget's meta `files`. The files themselves never go through the
+// event: only their ids and `blob:` references do.
+import { h } from "../../brace/dom.js";
+import { displayText } from "./style.js";
+
+function acceptAttribute(types) {
+  if (!Array.isArray(types) || types.length === 0 || types.includes("*")) return "";
+  return types.filter((type) => typeof type === "string").join(",");
+}
+
+function fileNames(files) {
+  return Array.isArray(files) ? files.map((file) => displayText(file && file.name)).filter(Boolean) : [];
+}
+
+export default {
+  type: "FilePicker",
+  resetMeta() {
+    return { files: [] };
+  },
+  create(ctx) {
+    const picker = h("input", { type: "file", class: "w-file-input", tabindex: "-1", "aria-hidden": "true" });
+    const button = h("button", { type: "button", class: "w-button is-secondary w-file-button" });
+    const names = h("span", { class: "w-file-names" });
+    const bar = h("span", { class: "w-progress", hidden: true }, h("span", { class: "w-progress-fill" }));
+    const el = h("div", { class: "w-filepicker" }, button, names, bar, picker);
+    let props = {};
+    let uploading = false;
+
+    const sync = () => {
+      button.disabled = Boolean(props.isDisabled) || uploading;
+      button.setAttribute("aria-busy", String(uploading));
+    };
+    const progress = (fraction) => {
+      bar.hidden = fraction === null;
+      bar.firstChild.style.width = `${Math.round((fraction || 0) * 100)}%`;
+    };
+    const showNames = (list, note = "") => {
+      names.textContent = list.length ? list.join(", ") : note;
+      names.title = names.textContent;
+      names.classList.toggle("is-empty", list.length === 0);
+    };
+
+    button.addEventListener("click", () => picker.click());
+    picker.addEventListener("change", async () => {
+      const chosen = [...picker.files];
+      picker.value = "";
+      if (chosen.length === 0) return;
+      const max = Number(props.maxNumFiles) || 0;
+      if (max && chosen.length > max) {
+        ctx.notify(`Pick at most ${max} file${max === 1 ? "" : "s"}.`, "warning");
+        return;
+      }
+      uploading = true;
+      sync();
+      const total = chosen.reduce((sum, file) => sum + file.size, 0) || 1;
+      let done = 0;
+      const answers = [];
+      try {
+        for (const file of chosen) {
+          showNames([`Uploading ${file.name}…`]);
+          progress(done / total);
+          answers.push(await ctx.upload(file, (loaded) => progress((done + loaded) / total)));
+          done += file.size;
+        }
+        progress(1);
+        showNames(fileNames(answers));
+        await ctx.emit("onFilesSelected", { files: answers });
+      } catch (error) {
+        ctx.notify(error.message, "error");
+        showNames(fileNames(props.files), "No file chosen");
+      } finally {
+        uploading = false;
+        progress(null);
+        sync();
+      }
+    });
+
+    return {
+      el,
+      update(next) {
+        props = next;
+        button.textContent = displayText(props.label) || "Select files";
+        picker.accept = acceptAttribute(props.allowedFileTypes);
+        picker.multiple = Number(props.maxNumFiles) > 1;
+        if (!uploading) showNames(fileNames(props.files), "No file chosen");
+        sync();
+      },
+    };
+  },
+};

@@ -1,0 +1,156 @@
+"""Fixtures for the Chromium tests.
+
+`browser` is Debian's Chromium (/usr/bin/chromium) driven by Playwright's sync
+API, one per test module (see `playwright_driver` for why not one per
+session); each test gets fresh contexts (no shared cookies or storage) from
+`new_page`. Without Chromium the tests skip, except under CI
+(the CI variable set), where a missing browser is a failure: .ci/run installs
+it, so its absence there is a broken setup, not an optional extra.
+
+Pages are served by pytest-django's `live_server` (a real server thread on a
+loopback port) over the test database, so tests need
+`django_db(transaction=True)`: the server thread cannot see data inside the
+test's open transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Long enough for a cold Chromium on a loaded CI machine, short enough that a
+# missing element fails the test instead of hanging it.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def playwright_driver(django_db_setup: Any) -> Iterator[Any]:
+    """Playwright's sync driver, alive for one test module.
+
+    While it lives, an asyncio loop runs in this thread, and Django's guard
+    against ORM calls from async code would refuse every query of the plain
+    synchronous test code (and of the test database's setup and flushes). The
+    guard is lifted for exactly that lifetime, which is why the driver is not
+    session-wide: tests of other areas run with the guard in place.
+    """
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as driver:
+            yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    """Headless Debian Chromium.
+
+    Playwright's launch() gives it a fresh temporary profile (user-data dir),
+    removed when the browser closes; it refuses a --user-data-dir argument.
+    """
+    chromium = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=60_000
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def site_url(live_server: Any) -> str:
+    """The live server's origin, by loopback IP.
+
+    By IP rather than "localhost" because an OAuth provider accepts any port
+    only on loopback IPs (RFC 8252 §7.3), and because a test provider reached
+    as "localhost" then keeps its cookies apart from Brace's (cookies ignore
+    ports, and both are Django apps with the same cookie names).
+    """
+    return str(live_server.url).replace("://localhost:", "://127.0.0.1:")
+
+
+@pytest.fixture
+def new_page(browser: Any, site_url: str) -> Iterator[Callable[..., Any]]:
+    """new_page(user=None) -> a Playwright page on the live server, signed in as `user`.
+
+    Signing in goes through Django's session machinery (a real session cookie),
+    not the login form, which only the login test drives.
+    """
+    contexts: list[Any] = []
+
+    def make(user: Any = None) -> Any:
+        context = browser.new_context(base_url=site_url)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        if user is not None:
+            context.add_cookies([session_cookie(user, site_url)])
+        page = context.new_page()
+        # A JavaScript error in Brace's own modules fails the test that caused it.
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def session_cookie(user: Any, url: str) -> dict[str, Any]:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": url,
+    }
+
+
+def route_exists(method: str, path: str) -> bool:
+    """Whether the site answers `path` with a view that allows `method`."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    view_class = getattr(match.func, "cls", None)
+    actions = getattr(match.func, "actions", None)
+    if actions is not None:
+        return method.lower() in actions
+    if view_class is not None:
+        return hasattr(view_class, method.lower())
+    return True
+
+
+@pytest.fixture
+def needs_route() -> Callable[[str, str, str], None]:
+    """needs_route(method, path, owner): skip while another area's API route is missing."""
+
+    def check(method: str, path: str, owner: str) -> None:
+        if not route_exists(method, path):
+            pytest.skip(f"waits on {method} {path} ({owner})")
+
+    return check
