@@ -147,3 +147,37 @@ class PublishedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} v{self.number}"
+
+
+class RuntimeFile(models.Model):
+    """A file an end user picked in a portal's FilePicker, kept until `expires_at`.
+
+    Referenced from bindings as `blob:<id>`; the id is random and unguessable,
+    and only its owner, in the same application, can use it in a query.
+    The bytes live in the default storage under `storage_name`.
+    """
+
+    id = models.CharField(primary_key=True, max_length=64, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runtime_files"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="runtime_files"
+    )
+    widget = models.CharField(max_length=120)
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=255)
+    storage_name = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Runtime file {self.id}"
+
+    @property
+    def reference(self) -> str:
+        return f"blob:{self.id}"

@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "datasources.tasks.refresh_expiring_tokens",
         "schedule": env_float("BRACE_TOKEN_REFRESH_INTERVAL_S", 60.0),
     },
+    "purge-expired-runtime-files": {
+        "task": "builder.tasks.purge_expired_runtime_files",
+        "schedule": 300.0,
+    },
 }
 
 # JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
@@ -238,6 +242,9 @@ BRACE_OAUTH_HTTP_TIMEOUT_S = env_float("BRACE_OAUTH_HTTP_TIMEOUT_S", 15.0)
 
 # Runtime files picked in portals, deleted after this many seconds.
 BRACE_RUNTIME_FILE_TTL_S = env_int("BRACE_RUNTIME_FILE_TTL_S", 3600)
+# Largest file an end user may pick, checked against Content-Length before
+# Django spools the upload; each FilePicker's maxFileSize applies too.
+BRACE_RUNTIME_FILE_MAX_BYTES = env_int("BRACE_RUNTIME_FILE_MAX_BYTES", 1024**3)
 
 LOGGING = {
     "version": 1,

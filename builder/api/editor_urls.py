@@ -25,3 +25,15 @@ urlpatterns = [
     path("workspaces/<str:workspace_pk>/members/<str:user_pk>/", member, name="workspace-member"),
     *router.urls,
 ]
+
+# Evaluating a page and running a query (builder.api.run_views).
+from builder.api.run_views import ActionRunViewSet, PageEvaluateViewSet  # noqa: E402
+
+urlpatterns += [
+    path(
+        "pages/<str:pk>/evaluate/",
+        PageEvaluateViewSet.as_view({"post": "evaluate"}),
+        name="page-evaluate",
+    ),
+    path("actions/<str:pk>/run/", ActionRunViewSet.as_view({"post": "run"}), name="action-run"),
+]

@@ -130,7 +130,7 @@ class TestSessionLogin:
             {"username": "alice_admin", "password": PASSWORD, "csrfmiddlewaretoken": csrf},
         )
         assert response.status_code == 302
-        assert response["Location"] == "/"
+        assert response["Location"] == "/editor/"
         assert client.session["_auth_user_id"] == str(members["admin"].pk)
 
     def test_a_wrong_password_shows_the_form_again_with_an_error(self, members):

@@ -20,6 +20,8 @@ EDITOR_PATHS = {
     "/api/v1/pages/{id}/": {"get", "patch", "delete"},
     "/api/v1/actions/": {"get", "post"},
     "/api/v1/actions/{id}/": {"get", "patch", "delete"},
+    "/api/v1/pages/{id}/evaluate/": {"post"},
+    "/api/v1/actions/{id}/run/": {"post"},
 }
 
 

@@ -1,0 +1,84 @@
+"""Portal runtime API: files end users pick in a published page's FilePicker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from builder.api.base import error_responses, valid_body
+from builder.api.errors import APIError, PayloadTooLarge
+from builder.api.strict import StrictSerializer
+from builder.files import picked_file_json, store_picked_file
+from builder.models import RuntimeFile
+from builder.published_pages import published_page
+
+
+def max_upload_bytes() -> int:
+    """Refused from the Content-Length, before Django spools the body to disk;
+    each FilePicker's own maxFileSize is checked after."""
+    return settings.BRACE_RUNTIME_FILE_MAX_BYTES
+
+
+class PickedFileIn(StrictSerializer):
+    # Multipart values are strings, so `page` is a plain (coercing) IntegerField.
+    file = serializers.FileField(allow_empty_file=True, use_url=False)
+    page = serializers.IntegerField(min_value=1, help_text="A page of a published application.")
+    widget = serializers.CharField(max_length=120, help_text="The FilePicker's name.")
+
+
+class PickedFileOut(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    type = serializers.CharField()
+    data = serializers.CharField(
+        help_text="blob:<id>; with dataFormat Text or Base64 and a file up to 1 MB, the content."
+    )
+
+
+class RuntimeFileViewSet(viewsets.GenericViewSet):
+    """Like the editor's views (token or session, CSRF for the browser), but multipart."""
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+    queryset = RuntimeFile.objects.none()  # for the schema
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        limit = max_upload_bytes()
+        if length.isdigit() and int(length) > limit:
+            raise PayloadTooLarge(f"The upload is over {limit} bytes.")
+
+    @extend_schema(
+        tags=["runtime"],
+        summary="Store a file picked in a FilePicker (viewers)",
+        description=(
+            "The FilePicker's maxFileSize (MB) and allowedFileTypes apply (400 naming "
+            "`file`). The file is kept for BRACE_RUNTIME_FILE_TTL_S seconds and only "
+            "its uploader can send it in a query of the same application."
+        ),
+        request={"multipart/form-data": PickedFileIn},
+        responses={201: PickedFileOut, **error_responses(400, 403, 404, 413)},
+    )
+    def create(self, request: Request) -> Response:
+        if len(request.FILES.getlist("file")) > 1:
+            raise APIError("Send one file per request.", code="too_many_files", field="file")
+        body = valid_body(PickedFileIn, request.data)
+        published = published_page(request.user, body["page"])
+        runtime_file, props = store_picked_file(
+            user=request.user, published=published, widget=body["widget"], upload=body["file"]
+        )
+        return Response(
+            picked_file_json(runtime_file, props.get("dataFormat")),
+            status=status.HTTP_201_CREATED,
+        )

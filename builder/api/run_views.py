@@ -1,0 +1,138 @@
+"""Editor API: evaluate a page for the property pane, and run a query (the Run button)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from builder import selectors
+from builder.api.base import EditorViewSet, error_responses, valid_body
+from builder.api.strict import StrictCharField, StrictSerializer
+from builder.models import Action, Page, Role
+from builder.page_runtime import checked_state, evaluate_page
+from builder.queries import run_draft_action
+
+
+class ActionStateIn(StrictSerializer):
+    """An action's result as bindings read it, hence the JavaScript (camelCase) names."""
+
+    data = serializers.JSONField(required=False, allow_null=True)
+    responseMeta = serializers.JSONField(
+        required=False, allow_null=True, help_text="{statusCode, headers, isExecutionSuccess}"
+    )
+    isLoading = serializers.BooleanField(required=False)
+
+
+class PageStateIn(StrictSerializer):
+    widgets = serializers.DictField(
+        child=serializers.DictField(child=serializers.JSONField()),
+        required=False,
+        help_text="Meta values end users set, by widget: {FilePicker1: {files: [...]}}.",
+    )
+    actions = serializers.DictField(
+        child=ActionStateIn(), required=False, help_text="Results of actions, by name."
+    )
+    store = serializers.DictField(
+        child=serializers.JSONField(), required=False, help_text="appsmith.store"
+    )
+
+
+class EvaluateIn(StrictSerializer):
+    state = PageStateIn(required=False)
+    url = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="The page's URL as the browser shows it, for appsmith.URL.",
+    )
+
+
+class EvaluateOut(serializers.Serializer):
+    values = serializers.DictField(
+        child=serializers.DictField(), help_text="Every evaluated property, by widget."
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text='By "Widget.property": [{code, name, message, binding, line?, column?}].',
+    )
+
+
+class RunIn(StrictSerializer):
+    params = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="What bindings read as this.params.",
+    )
+
+
+class ResponseMetaOut(serializers.Serializer):
+    status_code = serializers.IntegerField(allow_null=True)
+    headers = serializers.DictField(child=serializers.CharField())
+    is_execution_success = serializers.BooleanField()
+
+
+class RunOut(serializers.Serializer):
+    data = serializers.JSONField(allow_null=True)
+    response_meta = ResponseMetaOut()
+    duration_ms = serializers.IntegerField()
+    request = serializers.JSONField(
+        allow_null=True, help_text="As sent, credentials redacted; null if nothing was sent."
+    )
+    error = serializers.JSONField(
+        allow_null=True, help_text="{code, message, field?, retryable?} or null."
+    )
+
+
+class PageEvaluateViewSet(EditorViewSet):
+    queryset = Page.objects.none()  # for the schema; reads go through selectors
+
+    @extend_schema(
+        tags=["pages"],
+        summary="Evaluate every binding of the page (developers)",
+        description=(
+            "Evaluates the saved layout against the given state (meta values, action "
+            "results, store) as the portal would, in EDIT mode. A failing binding is "
+            "an entry in `errors`, never an HTTP error."
+        ),
+        request=EvaluateIn,
+        responses={200: EvaluateOut, **error_responses(400, 403, 404, 409)},
+    )
+    def evaluate(self, request: Request, pk: str) -> Response:
+        page = selectors.get_page(request.user, pk, Role.DEVELOPER)
+        body = valid_body(EvaluateIn, request.data)
+        names = list(page.actions.values_list("name", flat=True))
+        given = body.get("state") or {}
+        state = checked_state(
+            page.layout,
+            names,
+            widgets=given.get("widgets", {}),
+            actions=given.get("actions", {}),
+            store=given.get("store", {}),
+            user=request.user,
+            url=body.get("url"),
+            mode="EDIT",
+        )
+        return Response(evaluate_page(page.layout, names, state).to_json())
+
+
+class ActionRunViewSet(EditorViewSet):
+    queryset = Action.objects.none()  # for the schema; reads go through selectors
+
+    @extend_schema(
+        tags=["actions"],
+        summary="Run the query (developers)",
+        description=(
+            "Runs the saved (draft) action against its page's default state. A failed "
+            "call (upstream error, binding error, datasource not authorized) is a 200 "
+            "with `response_meta.is_execution_success` false and `error`; a config the "
+            "executor refuses is a 400 naming the field."
+        ),
+        request=RunIn,
+        responses={200: RunOut, **error_responses(400, 403, 404, 409)},
+    )
+    def run(self, request: Request, pk: str) -> Response:
+        action = selectors.get_action(request.user, pk, Role.DEVELOPER)
+        body = valid_body(RunIn, request.data)
+        return Response(run_draft_action(action, user=request.user, params=body.get("params")))

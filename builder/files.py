@@ -1,0 +1,201 @@
+"""Files end users pick in a portal: stored, checked, resolved for queries, purged.
+
+    runtime_file = store_picked_file(user=u, published=p, widget="FilePicker1", upload=f)
+    picked_file_json(runtime_file, data_format)   # {id, name, size, type, data}
+    RuntimeFileResolver(user, application)        # `blob:<id>` -> a stream, owner only
+    purge_expired_runtime_files()                 # the Celery beat job
+
+Bytes go to Django's default storage under a random id, streamed from the
+upload (Django spools big uploads to a temporary file, never to memory) and
+streamed again, chunk by chunk, into the query that sends them.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO, cast
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from builder.api.errors import APIError
+from builder.models import Application, RuntimeFile
+from builder.page_runtime import RuntimeState, user_info
+from builder.published_pages import PublishedPage
+from runtime.http import ResolvedFile
+from widgets import MetaValidationError, WidgetNotFoundError, apply_meta_changes, find_widget
+
+__all__ = [
+    "FILE_PICKER",
+    "INLINE_MAX_BYTES",
+    "RuntimeFileResolver",
+    "file_picker_props",
+    "picked_file_json",
+    "purge_expired_runtime_files",
+    "store_picked_file",
+]
+
+FILE_PICKER = "FilePicker"
+REFERENCE_PREFIX = "blob:"
+# Text and Base64 data formats put the content in the answer (and in the
+# session's meta state) only up to this size; larger files stay references.
+INLINE_MAX_BYTES = 1024 * 1024
+_MIME_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*")
+_STORAGE_FOLDER = "runtime-files"
+
+
+def new_file_id() -> str:
+    """`f_` and 192 random bits: unguessable, and a valid `blob:` reference id."""
+    return "f_" + secrets.token_urlsafe(24)
+
+
+def content_type_of(upload: UploadedFile) -> str:
+    """The browser's MIME type if it is one, else a guess from the name."""
+    given = (upload.content_type or "").split(";")[0].strip().lower()
+    if _MIME_TYPE.fullmatch(given):
+        return given
+    guessed, _ = mimetypes.guess_type(upload.name or "")
+    return guessed or "application/octet-stream"
+
+
+def file_picker_props(published: PublishedPage, widget: str, *, user: Any) -> dict[str, Any]:
+    """The FilePicker's evaluated properties on the published page (400 naming `widget`)."""
+    try:
+        node = find_widget(published.layout, widget)
+    except WidgetNotFoundError as error:
+        raise APIError(error.message, code=error.code, field="widget") from error
+    if node.get("type") != FILE_PICKER:
+        raise APIError(
+            f"{widget!r} is a {node.get('type')}, not a FilePicker.",
+            code="not_a_file_picker",
+            field="widget",
+        )
+    # Limits may be bindings (maxFileSize: {{...}}): they apply as evaluated.
+    state = RuntimeState(user=user_info(user), mode="PUBLISHED")
+    return published.evaluate(state).widgets[widget]
+
+
+def _check_limits(name: str, size: int, content_type: str, props: Mapping[str, Any]) -> None:
+    """maxFileSize and allowedFileTypes, checked the way the widget checks picked files."""
+    candidate = {"id": "f_new", "name": name, "size": size, "type": content_type, "data": ""}
+    try:
+        apply_meta_changes(FILE_PICKER, {"files": [candidate]}, props=props)
+    except MetaValidationError as error:
+        fault = error.errors[0]
+        raise APIError(fault.message, code=fault.code, field="file") from error
+
+
+def store_picked_file(
+    *, user: Any, published: PublishedPage, widget: str, upload: UploadedFile
+) -> tuple[RuntimeFile, dict[str, Any]]:
+    """Check the upload against the widget's limits, store it; the row and widget props."""
+    props = file_picker_props(published, widget, user=user)
+    # Django's UploadedFile keeps only the base name, cut to 255 characters.
+    name = upload.name or "file"
+    content_type = content_type_of(upload)
+    _check_limits(name, upload.size or 0, content_type, props)
+    file_id = new_file_id()
+    # The stored name holds only the random id: the user's name never reaches a path.
+    storage_name = default_storage.save(
+        f"{_STORAGE_FOLDER}/{published.application.pk}/{file_id}", upload
+    )
+    try:
+        runtime_file = RuntimeFile.objects.create(
+            id=file_id,
+            owner=user,
+            application=published.application,
+            widget=widget,
+            name=name,
+            size=default_storage.size(storage_name),
+            content_type=content_type,
+            storage_name=storage_name,
+            expires_at=timezone.now() + timedelta(seconds=settings.BRACE_RUNTIME_FILE_TTL_S),
+        )
+    except BaseException:
+        default_storage.delete(storage_name)
+        raise
+    return runtime_file, props
+
+
+def _inline_data(runtime_file: RuntimeFile, data_format: Any) -> str | None:
+    if data_format not in ("Text", "Base64") or runtime_file.size > INLINE_MAX_BYTES:
+        return None
+    with default_storage.open(runtime_file.storage_name, "rb") as handle:
+        content = handle.read(INLINE_MAX_BYTES + 1)
+    if data_format == "Base64":
+        encoded = base64.b64encode(content).decode("ascii")
+        return f"data:{runtime_file.content_type};base64,{encoded}"
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # not text: the reference still lets a query send it
+
+
+def picked_file_json(runtime_file: RuntimeFile, data_format: Any) -> dict[str, Any]:
+    """What the portal puts in the FilePicker's `files`: {id, name, size, type, data}."""
+    data = _inline_data(runtime_file, data_format)
+    return {
+        "id": runtime_file.id,
+        "name": runtime_file.name,
+        "size": runtime_file.size,
+        "type": runtime_file.content_type,
+        "data": runtime_file.reference if data is None else data,
+    }
+
+
+class RuntimeFileResolver:
+    """`blob:<id>` -> the stored file, for files `user` picked in `application` only.
+
+    Any other reference (another user's, another application's, expired,
+    unknown) raises LookupError, which the executor reports naming the field.
+    """
+
+    def __init__(self, user: Any, application: Application | int) -> None:
+        self.user_id = getattr(user, "pk", user)
+        self.application_id = getattr(application, "pk", application)
+
+    def resolve(self, reference: str) -> ResolvedFile:
+        file_id = reference.removeprefix(REFERENCE_PREFIX)
+        runtime_file = RuntimeFile.objects.filter(
+            pk=file_id,
+            owner_id=self.user_id,
+            application_id=self.application_id,
+            expires_at__gt=timezone.now(),
+        ).first()
+        if self.user_id is None or runtime_file is None:
+            raise LookupError(reference)
+        storage_name = runtime_file.storage_name
+        return ResolvedFile(
+            name=runtime_file.name,
+            size=runtime_file.size,
+            content_type=runtime_file.content_type,
+            opener=lambda: cast(BinaryIO, default_storage.open(storage_name, "rb")),
+        )
+
+
+def purge_expired_runtime_files(now: datetime | None = None, *, batch: int = 500) -> int:
+    """Delete expired files, bytes first, then rows; the number deleted."""
+    now = now or timezone.now()
+    deleted = 0
+    while True:
+        rows = list(
+            RuntimeFile.objects.filter(expires_at__lte=now).values_list("pk", "storage_name")[
+                :batch
+            ]
+        )
+        if not rows:
+            return deleted
+        for _, storage_name in rows:
+            # A missing file (deleted by hand, or a crash between the two
+            # steps last time) must not keep its row forever.
+            default_storage.delete(storage_name)
+        with transaction.atomic():
+            deleted += RuntimeFile.objects.filter(pk__in=[pk for pk, _ in rows]).delete()[0]

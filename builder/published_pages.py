@@ -1,0 +1,71 @@
+"""Published pages: what a portal serves, read from the application's current version.
+
+    published = published_page(request.user, page_id)      # 404 unless viewer+
+    published.evaluate(state)                              # uses the compiled page
+    published.actions                                      # the snapshot's actions
+
+Page ids are the draft pages' ids; the snapshot holds the layout and actions
+as they were at publish time, and `compiled` the page compiled then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from builder.api.errors import NotFound
+from builder.models import Application, Page, PublishedVersion, Role
+from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
+from builder.permissions import require_role
+from builder.selectors import current_version, parse_id
+from runtime import CompiledPage
+
+__all__ = ["PublishedPage", "published_page"]
+
+
+@dataclass(frozen=True)
+class PublishedPage:
+    """A page of an application's published version, as portals serve it."""
+
+    application: Application
+    version: PublishedVersion
+    page: dict[str, Any]
+    actions: list[dict[str, Any]]
+
+    @property
+    def layout(self) -> Any:
+        return self.page.get("layout")
+
+    @property
+    def action_names(self) -> list[str]:
+        return [action["name"] for action in self.actions]
+
+    def compiled(self) -> CompiledPage | None:
+        """The page compiled at publish time, or None (published before compiling existed)."""
+        data = self.version.compiled.get(str(self.page["id"]))
+        return load_compiled(data) if isinstance(data, Mapping) else None
+
+    def evaluate(self, state: RuntimeState) -> EvaluatedPage:
+        return evaluate_page(self.layout, self.action_names, state, compiled=self.compiled())
+
+
+def published_page(user: Any, page_id: Any, minimum: Role = Role.VIEWER) -> PublishedPage:
+    """The published form of page `page_id` for a user with at least `minimum` role.
+
+    NotFound (404) when the page does not exist, the user is not a member of
+    its workspace, the application is not published, or the page is not in
+    the published version; PermissionDenied (403) when the role is too low.
+    """
+    pk = parse_id(page_id)
+    row = Page.objects.select_related("application__published_version").filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    require_role(user, row.application.workspace_id, minimum)
+    version = current_version(row.application)
+    snapshot = version.snapshot
+    page = next((p for p in snapshot.get("pages", []) if p.get("id") == pk), None)
+    if page is None:
+        raise NotFound("This page is not in the published version.", code="not_published")
+    actions = [a for a in snapshot.get("actions", []) if a.get("page") == pk]
+    return PublishedPage(application=row.application, version=version, page=page, actions=actions)

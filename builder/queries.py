@@ -1,0 +1,304 @@
+"""Running a query: its `{{ }}` bindings evaluated, then sent by `runtime.http`.
+
+    scope = evaluate_page(...).scope
+    result = run_action(snapshot, datasource=ds, user=request.user, scope=scope,
+                        params={"id": 3}, files=RuntimeFileResolver(user, application))
+    result["response_meta"]["is_execution_success"]
+
+Bindings read the page's entities and `appsmith`, plus `this.params` (the
+arguments of `Query.run(params)`, as in Appsmith). Every binding failure is a
+failed result naming the config field (`config.headers[0].value`), never an
+exception, and nothing is sent. The datasource's credentials come as an
+`httpx.Auth` from `datasources`; when it cannot get a token the result
+says why (`needs_reauthorization`, `not_authorized`, `token_refresh_failed`).
+
+A config the executor refuses (a header name with a space, a `blob:` that is
+not the caller's) raises `runtime.http.ConfigError`, whose `field` names the
+input: a 400 for the editor's Run button.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+
+from builder.api.errors import APIError, Conflict
+from builder.files import RuntimeFileResolver
+from builder.models import Action
+from builder.page_runtime import RuntimeState, evaluate_page, js_engine, js_limits, user_info
+from datasources.auth import datasource_auth
+from datasources.errors import ConfigurationError, TokenUnavailableError
+from datasources.models import Datasource
+from runtime import (
+    UNDEFINED,
+    EvalError,
+    TemplateResult,
+    evaluate_json_template,
+    evaluate_template,
+    is_dynamic,
+    split_segments,
+)
+from runtime.http import ConfigError, ExecutionResult, FileResolver, HttpExecutor, OutboundPolicy
+from widgets import LayoutValidationError
+
+__all__ = [
+    "THIS_NAME",
+    "action_snapshot",
+    "action_state",
+    "evaluate_config",
+    "failed_result",
+    "query_executor",
+    "run_action",
+    "run_draft_action",
+]
+
+# The scope name `this` is rewritten to inside a binding (see _bind_this).
+THIS_NAME = "__braceThis"
+_THIS = re.compile(r"\bthis\b")
+
+
+def action_snapshot(action: Action) -> dict[str, Any]:
+    """A draft action in the shape a published version stores it."""
+    return {
+        "id": action.pk,
+        "page": action.page_id,
+        "name": action.name,
+        "datasource": action.datasource_id,
+        "config": action.config,
+    }
+
+
+def action_state(result: Mapping[str, Any]) -> dict[str, Any]:
+    """A run's result as bindings read it: `Api1.data`, `Api1.responseMeta.statusCode`..."""
+    meta = result.get("response_meta") or {}
+    return {
+        "data": result.get("data"),
+        "isLoading": False,
+        "responseMeta": {
+            "statusCode": meta.get("status_code"),
+            "headers": meta.get("headers") or {},
+            "isExecutionSuccess": bool(meta.get("is_execution_success")),
+        },
+    }
+
+
+@lru_cache(maxsize=4)
+def _executor(allow_private: bool, max_redirects: int, max_response_bytes: int) -> HttpExecutor:
+    # One per configuration for the process: its transport pools connections.
+    policy = OutboundPolicy(
+        allow_loopback=allow_private, allow_private=allow_private, max_redirects=max_redirects
+    )
+    return HttpExecutor(policy, max_response_bytes=max_response_bytes)
+
+
+def query_executor() -> HttpExecutor:
+    """The executor for the current settings (BRACE_OUTBOUND_*, BRACE_QUERY_*)."""
+    return _executor(
+        bool(settings.BRACE_OUTBOUND_ALLOW_PRIVATE),
+        int(settings.BRACE_QUERY_MAX_REDIRECTS),
+        int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES),
+    )
+
+
+def failed_result(code: str, message: str, *, duration_ms: int = 0, **extra: Any) -> dict[str, Any]:
+    """A run that did not reach the upstream, in the shape of a real result."""
+    return {
+        "data": None,
+        "response_meta": {"status_code": None, "headers": {}, "is_execution_success": False},
+        "duration_ms": duration_ms,
+        "request": None,
+        "error": {"code": code, "message": message, **extra},
+    }
+
+
+def _bind_this(text: str) -> str:
+    """Give bindings that use `this` the query's `this` ({params}).
+
+    The runtime calls every binding with `this` undefined, so such a binding
+    becomes a function called on the scope entry THIS_NAME. Arrow functions
+    inside keep that `this`. Only bindings naming `this` are rewritten, so
+    the others keep their exact text (and error positions).
+    """
+    if "this" not in text:
+        return text
+    out = []
+    for segment in split_segments(text):
+        code = segment[2:-2]
+        if is_dynamic(segment) and segment.startswith("{{") and _THIS.search(code):
+            segment = "{{(function () { return (" + code + "\n); }).call(" + THIS_NAME + ")}}"
+        out.append(segment)
+    return "".join(out)
+
+
+class _Binder:
+    """Evaluates config fields against one scope and remembers every failure."""
+
+    def __init__(self, scope: Mapping[str, Any], params: Mapping[str, Any]) -> None:
+        self.scope = {**scope, THIS_NAME: {"params": dict(params)}}
+        self.failures: list[tuple[str, str, EvalError]] = []
+
+    def _run(self, evaluate: Callable[..., TemplateResult], field: str, text: Any) -> Any:
+        if not isinstance(text, str) or not is_dynamic(text):
+            return text
+        result = evaluate(_bind_this(text), self.scope, limits=js_limits(), engine=js_engine())
+        self.failures.extend((field, text, error) for error in result.errors)
+        return None if result.value is UNDEFINED else result.value
+
+    def value(self, field: str, text: Any) -> Any:
+        return self._run(evaluate_template, field, text)
+
+    def json(self, field: str, text: Any) -> Any:
+        return self._run(evaluate_json_template, field, text)
+
+    def rows(self, field: str, rows: Any) -> Any:
+        if not isinstance(rows, list):
+            return rows
+        evaluated = []
+        for index, row in enumerate(rows):
+            if isinstance(row, Mapping):
+                row = dict(row)
+                for key in ("key", "value"):
+                    if key in row:
+                        row[key] = self.value(f"{field}[{index}].{key}", row[key])
+            evaluated.append(row)
+        return evaluated
+
+    def nested(self, field: str, value: Any) -> Any:
+        """Every string inside a JSON value (a body stored as an object)."""
+        if isinstance(value, str):
+            return self.value(field, value)
+        if isinstance(value, list):
+            return [self.nested(f"{field}[{i}]", item) for i, item in enumerate(value)]
+        if isinstance(value, Mapping):
+            return {key: self.nested(f"{field}.{key}", item) for key, item in value.items()}
+        return value
+
+
+def _body(binder: _Binder, body_type: Any, body: Any) -> Any:
+    if body_type in (None, "none"):
+        return body  # never sent, so its bindings must not fail the run
+    if body_type == "json":
+        return (
+            binder.json("config.body", body)
+            if isinstance(body, str)
+            else binder.nested("config.body", body)
+        )
+    if body_type in ("form_urlencoded", "multipart") and isinstance(body, list):
+        # Key/value rows: a value may be a picked file, which stays an object.
+        return binder.rows("config.body", body)
+    # binary: `{{FilePicker1.files[0].data}}` gives a `blob:` reference (or the
+    # file object); it stays a reference for the executor to stream.
+    return binder.nested("config.body", body)
+
+
+def evaluate_config(
+    config: Mapping[str, Any], scope: Mapping[str, Any], params: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The config with every binding evaluated, and the failures (field, name, message)."""
+    binder = _Binder(scope, params or {})
+    evaluated = dict(config)
+    evaluated["path"] = binder.value("config.path", config.get("path"))
+    evaluated["headers"] = binder.rows("config.headers", config.get("headers"))
+    evaluated["query_params"] = binder.rows("config.query_params", config.get("query_params"))
+    evaluated["body"] = _body(binder, config.get("body_type"), config.get("body"))
+    failures = [
+        {"field": field, "binding": text, "name": error.name, "message": error.message}
+        for field, text, error in binder.failures
+    ]
+    return evaluated, failures
+
+
+def _datasource_config(datasource: Datasource | None) -> dict[str, Any] | None:
+    if datasource is None:
+        return None
+    return {
+        "url": datasource.url,
+        "headers": datasource.headers,
+        "query_params": datasource.query_params,
+    }
+
+
+def run_action(
+    action: Mapping[str, Any],
+    *,
+    datasource: Datasource | None,
+    user: Any,
+    scope: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+    files: FileResolver | None = None,
+    executor: HttpExecutor | None = None,
+) -> dict[str, Any]:
+    """Run one action (a published snapshot or `action_snapshot`) and return its result.
+
+    The result is API.md's run answer: ``{data, response_meta: {status_code,
+    headers, is_execution_success}, duration_ms, request, error}``; ``request``
+    is the request as sent with credentials redacted (None if nothing was
+    sent), ``error`` is None or ``{code, message, ...}``. Raises
+    `runtime.http.ConfigError` (``field`` names the input) for a config the
+    executor refuses.
+    """
+    started = time.perf_counter()
+    config, failures = evaluate_config(action.get("config") or {}, scope, params)
+    if failures:
+        first = failures[0]
+        return failed_result(
+            "binding_error",
+            f"{first['field']}: {first['name']}: {first['message']}",
+            field=first["field"],
+            errors=failures,
+        )
+    try:
+        auth = datasource_auth(datasource, user) if datasource is not None else None
+    except ConfigurationError as error:
+        return failed_result("invalid_datasource", error.message, field=error.field)
+    executor = executor or query_executor()
+    try:
+        result: ExecutionResult = executor.execute(
+            config, _datasource_config(datasource), auth=auth, files=files
+        )
+    except TokenUnavailableError as error:
+        # Raised by the OAuth 2.0 auth while sending: the run cannot be authorized.
+        return failed_result(
+            error.code,
+            error.message,
+            duration_ms=round((time.perf_counter() - started) * 1000),
+            retryable=error.retryable,
+        )
+    return result.to_dict()
+
+
+def run_draft_action(
+    action: Action, *, user: Any, params: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The editor's Run button: the draft action against its page's default state.
+
+    Bindings see the draft page as first loaded (no picked files, no earlier
+    results), `appsmith.mode` "EDIT". A config the executor refuses is a 400
+    naming the field.
+    """
+    page = action.page
+    names = list(page.actions.values_list("name", flat=True))
+    try:
+        evaluated = evaluate_page(
+            page.layout, names, RuntimeState(user=user_info(user), mode="EDIT")
+        )
+    except LayoutValidationError as error:
+        raise Conflict(
+            f"The page's saved layout is not valid: {error.message}", code="invalid_layout"
+        ) from error
+    try:
+        return run_action(
+            action_snapshot(action),
+            datasource=action.datasource,
+            user=user,
+            scope=evaluated.scope,
+            params=params,
+            files=RuntimeFileResolver(user, page.application_id),
+        )
+    except ConfigError as error:
+        raise APIError(error.message, code=error.code, field=error.field) from error

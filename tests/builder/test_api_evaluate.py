@@ -1,0 +1,167 @@
+"""POST /api/v1/pages/{id}/evaluate/: every evaluated property and error, for the property pane."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.models import Action
+from tests.builder.helpers import assert_error
+from tests.builder.upstream import layout, widget
+
+pytestmark = pytest.mark.django_db
+
+ACTION = "UploadFileToDropbox"
+A_FILE = {"id": "f_1", "name": "a.txt", "size": 3, "type": "text/plain", "data": "blob:f_1"}
+
+
+@pytest.fixture
+def dropbox_page(page, dropbox_portal):
+    page.layout = dropbox_portal["page"]["layout"]
+    page.save()
+    Action.objects.create(page=page, name=ACTION, config=dropbox_portal["actions"][0]["config"])
+    return page
+
+
+def url(page) -> str:
+    return f"/api/v1/pages/{page.pk}/evaluate/"
+
+
+class TestValues:
+    def test_the_default_state(self, client_as, dropbox_page):
+        response = client_as("developer").post(url(dropbox_page), {}, format="json")
+        assert response.status_code == 200
+        body = response.json()
+        assert set(body) == {"values", "errors"}
+        assert body["errors"] == {}
+        assert body["values"]["Result"]["text"] == "Nothing uploaded yet"
+        assert body["values"]["FilePicker1"]["isValid"] is False
+        assert body["values"]["FilePicker1"]["type"] == "FilePicker"
+        assert "onFilesSelected" not in body["values"]["FilePicker1"]
+
+    def test_a_given_state(self, client_as, dropbox_page):
+        state = {
+            "widgets": {"FilePicker1": {"files": [A_FILE]}},
+            "actions": {
+                ACTION: {
+                    "data": {"path_display": "/a.txt"},
+                    "responseMeta": {"statusCode": 200, "headers": {}, "isExecutionSuccess": True},
+                }
+            },
+            "store": {"k": 1},
+        }
+        response = client_as("admin").post(url(dropbox_page), {"state": state}, format="json")
+        assert response.status_code == 200
+        values = response.json()["values"]
+        assert values["Result"]["text"] == "Stored as /a.txt"
+        assert values["FilePicker1"]["isValid"] is True
+        assert values["FilePicker1"]["files"] == [A_FILE]
+
+    def test_appsmith_in_edit_mode(self, client_as, page, members):
+        page.layout = layout(
+            widget(
+                "T",
+                "Text",
+                {
+                    "text": "{{appsmith.mode}} {{appsmith.user.username}} "
+                    "{{appsmith.URL.queryParams.tab}} {{appsmith.store.n}}"
+                },
+            )
+        )
+        page.save()
+        body = {"url": "https://brace.example.com/edit?tab=2", "state": {"store": {"n": 5}}}
+        response = client_as("developer").post(url(page), body, format="json")
+        assert response.status_code == 200
+        assert response.json()["values"]["T"]["text"] == "EDIT dave_developer 2 5"
+
+    def test_every_error_by_property(self, client_as, page):
+        page.layout = layout(
+            widget("T", "Text", {"text": "Hi {{ nope.name }}"}),
+            widget("F", "FilePicker", {"maxFileSize": "{{ 'big' }}"}),
+            widget("S", "Text", {"text": "{{ ( }}"}),
+        )
+        page.save()
+        response = client_as("developer").post(url(page), {}, format="json")
+        assert response.status_code == 200
+        values, errors = response.json()["values"], response.json()["errors"]
+        assert set(errors) == {"T.text", "F.maxFileSize", "S.text"}
+        (reference,) = errors["T.text"]
+        assert reference["name"] == "ReferenceError"
+        assert reference["binding"] == "Hi {{ nope.name }}"
+        assert "nope" in reference["message"]
+        assert "text" not in values["T"]
+        assert errors["F.maxFileSize"][0]["name"] == "ValidationError"
+        assert values["F"]["maxFileSize"] == 5  # the default, not "big"
+        (syntax,) = errors["S.text"]
+        assert syntax["name"] == "SyntaxError" and "line" in syntax and "column" in syntax
+
+
+class TestAccess:
+    @pytest.mark.parametrize(
+        ("role", "status", "code"),
+        [
+            ("viewer", 403, "permission_denied"),
+            ("outsider", 404, "not_found"),
+            ("anonymous", 401, "not_authenticated"),
+        ],
+    )
+    def test_developers_and_admins_only(self, client_as, dropbox_page, role, status, code):
+        response = client_as(role).post(url(dropbox_page), {}, format="json")
+        assert_error(response, status, code)
+
+    def test_an_unknown_page(self, client_as, workspace):
+        assert_error(
+            client_as("developer").post("/api/v1/pages/999999/evaluate/", {}, format="json"),
+            404,
+            "not_found",
+        )
+        assert_error(
+            client_as("developer").post("/api/v1/pages/abc/evaluate/", {}, format="json"),
+            404,
+            "not_found",
+        )
+
+    def test_get_is_not_allowed(self, client_as, dropbox_page):
+        response = client_as("developer").get(url(dropbox_page))
+        assert_error(response, 405, "method_not_allowed")
+
+
+class TestStrictBody:
+    @pytest.mark.parametrize(
+        ("body", "code", "field"),
+        [
+            ({"stat": {}}, "unknown_field", "stat"),
+            ({"state": {"widget": {}}}, "unknown_field", "state.widget"),
+            ({"state": []}, "invalid", "state"),
+            ({"state": {"widgets": []}}, "not_a_dict", "state.widgets"),
+            ({"state": {"widgets": {"FilePicker1": 3}}}, "not_a_dict", "state.widgets.FilePicker1"),
+            (
+                {"state": {"actions": {ACTION: {"response_meta": {}}}}},
+                "unknown_field",
+                f"state.actions.{ACTION}.response_meta",
+            ),
+            ({"state": {"store": "x"}}, "not_a_dict", "state.store"),
+            ({"url": 5}, "invalid", "url"),
+            ({"state": {"widgets": {"Nope": {}}}}, "unknown_widget", "state.widgets.Nope"),
+            ({"state": {"actions": {"Nope": {}}}}, "unknown_action", "state.actions.Nope"),
+            (
+                {"state": {"widgets": {"FilePicker1": {"files": [A_FILE, A_FILE]}}}},
+                "too_many_files",
+                "state.widgets.FilePicker1.files",
+            ),
+            (
+                {"state": {"widgets": {"FilePicker1": {"files": [{"name": "a"}]}}}},
+                "missing_key",
+                "state.widgets.FilePicker1.files[0].id",
+            ),
+        ],
+    )
+    def test_faults_name_the_field(self, client_as, dropbox_page, body, code, field):
+        response = client_as("developer").post(url(dropbox_page), body, format="json")
+        assert response.status_code == 400, response.json()
+        error = response.json()
+        assert (error["code"], error["field"]) == (code, field)
+
+    def test_a_broken_saved_layout_is_a_conflict(self, client_as, page):
+        type(page).objects.filter(pk=page.pk).update(layout={"widgetName": "MainContainer"})
+        response = client_as("developer").post(url(page), {}, format="json")
+        assert_error(response, 409, "invalid_layout")
