@@ -1,0 +1,175 @@
+"""Benchmark page evaluation: ``.venv/bin/python bench/evaluate.py [--runs N]``.
+
+Generates a page of 1,000 widgets and 3,000 bindings (chains, maps over an
+API's rows, string templates) and prints medians of:
+
+* cold: parse + graph + compile + evaluate, with every cache cleared;
+* warm: evaluating the compiled (published) page again;
+* incremental: re-evaluating after one Input changes (it feeds 10 bindings);
+* js2py, as a ratio to warm QuickJS, if js2py is importable.
+
+Run by hand; nothing here is part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from runtime import CompiledPage, clear_caches, compile_page, get_engine
+
+WIDGETS = 1000
+CHAIN = 10
+ROWS = 10  # rows in Api1.data; --heavy-rows adds a run with a bigger table
+TARGETS = {"warm": 10.0, "cold": 50.0, "incremental": 0.5}
+
+
+HEAVY_ROWS = (
+    "{{ Api1.data.filter(d => d.score > %d)"
+    ".map(({ id, name }) => ({ id, label: `${name}!` })).slice(0, 5) }}"
+)
+
+
+def build_page(heavy: bool = False) -> dict[str, Any]:
+    """1,000 widgets x 3 bindable properties; 10 bindings read SearchInput.text.
+
+    Each widget has a chain link (``count``), a string template (``label``)
+    and a map over the API's rows (``rows``); ``heavy`` makes that map a
+    filter + destructuring map + template literal + slice (~10 us each in
+    QuickJS instead of ~3 us).
+    """
+    entities: dict[str, Any] = {
+        "SearchInput": {"properties": {"text": "", "placeholder": "Search"}},
+        "Api1": {"properties": {"data": [], "isLoading": False}},
+    }
+    for i in range(WIDGETS - 1):
+        name = f"Text{i}"
+        if i % CHAIN == 0:
+            count = f"{{{{ Api1.data.length + {i} }}}}"
+        else:
+            count = f"{{{{ Text{i - 1}.count + 1 }}}}"
+        if i < 10:
+            label = f"Search: {{{{ SearchInput.text }}}} in {{{{ Text{i}.count }}}} rows #{i}"
+        else:
+            label = f"Item {{{{ Text{i}.count }}}} of {{{{ appsmith.store.total }}}} #{i}"
+        rows = HEAVY_ROWS % (i % 50) if heavy else f"{{{{ Api1.data.map(d => d.score + {i}) }}}}"
+        entities[name] = {
+            "properties": {
+                "count": count,
+                "label": label,
+                "rows": rows,
+                "visible": True,
+                "onClick": "{{ Api1.run() }}",
+            },
+            "triggers": ["onClick"],
+        }
+    return entities
+
+
+def build_state(search: str = "", rows_count: int = ROWS) -> dict[str, Any]:
+    rows = [{"id": n, "name": f"row {n}", "score": (n * 7) % 100} for n in range(rows_count)]
+    return {
+        "SearchInput": {"text": search},
+        "Api1": {"data": rows, "isLoading": False, "responseMeta": {"statusCode": 200}},
+        "appsmith": {"store": {"total": 42}, "user": {"email": "ann@example.com"}, "URL": {}},
+    }
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of ``fn``, in ms.
+
+    CPU time is printed too because this machine is shared: other work
+    inflates wall time but not the CPU time spent in this thread.
+    """
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        fn()
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--heavy-rows", type=int, default=50)
+    args = parser.parse_args()
+
+    entities = build_page()
+    state = build_state()
+    page = compile_page(entities)
+    bindings = len(page.units)
+    first = page.evaluate(state)
+    if first.errors:
+        raise SystemExit(f"benchmark page has errors: {list(first.errors.items())[:3]}")
+
+    def cold() -> None:
+        clear_caches()
+        compile_page(entities).evaluate(state)
+
+    changed = build_state("abc")
+
+    def incremental() -> None:
+        page.reevaluate(first, ["SearchInput.text"], changed)
+
+    affected = len(page.affected(["SearchInput.text"]))
+    results = {
+        "cold": median_ms(cold, max(5, args.runs // 3)),
+        "warm": median_ms(lambda: page.evaluate(state), args.runs),
+        "incremental": median_ms(incremental, args.runs * 10),
+    }
+    stored = page.to_json()
+    results["load stored page"] = median_ms(
+        lambda: CompiledPage.from_json(stored), max(5, args.runs // 3)
+    )
+    heavy_page = compile_page(build_page(heavy=True))
+    results["warm, heavy maps"] = median_ms(lambda: heavy_page.evaluate(state), args.runs)
+    big = build_state(rows_count=args.heavy_rows)
+    results[f"warm, heavy maps, {args.heavy_rows} rows"] = median_ms(
+        lambda: heavy_page.evaluate(big), max(5, args.runs // 3)
+    )
+
+    def cold_cached_parse() -> None:
+        # The editor case: the page was compiled before and one text changed,
+        # so every other binding's parse is a cache hit.
+        get_engine().discard_all()  # type: ignore[attr-defined]
+        compile_page(entities).evaluate(state)
+
+    results["cold, parse cache warm"] = median_ms(cold_cached_parse, max(5, args.runs // 3))
+
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load {load:.1f}, "
+        f"python {platform.python_version()}"
+    )
+    print(
+        f"page: {WIDGETS} widgets, {bindings} computed properties, {affected} read SearchInput, "
+        f"Api1.data has {ROWS} rows"
+    )
+    print(f"{'':>26}  {'wall':>9}  {'cpu':>9}  (medians)")
+    for name, (wall, cpu) in results.items():
+        target = TARGETS.get(name)
+        verdict = "" if target is None else (" ok" if wall <= target else f" over {target} ms")
+        print(f"{name:>26}: {wall:6.3f} ms {cpu:6.3f} ms{verdict}")
+    if importlib.util.find_spec("js2py") is None:
+        print("js2py: not installed (pip install Js2Py==0.74 to compare; unsafe, ES5 only)")
+    else:
+        engine = get_engine("js2py")
+        js2py_ms, _ = median_ms(lambda: page.evaluate(state, engine=engine), 3)
+        ratio = js2py_ms / results["warm"][0]
+        print(f"js2py warm: {js2py_ms:.1f} ms = {ratio:.0f}x QuickJS (ES6 bindings fail in js2py)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Brace runtime: bindings, the JavaScript sandbox, the dependency graph, evaluation.
+
+Plain Python: no database, no Django (except ``apps.py``/``checks.py``).
+
+Templates::
+
+    split_segments("Hello {{ a }}")            # ["Hello ", "{{ a }}"], Appsmith's rules
+    is_dynamic("{{ a }}")                      # True
+    evaluate_template(text, scope) -> TemplateResult(value, errors)
+    evaluate_json_template(body, scope)        # JSON-aware, for query bodies
+
+Exactly one binding keeps its JavaScript type; mixed text is a string.
+``undefined`` is :data:`UNDEFINED`. Failures are :class:`EvalError` records
+in ``errors``, never exceptions.
+
+Pages::
+
+    page = compile_page({"Text1": {"properties": {"text": "{{Input1.text}}"}},
+                         "Input1": {"properties": {"text": ""}}})
+    result = page.evaluate({"Input1": {"text": "Ann"}})
+    result.values     # {"Text1.text": "Ann"}
+    result.errors     # {"Text1.text": [EvalError, ...]} for failed properties
+    result.to_json()  # JSON-ready for the API
+    page.reevaluate(result, ["Input1.text"], new_state)   # only what changed
+    CompiledPage.from_json(page.to_json())                # store at publish time
+
+Entities are :class:`EntitySpec` (or the same as a dict): ``properties``,
+``bindable``, ``triggers`` (never evaluated as data) and ``derived``
+(JavaScript over ``this``). Limits are an :class:`EvaluationLimits`; the
+engine is QuickJS, or js2py by name through :func:`get_engine` (unsafe).
+Errors: see :mod:`runtime.errors`.
+"""
+
+from __future__ import annotations
+
+from runtime.engine import Engine, QuickJSEngine
+from runtime.engines import ENGINE_NAMES, get_engine
+from runtime.errors import (
+    AsyncInDataField,
+    BindingError,
+    BraceRuntimeError,
+    ConfigurationError,
+    DependencyCycle,
+    EngineCrashed,
+    EngineUnavailable,
+    EvalError,
+    InputTooLarge,
+    JavaScriptException,
+    JavaScriptSyntaxError,
+    LimitExceeded,
+    MemoryLimitExceeded,
+    NonJsonResult,
+    StackLimitExceeded,
+    TimeLimitExceeded,
+)
+from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
+from runtime.page import CompiledPage, EntitySpec, PageEvaluation
+from runtime.page_compiler import compile_page
+from runtime.segments import is_dynamic, split_segments
+from runtime.templates import TemplateResult, evaluate_json_template, evaluate_template
+from runtime.values import UNDEFINED, is_file_reference
+
+
+def clear_caches() -> None:
+    """Drop every parse cache and this thread's engine contexts (for cold benchmarks)."""
+    from runtime import engine as quickjs_engine
+    from runtime import engines, js_analysis, segments, templates
+
+    quickjs_engine.forget_verified()
+    segments._split.cache_clear()
+    segments.parse_template.cache_clear()
+    js_analysis.analyse_expression.cache_clear()
+    templates._program.cache_clear()
+    for engine in list(engines._engines.values()):
+        if isinstance(engine, QuickJSEngine):
+            engine.discard_all()
+
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ENGINE_NAMES",
+    "UNDEFINED",
+    "AsyncInDataField",
+    "BindingError",
+    "BraceRuntimeError",
+    "CompiledPage",
+    "ConfigurationError",
+    "DependencyCycle",
+    "Engine",
+    "EngineCrashed",
+    "EngineUnavailable",
+    "EntitySpec",
+    "EvalError",
+    "EvaluationLimits",
+    "InputTooLarge",
+    "JavaScriptException",
+    "JavaScriptSyntaxError",
+    "LimitExceeded",
+    "MemoryLimitExceeded",
+    "NonJsonResult",
+    "PageEvaluation",
+    "QuickJSEngine",
+    "StackLimitExceeded",
+    "TemplateResult",
+    "TimeLimitExceeded",
+    "clear_caches",
+    "compile_page",
+    "evaluate_json_template",
+    "evaluate_template",
+    "get_engine",
+    "is_dynamic",
+    "is_file_reference",
+    "split_segments",
+]

@@ -1,0 +1,54 @@
+"""System checks for the runtime's settings.
+
+``BRACE_JS_ENGINE`` selects the JavaScript engine: ``"quickjs"`` (default)
+or ``"js2py"``. js2py is only ever a fallback for trusted code: its 0.74
+release lets JavaScript reach Python (CVE-2024-28397) and it only speaks
+ES5, so selecting it is a warning, and selecting it without it installed is
+an error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+
+from runtime.engines import ENGINE_NAMES
+
+SETTING = "BRACE_JS_ENGINE"
+
+
+@register(Tags.security)
+def check_js_engine(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    engine = getattr(settings, SETTING, "quickjs")
+    if engine not in ENGINE_NAMES:
+        return [
+            Error(
+                f"{SETTING} is {engine!r}; it must be one of {', '.join(ENGINE_NAMES)}.",
+                hint='Use "quickjs".',
+                id="runtime.E001",
+            )
+        ]
+    if engine != "js2py":
+        return []
+    messages: list[CheckMessage] = [
+        Warning(
+            f'{SETTING} = "js2py" runs user JavaScript in js2py, which is unsafe for '
+            "untrusted code: user code can escape to the host and run commands "
+            "(CVE-2024-28397). It also rejects ES6 (arrow functions, let/const, "
+            "template literals).",
+            hint='Use "quickjs" for anything users can edit.',
+            id="runtime.W001",
+        )
+    ]
+    if importlib.util.find_spec("js2py") is None:
+        messages.append(
+            Error(
+                f'{SETTING} = "js2py" but js2py is not installed.',
+                hint='Install the optional extra (pip install "brace[js2py]") or use "quickjs".',
+                id="runtime.E002",
+            )
+        )
+    return messages

@@ -1,0 +1,156 @@
+"""Which computed property reads which, in what order to compute them, and cycles.
+
+Nodes are computed properties (``Text1.text``). A node depends on another
+when one of the paths it reads overlaps the other's path: reading
+``Table1.selectedRow.id`` depends on ``Table1.selectedRow``, and reading the
+whole ``Table1`` depends on every computed property of ``Table1``.
+
+Strongly connected components (Tarjan, iterative so a 3,000-long chain does
+not hit Python's recursion limit) give both the evaluation order and the
+cycles: a component of more than one node, or a node reading itself, is a
+cycle, reported on each of its members as ``A -> B -> A``. Nodes outside a
+cycle are still ordered and evaluated, reading ``undefined`` from it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Path = tuple[str, ...]
+
+
+def overlaps(a: Path, b: Path) -> bool:
+    """True if one path is a prefix of the other (segment-wise)."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+@dataclass(frozen=True)
+class DependencyGraph:
+    """Edges, order and cycles over nodes ``0..n-1``."""
+
+    names: tuple[str, ...]
+    depends_on: tuple[tuple[int, ...], ...]
+    dependents: tuple[tuple[int, ...], ...]
+    order: tuple[int, ...]
+    cycles: dict[int, tuple[str, ...]]
+
+    @classmethod
+    def build(cls, targets: Sequence[Path], reads: Sequence[Iterable[Path]]) -> DependencyGraph:
+        by_root: dict[str, list[int]] = {}
+        for node, target in enumerate(targets):
+            by_root.setdefault(target[0], []).append(node)
+        depends_on: list[tuple[int, ...]] = []
+        dependents: list[list[int]] = [[] for _ in targets]
+        for node, node_reads in enumerate(reads):
+            found: dict[int, None] = {}
+            for path in node_reads:
+                for other in by_root.get(path[0], ()):
+                    if overlaps(path, targets[other]):
+                        found[other] = None
+            depends_on.append(tuple(found))
+            for other in found:
+                dependents[other].append(node)
+        components = _strongly_connected(depends_on)
+        order: list[int] = []
+        cycles: dict[int, tuple[str, ...]] = {}
+        names = tuple(".".join(t) for t in targets)
+        for component in components:
+            if len(component) == 1 and component[0] not in depends_on[component[0]]:
+                order.append(component[0])
+                continue
+            members = set(component)
+            for node in sorted(component):
+                cycles[node] = _cycle_through(node, depends_on, members, names)
+        return cls(
+            names=names,
+            depends_on=tuple(depends_on),
+            dependents=tuple(tuple(d) for d in dependents),
+            order=tuple(order),
+            cycles=cycles,
+        )
+
+    def downstream(self, starts: Iterable[int]) -> set[int]:
+        """``starts`` and every node that transitively reads one of them."""
+        seen = set(starts)
+        queue = deque(seen)
+        while queue:
+            for dependent in self.dependents[queue.popleft()]:
+                if dependent not in seen:
+                    seen.add(dependent)
+                    queue.append(dependent)
+        return seen
+
+
+def _strongly_connected(edges: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Tarjan's algorithm; components come out dependencies-first."""
+    index_of: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    components: list[list[int]] = []
+    counter = 0
+    for root in range(len(edges)):
+        if root in index_of:
+            continue
+        work: list[tuple[int, int]] = [(root, 0)]
+        while work:
+            node, edge = work.pop()
+            if edge == 0:
+                index_of[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            recurse = False
+            for i in range(edge, len(edges[node])):
+                nxt = edges[node][i]
+                if nxt not in index_of:
+                    work.append((node, i + 1))
+                    work.append((nxt, 0))
+                    recurse = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index_of[nxt])
+            if recurse:
+                continue
+            if low[node] == index_of[node]:
+                component: list[int] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                components.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return components
+
+
+def _cycle_through(
+    start: int,
+    edges: Sequence[Sequence[int]],
+    members: set[int],
+    names: Sequence[str],
+) -> tuple[str, ...]:
+    """The shortest cycle from ``start`` back to itself, as property names."""
+    previous: dict[int, int] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for nxt in edges[node]:
+            if nxt not in members:
+                continue
+            if nxt == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(previous[path[-1]])
+                path.reverse()
+                return (*tuple(names[n] for n in path), names[start])
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    return (names[start], names[start])

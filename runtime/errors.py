@@ -1,0 +1,192 @@
+"""Errors raised and reported by the runtime.
+
+Two kinds of failure exist. Misuse of the Python API (a malformed page spec,
+a bad limit, an engine that is not installed) raises an exception. A failure
+of *user* JavaScript never raises out of an evaluation: it becomes an
+:class:`EvalError` record attached to the property that failed, and the rest
+of the page still evaluates. Every record is built from one of the
+``BindingError`` classes below, so each carries a stable machine-readable
+``code``.
+
+Hierarchy::
+
+    BraceRuntimeError
+    ├── ConfigurationError          bad limits, bad page spec, bad changed path
+    ├── EngineUnavailable           an optional engine (js2py) is not installed
+    ├── EngineCrashed               the engine failed in a way user code cannot cause
+    └── BindingError                user JavaScript failed (reported, not raised)
+        ├── JavaScriptSyntaxError   does not parse; has line and column
+        ├── JavaScriptException     threw; ``name`` is the JS error's name
+        ├── LimitExceeded
+        │   ├── TimeLimitExceeded
+        │   ├── MemoryLimitExceeded
+        │   ├── StackLimitExceeded  recursion or nesting too deep
+        │   └── InputTooLarge       binding source or result over the size limit
+        ├── NonJsonResult           a function, symbol, BigInt or cyclic object
+        ├── AsyncInDataField        a data binding returned a Promise
+        └── DependencyCycle         the property is part of a cycle
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class BraceRuntimeError(Exception):
+    """Root of every exception the runtime raises."""
+
+
+class ConfigurationError(BraceRuntimeError, ValueError):
+    """The caller passed something the runtime cannot work with."""
+
+
+class EngineUnavailable(BraceRuntimeError):
+    """The selected JavaScript engine cannot be loaded."""
+
+
+class EngineCrashed(BraceRuntimeError):
+    """The engine failed outside of anything user code is allowed to cause."""
+
+
+class BindingError(BraceRuntimeError):
+    """User JavaScript failed. Turned into an :class:`EvalError` on its property."""
+
+    code = "binding_error"
+    name = "Error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if name is not None:
+            self.name = name
+        self.line = line
+        self.column = column
+
+    def to_record(self, binding: str, path: str | None = None) -> EvalError:
+        return EvalError(
+            code=self.code,
+            name=self.name,
+            message=self.message,
+            binding=binding,
+            path=path,
+            line=self.line,
+            column=self.column,
+        )
+
+
+class JavaScriptSyntaxError(BindingError):
+    code = "syntax_error"
+    name = "SyntaxError"
+
+
+class JavaScriptException(BindingError):
+    code = "js_exception"
+
+
+class LimitExceeded(BindingError):
+    code = "limit_exceeded"
+    name = "RangeError"
+
+
+class TimeLimitExceeded(LimitExceeded):
+    code = "time_limit"
+    name = "TimeoutError"
+
+
+class MemoryLimitExceeded(LimitExceeded):
+    code = "memory_limit"
+    name = "MemoryError"
+
+
+class StackLimitExceeded(LimitExceeded):
+    code = "stack_limit"
+
+
+class InputTooLarge(LimitExceeded):
+    code = "too_large"
+
+
+class NonJsonResult(BindingError):
+    code = "non_json_result"
+    name = "TypeError"
+
+
+class AsyncInDataField(BindingError):
+    code = "async_in_data_field"
+    name = "TypeError"
+
+    def __init__(self) -> None:
+        super().__init__("data fields cannot run asynchronous code")
+
+
+class DependencyCycle(BindingError):
+    code = "cycle"
+    name = "CyclicDependencyError"
+
+    def __init__(self, cycle: tuple[str, ...]) -> None:
+        super().__init__("cyclic dependency: " + " -> ".join(cycle))
+        self.cycle = cycle
+
+
+# Codes produced inside the JavaScript runner map back to these classes.
+ERRORS_BY_CODE: dict[str, type[BindingError]] = {
+    cls.code: cls
+    for cls in (
+        BindingError,
+        JavaScriptSyntaxError,
+        JavaScriptException,
+        TimeLimitExceeded,
+        MemoryLimitExceeded,
+        StackLimitExceeded,
+        InputTooLarge,
+        NonJsonResult,
+        AsyncInDataField,
+    )
+}
+
+
+@dataclass(frozen=True)
+class EvalError:
+    """One failure attached to one property; plain data, JSON-ready via ``to_dict``."""
+
+    code: str
+    name: str
+    message: str
+    binding: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "binding": self.binding,
+        }
+        if self.path is not None:
+            data["path"] = self.path
+        if self.line is not None:
+            data["line"] = self.line
+            data["column"] = self.column
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EvalError:
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            message=data["message"],
+            binding=data["binding"],
+            path=data.get("path"),
+            line=data.get("line"),
+            column=data.get("column"),
+        )

@@ -1,0 +1,275 @@
+"""Pages: compile once, evaluate many times, re-evaluate only what changed.
+
+:func:`runtime.page_compiler.compile_page` turns entity specs into a
+:class:`CompiledPage`, built at publish time and stored (``to_json`` /
+``from_json``, or pickle) or cached.
+
+``CompiledPage.evaluate(state)`` runs that program in one engine call;
+``reevaluate(previous, changed_paths, state)`` runs only the properties that
+read a changed path, directly or through other properties.
+
+State is plain JSON data keyed by entity name: widget meta values
+(``{"Input1": {"text": "typed"}}``), action results (``{"Api1": {"data": ...,
+"isLoading": false, "responseMeta": {...}}}``) and ``appsmith`` (``store``,
+``user``, ``URL``). It is laid over each entity's static properties; computed
+properties are always computed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from runtime.dependency_graph import DependencyGraph, overlaps
+from runtime.engine import Engine
+from runtime.engines import get_engine
+from runtime.errors import ConfigurationError, EvalError
+from runtime.js_analysis import Path
+from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
+from runtime.page_format import page_from_json, page_to_json
+from runtime.program import Program, Unit
+
+DEFAULT_GLOBALS: dict[str, Any] = {"appsmith": {"store": {}, "user": {}, "URL": {}}}
+_TRIGGER_NAME = re.compile(r"on[A-Z]")
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """One widget or action as the runtime sees it.
+
+    ``bindable``: property names that may hold bindings; ``None`` means every
+    string property may. ``triggers``: event handler properties, never
+    evaluated as data (any ``on[A-Z]...`` name is one too). ``derived``:
+    property name -> JavaScript expression over ``this`` (the entity's
+    evaluated properties), e.g. ``this.files.length > 0``.
+    """
+
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    bindable: frozenset[str] | None = None
+    triggers: frozenset[str] = frozenset()
+    derived: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def coerce(cls, name: str, spec: EntitySpec | Mapping[str, Any]) -> EntitySpec:
+        if isinstance(spec, EntitySpec):
+            return spec
+        if not isinstance(spec, Mapping):
+            raise ConfigurationError(f"entity {name!r}: expected a mapping, got {type(spec)!r}")
+        unknown = set(spec) - {"properties", "bindable", "triggers", "derived"}
+        if unknown:
+            raise ConfigurationError(f"entity {name!r}: unknown keys {sorted(unknown)}")
+        bindable = spec.get("bindable")
+        return cls(
+            properties=dict(spec.get("properties") or {}),
+            bindable=None if bindable is None else frozenset(bindable),
+            triggers=frozenset(spec.get("triggers") or ()),
+            derived=dict(spec.get("derived") or {}),
+        )
+
+    def is_trigger(self, prop: str) -> bool:
+        return prop in self.triggers or bool(_TRIGGER_NAME.match(prop))
+
+
+@dataclass(frozen=True)
+class PageEvaluation:
+    """Computed property values and errors, keyed ``"Entity.property"``.
+
+    A property whose value is ``undefined`` is absent from ``values``, so
+    both dictionaries are JSON-serialisable as they are (``to_json``).
+    """
+
+    values: dict[str, Any]
+    errors: dict[str, list[EvalError]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "values": self.values,
+            "errors": {path: [e.to_dict() for e in errs] for path, errs in self.errors.items()},
+        }
+
+
+@dataclass
+class CompiledPage:
+    """Everything about a page that does not depend on state. See module docstring."""
+
+    units: list[Unit]
+    reads: list[tuple[Path, ...]]
+    graph: DependencyGraph
+    static: dict[str, dict[str, Any]]
+    compile_errors: dict[str, list[EvalError]]
+    program: Program
+    program_index: dict[int, int]
+    limits: EvaluationLimits = DEFAULT_LIMITS
+    _static_members: dict[str, str] = field(default_factory=dict, repr=False)
+    _targets_by_root: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _reads_by_root: dict[str, list[tuple[int, Path]]] = field(default_factory=dict, repr=False)
+    _program_paths: list[str] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self._static_members = {
+                name: f"{json.dumps(name)}:{json.dumps(props, allow_nan=False)}"
+                for name, props in self.static.items()
+            }
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"static properties must be JSON data: {exc}") from exc
+        self._program_paths = [unit.path for unit in self.program.units]
+        for node, unit in enumerate(self.units):
+            if unit.target is not None:
+                self._targets_by_root.setdefault(unit.target[0], []).append(node)
+            for path in self.reads[node]:
+                self._reads_by_root.setdefault(path[0], []).append((node, path))
+
+    # -- evaluation ---------------------------------------------------------
+
+    def evaluate(
+        self, state: Mapping[str, Any] | None = None, *, engine: Engine | None = None
+    ) -> PageEvaluation:
+        """Compute every property in dependency order."""
+        state = _check_state(state)
+        engine = engine or get_engine("quickjs", self.limits)
+        try:
+            state_json = self._state_json(state)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"state must be JSON data: {exc}") from exc
+        result = engine.run(self.program, state_json)
+        # Built column-wise: this loop runs once per computed property of
+        # the page, so it stays in C (dict/zip) except for the failures.
+        values = dict(zip(self._program_paths, result.values, strict=True))
+        errors = {path: list(errs) for path, errs in self.compile_errors.items()}
+        for position, error in result.missing.items():
+            unit = self.program.units[position]
+            del values[unit.path]
+            if error is not None:
+                _record_error(unit, error, errors)
+        return PageEvaluation(values, errors)
+
+    def reevaluate(
+        self,
+        previous: PageEvaluation,
+        changed_paths: Iterable[str],
+        state: Mapping[str, Any] | None = None,
+        *,
+        engine: Engine | None = None,
+    ) -> PageEvaluation:
+        """Recompute only the properties affected by ``changed_paths`` (``"Input1.text"``).
+
+        ``state`` is the whole current state, as for :meth:`evaluate`; values of
+        properties that are not recomputed come from ``previous``.
+        """
+        state = _check_state(state)
+        engine = engine or get_engine("quickjs", self.limits)
+        nodes = self.affected(changed_paths)
+        order = sorted(self.program_index[n] for n in nodes if n in self.program_index)
+        values = dict(previous.values)
+        errors = {path: list(errs) for path, errs in previous.errors.items()}
+        if not order:
+            return PageEvaluation(values, errors)
+        roots: set[str] = set()
+        for index in order:
+            unit = self.program.units[index]
+            if unit.target is not None:
+                roots.add(unit.target[0])
+            for part in unit.parts:
+                if isinstance(part, int):
+                    roots.update(self.program.functions[part].names)
+        partial = {root: self._entity_value(root, state, previous) for root in roots}
+        try:
+            state_json = json.dumps(partial, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"state must be JSON data: {exc}") from exc
+        result = engine.run(self.program, state_json, order)
+        for position, index in enumerate(order):
+            unit = self.program.units[index]
+            values.pop(unit.path, None)
+            errors.pop(unit.path, None)
+            if position not in result.missing:
+                values[unit.path] = result.values[position]
+            elif (error := result.missing[position]) is not None:
+                _record_error(unit, error, errors)
+        return PageEvaluation(values, errors)
+
+    def affected(self, changed_paths: Iterable[str]) -> set[int]:
+        """Nodes reading a changed path, plus everything downstream of them."""
+        starts: set[int] = set()
+        for dotted in changed_paths:
+            if not isinstance(dotted, str) or not dotted:
+                raise ConfigurationError(f"changed path must be 'Entity.path', got {dotted!r}")
+            changed = tuple(dotted.split("."))
+            for node, path in self._reads_by_root.get(changed[0], ()):
+                if overlaps(path, changed):
+                    starts.add(node)
+            # A changed computed property (e.g. set by a trigger) re-runs its readers.
+            for node in self._targets_by_root.get(changed[0], ()):
+                target = self.units[node].target
+                if target is not None and overlaps(target, changed):
+                    starts.update(self.graph.dependents[node])
+        return self.graph.downstream(starts)
+
+    def _entity_value(self, root: str, state: Mapping[str, Any], previous: PageEvaluation) -> Any:
+        if root not in self.static:
+            return state.get(root, DEFAULT_GLOBALS.get(root))
+        entity: dict[str, Any] = dict(self.static[root])
+        override = state.get(root)
+        if isinstance(override, Mapping):
+            entity.update(override)
+        for node in self._targets_by_root.get(root, ()):
+            unit = self.units[node]
+            if unit.path in previous.values and unit.target is not None:
+                _put(entity, unit.target[1:], previous.values[unit.path])
+        return entity
+
+    def _state_json(self, state: Mapping[str, Any]) -> str:
+        # Each entity's static JSON is serialised once, at compile time; only
+        # entities the state touches are serialised again.
+        members = dict(self._static_members)
+        for name, default in DEFAULT_GLOBALS.items():
+            if name not in state:
+                members[name] = f"{json.dumps(name)}:{json.dumps(default)}"
+        for name, value in state.items():
+            static = self.static.get(name)
+            if static is not None and isinstance(value, dict):
+                value = {**static, **value}
+            members[name] = f"{json.dumps(name)}:{json.dumps(value, allow_nan=False)}"
+        return "{" + ",".join(members.values()) + "}"
+
+    # -- storage ------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict to store at publish time; see ``from_json``."""
+        return page_to_json(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CompiledPage:
+        return page_from_json(cls, data)
+
+
+def _check_state(state: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if state is None:
+        return {}
+    if not isinstance(state, Mapping):
+        raise ConfigurationError(f"state must be a mapping of entity name to data, got {state!r}")
+    return state
+
+
+def _put(entity: dict[str, Any], rest: tuple[str, ...], value: Any) -> None:
+    node = entity
+    for key in rest[:-1]:
+        nxt = node.get(key)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            node[key] = nxt
+        node = nxt
+    node[rest[-1]] = value
+
+
+def _record_error(
+    unit: Unit, error: tuple[str, str, str], errors: dict[str, list[EvalError]]
+) -> None:
+    code, name, message = error
+    errors.setdefault(unit.path, []).append(
+        EvalError(code=code, name=name, message=message, binding=unit.binding, path=unit.path)
+    )

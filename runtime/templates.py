@@ -1,0 +1,208 @@
+"""Evaluating one template against a scope: ``evaluate_template`` and query bodies.
+
+This is the path for one-off evaluation (a query's URL, headers and body, a
+preview in the editor). Pages use :mod:`runtime.page`, which compiles every
+binding of a page into one program instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from runtime.engine import Engine
+from runtime.engines import get_engine
+from runtime.errors import (
+    BindingError,
+    ConfigurationError,
+    EvalError,
+    InputTooLarge,
+    JavaScriptSyntaxError,
+)
+from runtime.js_analysis import analyse_expression
+from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
+from runtime.program import (
+    MIXED,
+    SINGLE,
+    Outcome,
+    Program,
+    RunResult,
+    Unit,
+    is_identifier,
+    split_template,
+)
+from runtime.segments import Binding, parse_template
+from runtime.values import UNDEFINED, substitute_json
+
+
+@dataclass(frozen=True)
+class TemplateResult:
+    """The value of a template (``UNDEFINED`` if it failed) and its errors."""
+
+    value: Any
+    errors: tuple[EvalError, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"errors": [e.to_dict() for e in self.errors]}
+        if self.value is not UNDEFINED:
+            data["value"] = self.value
+        return data
+
+
+def check_binding(code: str, engine: Engine, limits: EvaluationLimits) -> BindingError | None:
+    """Why ``code`` cannot be compiled, or None. Syntax errors use the engine's words."""
+    if len(code) > limits.max_binding_chars:
+        return InputTooLarge(
+            f"binding is {len(code)} characters; the limit is {limits.max_binding_chars}"
+        )
+    analysis = analyse_expression(code, limits.max_nesting_depth)
+    if analysis.error is None:
+        return None
+    if not isinstance(analysis.error, JavaScriptSyntaxError):
+        return analysis.error
+    engine_error = engine.syntax_error(code)
+    return engine_error if engine_error is not None else analysis.error
+
+
+@lru_cache(maxsize=1024)
+def _program(
+    text: str, names: frozenset[str], per_binding: bool, engine: Engine, limits: EvaluationLimits
+) -> tuple[Program, tuple[EvalError, ...]]:
+    template = parse_template(text)
+    program = Program()
+    errors: list[EvalError] = []
+    codes: list[str] = []
+    visible: set[str] = set()
+    for binding in template.bindings:
+        problem = check_binding(binding.code, engine, limits)
+        if problem is not None:
+            errors.append(problem.to_record(binding.segment))
+            continue
+        reads = analyse_expression(binding.code, limits.max_nesting_depth).roots
+        own = {n for n in reads & names if is_identifier(n)}
+        if per_binding:
+            index = program.add_function([binding.code], own)
+            program.add_unit(Unit(binding.segment, SINGLE, (index,), None, binding.segment))
+        codes.append(binding.code)
+        visible |= own
+    if per_binding or errors:
+        return _verified(program, errors, engine, text)
+    if template.is_single_binding:
+        index = program.add_function(codes, visible)
+        program.add_unit(Unit(text, SINGLE, (index,), None, text))
+    else:
+        texts, _ = split_template(template.parts)
+        index = program.add_function(codes, visible, as_list=True)
+        program.add_unit(Unit(text, MIXED, (index, *texts), None, text))
+    return _verified(program, errors, engine, text)
+
+
+def _verified(
+    program: Program, errors: list[EvalError], engine: Engine, text: str
+) -> tuple[Program, tuple[EvalError, ...]]:
+    """The program, or none at all if the engine refuses any of its functions."""
+    if program.functions and engine.verify(program):
+        refused = JavaScriptSyntaxError("the engine does not read this binding as one expression")
+        return Program(), (*errors, refused.to_record(text))
+    return program, tuple(errors)
+
+
+def _run(
+    text: str,
+    scope: Mapping[str, Any] | None,
+    per_binding: bool,
+    limits: EvaluationLimits | None,
+    engine: Engine | None,
+) -> tuple[RunResult, tuple[EvalError, ...]]:
+    limits = limits or DEFAULT_LIMITS
+    engine = engine or get_engine("quickjs", limits)
+    scope = scope or {}
+    try:
+        state_json = json.dumps(scope, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"scope must be JSON data: {exc}") from exc
+    program, errors = _program(text, frozenset(scope), per_binding, engine, limits)
+    if errors and not per_binding:
+        return RunResult(), errors
+    return engine.run(program, state_json), errors
+
+
+def _record(outcome: Outcome, binding: str) -> EvalError | None:
+    if outcome.error is None:
+        return None
+    code, name, message = outcome.error
+    return EvalError(code=code, name=name, message=message, binding=binding)
+
+
+def evaluate_template(
+    text: str,
+    scope: Mapping[str, Any] | None = None,
+    *,
+    limits: EvaluationLimits | None = None,
+    engine: Engine | None = None,
+) -> TemplateResult:
+    """Evaluate ``text`` with the names in ``scope`` (JSON data) visible to its bindings.
+
+    Exactly one binding keeps the JavaScript type of its result; text with
+    bindings is concatenated as a string. Text without bindings is returned
+    as is. Failures come back in ``errors``, never as exceptions.
+    """
+    if not isinstance(text, str) or not parse_template(text).bindings:
+        return TemplateResult(text)
+    outcomes, errors = _run(text, scope, False, limits, engine)
+    if errors:
+        return TemplateResult(UNDEFINED, errors)
+    outcome = outcomes.outcome(0)
+    record = _record(outcome, text)
+    if record is not None:
+        return TemplateResult(UNDEFINED, (record,))
+    return TemplateResult(UNDEFINED if outcome.undefined else outcome.value)
+
+
+def evaluate_json_template(
+    text: str,
+    scope: Mapping[str, Any] | None = None,
+    *,
+    limits: EvaluationLimits | None = None,
+    engine: Engine | None = None,
+) -> TemplateResult:
+    """Evaluate a JSON query body: bindings are substituted as JSON values.
+
+    A body that is exactly one binding keeps its value (so a file reference
+    stays a reference for the HTTP executor to stream). Otherwise each
+    binding is written as a JSON value, or as escaped string content when it
+    sits inside a JSON string. A failed binding becomes ``null`` (or nothing,
+    inside a string) and its error is reported.
+    """
+    template = parse_template(text) if isinstance(text, str) else None
+    if template is None or not template.bindings:
+        return TemplateResult(text)
+    if template.is_single_binding:
+        return evaluate_template(text, scope, limits=limits, engine=engine)
+    outcomes, errors = _run(text, scope, True, limits, engine)
+    failed = {e.binding for e in errors}
+    results = iter(range(len(outcomes)))
+    records = list(errors)
+    parts: list[str | None] = []
+    values: list[Any] = []
+    for part in template.parts:
+        if not isinstance(part, Binding):
+            parts.append(part)
+            continue
+        parts.append(None)
+        if part.segment in failed:
+            values.append(UNDEFINED)
+            continue
+        position = next(results, None)
+        if position is None:  # the engine refused the program: already reported
+            values.append(UNDEFINED)
+            continue
+        outcome = outcomes.outcome(position)
+        record = _record(outcome, part.segment)
+        if record is not None:
+            records.append(record)
+        values.append(UNDEFINED if outcome.undefined else outcome.value)
+    return TemplateResult(substitute_json(parts, values), tuple(records))

@@ -1,0 +1,102 @@
+"""JavaScript values on the Python side, and JSON-aware substitution.
+
+Values cross the sandbox boundary as JSON, so on this side they are plain
+``dict``/``list``/``str``/``int``/``float``/``bool``/``None``. JavaScript's
+``undefined`` has no JSON form; it is :data:`UNDEFINED` here, and evaluated
+page values simply leave such properties out, as ``JSON.stringify`` does.
+
+A query body typed as JSON is not plain text: ``{"name": {{Input1.text}}}``
+must become ``{"name": "Ann"}``, and ``{"path": "/{{f.name}}"}`` must escape
+the name as string *content*. :func:`substitute_json` decides per binding
+whether it sits inside a JSON string literal of the surrounding text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any, Final
+
+
+class _Undefined:
+    """JavaScript's ``undefined``: falsy, a singleton, and never JSON."""
+
+    _instance: _Undefined | None = None
+
+    def __new__(cls) -> _Undefined:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+    def __reduce__(self) -> str:
+        return "UNDEFINED"
+
+
+UNDEFINED: Final = _Undefined()
+
+
+def is_file_reference(value: Any) -> bool:
+    """A picked file (``{name, size, type, data: "blob:..."}``) or its ``blob:`` data."""
+    if isinstance(value, str):
+        return value.startswith("blob:")
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("data"), str)
+        and (value["data"].startswith("blob:"))
+    )
+
+
+def js_string(value: Any) -> str:
+    """``String(value)`` as JavaScript would write it, for values from JSON."""
+    if value is UNDEFINED or value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value) and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def substitute_json(parts: Sequence[str | None], values: Sequence[Any]) -> str:
+    """Join static JSON text and binding values, quoting by position.
+
+    ``parts`` is the template with ``None`` where each binding goes; ``values``
+    are the bindings' results in order. Inside a JSON string literal a value
+    is escaped as string content; elsewhere it is written as a JSON value (a
+    string gets quotes, ``undefined`` becomes ``null``, a file reference stays
+    the reference object or ``blob:`` string, never the file's bytes).
+    """
+    out: list[str] = []
+    in_string = False
+    escaped = False
+    remaining = iter(values)
+    for part in parts:
+        if part is None:
+            value = next(remaining)
+            if in_string:
+                out.append(json.dumps(js_string(value), ensure_ascii=False)[1:-1])
+            else:
+                out.append("null" if value is UNDEFINED else json.dumps(value, ensure_ascii=False))
+            continue
+        out.append(part)
+        for char in part:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = in_string
+            elif char == '"':
+                in_string = not in_string
+    return "".join(out)

@@ -1,0 +1,75 @@
+"""The BRACE_JS_ENGINE system check, and the optional js2py engine when absent."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from django.conf import settings
+from django.core.checks import Error, Warning, registry
+from django.test import override_settings
+
+import runtime
+from runtime import ConfigurationError, EngineUnavailable, get_engine
+from runtime.apps import RuntimeConfig
+
+if not settings.configured:  # running without pytest-django (-p no:django)
+    settings.configure()
+
+from runtime.checks import check_js_engine
+
+
+def test_default_engine_passes() -> None:
+    assert check_js_engine() == []
+
+
+@override_settings(BRACE_JS_ENGINE="quickjs")
+def test_quickjs_passes() -> None:
+    assert check_js_engine() == []
+
+
+@override_settings(BRACE_JS_ENGINE="v8")
+def test_unknown_engine_is_an_error() -> None:
+    (message,) = check_js_engine()
+    assert isinstance(message, Error)
+    assert message.id == "runtime.E001"
+
+
+@override_settings(BRACE_JS_ENGINE="js2py")
+def test_js2py_warns_about_the_cve(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: object() if name == "js2py" else real_find_spec(name, *a),
+    )
+    (message,) = check_js_engine()
+    assert isinstance(message, Warning)
+    assert message.id == "runtime.W001"
+    assert "CVE-2024-28397" in message.msg
+    assert "ES6" in message.msg
+
+
+@override_settings(BRACE_JS_ENGINE="js2py")
+def test_js2py_not_installed_is_also_an_error() -> None:
+    if importlib.util.find_spec("js2py") is not None:
+        pytest.skip("js2py is installed here")
+    messages = check_js_engine()
+    assert [m.id for m in messages] == ["runtime.W001", "runtime.E002"]
+
+
+def test_app_ready_registers_the_check() -> None:
+    RuntimeConfig("runtime", runtime).ready()
+    assert check_js_engine in registry.registry.get_checks()
+
+
+def test_js2py_engine_fails_clearly_when_missing() -> None:
+    if importlib.util.find_spec("js2py") is not None:
+        pytest.skip("js2py is installed here")
+    with pytest.raises(EngineUnavailable, match="not installed"):
+        get_engine("js2py")
+
+
+def test_unknown_engine_name_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="unknown JavaScript engine"):
+        get_engine("v8")

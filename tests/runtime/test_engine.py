@@ -1,0 +1,233 @@
+"""Limits and bad input: every failure is an error on its property, never a crash."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from runtime import (
+    UNDEFINED,
+    ConfigurationError,
+    EngineCrashed,
+    EvalError,
+    EvaluationLimits,
+    QuickJSEngine,
+    compile_page,
+    evaluate_template,
+)
+from runtime.program import SINGLE, Program, Unit
+
+FAST = EvaluationLimits(time_limit_s=0.2)
+
+
+def one_error(
+    text: str, scope: dict[str, object] | None = None, limits: EvaluationLimits = FAST
+) -> EvalError:
+    result = evaluate_template(text, scope, limits=limits)
+    assert result.value is UNDEFINED
+    (error,) = result.errors
+    return error
+
+
+def test_infinite_loop_ends_at_the_time_limit() -> None:
+    error = one_error("{{ (() => { while (true) {} })() }}")
+    assert error.code == "time_limit"
+    assert "0.2 s" in error.message
+
+
+def test_infinite_loop_costs_only_its_own_property() -> None:
+    page = compile_page(
+        {
+            "A": {"properties": {"before": "{{ 1 }}"}},
+            "B": {"properties": {"loop": "{{ (() => { for (;;) {} })() }}"}},
+            "C": {"properties": {"after": "{{ A.before + 1 }}"}},
+        },
+        limits=FAST,
+    )
+    result = page.evaluate()
+    assert result.values == {"A.before": 1, "C.after": 2}
+    assert result.errors["B.loop"][0].code == "time_limit"
+    # The interrupted context was replaced; the page evaluates again.
+    assert page.evaluate().values == {"A.before": 1, "C.after": 2}
+
+
+def test_many_infinite_loops_stop_at_the_page_budget() -> None:
+    limits = EvaluationLimits(time_limit_s=0.1, max_timeouts_per_run=2)
+    page = compile_page(
+        {f"L{i}": {"properties": {"x": "{{ (() => { for (;;) {} })() }}"}} for i in range(5)},
+        limits=limits,
+    )
+    errors = page.evaluate().errors
+    assert len(errors) == 5
+    assert sum("budget" in e[0].message for e in errors.values()) == 3
+
+
+def test_memory_bomb_ends_at_the_memory_limit() -> None:
+    error = one_error("{{ (() => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); })() }}")
+    assert error.code == "memory_limit"
+
+
+def test_huge_string_is_an_error() -> None:
+    error = one_error("{{ 'x'.repeat(2 ** 30) }}")
+    assert error.name in ("RangeError", "MemoryError", "InternalError")
+
+
+def test_memory_bomb_does_not_poison_the_next_evaluation() -> None:
+    one_error("{{ (() => { const a = []; for (;;) a.push('x'.repeat(1e6) + a.length); })() }}")
+    assert evaluate_template("{{ 1 + 1 }}", limits=FAST).value == 2
+
+
+def test_deep_recursion_is_a_stack_error() -> None:
+    error = one_error("{{ (function f(n) { return f(n + 1) + 1; })(0) }}")
+    assert error.code == "stack_limit"
+
+
+def test_deeply_nested_json_is_a_stack_error() -> None:
+    error = one_error("{{ JSON.parse('['.repeat(10000) + ']'.repeat(10000)) }}")
+    assert error.code == "stack_limit"
+
+
+def test_ten_thousand_deep_source_is_an_error() -> None:
+    error = one_error("{{ " + "(" * 10_000 + "1" + ")" * 10_000 + " }}")
+    assert error.code == "stack_limit"
+
+
+def test_one_megabyte_binding_is_an_error() -> None:
+    error = one_error("{{ '" + "x" * 1_000_000 + "' }}")
+    assert error.code == "too_large"
+
+
+def test_result_larger_than_the_limit_is_an_error() -> None:
+    limits = EvaluationLimits(max_result_chars=1000)
+    error = one_error("{{ 'x'.repeat(5000) }}", limits=limits)
+    assert error.code == "too_large"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("() => 1", "function"),
+        ("Symbol('s')", "symbol"),
+        ("10n", "BigInt"),
+        ("(() => { const a = {}; a.self = a; return a })()", "circular"),
+    ],
+)
+def test_non_json_result_is_an_error(code: str, message: str) -> None:
+    error = one_error("{{ " + code + " }}")
+    assert error.code == "non_json_result"
+    assert message in error.message
+
+
+def test_non_json_inside_text_is_an_error() -> None:
+    error = one_error("a {{ () => 1 }}")
+    assert error.code == "non_json_result"
+
+
+def test_large_strings_come_back_whole() -> None:
+    # QuickJS returns long concatenations as ropes; the runner must flatten them.
+    result = evaluate_template("{{ 'a'.repeat(100000) + 'b' }}")
+    assert result.value == "a" * 100000 + "b"
+
+
+def test_throwing_getter_in_thrown_object_is_reported() -> None:
+    error = one_error("{{ (() => { throw { get name() { throw 1 } } })() }}")
+    assert error.code == "js_exception"
+
+
+def test_contexts_are_per_thread() -> None:
+    results: list[object] = []
+
+    def work() -> None:
+        results.append(evaluate_template("{{ x * 2 }}", {"x": 21}).value)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [42, 42, 42, 42]
+
+
+def test_setup_failure_is_engine_crashed() -> None:
+    limits = EvaluationLimits(memory_limit_bytes=4 * 1024 * 1024)
+    program = Program()
+    index = program.add_function(["'" + "x" * 60_000 + "'"], [])
+    for i in range(200):
+        program.add_unit(Unit(f"A.p{i}", SINGLE, (index,), ("A", f"p{i}"), "{{}}"))
+        program.add_function([f"'{i}' + '" + "y" * 30_000 + "'"], [])
+    with pytest.raises(EngineCrashed, match="sandbox"):
+        QuickJSEngine(limits).run(program, json.dumps({}))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"time_limit_s": 0}, "time_limit_s"),
+        ({"time_limit_s": 120}, "time_limit_s"),
+        ({"memory_limit_bytes": 1024}, "memory_limit_bytes"),
+        ({"max_stack_bytes": 0}, "max_stack_bytes"),
+        ({"max_timeouts_per_run": -1}, "max_timeouts_per_run"),
+        ({"max_array_length": 0}, "max_array_length"),
+    ],
+)
+def test_limits_are_validated_eagerly(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        EvaluationLimits(**kwargs)  # type: ignore[arg-type]
+
+
+def test_out_of_memory_while_building_the_error_is_a_memory_error() -> None:
+    # QuickJS throws null when even the "out of memory" error cannot be built.
+    error = one_error("{{ (() => { let o = {}; for (let i = 0; i < 1e6; i++) o = { o }; })() }}")
+    assert error.code == "memory_limit"
+
+
+def test_deeply_nested_result_is_a_stack_error() -> None:
+    error = one_error(
+        "{{ (() => { let o = {}; for (let i = 0; i < 1e5; i++) o = { o }; return o })() }}"
+    )
+    assert error.code == "stack_limit"
+
+
+def test_state_tampered_by_an_earlier_binding_is_an_error_not_a_crash() -> None:
+    trap = "new Proxy({}, { set() { throw new Error('no') } })"
+    page = compile_page(
+        {
+            "A": {"properties": {"x": "{{ (arguments[0].B = " + trap + ", 1) }}"}},
+            "B": {"properties": {"y": "{{ A.x + 1 }}"}},
+        }
+    )
+    result = page.evaluate()
+    assert result.values == {"A.x": 1}
+    assert result.errors["B.y"][0].message == "no"
+
+
+ESCAPES = [
+    # Each closes the wrapper function and runs code while the program loads.
+    "1); }, (function () { globalThis.pwned = 1 })(), function () { return (1",
+    "1); } globalThis.pwned = 1; function f() { return (1",
+    "1 /*",
+]
+
+
+@pytest.mark.parametrize("code", ESCAPES)
+def test_quickjs_refuses_a_function_that_escapes_its_wrapper(code: str) -> None:
+    # js_analysis rejects these first; this is the engine's own second check,
+    # for any text where tree-sitter and QuickJS might read code differently.
+    program = Program()
+    program.add_function(["1 + 1"], [])
+    program.add_function([code], [])
+    program.add_unit(Unit("A.x", SINGLE, (1,), ("A", "x"), "{{}}"))
+    engine = QuickJSEngine(FAST)
+    assert engine.verify(program) == {1}
+    with pytest.raises(EngineCrashed, match="verification"):
+        engine.run(program, json.dumps({}))
+
+
+def test_a_runaway_text_during_verification_is_pinpointed() -> None:
+    program = Program()
+    program.add_function(["1"], [])
+    program.add_function(["1); } for (;;) {} function g() { return (1"], [])
+    program.add_function(["2"], [])
+    assert QuickJSEngine(FAST).verify(program) == {1}
