@@ -5,29 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('builder', '0001_initial'),
+        ("builder", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Datasource',
+            name="Datasource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('url', models.URLField(max_length=2000)),
-                ('headers', models.JSONField(blank=True, default=list)),
-                ('query_params', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='datasources', to='builder.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("url", models.URLField(max_length=2000)),
+                ("headers", models.JSONField(blank=True, default=list)),
+                ("query_params", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="datasources",
+                        to="builder.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['workspace_id', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('workspace', 'name'), name='datasource_unique_name')],
+                "ordering": ["workspace_id", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("workspace", "name"), name="datasource_unique_name"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,16 @@
+"""Datasource routes (API.md): CRUD, authorize, the one OAuth 2.0 callback, token."""
+
+from __future__ import annotations
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from builder.api.datasource_views import CALLBACK_URL_NAME, DatasourceViewSet, OAuth2CallbackView
+
+router = SimpleRouter()
+router.register("datasources", DatasourceViewSet, basename="datasource")
+
+urlpatterns = [
+    path("datasources/oauth2/callback/", OAuth2CallbackView.as_view(), name=CALLBACK_URL_NAME),
+    *router.urls,
+]

@@ -1,0 +1,160 @@
+"""Admin console for datasources and their tokens.
+
+Secrets are never rendered: forms use password inputs that do not echo the
+stored value (left blank, the secret is kept), and lists and detail pages show
+only whether a secret is set. Tokens are read-only, with "Refresh now" and
+"Revoke" actions that call the same services as the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from datasources import tokens
+from datasources.config import CONFIG_FIELDS, SECRET_FIELDS
+from datasources.errors import DatasourceError
+from datasources.models import Datasource, OAuthToken
+
+MASK = "•••••• (set)"
+
+
+def masked(value: str) -> str:
+    return MASK if value else "—"
+
+
+class DatasourceForm(forms.ModelForm):
+    class Meta:
+        model = Datasource
+        fields = ["workspace", *CONFIG_FIELDS]
+        widgets = {
+            name: forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
+            for name in SECRET_FIELDS
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in SECRET_FIELDS:
+            self.fields[name].required = False
+            self.fields[name].help_text = "Write-only. Leave blank to keep the current value."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name in SECRET_FIELDS:
+            if not cleaned.get(name) and self.instance.pk:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+class TokenInline(admin.TabularInline):
+    model = OAuthToken
+    extra = 0
+    can_delete = False
+    fields = ["user", "status", "expires_at", "access", "refresh", "last_error"]
+    readonly_fields = fields
+    show_change_link = True
+
+    @admin.display(description="Access token")
+    def access(self, obj: OAuthToken) -> str:
+        return masked(obj.access_token)
+
+    @admin.display(description="Refresh token")
+    def refresh(self, obj: OAuthToken) -> str:
+        return masked(obj.refresh_token)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Datasource)
+class DatasourceAdmin(admin.ModelAdmin):
+    form = DatasourceForm
+    list_display = ["name", "workspace", "auth_type", "grant_type", "token_sharing", "secret"]
+    list_filter = ["auth_type", "grant_type", "token_sharing", "preset"]
+    search_fields = ["name", "url", "client_id"]
+    inlines = [TokenInline]
+    actions = ["revoke_tokens"]
+
+    @admin.display(description="Client secret")
+    def secret(self, obj: Datasource) -> str:
+        return masked(obj.client_secret)
+
+    @admin.action(description="Revoke and forget every token")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[Datasource]) -> None:
+        for datasource in queryset:
+            for token in datasource.tokens.all():
+                _forget(request, token)
+
+
+def _forget(request: HttpRequest, token: OAuthToken) -> None:
+    try:
+        revoked = tokens.forget(token.datasource, token.user_id)
+    except DatasourceError as exc:
+        messages.error(request, f"{token}: {exc.message}")
+        return
+    note = "revoked at the provider" if revoked else "forgotten (the provider did not confirm)"
+    messages.success(request, f"{token}: {note}.")
+
+
+@admin.register(OAuthToken)
+class OAuthTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "datasource",
+        "user",
+        "status",
+        "expires_at",
+        "last_refreshed_at",
+        "refresh_failures",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["datasource", "user"]
+    fields = [
+        "datasource",
+        "user",
+        "status",
+        "access",
+        "refresh",
+        "token_type",
+        "expires_at",
+        "scopes",
+        "token_url",
+        "last_error",
+        "last_refreshed_at",
+        "refresh_failures",
+    ]
+    readonly_fields = fields
+    actions = ["refresh_now", "revoke"]
+
+    @admin.display(description="Access token")
+    def access(self, obj: OAuthToken) -> str:
+        return masked(obj.access_token)
+
+    @admin.display(description="Refresh token")
+    def refresh(self, obj: OAuthToken) -> str:
+        return masked(obj.refresh_token)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Refresh now", permissions=["view"])
+    def refresh_now(self, request: HttpRequest, queryset: QuerySet[OAuthToken]) -> None:
+        for token in queryset.select_related("datasource"):
+            try:
+                tokens.refresh_now(token.datasource, token.user_id)
+            except DatasourceError as exc:
+                messages.error(request, f"{token}: {exc.message}")
+            else:
+                messages.success(request, f"{token}: refreshed.")
+
+    @admin.action(description="Revoke and forget", permissions=["delete"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[OAuthToken]) -> None:
+        for token in queryset.select_related("datasource"):
+            _forget(request, token)
