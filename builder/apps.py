@@ -5,3 +5,10 @@ class BuilderConfig(AppConfig):
     name = "builder"
     verbose_name = "Builder"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # datasources may not import runtime; the project joins them here.
+        from builder.outbound import token_transport
+        from datasources import tokens
+
+        tokens.use_transport(token_transport)

@@ -30,6 +30,7 @@ from django.conf import settings
 from builder.api.errors import APIError, Conflict
 from builder.files import RuntimeFileResolver
 from builder.models import Action
+from builder.outbound import outbound_policy
 from builder.page_runtime import RuntimeState, evaluate_page, js_engine, js_limits, user_info
 from datasources.auth import datasource_auth
 from datasources.errors import ConfigurationError, TokenUnavailableError
@@ -88,21 +89,14 @@ def action_state(result: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _executor(allow_private: bool, max_redirects: int, max_response_bytes: int) -> HttpExecutor:
+def _executor(policy: OutboundPolicy, max_response_bytes: int) -> HttpExecutor:
     # One per configuration for the process: its transport pools connections.
-    policy = OutboundPolicy(
-        allow_loopback=allow_private, allow_private=allow_private, max_redirects=max_redirects
-    )
     return HttpExecutor(policy, max_response_bytes=max_response_bytes)
 
 
 def query_executor() -> HttpExecutor:
     """The executor for the current settings (BRACE_OUTBOUND_*, BRACE_QUERY_*)."""
-    return _executor(
-        bool(settings.BRACE_OUTBOUND_ALLOW_PRIVATE),
-        int(settings.BRACE_QUERY_MAX_REDIRECTS),
-        int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES),
-    )
+    return _executor(outbound_policy(), int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES))
 
 
 def failed_result(code: str, message: str, *, duration_ms: int = 0, **extra: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ a 5xx or timeout keeps the token, sets ``error`` and counts the failure.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -43,9 +44,25 @@ logger = logging.getLogger(__name__)
 REFRESH_MARGIN = timedelta(seconds=60)
 
 
+# Token, refresh and revocation URLs are typed in by users, so their calls
+# must obey the same outbound policy as queries. That policy lives in
+# `runtime`, which this app may not import: the project hands a transport
+# factory in at start-up (builder.apps) through `use_transport`.
+_transport_factory: Callable[[], httpx.BaseTransport] | None = None
+
+
+def use_transport(factory: Callable[[], httpx.BaseTransport] | None) -> None:
+    """Route every token call through transports made by ``factory`` (None: httpx's own)."""
+    global _transport_factory
+    _transport_factory = factory
+
+
 def http_client() -> httpx.Client:
     """The client for token, refresh and revocation calls."""
-    return httpx.Client(timeout=settings.BRACE_OAUTH_HTTP_TIMEOUT_S, follow_redirects=False)
+    transport = _transport_factory() if _transport_factory is not None else None
+    return httpx.Client(
+        timeout=settings.BRACE_OAUTH_HTTP_TIMEOUT_S, follow_redirects=False, transport=transport
+    )
 
 
 def owner_id(datasource: Datasource, user_id: int | None) -> int | None:
