@@ -8,6 +8,7 @@ only whether a secret is set. Tokens are read-only, with "Refresh now" and
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -15,9 +16,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from datasources import tokens
+from datasources import config, tokens
 from datasources.config import CONFIG_FIELDS, SECRET_FIELDS
-from datasources.errors import DatasourceError
+from datasources.errors import ConfigurationError, DatasourceError
 from datasources.models import Datasource, OAuthToken
 
 MASK = "•••••• (set)"
@@ -31,6 +32,11 @@ class DatasourceForm(forms.ModelForm):
     class Meta:
         model = Datasource
         fields = ["workspace", *CONFIG_FIELDS]
+        # Django 6 changes the default scheme of URL form fields to https; say so now.
+        field_classes = {
+            name: partial(forms.URLField, assume_scheme="https")
+            for name in ("url", "authorization_url", "access_token_url", "revocation_url")
+        }
         widgets = {
             name: forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
             for name in SECRET_FIELDS
@@ -47,6 +53,18 @@ class DatasourceForm(forms.ModelForm):
         for name in SECRET_FIELDS:
             if not cleaned.get(name) and self.instance.pk:
                 cleaned[name] = getattr(self.instance, name)
+        if not self.errors:
+            # The same rules as the API, so the admin cannot store what the API refuses.
+            try:
+                config.validate({name: cleaned.get(name) for name in CONFIG_FIELDS})
+            except ConfigurationError as exc:
+                model_field = exc.field.rpartition(".")[2] if exc.field else None
+                if model_field == "type":
+                    model_field = "auth_type"
+                target = model_field if model_field in self.fields else None
+                raise forms.ValidationError(
+                    {target: exc.message} if target else exc.message
+                ) from None
         return cleaned
 
 
