@@ -8,6 +8,7 @@ Templates::
     is_dynamic("{{ a }}")                      # True
     evaluate_template(text, scope) -> TemplateResult(value, errors)
     evaluate_json_template(body, scope)        # JSON-aware, for query bodies
+    evaluate_template(text, scope, this_value={"params": {...}})   # `this` in bindings
 
 Exactly one binding keeps its JavaScript type; mixed text is a string.
 ``undefined`` is :data:`UNDEFINED`. Failures are :class:`EvalError` records
@@ -25,10 +26,18 @@ Pages::
     CompiledPage.from_json(page.to_json())                # store at publish time
 
 Entities are :class:`EntitySpec` (or the same as a dict): ``properties``,
-``bindable``, ``triggers`` (never evaluated as data) and ``derived``
-(JavaScript over ``this``). Limits are an :class:`EvaluationLimits`; the
-engine is QuickJS, or js2py by name through :func:`get_engine` (unsafe).
+``bindable``, ``triggers`` (never evaluated as data), ``derived``
+(JavaScript over ``this``) and ``meta`` (properties whose value in the state
+wins over their binding, e.g. an Input's typed ``text``). Limits are an
+:class:`EvaluationLimits`; the engine is QuickJS, or js2py by name through
+:func:`get_engine` (unsafe).
 Errors: see :mod:`runtime.errors`.
+
+Event handlers (``docs/triggers.md``)::
+
+    run = run_handler("{{Api1.run().then(() => showAlert('ok'))}}", scope, host,
+                      action_names={"Api1"})
+    run.effects, run.store, run.actions, run.error, run.queries_run
 """
 
 from __future__ import annotations
@@ -55,9 +64,10 @@ from runtime.errors import (
 )
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page import CompiledPage, EntitySpec, PageEvaluation
-from runtime.page_compiler import compile_page
+from runtime.page_meta import compile_page
 from runtime.segments import is_dynamic, split_segments
 from runtime.templates import TemplateResult, evaluate_json_template, evaluate_template
+from runtime.triggers import HandlerRun, QueryOutcome, TriggerHost, run_handler
 from runtime.values import UNDEFINED, is_file_reference
 
 
@@ -92,6 +102,7 @@ __all__ = [
     "EntitySpec",
     "EvalError",
     "EvaluationLimits",
+    "HandlerRun",
     "InputTooLarge",
     "JavaScriptException",
     "JavaScriptSyntaxError",
@@ -99,10 +110,12 @@ __all__ = [
     "MemoryLimitExceeded",
     "NonJsonResult",
     "PageEvaluation",
+    "QueryOutcome",
     "QuickJSEngine",
     "StackLimitExceeded",
     "TemplateResult",
     "TimeLimitExceeded",
+    "TriggerHost",
     "clear_caches",
     "compile_page",
     "evaluate_json_template",
@@ -110,5 +123,6 @@ __all__ = [
     "get_engine",
     "is_dynamic",
     "is_file_reference",
+    "run_handler",
     "split_segments",
 ]

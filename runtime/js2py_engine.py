@@ -19,7 +19,7 @@ from typing import Any
 
 from runtime.errors import EngineUnavailable, JavaScriptSyntaxError
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
-from runtime.program import DERIVED, MIXED, STATE_PARAM, Program, RunResult
+from runtime.program import DERIVED, MIXED, STATE_PARAM, THIS_KEY, Program, RunResult
 
 
 def _load_js2py() -> Any:
@@ -68,6 +68,8 @@ class Js2PyEngine:
                 if first not in functions:
                     functions[first] = self._function(program, first)
                 this = state[unit.target[0]] if unit.kind == DERIVED and unit.target else None
+                if program.functions[first].bind_this:
+                    this = state[THIS_KEY]  # a template's this_value
                 value = functions[first].call(this, state)
                 if unit.kind == MIXED:
                     texts = [str(p) for p in unit.parts[1:]]

@@ -12,7 +12,9 @@ State is plain JSON data keyed by entity name: widget meta values
 (``{"Input1": {"text": "typed"}}``), action results (``{"Api1": {"data": ...,
 "isLoading": false, "responseMeta": {...}}}``) and ``appsmith`` (``store``,
 ``user``, ``URL``). It is laid over each entity's static properties; computed
-properties are always computed.
+properties are computed, except *meta* properties (``EntitySpec.meta``): an
+end user's value in the state (an Input's typed ``text``) wins over the bound
+default, and only while the state has no value is the binding computed.
 """
 
 from __future__ import annotations
@@ -44,13 +46,17 @@ class EntitySpec:
     string property may. ``triggers``: event handler properties, never
     evaluated as data (any ``on[A-Z]...`` name is one too). ``derived``:
     property name -> JavaScript expression over ``this`` (the entity's
-    evaluated properties), e.g. ``this.files.length > 0``.
+    evaluated properties), e.g. ``this.files.length > 0``. ``meta``: property
+    names whose value in the state, when present, overrides their binding
+    (``EntitySpec(meta=frozenset({"text"}))`` for an Input whose ``text``
+    defaults to ``{{...}}``).
     """
 
     properties: Mapping[str, Any] = field(default_factory=dict)
     bindable: frozenset[str] | None = None
     triggers: frozenset[str] = frozenset()
     derived: Mapping[str, str] = field(default_factory=dict)
+    meta: frozenset[str] = frozenset()
 
     @classmethod
     def coerce(cls, name: str, spec: EntitySpec | Mapping[str, Any]) -> EntitySpec:
@@ -58,7 +64,7 @@ class EntitySpec:
             return spec
         if not isinstance(spec, Mapping):
             raise ConfigurationError(f"entity {name!r}: expected a mapping, got {type(spec)!r}")
-        unknown = set(spec) - {"properties", "bindable", "triggers", "derived"}
+        unknown = set(spec) - {"properties", "bindable", "triggers", "derived", "meta"}
         if unknown:
             raise ConfigurationError(f"entity {name!r}: unknown keys {sorted(unknown)}")
         bindable = spec.get("bindable")
@@ -67,6 +73,7 @@ class EntitySpec:
             bindable=None if bindable is None else frozenset(bindable),
             triggers=frozenset(spec.get("triggers") or ()),
             derived=dict(spec.get("derived") or {}),
+            meta=frozenset(spec.get("meta") or ()),
         )
 
     def is_trigger(self, prop: str) -> bool:
@@ -103,6 +110,9 @@ class CompiledPage:
     program: Program
     program_index: dict[int, int]
     limits: EvaluationLimits = DEFAULT_LIMITS
+    # "Entity.prop" of computed properties that a value in the state overrides.
+    meta: frozenset[str] = frozenset()
+    _meta_nodes: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     _static_members: dict[str, str] = field(default_factory=dict, repr=False)
     _targets_by_root: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _reads_by_root: dict[str, list[tuple[int, Path]]] = field(default_factory=dict, repr=False)
@@ -122,6 +132,8 @@ class CompiledPage:
                 self._targets_by_root.setdefault(unit.target[0], []).append(node)
             for path in self.reads[node]:
                 self._reads_by_root.setdefault(path[0], []).append((node, path))
+            if unit.path in self.meta and unit.target is not None and len(unit.target) == 2:
+                self._meta_nodes.setdefault(unit.target[0], []).append((node, unit.target[1]))
 
     # -- evaluation ---------------------------------------------------------
 
@@ -135,17 +147,52 @@ class CompiledPage:
             state_json = self._state_json(state)
         except (TypeError, ValueError) as exc:
             raise ConfigurationError(f"state must be JSON data: {exc}") from exc
-        result = engine.run(self.program, state_json)
-        # Built column-wise: this loop runs once per computed property of
-        # the page, so it stays in C (dict/zip) except for the failures.
-        values = dict(zip(self._program_paths, result.values, strict=True))
+        overridden = self._overridden(state)
         errors = {path: list(errs) for path, errs in self.compile_errors.items()}
-        for position, error in result.missing.items():
-            unit = self.program.units[position]
-            del values[unit.path]
-            if error is not None:
+        if not overridden:
+            result = engine.run(self.program, state_json)
+            # Built column-wise: this loop runs once per computed property of
+            # the page, so it stays in C (dict/zip) except for the failures.
+            values = dict(zip(self._program_paths, result.values, strict=True))
+            for position, error in result.missing.items():
+                unit = self.program.units[position]
+                del values[unit.path]
+                if error is not None:
+                    _record_error(unit, error, errors)
+            return PageEvaluation(values, errors)
+        # Overridden meta properties keep the state's value (already in the
+        # state the program reads), so their units are skipped.
+        skip = {self.program_index[n] for n in overridden if n in self.program_index}
+        order = [i for i in range(len(self.program.units)) if i not in skip]
+        result = engine.run(self.program, state_json, order)
+        values = {}
+        for position, index in enumerate(order):
+            unit = self.program.units[index]
+            if position not in result.missing:
+                values[unit.path] = result.values[position]
+            elif (error := result.missing[position]) is not None:
                 _record_error(unit, error, errors)
+        self._put_overrides(overridden, values, errors)
         return PageEvaluation(values, errors)
+
+    def _overridden(self, state: Mapping[str, Any]) -> dict[int, Any]:
+        """Meta nodes whose value the state supplies, with that value."""
+        found: dict[int, Any] = {}
+        for root, nodes in self._meta_nodes.items():
+            entity = state.get(root)
+            if isinstance(entity, Mapping):
+                for node, prop in nodes:
+                    if prop in entity:
+                        found[node] = entity[prop]
+        return found
+
+    def _put_overrides(
+        self, overridden: Mapping[int, Any], values: dict[str, Any], errors: dict[str, Any]
+    ) -> None:
+        for node, value in overridden.items():
+            path = self.units[node].path
+            values[path] = value
+            errors.pop(path, None)  # the binding is not used, so neither are its errors
 
     def reevaluate(
         self,
@@ -162,10 +209,15 @@ class CompiledPage:
         """
         state = _check_state(state)
         engine = engine or get_engine("quickjs", self.limits)
-        nodes = self.affected(changed_paths)
-        order = sorted(self.program_index[n] for n in nodes if n in self.program_index)
+        changed_paths = list(changed_paths)
+        nodes = self.affected(changed_paths) | self._meta_changed(changed_paths)
+        overridden = self._overridden(state)
+        order = sorted(
+            self.program_index[n] for n in nodes if n in self.program_index and n not in overridden
+        )
         values = dict(previous.values)
         errors = {path: list(errs) for path, errs in previous.errors.items()}
+        self._put_overrides(overridden, values, errors)
         if not order:
             return PageEvaluation(values, errors)
         roots: set[str] = set()
@@ -176,7 +228,7 @@ class CompiledPage:
             for part in unit.parts:
                 if isinstance(part, int):
                     roots.update(self.program.functions[part].names)
-        partial = {root: self._entity_value(root, state, previous) for root in roots}
+        partial = {root: self._entity_value(root, state, values, overridden) for root in roots}
         try:
             state_json = json.dumps(partial, allow_nan=False)
         except (TypeError, ValueError) as exc:
@@ -209,7 +261,23 @@ class CompiledPage:
                     starts.update(self.graph.dependents[node])
         return self.graph.downstream(starts)
 
-    def _entity_value(self, root: str, state: Mapping[str, Any], previous: PageEvaluation) -> Any:
+    def _meta_changed(self, changed_paths: Iterable[str]) -> set[int]:
+        """A meta node whose own path changed may have gained or lost its override."""
+        starts: set[int] = set()
+        for dotted in changed_paths:
+            changed = tuple(dotted.split(".")) if isinstance(dotted, str) else ()
+            for node, prop in self._meta_nodes.get(changed[0] if changed else "", ()):
+                if overlaps((changed[0], prop), changed):
+                    starts.add(node)
+        return self.graph.downstream(starts)
+
+    def _entity_value(
+        self,
+        root: str,
+        state: Mapping[str, Any],
+        values: Mapping[str, Any],
+        overridden: Mapping[int, Any],
+    ) -> Any:
         if root not in self.static:
             return state.get(root, DEFAULT_GLOBALS.get(root))
         entity: dict[str, Any] = dict(self.static[root])
@@ -218,8 +286,8 @@ class CompiledPage:
             entity.update(override)
         for node in self._targets_by_root.get(root, ()):
             unit = self.units[node]
-            if unit.path in previous.values and unit.target is not None:
-                _put(entity, unit.target[1:], previous.values[unit.path])
+            if node not in overridden and unit.path in values and unit.target is not None:
+                _put(entity, unit.target[1:], values[unit.path])
         return entity
 
     def _state_json(self, state: Mapping[str, Any]) -> str:

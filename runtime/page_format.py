@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from runtime.page import CompiledPage
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: meta paths
 
 
 def _unit_to_json(unit: Unit) -> list[Any]:
@@ -56,6 +56,7 @@ def page_to_json(page: CompiledPage) -> dict[str, Any]:
             "units": [_unit_to_json(u) for u in page.program.units],
         },
         "program_index": [[node, index] for node, index in page.program_index.items()],
+        "meta": sorted(page.meta),
     }
 
 
@@ -91,4 +92,5 @@ def page_from_json(cls: type[CompiledPage], data: Mapping[str, Any]) -> Compiled
         program=program,
         program_index={node: index for node, index in data["program_index"]},
         limits=EvaluationLimits(**data["limits"]),
+        meta=frozenset(data["meta"]),
     )

@@ -32,10 +32,12 @@ RESERVED = frozenset(
     extends false finally for function if import in instanceof new null return super switch
     this throw true try typeof var void while with yield let static implements interface
     package private protected public await arguments eval undefined""".split()  # noqa: SIM905
-) | {"__s"}
+) | {"__s", "__this"}
 # The parameter every binding function receives; an entity may not take its name.
 # Short on purpose: it is repeated in every function of a 3,000-binding program.
 STATE_PARAM = "__s"
+# Where a template's ``this_value`` travels in the state (see Function.bind_this).
+THIS_KEY = "__this"
 
 SINGLE = 0  # one binding: the value keeps its JavaScript type
 MIXED = 1  # text and bindings: parts are (function, text0, text1, ...), joined as a string
@@ -53,17 +55,25 @@ class Function:
     One code returns its value; several (the bindings of one text template)
     return an array of values, so a template costs one call, not one per
     binding.
+
+    ``bind_this``: the code reads ``this`` as the state's ``THIS_KEY`` entry
+    (a query binding's ``this.params``). The runner calls every function
+    with ``this`` undefined, so the code runs in an inner function called on
+    that value; arrow functions inside keep it.
     """
 
     codes: tuple[str, ...]
     names: tuple[str, ...]
     as_list: bool = False
+    bind_this: bool = False
 
     def source(self) -> str:
         names = ", ".join(self.names)
         prologue = f"const {{{names}}} = {STATE_PARAM};" if self.names else ""
         values = [f"(\n{code}\n)" if code.strip() else "undefined" for code in self.codes]
         body = f"[{', '.join(values)}]" if self.as_list else values[0]
+        if self.bind_this:
+            body = f"function () {{ return {body}; }}.call({STATE_PARAM}.{THIS_KEY})"
         return f"function ({STATE_PARAM}) {{ {prologue} return {body}; }}"
 
 
@@ -107,10 +117,15 @@ class Program:
     _fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     def add_function(
-        self, codes: Sequence[str], names: Iterable[str], *, as_list: bool = False
+        self,
+        codes: Sequence[str],
+        names: Iterable[str],
+        *,
+        as_list: bool = False,
+        bind_this: bool = False,
     ) -> int:
         """Add (or reuse) a function; ``names`` must be valid identifiers (callers check)."""
-        function = Function(tuple(codes), tuple(sorted(names)), as_list)
+        function = Function(tuple(codes), tuple(sorted(names)), as_list, bind_this)
         index = self._index.get(function)
         if index is None:
             index = len(self.functions)

@@ -27,6 +27,7 @@ from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.program import (
     MIXED,
     SINGLE,
+    THIS_KEY,
     Outcome,
     Program,
     RunResult,
@@ -69,7 +70,12 @@ def check_binding(code: str, engine: Engine, limits: EvaluationLimits) -> Bindin
 
 @lru_cache(maxsize=1024)
 def _program(
-    text: str, names: frozenset[str], per_binding: bool, engine: Engine, limits: EvaluationLimits
+    text: str,
+    names: frozenset[str],
+    per_binding: bool,
+    engine: Engine,
+    limits: EvaluationLimits,
+    bind_this: bool = False,
 ) -> tuple[Program, tuple[EvalError, ...]]:
     template = parse_template(text)
     program = Program()
@@ -84,18 +90,18 @@ def _program(
         reads = analyse_expression(binding.code, limits.max_nesting_depth).roots
         own = {n for n in reads & names if is_identifier(n)}
         if per_binding:
-            index = program.add_function([binding.code], own)
+            index = program.add_function([binding.code], own, bind_this=bind_this)
             program.add_unit(Unit(binding.segment, SINGLE, (index,), None, binding.segment))
         codes.append(binding.code)
         visible |= own
     if per_binding or errors:
         return _verified(program, errors, engine, text)
     if template.is_single_binding:
-        index = program.add_function(codes, visible)
+        index = program.add_function(codes, visible, bind_this=bind_this)
         program.add_unit(Unit(text, SINGLE, (index,), None, text))
     else:
         texts, _ = split_template(template.parts)
-        index = program.add_function(codes, visible, as_list=True)
+        index = program.add_function(codes, visible, as_list=True, bind_this=bind_this)
         program.add_unit(Unit(text, MIXED, (index, *texts), None, text))
     return _verified(program, errors, engine, text)
 
@@ -116,15 +122,27 @@ def _run(
     per_binding: bool,
     limits: EvaluationLimits | None,
     engine: Engine | None,
+    this_value: Any,
 ) -> tuple[RunResult, tuple[EvalError, ...]]:
     limits = limits or DEFAULT_LIMITS
     engine = engine or get_engine("quickjs", limits)
     scope = scope or {}
+    bind_this = this_value is not UNDEFINED
+    if THIS_KEY in scope:
+        raise ConfigurationError(f"scope name {THIS_KEY!r} is reserved")
     try:
         state_json = json.dumps(scope, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(f"scope must be JSON data: {exc}") from exc
-    program, errors = _program(text, frozenset(scope), per_binding, engine, limits)
+    if bind_this:
+        try:
+            this_json = json.dumps(this_value, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"this_value must be JSON data: {exc}") from exc
+        # Appended as text: the scope was serialised above, once.
+        head = state_json[:-1] + ("," if scope else "")
+        state_json = f'{head}"{THIS_KEY}":{this_json}}}'
+    program, errors = _program(text, frozenset(scope), per_binding, engine, limits, bind_this)
     if errors and not per_binding:
         return RunResult(), errors
     return engine.run(program, state_json), errors
@@ -143,16 +161,21 @@ def evaluate_template(
     *,
     limits: EvaluationLimits | None = None,
     engine: Engine | None = None,
+    this_value: Any = UNDEFINED,
 ) -> TemplateResult:
     """Evaluate ``text`` with the names in ``scope`` (JSON data) visible to its bindings.
 
     Exactly one binding keeps the JavaScript type of its result; text with
     bindings is concatenated as a string. Text without bindings is returned
     as is. Failures come back in ``errors``, never as exceptions.
+
+    ``this_value`` (JSON data) is what ``this`` is in the bindings, e.g.
+    ``{"params": {...}}`` for a query run with params; by default ``this``
+    is ``undefined``.
     """
     if not isinstance(text, str) or not parse_template(text).bindings:
         return TemplateResult(text)
-    outcomes, errors = _run(text, scope, False, limits, engine)
+    outcomes, errors = _run(text, scope, False, limits, engine, this_value)
     if errors:
         return TemplateResult(UNDEFINED, errors)
     outcome = outcomes.outcome(0)
@@ -168,6 +191,7 @@ def evaluate_json_template(
     *,
     limits: EvaluationLimits | None = None,
     engine: Engine | None = None,
+    this_value: Any = UNDEFINED,
 ) -> TemplateResult:
     """Evaluate a JSON query body: bindings are substituted as JSON values.
 
@@ -175,14 +199,15 @@ def evaluate_json_template(
     stays a reference for the HTTP executor to stream). Otherwise each
     binding is written as a JSON value, or as escaped string content when it
     sits inside a JSON string. A failed binding becomes ``null`` (or nothing,
-    inside a string) and its error is reported.
+    inside a string) and its error is reported. ``this_value``: as for
+    :func:`evaluate_template`.
     """
     template = parse_template(text) if isinstance(text, str) else None
     if template is None or not template.bindings:
         return TemplateResult(text)
     if template.is_single_binding:
-        return evaluate_template(text, scope, limits=limits, engine=engine)
-    outcomes, errors = _run(text, scope, True, limits, engine)
+        return evaluate_template(text, scope, limits=limits, engine=engine, this_value=this_value)
+    outcomes, errors = _run(text, scope, True, limits, engine, this_value)
     failed = {e.binding for e in errors}
     results = iter(range(len(outcomes)))
     records = list(errors)

@@ -12,11 +12,13 @@
 //                                  freeze everything reachable
 //   load(functions, units)         keep a compiled program's functions
 //                                  and its unit table
+//   classify(e)                    [code, name, message] for a thrown value
+//                                  (js/triggers.js reports errors with it)
 //
-// Triggers (next issue) will add bridged functions here that only *record* a
-// request and return a Promise; the host runs the request between turns,
-// resolves the Promise and drains pending jobs. No JavaScript ever calls
-// into Python, so the time limit can stay set for every call.
+// Event handlers (js/triggers.js) use lockdown and classify in a context of
+// their own; their bridged functions only *record* a request and return a
+// Promise. No JavaScript ever calls into Python, so the time limit can stay
+// set for every call.
 globalThis.__brace_sandbox = (function () {
   "use strict";
   const stringify = JSON.stringify;
@@ -140,7 +142,12 @@ globalThis.__brace_sandbox = (function () {
       const fn = F[parts[0]];  // a bare call: `this` must not be the table
       const values = fn(S);
       let s = parts[1];
-      for (let i = 0; i < values.length; i++) s += text(values[i]) + parts[i + 2];
+      for (let i = 0; i < values.length; i++) {
+        // Strings and numbers first: what text() returns for them, without the call.
+        const v = values[i];
+        const t = typeof v;
+        s += (t === "string" ? v : t === "number" ? "" + v : text(v)) + parts[i + 2];
+      }
       return s;
     }
     const fn = F[parts[0]];
@@ -194,8 +201,11 @@ globalThis.__brace_sandbox = (function () {
           value = compute(S, unit);
         }
         const type = typeof value;
-        if (type === "number" || type === "boolean" ||
-            (type === "string" && value.length < maxResult)) {
+        if (type === "number") {
+          // What JSON.stringify gives, without the call: finite numbers as
+          // String() writes them, NaN and the infinities as null.
+          json = value - value === 0 ? "" + value : "null";
+        } else if (type === "boolean" || (type === "string" && value.length < maxResult)) {
           json = stringify(value);
         } else {
           json = encode(value, maxResult);
@@ -367,5 +377,5 @@ globalThis.__brace_sandbox = (function () {
     return seen.size;
   }
 
-  return { run, load, lockdown };
+  return { run, load, lockdown, classify };
 })();

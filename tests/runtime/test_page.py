@@ -276,3 +276,97 @@ def test_functions_the_engine_refuses_fail_their_property_at_compile_time() -> N
     (error,) = page.compile_errors["A.x"]
     assert (error.code, error.path) == ("syntax_error", "A.x")
     assert page.program.units == []
+
+
+# -- meta properties: the end user's value in the state wins over the binding --------
+
+META_PAGE: dict[str, Any] = {
+    "Api1": {"properties": {"data": {"name": "Default"}}},
+    "Input1": {
+        "properties": {"text": "{{ Api1.data.name }}", "defaultText": "{{ Api1.data.name }}"},
+        "meta": ["text"],
+    },
+    "Text1": {"properties": {"text": "Hi {{ Input1.text }}"}},
+    "Text2": {"properties": {"text": "{{ Input1.defaultText }}"}},
+}
+
+
+@pytest.fixture(scope="module")
+def meta_page() -> CompiledPage:
+    return compile_page(META_PAGE)
+
+
+def test_entity_spec_declares_meta_properties() -> None:
+    spec = EntitySpec.coerce("Input1", META_PAGE["Input1"])
+    assert spec.meta == frozenset({"text"})
+    assert EntitySpec(meta=frozenset({"text"})).meta == {"text"}
+
+
+def test_meta_paths_are_recorded_at_compile_time(meta_page: CompiledPage) -> None:
+    assert meta_page.meta == {"Input1.text"}
+
+
+def test_without_a_state_value_the_binding_computes_the_meta_property(
+    meta_page: CompiledPage,
+) -> None:
+    result = meta_page.evaluate({})
+    assert result.values["Input1.text"] == "Default"
+    assert result.values["Text1.text"] == "Hi Default"
+
+
+def test_the_state_value_wins_over_the_binding(meta_page: CompiledPage) -> None:
+    result = meta_page.evaluate({"Input1": {"text": "typed"}})
+    assert result.values["Input1.text"] == "typed"
+    assert result.values["Text1.text"] == "Hi typed"
+    assert result.values["Text2.text"] == "Default"  # not meta: always computed
+
+
+def test_a_non_meta_property_is_still_recomputed_over_the_state() -> None:
+    page = compile_page({"Input1": {"properties": {"text": "{{ 'bound' }}"}}})
+    assert page.evaluate({"Input1": {"text": "typed"}}).values["Input1.text"] == "bound"
+
+
+def test_an_overridden_binding_reports_no_error() -> None:
+    page = compile_page({"Input1": {"properties": {"text": "{{ nope( }}"}, "meta": ["text"]}})
+    assert page.evaluate({}).errors["Input1.text"][0].code == "syntax_error"
+    result = page.evaluate({"Input1": {"text": "typed"}})
+    assert result.values["Input1.text"] == "typed"
+    assert "Input1.text" not in result.errors
+
+
+def test_reevaluate_after_typing_keeps_the_typed_value(meta_page: CompiledPage) -> None:
+    before = meta_page.evaluate({})
+    typed = {"Input1": {"text": "typed"}}
+    after = meta_page.reevaluate(before, ["Input1.text"], typed)
+    assert after.values == meta_page.evaluate(typed).values
+
+
+def test_reevaluate_when_the_default_changes_keeps_the_typed_value(
+    meta_page: CompiledPage,
+) -> None:
+    state = {"Input1": {"text": "typed"}}
+    before = meta_page.evaluate(state)
+    state = {**state, "Api1": {"data": {"name": "New"}}}
+    after = meta_page.reevaluate(before, ["Api1.data"], state)
+    assert after.values["Input1.text"] == "typed"
+    assert after.values["Text1.text"] == "Hi typed"
+    assert after.values["Text2.text"] == "New"
+
+
+def test_reevaluate_after_a_reset_computes_the_binding_again(meta_page: CompiledPage) -> None:
+    typed = meta_page.evaluate({"Input1": {"text": "typed"}})
+    after = meta_page.reevaluate(typed, ["Input1.text"], {})
+    assert after.values["Input1.text"] == "Default"
+    assert after.values["Text1.text"] == "Hi Default"
+
+
+def test_meta_survives_storage(meta_page: CompiledPage) -> None:
+    loaded = CompiledPage.from_json(json.loads(json.dumps(meta_page.to_json())))
+    assert loaded.meta == {"Input1.text"}
+    assert loaded.evaluate({"Input1": {"text": "x"}}).values["Text1.text"] == "Hi x"
+    assert pickle.loads(pickle.dumps(meta_page)).meta == {"Input1.text"}
+
+
+def test_a_page_stored_in_the_previous_format_is_refused(meta_page: CompiledPage) -> None:
+    with pytest.raises(ConfigurationError, match="format 2 is not 3; recompile the page"):
+        CompiledPage.from_json({**meta_page.to_json(), "version": 2})

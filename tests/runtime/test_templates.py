@@ -216,3 +216,71 @@ def test_refused_template_is_an_error_not_a_crash() -> None:
     body = evaluate_json_template('{"a": {{ 1 }}}', engine=engine)  # type: ignore[arg-type]
     assert json.loads(body.value) == {"a": None}
     assert body.errors[0].code == "syntax_error"
+
+
+# -- this_value: `this` in bindings (a query's `this.params`) --------------------------
+
+THIS = {"params": {"id": 3, "name": "Ann"}}
+
+
+def test_this_value_is_this_in_a_binding() -> None:
+    assert evaluate_template("{{ this.params.id }}", {}, this_value=THIS).value == 3
+
+
+def test_this_value_in_text_with_several_bindings() -> None:
+    result = evaluate_template(
+        "/users/{{ this.params.id }}/{{ A.x }}", {"A": {"x": "y"}}, this_value=THIS
+    )
+    assert result.value == "/users/3/y"
+
+
+def test_arrow_functions_keep_this() -> None:
+    result = evaluate_template("{{ [1, 2].map(n => this.params.id * n) }}", {}, this_value=THIS)
+    assert result.value == [3, 6]
+
+
+def test_this_value_in_a_json_body() -> None:
+    body = '{"id": {{ this.params.id }}, "who": "Dr {{ this.params.name }}", "a": {{ A }}}'
+    result = evaluate_json_template(body, {"A": [1]}, this_value=THIS)
+    assert json.loads(result.value) == {"id": 3, "who": "Dr Ann", "a": [1]}
+
+
+def test_this_value_in_a_single_binding_json_body() -> None:
+    assert evaluate_json_template("{{ this.params }}", {}, this_value=THIS).value == THIS["params"]
+
+
+def test_this_is_undefined_without_this_value() -> None:
+    assert evaluate_template("{{ typeof this }}", {}).value == "undefined"
+    assert evaluate_template("{{ this.params }}", {}).errors[0].name == "TypeError"
+
+
+def test_this_value_may_be_null() -> None:
+    assert evaluate_template("{{ this === null }}", {}, this_value=None).value is True
+
+
+def test_this_value_is_a_fresh_copy_each_time() -> None:
+    code = "{{ (this.params.n = (this.params.n || 0) + 1) }}"
+    assert evaluate_template(code, {}, this_value={"params": {}}).value == 1
+    assert evaluate_template(code, {}, this_value={"params": {}}).value == 1
+
+
+def test_this_value_must_be_json() -> None:
+    with pytest.raises(ConfigurationError, match="this_value must be JSON data"):
+        evaluate_template("{{ this }}", {}, this_value={"f": object()})
+
+
+def test_the_this_key_is_reserved_in_the_scope() -> None:
+    with pytest.raises(ConfigurationError, match="reserved"):
+        evaluate_template("{{ 1 }}", {"__this": 1}, this_value={})
+
+
+def test_this_value_does_not_change_the_cached_program_without_it() -> None:
+    assert evaluate_template("{{ this?.x }}", {}, this_value={"x": 1}).value == 1
+    assert evaluate_template("{{ this?.x }}", {}).value is UNDEFINED
+
+
+def test_this_value_in_the_js2py_engine() -> None:
+    pytest.importorskip("js2py")
+    engine = get_engine("js2py")
+    result = evaluate_template("a{{ this.params.id }}", {}, this_value=THIS, engine=engine)
+    assert result.value == "a3"
