@@ -146,10 +146,13 @@ def action_entity() -> EntitySpec:
 
 def _widget_spec(entity: WidgetEntity) -> EntitySpec:
     # Triggers are already kept out of `props` by widgets; they never become data.
+    # Meta properties take the end user's value from the state when it has one,
+    # even where the developer bound a default (an Input's text).
     return EntitySpec(
         properties=entity["props"],
         bindable=frozenset(entity["binding_paths"]),
         derived=entity["derived"],
+        meta=frozenset(entity["meta_props"]),
     )
 
 
@@ -163,11 +166,13 @@ def page_entities(
     return specs
 
 
-def compile_source(
-    layout: object, action_names: Iterable[str], meta_state: Mapping[str, Any] | None = None
-) -> CompiledPage:
-    """Compile a page; raises `widgets.LayoutValidationError` for a layout that is not valid."""
-    entities = page_entities(widget_entities(layout, meta_state), action_names)
+def compile_source(layout: object, action_names: Iterable[str]) -> CompiledPage:
+    """Compile a page; raises `widgets.LayoutValidationError` for a layout that is not valid.
+
+    Compiled without any end user's meta state, so that one compiled page
+    serves every state.
+    """
+    entities = page_entities(widget_entities(layout), action_names)
     return compile_page(entities, limits=js_limits(), engine=js_engine())
 
 
@@ -210,30 +215,6 @@ class EvaluatedPage:
         return {"values": self.widgets, "errors": self.errors}
 
 
-def _computed_paths(page: CompiledPage) -> set[str]:
-    return {unit.path for unit in page.units}
-
-
-def _overrides_computed(
-    page: CompiledPage, entities: Mapping[str, WidgetEntity], meta: Any
-) -> bool:
-    """True if a stored meta value replaces a computed property of the compiled page.
-
-    An Input's `text` is computed from a bound `defaultText` until the end user
-    types; a compiled page always recomputes it, so such a state needs a page
-    compiled with that meta value as a plain property.
-    """
-    computed = _computed_paths(page)
-    for name, entity in entities.items():
-        stored = meta.get(name) if isinstance(meta, Mapping) else None
-        if not isinstance(stored, Mapping):
-            continue
-        for prop in entity["meta_props"]:
-            if prop in stored and f"{name}.{prop}" in computed:
-                return True
-    return False
-
-
 def _error_dicts(errors: Iterable[Any]) -> list[dict[str, Any]]:
     rendered = []
     for error in errors:
@@ -253,19 +234,16 @@ def evaluate_page(
     """Evaluate a page for one state; never raises for a failing binding.
 
     ``compiled`` is the page as stored at publish time (`load_compiled`);
-    without it, or when the state's meta values replace computed properties,
-    the page is compiled here. Raises `widgets.LayoutValidationError` for an
+    without it, the page is compiled here. Raises `widgets.LayoutValidationError` for an
     invalid layout and `runtime.ConfigurationError` for state that is not JSON.
     """
     state = state or RuntimeState()
     names = list(action_names)
     entities = widget_entities(layout, state.widgets)
-    if compiled is None or _overrides_computed(compiled, entities, state.widgets):
-        page = compile_page(page_entities(entities, names), limits=js_limits(), engine=js_engine())
-    else:
-        page = compiled
-    # Stored meta values as widgets validated them (invalid ones fell back to defaults).
-    # A meta value still computed from its bound default is the page's to compute.
+    page = compiled if compiled is not None else compile_source(layout, names)
+    # Stored meta values as widgets validated them (invalid ones fell back to
+    # defaults); they win over a bound default. A meta value the end user has
+    # not set yet, and whose default is bound, is the page's to compute.
     runtime_state: dict[str, Any] = {}
     for name, entity in entities.items():
         meta = {

@@ -10,6 +10,7 @@ as they were at publish time, and `compiled` the page compiled then.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +21,11 @@ from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, loa
 from builder.permissions import require_role
 from builder.selectors import current_version, parse_id
 from runtime import CompiledPage
+from runtime import ConfigurationError as RuntimeConfigurationError
 
 __all__ = ["PublishedPage", "published_page"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,22 @@ class PublishedPage:
         return [action["name"] for action in self.actions]
 
     def compiled(self) -> CompiledPage | None:
-        """The page compiled at publish time, or None (published before compiling existed)."""
+        """The page compiled at publish time; None when there is none to use (published
+        before compiling existed, or stored in a format this runtime no longer reads):
+        then the page is compiled on each request until the next publish."""
         data = self.version.compiled.get(str(self.page["id"]))
-        return load_compiled(data) if isinstance(data, Mapping) else None
+        if not isinstance(data, Mapping):
+            return None
+        try:
+            return load_compiled(data)
+        except RuntimeConfigurationError:
+            logger.warning(
+                "published version %s: page %s was compiled in an older format; "
+                "publish again to store it in the current one",
+                self.version.pk,
+                self.page["id"],
+            )
+            return None
 
     def evaluate(self, state: RuntimeState) -> EvaluatedPage:
         return evaluate_page(self.layout, self.action_names, state, compiled=self.compiled())

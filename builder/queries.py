@@ -19,7 +19,6 @@ input: a 400 for the editor's Run button.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -42,13 +41,11 @@ from runtime import (
     evaluate_json_template,
     evaluate_template,
     is_dynamic,
-    split_segments,
 )
 from runtime.http import ConfigError, ExecutionResult, FileResolver, HttpExecutor, OutboundPolicy
 from widgets import LayoutValidationError
 
 __all__ = [
-    "THIS_NAME",
     "action_snapshot",
     "action_state",
     "evaluate_config",
@@ -58,9 +55,6 @@ __all__ = [
     "run_draft_action",
 ]
 
-# The scope name `this` is rewritten to inside a binding (see _bind_this).
-THIS_NAME = "__braceThis"
-_THIS = re.compile(r"\bthis\b")
 
 
 def action_snapshot(action: Action) -> dict[str, Any]:
@@ -110,36 +104,21 @@ def failed_result(code: str, message: str, *, duration_ms: int = 0, **extra: Any
     }
 
 
-def _bind_this(text: str) -> str:
-    """Give bindings that use `this` the query's `this` ({params}).
-
-    The runtime calls every binding with `this` undefined, so such a binding
-    becomes a function called on the scope entry THIS_NAME. Arrow functions
-    inside keep that `this`. Only bindings naming `this` are rewritten, so
-    the others keep their exact text (and error positions).
-    """
-    if "this" not in text:
-        return text
-    out = []
-    for segment in split_segments(text):
-        code = segment[2:-2]
-        if is_dynamic(segment) and segment.startswith("{{") and _THIS.search(code):
-            segment = "{{(function () { return (" + code + "\n); }).call(" + THIS_NAME + ")}}"
-        out.append(segment)
-    return "".join(out)
-
-
 class _Binder:
     """Evaluates config fields against one scope and remembers every failure."""
 
     def __init__(self, scope: Mapping[str, Any], params: Mapping[str, Any]) -> None:
-        self.scope = {**scope, THIS_NAME: {"params": dict(params)}}
+        self.scope = scope
+        # Appsmith query bindings read run() params as `this.params`.
+        self.this = {"params": dict(params)}
         self.failures: list[tuple[str, str, EvalError]] = []
 
     def _run(self, evaluate: Callable[..., TemplateResult], field: str, text: Any) -> Any:
         if not isinstance(text, str) or not is_dynamic(text):
             return text
-        result = evaluate(_bind_this(text), self.scope, limits=js_limits(), engine=js_engine())
+        result = evaluate(
+            text, self.scope, this_value=self.this, limits=js_limits(), engine=js_engine()
+        )
         self.failures.extend((field, text, error) for error in result.errors)
         return None if result.value is UNDEFINED else result.value
 

@@ -157,6 +157,22 @@ class TestCompiledOnce:
         assert typed.widgets["Echo"]["text"] == "typed!"
         assert typed.widgets["Input1"]["value"] == "typed"
 
+    def test_the_compiled_page_serves_typed_text_without_compiling_again(self, monkeypatch):
+        page = layout(
+            widget("Input1", "Input", {"defaultText": "{{ appsmith.user.username }}"}),
+            text("Echo", "{{ Input1.text }}!"),
+        )
+        compiled = load_compiled(compile_page_json(page, []))
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("a compiled page was given; nothing should compile")
+
+        monkeypatch.setattr("builder.page_runtime.compile_source", refuse)
+        typed = evaluate_page(
+            page, [], RuntimeState(widgets={"Input1": {"text": "typed"}}), compiled=compiled
+        )
+        assert typed.widgets["Echo"]["text"] == "typed!"
+
 
 class TestCheckedState:
     def check(self, page_layout, **given):

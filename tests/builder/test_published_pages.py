@@ -77,3 +77,17 @@ class TestPublishedPage:
             published_page(members["viewer"], 999999)
         with pytest.raises(PermissionDenied):
             published_page(members["viewer"], dropbox_page.pk, Role.DEVELOPER)
+
+
+def test_a_page_stored_in_an_older_format_is_compiled_on_request(dropbox_page, members, caplog):
+    version = publish_application(application=dropbox_page.application, user=members["admin"])
+    stored = version.compiled[str(dropbox_page.pk)]
+    version.compiled = {str(dropbox_page.pk): {**stored, "version": 2}}
+    version.save(update_fields=["compiled"])
+
+    published = published_page(members["viewer"], dropbox_page.pk)
+    with caplog.at_level("WARNING", logger="builder.published_pages"):
+        assert published.compiled() is None
+    assert "compiled in an older format" in caplog.text
+    evaluated = published.evaluate(RuntimeState())
+    assert evaluated.widgets["Result"]["text"] == "Nothing uploaded yet"
