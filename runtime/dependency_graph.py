@@ -40,15 +40,31 @@ class DependencyGraph:
     @classmethod
     def build(cls, targets: Sequence[Path], reads: Sequence[Iterable[Path]]) -> DependencyGraph:
         by_root: dict[str, list[int]] = {}
+        # Targets by their first two segments, and the one-segment ones by root:
+        # a read of two or more segments can only overlap those.
+        by_key: dict[Path, list[int]] = {}
+        whole: dict[str, list[int]] = {}
         for node, target in enumerate(targets):
             by_root.setdefault(target[0], []).append(node)
+            if len(target) == 1:
+                whole.setdefault(target[0], []).append(node)
+            else:
+                by_key.setdefault(target[:2], []).append(node)
         depends_on: list[tuple[int, ...]] = []
         dependents: list[list[int]] = [[] for _ in targets]
         for node, node_reads in enumerate(reads):
             found: dict[int, None] = {}
             for path in node_reads:
-                for other in by_root.get(path[0], ()):
-                    if overlaps(path, targets[other]):
+                if len(path) == 1:
+                    candidates = by_root.get(path[0], ())
+                else:
+                    candidates = by_key.get(path[:2], ())
+                    if path[0] in whole:
+                        # Kept in node order, as a scan of by_root would give them.
+                        candidates = sorted((*whole[path[0]], *candidates))
+                for other in candidates:
+                    target = targets[other]
+                    if len(target) <= 2 or overlaps(path, target):
                         found[other] = None
             depends_on.append(tuple(found))
             for other in found:

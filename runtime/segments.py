@@ -15,6 +15,10 @@ from functools import lru_cache
 
 _BINDING = re.compile(r"{{([\s\S]*?)}}")
 _BRACE = re.compile(r"[{}]")
+# A binding with no braces inside. When every brace of a text belongs to one
+# of these, Appsmith's brace counting closes each at its own "}}", so a
+# regex split gives the same segments (the common case: "Hi {{ a.b }}").
+_PLAIN_BINDING = re.compile(r"({{[^{}]*}})")
 
 
 def is_dynamic(text: object) -> bool:
@@ -24,6 +28,9 @@ def is_dynamic(text: object) -> bool:
 
 @lru_cache(maxsize=8192)
 def _split(text: str) -> tuple[str, ...]:
+    plain = _plain_split(text)
+    if plain is not None:
+        return tuple(segment for segment in plain if segment)
     segments: list[str] = []
     rest = text
     # Appsmith recurses on the remainder after each closed binding; this loop
@@ -57,6 +64,14 @@ def _split(text: str) -> tuple[str, ...]:
         rest = rest[end:]
         if not rest:
             return tuple(segments)
+
+
+def _plain_split(text: str) -> list[str] | None:
+    """Static text and bindings alternating (from static), if no binding holds a brace."""
+    pieces = _PLAIN_BINDING.split(text)
+    if text.count("{") + text.count("}") != 2 * (len(pieces) - 1):
+        return None
+    return pieces
 
 
 def split_segments(text: str) -> list[str]:
@@ -99,6 +114,15 @@ class Binding:
 @lru_cache(maxsize=8192)
 def parse_template(text: str) -> Template:
     """Parse ``text`` once; the result is cached per text."""
+    plain = _plain_split(text)
+    if plain is not None:
+        # Odd positions are the bindings; empty static text is dropped.
+        return Template(
+            text=text,
+            parts=tuple(
+                Binding(piece) if i % 2 else piece for i, piece in enumerate(plain) if piece
+            ),
+        )
     parts: list[str | Binding] = []
     for segment in split_segments(text):
         if _BINDING.fullmatch(segment) and _balanced(segment):
