@@ -64,8 +64,16 @@ def test_many_infinite_loops_stop_at_the_page_budget() -> None:
     assert sum("budget" in e[0].message for e in errors.values()) == 3
 
 
+# A time limit far above what filling 16 MB takes, so that the memory limit is
+# what ends a memory bomb even on a busy machine.
+MEMORY_BOUND = EvaluationLimits(time_limit_s=10.0, memory_limit_bytes=16 * 1024 * 1024)
+
+
 def test_memory_bomb_ends_at_the_memory_limit() -> None:
-    error = one_error("{{ (() => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); })() }}")
+    error = one_error(
+        "{{ (() => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); })() }}",
+        limits=MEMORY_BOUND,
+    )
     assert error.code == "memory_limit"
 
 

@@ -271,7 +271,14 @@ def test_a_setter_trap_on_an_action_object_is_reported() -> None:
 
 
 def test_memory_is_bounded() -> None:
-    fails("const a = []; for (;;) a.push('x'.repeat(100000) + a.length)", "memory_limit")
+    # A time limit far above what filling 16 MB takes, so the memory limit is
+    # what ends the run even on a busy machine.
+    limits = EvaluationLimits(time_limit_s=10.0, memory_limit_bytes=16 * 1024 * 1024)
+    fails(
+        "const a = []; for (;;) a.push('x'.repeat(100000) + a.length)",
+        "memory_limit",
+        limits=limits,
+    )
 
 
 def test_recursion_is_bounded() -> None:
