@@ -64,7 +64,7 @@ from runtime.errors import (
 )
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page import CompiledPage, EntitySpec, PageEvaluation
-from runtime.page_meta import compile_page
+from runtime.page_compiler import compile_page
 from runtime.segments import is_dynamic, split_segments
 from runtime.templates import TemplateResult, evaluate_json_template, evaluate_template
 from runtime.triggers import HandlerRun, QueryOutcome, TriggerHost, run_handler

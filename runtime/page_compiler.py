@@ -236,6 +236,9 @@ def _compile_page(
         errors.setdefault(unit.path, []).append(
             DependencyCycle(cycle).to_record(unit.binding, unit.path)
         )
+    # Computed meta properties (an Input's text bound to its defaultText) let
+    # a value in the state win over their binding.
+    declared_meta = {f"{name}.{prop}" for name, spec in specs.items() for prop in spec.meta}
     return CompiledPage(
         units=[n.unit for n in nodes],
         reads=[tuple(n.reads) for n in nodes],
@@ -245,4 +248,5 @@ def _compile_page(
         program=program,
         program_index=program_index,
         limits=limits,
+        meta=frozenset(n.unit.path for n in nodes if n.unit.path in declared_meta),
     )
