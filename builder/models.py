@@ -4,9 +4,16 @@ widget tree each), actions (queries) and published versions.
 A page's `layout` is the JSON widget tree validated by `widgets`; an action's
 `config` is the query as the API pane edits it (see API.md). Entity names
 (widgets and actions) are unique per page: bindings reference them.
+
+End users of published apps have runtime files (picked in a FilePicker), one
+runtime session per application (meta values, query results, the store),
+values they stored with persist=true (`UserStore`), and background jobs of
+their big events (`EventJob`); builder.portal changes them.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -181,3 +188,103 @@ class RuntimeFile(models.Model):
     @property
     def reference(self) -> str:
         return f"blob:{self.id}"
+
+
+class RuntimeSession(models.Model):
+    """One end user's state in one published application: what the portal's events change.
+
+    `widgets_meta` is {str(page id): {widget: {meta property: value}}} (FilePicker
+    `files`, Input `text`) and `actions` is {str(page id): {action: {data,
+    isLoading, responseMeta}}}: names are unique per page only. `store` holds
+    the values written with storeValue(..., persist=false); persisted ones live in
+    `UserStore`. Events apply their changes to the locked row in short
+    transactions and bump `revision` (see builder.portal.sessions).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runtime_sessions"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="runtime_sessions"
+    )
+    # The version the meta and results were made for; None if that version was deleted.
+    published_version = models.ForeignKey(
+        PublishedVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    widgets_meta = models.JSONField(default=dict)
+    actions = models.JSONField(default=dict)
+    store = models.JSONField(default=dict)
+    revision = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "application"], name="runtime_session_unique_user"
+            ),
+        ]
+        ordering = ["application_id", "user_id"]
+
+    def __str__(self) -> str:
+        return f"Runtime session of {self.user} in {self.application}"
+
+
+class UserStore(models.Model):
+    """Values a user's handlers stored with persist=true: they outlive sessions and versions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runtime_stores"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="user_stores"
+    )
+    values = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "application"], name="user_store_unique_user"),
+        ]
+        ordering = ["application_id", "user_id"]
+
+    def __str__(self) -> str:
+        return f"Stored values of {self.user} in {self.application}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class EventJob(models.Model):
+    """A portal event run by a Celery worker (its picked files are too big for a web request).
+
+    `result` is the event's full answer once it succeeded; `error` is
+    {code, message} once it failed; `progress` is the share of the files'
+    bytes sent so far (0..1).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(RuntimeSession, on_delete=models.CASCADE, related_name="jobs")
+    page_id = models.PositiveBigIntegerField()
+    widget = models.CharField(max_length=120)
+    event = models.CharField(max_length=120)
+    meta = models.JSONField(null=True, blank=True)
+    url = models.CharField(max_length=2000, blank=True, default="")
+    action = models.CharField(max_length=120, blank=True, default="")
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.FloatField(default=0.0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Job {self.id} ({self.status})"

@@ -1,0 +1,188 @@
+"""Portal runtime API: the evaluated published page, its events, and background jobs.
+
+docs/runtime-api.md is the contract; the services live in `builder.portal`.
+`appsmith.URL` is the page's address in the browser: the `url` query
+parameter if given, else the request's Referer (the portal's fetches send it).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from builder.api.base import EditorViewSet, error_responses, valid_body
+from builder.api.errors import APIError
+from builder.api.strict import StrictCharField, StrictSerializer
+from builder.models import EventJob, Page
+from builder.portal.dispatch import handle_event
+from builder.portal.events import EventRequest
+from builder.portal.jobs import get_job, job_json
+from builder.portal.pages import runtime_page
+from builder.published_pages import published_page
+
+MAX_URL_LENGTH = 2000
+
+URL_PARAMETER = OpenApiParameter(
+    "url",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    description="The page's address as the browser shows it, for appsmith.URL "
+    "(default: the Referer header).",
+)
+
+
+def page_url(request: Request) -> str | None:
+    """The portal page's address: `?url=`, else the Referer (400 naming `url` if too long)."""
+    given = request.query_params.get("url")
+    if given is not None and len(given) > MAX_URL_LENGTH:
+        raise APIError(
+            f"url must be at most {MAX_URL_LENGTH} characters.", code="too_long", field="url"
+        )
+    referer = request.headers.get("Referer", "")
+    return given if given is not None else (referer[:MAX_URL_LENGTH] or None)
+
+
+class EventIn(StrictSerializer):
+    widget = StrictCharField(max_length=120, help_text="The widget's name, e.g. FilePicker1.")
+    event = StrictCharField(
+        allow_blank=True,
+        max_length=120,
+        help_text='An event of the widget\'s type (onFilesSelected), or "" to only apply meta.',
+    )
+    meta = serializers.JSONField(
+        required=False,
+        help_text="Meta property changes the end user made, applied first: "
+        '{"files": [{id, name, size, type, data}]} for a FilePicker, {"text"} for an Input.',
+    )
+
+
+class HandlerErrorOut(serializers.Serializer):
+    code = serializers.CharField(help_text="handler_error")
+    name = serializers.CharField(help_text="The JavaScript error's name, e.g. TypeError.")
+    message = serializers.CharField()
+
+
+class JobLineOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    action = serializers.CharField(required=False, help_text="The query the handler runs.")
+    status = serializers.CharField(help_text="queued")
+
+
+class ChangesOut(serializers.Serializer):
+    widgets = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="Changed properties only, by widget; null for a property that lost its value.",
+    )
+    actions = serializers.DictField(
+        child=serializers.DictField(), help_text="Changed {data, isLoading, responseMeta}."
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text='Errors of re-evaluated properties by "Widget.prop"; [] clears.',
+    )
+    store = serializers.DictField(help_text="appsmith.store after the event.")
+
+
+class EventOut(ChangesOut):
+    effects = serializers.ListField(
+        child=serializers.DictField(), help_text="In the order the handler produced them."
+    )
+    jobs = JobLineOut(many=True, help_text="Background runs started by this event.")
+    error = HandlerErrorOut(required=False, help_text="Only when the handler threw.")
+
+
+class ApplicationLineOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    published_version = serializers.IntegerField(help_text="The version number served.")
+
+
+class PageLineOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class RuntimePageOut(serializers.Serializer):
+    application = ApplicationLineOut()
+    page = PageLineOut()
+    pages = PageLineOut(many=True)
+    layout = serializers.JSONField(help_text="The widget tree without event handler code.")
+    widgets = serializers.DictField(
+        child=serializers.DictField(), help_text="Every evaluated property, by widget."
+    )
+    actions = serializers.DictField(
+        child=serializers.DictField(), help_text="{data, isLoading, responseMeta} by query."
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text='By "Widget.prop": [{code, name, message, binding, line?, column?}].',
+    )
+    store = serializers.DictField(help_text="appsmith.store: session values over persisted ones.")
+    url = serializers.DictField(help_text="appsmith.URL: {host, pathname, queryParams}.")
+
+
+class JobOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    action = serializers.CharField(allow_null=True)
+    # A plain string: a "status" enum here would collide with other components' names.
+    status = serializers.CharField(help_text="queued, running, succeeded or failed.")
+    progress = serializers.FloatField(help_text="Share of the picked files' bytes sent, 0..1.")
+    result = serializers.DictField(
+        allow_null=True, help_text="The event's answer (as POST events/) once succeeded."
+    )
+    error = serializers.DictField(allow_null=True, help_text="{code, message} once failed.")
+
+
+class RuntimePageViewSet(EditorViewSet):
+    queryset = Page.objects.none()  # for the schema; reads go through builder.portal
+
+    @extend_schema(
+        tags=["runtime"],
+        summary="The published page, evaluated for your runtime session (viewers)",
+        parameters=[URL_PARAMETER],
+        responses={200: RuntimePageOut, **error_responses(400, 404, 409)},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(runtime_page(request.user, pk, url=page_url(request)))
+
+    @extend_schema(
+        tags=["runtime"],
+        summary="Apply an end user's meta changes and run the widget's event handler (viewers)",
+        description=(
+            "A handler that throws still answers 200, with the effects it produced and "
+            "`error`. When the picked files total more than BRACE_EVENT_BACKGROUND_BYTES "
+            "the event runs on a worker: the answer lists it in `jobs`."
+        ),
+        parameters=[URL_PARAMETER],
+        request=EventIn,
+        responses={200: EventOut, **error_responses(400, 404, 409, 413)},
+    )
+    def events(self, request: Request, pk: str) -> Response:
+        published = published_page(request.user, pk)
+        body = valid_body(EventIn, request.data)
+        event = EventRequest(
+            page_id=pk,
+            widget=body["widget"],
+            event=body["event"],
+            meta=body.get("meta"),
+            url=page_url(request),
+        )
+        return Response(handle_event(request.user, event, published=published))
+
+
+class RuntimeJobViewSet(EditorViewSet):
+    queryset = EventJob.objects.none()  # for the schema
+
+    @extend_schema(
+        tags=["runtime"],
+        summary="Progress and answer of one of your background events",
+        responses={200: JobOut, **error_responses(404)},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(job_json(get_job(request.user, pk)))

@@ -1,0 +1,286 @@
+"""One portal event, start to end: checked, meta applied, handler run, changes answered.
+
+    prepared = prepare_event(user, EventRequest(page_id=5, widget="FilePicker1",
+                                                event="onFilesSelected", meta={"files": [...]}))
+    answer = run_event(prepared)
+    # {"effects": [...], "widgets": {...}, "actions": {...}, "errors": {...},
+    #  "store": {...}, "jobs": [], "error"?: {"code": "handler_error", "name", "message"}}
+
+`prepare_event` only reads: it refuses what the request gets wrong (400
+naming `widget`, `event` or the meta path like `meta.files[0].size`) before
+anything is written. `run_event` applies the meta changes to the session,
+runs the handler with `runtime.triggers` (queries through
+`PublishedQueryHost`), stores what the handler changed, re-evaluates the page
+and answers what changed (see docs/runtime-api.md). A handler that throws is
+still a 200: the effects it produced, and `error`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from builder.api.errors import APIError
+from builder.files import FILE_PICKER, RuntimeFileResolver
+from builder.page_runtime import EvaluatedPage, js_limits
+from builder.portal import sessions
+from builder.portal.evaluation import SessionEvaluator, changes_between, layout_entities
+from builder.portal.picked_files import check_picked_files
+from builder.portal.query_host import PublishedQueryHost
+from builder.portal.sessions import SessionChanges, SessionView
+from builder.published_pages import PublishedPage, published_page
+from runtime import BraceRuntimeError
+from runtime.http import FileResolver
+from runtime.triggers import run_handler
+from widgets import (
+    MetaValidationError,
+    UnknownEventError,
+    WidgetEntity,
+    apply_meta_changes,
+    event_handler,
+)
+
+__all__ = ["EventRequest", "PreparedEvent", "prepare_event", "run_event"]
+
+FileResolverFactory = Callable[[FileResolver], FileResolver]
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    """What the portal sent: `meta` is None when the request had none."""
+
+    page_id: Any
+    widget: str
+    event: str
+    meta: Any = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedEvent:
+    """A checked event, ready to run (or to hand to a background job)."""
+
+    user: Any
+    request: EventRequest
+    published: PublishedPage
+    entities: dict[str, WidgetEntity]
+    evaluator: SessionEvaluator
+    view: SessionView
+    before: EvaluatedPage
+    meta: dict[str, Any]
+    handler: str | None
+    picked_bytes: int
+
+    @property
+    def first_query(self) -> str | None:
+        """The query the handler's code runs first, as far as its text shows (for job lines)."""
+        if not self.handler:
+            return None
+        found = []
+        for name in self.published.action_names:
+            match = re.search(rf"(?<![\w$.]){re.escape(name)}\s*\.\s*run\b", self.handler)
+            if match:
+                found.append((match.start(), name))
+        return min(found)[1] if found else None
+
+
+def _handler(published: PublishedPage, widget: str, event: str) -> str | None:
+    if event == "":
+        return None  # meta changes only, e.g. typing in an Input
+    try:
+        return event_handler(published.layout, widget, event)
+    except UnknownEventError as error:
+        raise APIError(error.message, code=error.code, field="event") from error
+
+
+def _ancestry(entities: Mapping[str, WidgetEntity], name: str) -> list[str]:
+    names = []
+    current: str | None = name
+    while current is not None and current not in names:
+        names.append(current)
+        current = entities[current]["parent"] if current in entities else None
+    return names
+
+
+def _check_usable(
+    prepared_widgets: Mapping[str, Any], entities: Mapping[str, Any], name: str
+) -> None:
+    """Hidden widgets are not shown and disabled ones do not act: crafted requests neither."""
+    for item in _ancestry(entities, name):
+        if prepared_widgets.get(item, {}).get("isVisible") is False:
+            raise APIError(f"{name!r} is not visible.", code="widget_hidden", field="widget")
+    if prepared_widgets.get(name, {}).get("isDisabled") is True:
+        raise APIError(f"{name!r} is disabled.", code="widget_disabled", field="widget")
+
+
+def _meta_changes(
+    entity: WidgetEntity,
+    meta: Any,
+    props: Mapping[str, Any],
+    *,
+    user: Any,
+    published: PublishedPage,
+) -> tuple[dict[str, Any], int]:
+    """The valid meta changes and the bytes of the files they pick (400 naming the path)."""
+    if meta is None:
+        return {}, 0
+    try:
+        changes = apply_meta_changes(entity["type"], meta, props=props, path="meta")
+    except MetaValidationError as error:
+        first = error.errors[0]
+        raise APIError(first.message, code=first.code, field=first.path) from error
+    picked = 0
+    if entity["type"] == FILE_PICKER and "files" in changes:
+        picked = check_picked_files(
+            changes["files"],  # type: ignore[arg-type]  # validated: a list of file objects
+            user=user,
+            application=published.application,
+            data_format=props.get("dataFormat"),
+        )
+    return changes, picked
+
+
+def prepare_event(
+    user: Any, request: EventRequest, *, published: PublishedPage | None = None
+) -> PreparedEvent:
+    """Check an event against the published page and the user's session; writes nothing.
+
+    404 unless the user is a viewer+ of a published page (pass `published` if
+    the caller has checked that already); 409 `invalid_layout`; 400 naming
+    `widget`, `event` or the meta path.
+    """
+    published = published or published_page(user, request.page_id)
+    entities = layout_entities(published)
+    entity = entities.get(request.widget)
+    if entity is None:
+        raise APIError(
+            f"No widget named {request.widget!r} on this page.",
+            code="unknown_widget",
+            field="widget",
+        )
+    handler = _handler(published, request.widget, request.event)
+    evaluator = SessionEvaluator(published, user=user, url=request.url)
+    view = sessions.read_view(user, published)
+    before = evaluator.evaluate(view)
+    if handler is not None or request.meta:
+        _check_usable(before.widgets, entities, request.widget)
+    meta, picked = _meta_changes(
+        entity, request.meta, before.widgets[request.widget], user=user, published=published
+    )
+    return PreparedEvent(
+        user=user,
+        request=request,
+        published=published,
+        entities=entities,
+        evaluator=evaluator,
+        view=view,
+        before=before,
+        meta=meta,
+        handler=handler,
+        picked_bytes=picked,
+    )
+
+
+def _descendants(entities: Mapping[str, WidgetEntity], name: str) -> list[str]:
+    return [item for item in entities if item != name and name in _ancestry(entities, item)]
+
+
+def _resets(effects: list[dict[str, Any]], entities: Mapping[str, WidgetEntity]) -> list[str]:
+    names: list[str] = []
+    for effect in effects:
+        widget = effect.get("widget")
+        if effect.get("type") != "resetWidget" or not isinstance(widget, str):
+            continue
+        if widget not in entities:  # the portal has nothing to reset either
+            continue
+        names.append(widget)
+        if effect.get("reset_children", True) is not False:
+            names.extend(_descendants(entities, widget))
+    return names
+
+
+def _handler_error(name: str, message: str) -> dict[str, str]:
+    return {"code": "handler_error", "name": name, "message": message}
+
+
+def run_event(
+    prepared: PreparedEvent, *, wrap_files: FileResolverFactory | None = None
+) -> dict[str, Any]:
+    """Apply the meta changes, run the handler, store its changes; the event's answer.
+
+    ``wrap_files`` wraps the user's file resolver (a background job counts the
+    bytes sent through it).
+    """
+    published, user = prepared.published, prepared.user
+    view, current = prepared.view, prepared.before
+    if not prepared.meta and prepared.handler is None:
+        return _answer(prepared, [], current, view, None)
+    session = sessions.open_session(user, published)
+    if prepared.meta:
+        changes = SessionChanges(meta={prepared.request.widget: prepared.meta})
+        view = sessions.apply_changes(session.pk, published, changes)
+        current = prepared.evaluator.evaluate(view)
+    effects: list[dict[str, Any]] = []
+    error: dict[str, str] | None = None
+    if prepared.handler is not None:
+        resolver: FileResolver = RuntimeFileResolver(user, published.application)
+        if wrap_files is not None:
+            resolver = wrap_files(resolver)
+        host = PublishedQueryHost(
+            published,
+            prepared.evaluator,
+            view,
+            user=user,
+            files=resolver,
+            evaluated=current,
+            on_result=lambda name, state: sessions.apply_changes(
+                session.pk, published, SessionChanges(actions={name: state})
+            ),
+        )
+        actions: dict[str, Any] = {}
+        try:
+            run = run_handler(
+                prepared.handler,
+                current.scope,
+                host,
+                action_names=published.action_names,
+                # Handlers always run in QuickJS: runtime.triggers supports no other engine.
+                limits=js_limits(),
+            )
+        except BraceRuntimeError as exc:
+            error = _handler_error(type(exc).__name__, str(exc))
+        else:
+            effects, actions = list(run.effects), dict(run.actions)
+            if run.error is not None:
+                error = _handler_error(run.error.name, run.error.message)
+        view = sessions.apply_changes(
+            session.pk,
+            published,
+            SessionChanges(
+                actions=actions,
+                store_ops=[e for e in effects if e.get("type") in sessions.STORE_EFFECTS],
+                resets=_resets(effects, prepared.entities),
+            ),
+        )
+        current = prepared.evaluator.evaluate(view)
+    return _answer(prepared, effects, current, view, error)
+
+
+def _answer(
+    prepared: PreparedEvent,
+    effects: list[dict[str, Any]],
+    after: EvaluatedPage,
+    view: SessionView,
+    error: dict[str, str] | None,
+) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "effects": effects,
+        **changes_between(prepared.before, after),
+        "store": view.store,
+        "jobs": [],
+    }
+    if error is not None:
+        answer["error"] = error
+    return answer

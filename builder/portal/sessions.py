@@ -1,0 +1,240 @@
+"""Runtime sessions: an end user's meta values, query results and store, in the database.
+
+    view = read_view(user, published)              # no writes: what GET pages/{id}/ serves
+    session = open_session(user, published)        # created if new, moved to the served version
+    view = apply_changes(session.pk, published, SessionChanges(meta={"Input1": {"text": "hi"}}))
+
+One session exists per (user, application), never in process memory, so any
+web or Celery process can serve the next event. Meta values and query results
+are kept per page (names are unique per page only); the store is the
+application's. Values stored with ``persist=true`` live in `UserStore` and
+outlive sessions and published versions; ``appsmith.store`` is the session's
+values over the persisted ones.
+
+Concurrency: changes are merged under a short row lock, never held for a
+whole event. An event holds no lock while its handler and queries run (a
+query can take a minute; on SQLite a write transaction holds the whole
+database; a job's progress must stay visible).
+It records what it changes instead (meta values, query results, store
+operations in handler order, widget resets), and `apply_changes` replays them
+on the row locked with SELECT ... FOR UPDATE in one short transaction, bumping
+``revision`` (on SQLite, where FOR UPDATE is a no-op, the IMMEDIATE
+transactions of config/settings.py serialise these short sections instead).
+Two events of one session both keep their writes, whatever the order they
+finish in. What one cannot see is what the other writes while it
+runs: two handlers that both read ``appsmith.store.n`` and store ``n + 1`` may
+store the same number. The portal sends one tab's events one at a time.
+
+Moving to a newer published version keeps the store, keeps the meta values of
+widgets still on their page and the results of queries still on their page,
+and drops the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from builder.models import PublishedVersion, RuntimeSession, UserStore
+from builder.published_pages import PublishedPage
+from widgets import collect_widget_names
+
+__all__ = [
+    "STORE_EFFECTS",
+    "SessionChanges",
+    "SessionView",
+    "apply_changes",
+    "merged_store",
+    "open_session",
+    "read_view",
+]
+
+# Effects that change appsmith.store, replayed on the stored values in order.
+STORE_EFFECTS = frozenset({"storeValue", "removeValue", "clearStore"})
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session as one page sees it: plain JSON data for `RuntimeState`."""
+
+    meta: dict[str, dict[str, Any]]
+    actions: dict[str, dict[str, Any]]
+    store: dict[str, Any]
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class SessionChanges:
+    """What an event changes, applied in this order: meta, query results, store, resets.
+
+    ``store_ops`` are the handler's store effects (`STORE_EFFECTS`) in the order
+    it produced them; ``resets`` are widget names whose meta values go back to
+    their defaults.
+    """
+
+    meta: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    actions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    store_ops: list[Mapping[str, Any]] = field(default_factory=list)
+    resets: Iterable[str] = ()
+
+
+def merged_store(session_values: Mapping[str, Any], persisted: Mapping[str, Any]) -> dict[str, Any]:
+    """``appsmith.store``: the session's values over the persisted ones."""
+    return {**persisted, **session_values}
+
+
+def _persisted(user: Any, application_id: int) -> dict[str, Any]:
+    values = (
+        UserStore.objects.filter(user=user, application_id=application_id)
+        .values_list("values", flat=True)
+        .first()
+    )
+    return dict(values) if isinstance(values, Mapping) else {}
+
+
+def _page_names(page: Mapping[str, Any]) -> set[str]:
+    return set(collect_widget_names(page.get("layout")))
+
+
+def _view(
+    session: RuntimeSession, published: PublishedPage, persisted: Mapping[str, Any]
+) -> SessionView:
+    key = str(published.page["id"])
+    widgets = _page_names(published.page)
+    actions = set(published.action_names)
+    meta = session.widgets_meta.get(key) or {}
+    results = session.actions.get(key) or {}
+    return SessionView(
+        # Filtered here too, so a session not yet moved to this version reads as if it were.
+        meta={name: dict(values) for name, values in meta.items() if name in widgets},
+        actions={name: dict(state) for name, state in results.items() if name in actions},
+        store=merged_store(session.store, persisted),
+        revision=session.revision,
+    )
+
+
+def read_view(user: Any, published: PublishedPage) -> SessionView:
+    """The user's session on this page, without writing (defaults if there is none yet)."""
+    persisted = _persisted(user, published.application.pk)
+    session = RuntimeSession.objects.filter(user=user, application=published.application).first()
+    if session is None:
+        return SessionView(meta={}, actions={}, store=dict(persisted))
+    return _view(session, published, persisted)
+
+
+def _move(session: RuntimeSession, version: PublishedVersion) -> None:
+    """Keep what still has a widget or query on its page in `version`; keep the store."""
+    snapshot = version.snapshot
+    meta: dict[str, Any] = {}
+    results: dict[str, Any] = {}
+    for page in snapshot.get("pages", []):
+        key = str(page.get("id"))
+        widgets = _page_names(page)
+        actions = {
+            a.get("name") for a in snapshot.get("actions", []) if a.get("page") == page.get("id")
+        }
+        kept_meta = {
+            name: values
+            for name, values in (session.widgets_meta.get(key) or {}).items()
+            if name in widgets
+        }
+        kept_results = {
+            name: state
+            for name, state in (session.actions.get(key) or {}).items()
+            if name in actions
+        }
+        if kept_meta:
+            meta[key] = kept_meta
+        if kept_results:
+            results[key] = kept_results
+    session.widgets_meta = meta
+    session.actions = results
+    session.published_version = version
+
+
+def _is_newer(session: RuntimeSession, version: PublishedVersion) -> bool:
+    # Version ids grow with each publish; an event still serving an older
+    # version (it started before a publish) must not move the session back.
+    return session.published_version_id is None or session.published_version_id < version.pk
+
+
+def open_session(user: Any, published: PublishedPage) -> RuntimeSession:
+    """The user's session in the application, created or moved to `published`'s version."""
+    with transaction.atomic():
+        session, created = RuntimeSession.objects.select_for_update().get_or_create(
+            user=user,
+            application=published.application,
+            defaults={"published_version": published.version},
+        )
+        if not created and _is_newer(session, published.version):
+            _move(session, published.version)
+            session.revision += 1
+            session.save()
+    return session
+
+
+def _replay(
+    ops: Iterable[Mapping[str, Any]], session_values: dict[str, Any], persisted: dict[str, Any]
+) -> None:
+    for op in ops:
+        kind = op.get("type")
+        if kind == "storeValue":
+            key = str(op.get("key"))
+            if op.get("persist", True) is False:
+                session_values[key] = op.get("value")
+            else:
+                persisted[key] = op.get("value")
+                # The newest write wins in the merged store.
+                session_values.pop(key, None)
+        elif kind == "removeValue":
+            key = str(op.get("key"))
+            session_values.pop(key, None)
+            persisted.pop(key, None)
+        elif kind == "clearStore":
+            session_values.clear()
+            persisted.clear()
+
+
+def _apply_store(session: RuntimeSession, ops: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Replay store operations; the persisted values after them (row locked after the session's)."""
+    row, _ = UserStore.objects.select_for_update().get_or_create(
+        user_id=session.user_id, application_id=session.application_id
+    )
+    persisted = dict(row.values) if isinstance(row.values, Mapping) else {}
+    before = dict(persisted)
+    _replay(ops, session.store, persisted)
+    if persisted != before:
+        row.values = persisted
+        row.save(update_fields=["values", "updated_at"])
+    return persisted
+
+
+def apply_changes(
+    session_id: int, published: PublishedPage, changes: SessionChanges
+) -> SessionView:
+    """Apply an event's changes to the locked session row; the session as the page now sees it."""
+    key = str(published.page["id"])
+    with transaction.atomic():
+        session = RuntimeSession.objects.select_for_update().get(pk=session_id)
+        if _is_newer(session, published.version):
+            _move(session, published.version)
+        page_meta = session.widgets_meta.setdefault(key, {})
+        for name, values in changes.meta.items():
+            page_meta.setdefault(name, {}).update(values)
+        page_actions = session.actions.setdefault(key, {})
+        page_actions.update({name: dict(state) for name, state in changes.actions.items()})
+        if not isinstance(session.store, dict):
+            session.store = {}
+        store_ops = [op for op in changes.store_ops if op.get("type") in STORE_EFFECTS]
+        if store_ops:
+            persisted = _apply_store(session, store_ops)
+        else:
+            persisted = _persisted(session.user_id, session.application_id)
+        for name in changes.resets:
+            page_meta.pop(name, None)
+        session.revision += 1
+        session.save()
+    return _view(session, published, persisted)

@@ -1,0 +1,25 @@
+"""Fixtures of the portal runtime tests: the seed app published against a Dropbox-shaped API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.builder.portal.dropbox_api import DropboxApi, dropbox_api
+from tests.builder.portal.support import SeedApp, publish_seed
+from tests.builder.upstream import media
+
+__all__ = ["dropbox_api", "media"]  # fixtures
+
+
+@pytest.fixture
+def seed_app(
+    dropbox_portal: dict[str, Any],
+    page: Any,
+    members: dict[str, Any],
+    dropbox_api: DropboxApi,
+    media: Any,
+) -> SeedApp:
+    """tests/fixtures/dropbox_portal.json on `page`, published, its datasource a bearer token."""
+    return publish_seed(dropbox_portal, page, dropbox_api.url, members["developer"])

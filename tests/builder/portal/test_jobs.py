@@ -1,0 +1,254 @@
+"""Big events run as background jobs: queued by the web request, run by builder.tasks.run_event_job.
+
+The worker's side is called in-process here (CELERY_TASK_ALWAYS_EAGER stays
+off: the web request only enqueues, once its transaction commits); real
+workers are tested in tests/config/test_celery.py.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from builder.files import RuntimeFileResolver
+from builder.models import EventJob, JobStatus, Membership, Role, RuntimeFile, Workspace
+from builder.portal import jobs
+from builder.tasks import run_event_job
+from config.celery import app
+from tests.builder.helpers import assert_error
+from tests.builder.portal.support import answer, fire, pick
+from tests.builder.upstream import file_json, store_bytes
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = bytes(range(256)) * 400  # 100 KB
+
+
+def job_url(job_id) -> str:
+    return f"/api/v1/runtime/jobs/{job_id}/"
+
+
+@pytest.fixture
+def small_threshold(settings):
+    settings.BRACE_EVENT_BACKGROUND_BYTES = 1024
+
+
+@pytest.fixture
+def queued(client_as, seed_app, small_threshold, django_capture_on_commit_callbacks):
+    """A viewer picked a 100 KB file: the event answered with a queued job."""
+    viewer = client_as("viewer")
+    entry = pick(viewer, seed_app.page, CONTENT, name="big.bin", content_type="application/zip")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        body = answer(
+            fire(viewer, seed_app.page, "FilePicker1", "onFilesSelected", {"files": [entry]})
+        )
+    assert len(callbacks) == 1  # the enqueue, once the job row is committed
+    return body, entry
+
+
+class TestQueueing:
+    def test_the_answer_lists_the_job_and_changes_nothing_yet(self, queued, dropbox_api):
+        body, _ = queued
+        (line,) = body["jobs"]
+        assert body == {
+            "effects": [],
+            "widgets": {},
+            "actions": {},
+            "errors": {},
+            "store": {},
+            "jobs": [{"id": line["id"], "action": "UploadFileToDropbox", "status": "queued"}],
+        }
+        job = EventJob.objects.get(pk=line["id"])
+        assert (job.status, job.progress, job.total_bytes) == ("queued", 0.0, len(CONTENT))
+        assert (job.widget, job.event) == ("FilePicker1", "onFilesSelected")
+        assert dropbox_api.uploads == []
+
+    def test_polling_a_queued_job(self, queued, client_as):
+        line = queued[0]["jobs"][0]
+        assert answer(client_as("viewer").get(job_url(line["id"]))) == {
+            "id": line["id"],
+            "action": "UploadFileToDropbox",
+            "status": "queued",
+            "progress": 0.0,
+            "result": None,
+            "error": None,
+        }
+
+    def test_small_files_and_meta_only_events_run_at_once(self, client_as, seed_app, settings):
+        settings.BRACE_EVENT_BACKGROUND_BYTES = len(CONTENT)
+        viewer = client_as("viewer")
+        entry = pick(viewer, seed_app.page, CONTENT[:1000])
+        body = answer(fire(viewer, seed_app.page, "FilePicker1", "", {"files": [entry]}))
+        assert body["jobs"] == []
+        assert not EventJob.objects.exists()
+
+    def test_the_default_threshold_is_8_mb(self, settings):
+        del settings.BRACE_EVENT_BACKGROUND_BYTES
+        assert jobs.background_bytes() == 8 * 1024 * 1024
+
+    def test_invalid_events_make_no_job(self, client_as, seed_app, small_threshold, members):
+        theirs = store_bytes(members["developer"], seed_app.application, CONTENT)
+        meta = {"files": [file_json(theirs)]}
+        response = fire(client_as("viewer"), seed_app.page, "FilePicker1", "onFilesSelected", meta)
+        assert_error(response, 400, "invalid_file_reference", "meta.files[0].data")
+        assert not EventJob.objects.exists()
+
+
+class TestTheWorker:
+    def test_it_runs_the_event_and_keeps_the_answer(self, queued, client_as, dropbox_api):
+        line = queued[0]["jobs"][0]
+        assert run_event_job(line["id"]) == {"job": line["id"], "status": "succeeded"}
+        (upload,) = dropbox_api.uploads
+        assert upload.path == "/big.bin" and upload.body == CONTENT
+        job = answer(client_as("viewer").get(job_url(line["id"])))
+        assert (job["status"], job["progress"], job["error"]) == ("succeeded", 1.0, None)
+        result = job["result"]
+        assert result["effects"] == [
+            {"type": "showAlert", "message": "Uploaded big.bin", "style": "success"}
+        ]
+        assert result["widgets"]["Result"] == {"text": "Stored as /big.bin"}
+        assert result["jobs"] == []
+
+    def test_a_job_runs_once(self, queued, dropbox_api):
+        line = queued[0]["jobs"][0]
+        jobs.run_job(line["id"])
+        assert jobs.run_job(line["id"]) == "succeeded"
+        assert len(dropbox_api.uploads) == 1
+
+    def test_an_unknown_job(self, db):
+        assert jobs.run_job(str(uuid.uuid4())) == "missing"
+
+    def test_a_file_that_expired_in_the_queue(self, queued, dropbox_api):
+        line = queued[0]["jobs"][0]
+        RuntimeFile.objects.update(expires_at=RuntimeFile.objects.get().created_at)
+        assert jobs.run_job(line["id"]) == "failed"
+        job = EventJob.objects.get(pk=line["id"])
+        assert job.error["code"] == "invalid_file_reference"
+        assert job.result is None and dropbox_api.uploads == []
+
+    def test_a_user_who_left_the_workspace(self, queued, members, dropbox_api):
+        line = queued[0]["jobs"][0]
+        Membership.objects.filter(user=members["viewer"]).delete()
+        assert jobs.run_job(line["id"]) == "failed"
+        assert EventJob.objects.get(pk=line["id"]).error["code"] == "not_found"
+        assert dropbox_api.uploads == []
+
+    def test_an_unexpected_fault_fails_the_job_and_is_raised(self, queued, monkeypatch):
+        line = queued[0]["jobs"][0]
+
+        def crash(*args, **kwargs):
+            raise RuntimeError("bug")
+
+        monkeypatch.setattr(jobs, "run_event", crash)
+        with pytest.raises(RuntimeError):
+            jobs.run_job(line["id"])
+        job = EventJob.objects.get(pk=line["id"])
+        assert job.status == JobStatus.FAILED
+        assert job.error == {"code": "internal_error", "message": "The background run failed."}
+
+    def test_the_task_is_registered_under_its_name(self):
+        assert run_event_job.name == "builder.tasks.run_event_job"
+        app.loader.import_default_modules()
+        assert "builder.tasks.run_event_job" in app.tasks
+
+
+class TestProgress:
+    class Clock:
+        def __init__(self, step):
+            self.now, self.step = 0.0, step
+
+        def __call__(self):
+            self.now += self.step
+            return self.now
+
+    def read_through(self, job, user, application, clock):
+        runtime_file = store_bytes(user, application, CONTENT)
+        progress = jobs._Progress(job.pk, len(CONTENT), clock=clock)
+        resolver = jobs.CountingResolver(RuntimeFileResolver(user, application), progress)
+        resolved = resolver.resolve(runtime_file.reference)
+        handle = resolved.open()
+        seen = []
+        while chunk := handle.read(10_000):
+            seen.append(EventJob.objects.get(pk=job.pk).progress)
+            assert chunk
+        handle.close()
+        return seen
+
+    @pytest.fixture
+    def running(self, queued):
+        job = EventJob.objects.get(pk=queued[0]["jobs"][0]["id"])
+        EventJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+        return job
+
+    def test_bytes_read_are_the_progress(self, running, members, seed_app, media):
+        seen = self.read_through(running, members["viewer"], seed_app.application, self.Clock(1))
+        assert seen == [min(10_000 * (i + 1) / len(CONTENT), 1.0) for i in range(len(seen))]
+
+    def test_writes_are_throttled(self, running, members, seed_app, media):
+        seen = self.read_through(running, members["viewer"], seed_app.application, self.Clock(0.1))
+        # One write at the start, then one each time 0.5 s have passed (every 5th read).
+        assert seen[0] == 10_000 / len(CONTENT)
+        assert seen[1] == seen[0]
+        assert len(set(seen)) < len(seen)
+
+    def test_a_replayed_body_counts_from_zero(self, running, members, seed_app, media):
+        progress = jobs._Progress(running.pk, 10, clock=self.Clock(1))
+        resolver = jobs.CountingResolver(_Files(), progress)
+        resolved = resolver.resolve("blob:f_x")
+        resolved.open().read(6)
+        second = resolved.open()
+        assert EventJob.objects.get(pk=running.pk).progress == 0.6
+        second.read(3)
+        assert EventJob.objects.get(pk=running.pk).progress == 0.3
+
+
+class _Files:
+    def resolve(self, reference):
+        from runtime.http import ResolvedFile
+
+        return ResolvedFile("x", 10, "text/plain", opener=lambda: io.BytesIO(b"0123456789"))
+
+
+class TestWhoSeesAJob:
+    def test_only_its_user(self, queued, client_as):
+        line = queued[0]["jobs"][0]
+        for role in ("developer", "admin", "outsider"):
+            assert_error(client_as(role).get(job_url(line["id"])), 404, "not_found")
+
+    def test_a_viewer_of_another_workspace(self, queued, make_user, token_client):
+        other = Workspace.objects.create(name="Other")
+        stranger = make_user("stranger")
+        Membership.objects.create(workspace=other, user=stranger, role=Role.VIEWER)
+        response = token_client(stranger).get(job_url(queued[0]["jobs"][0]["id"]))
+        assert_error(response, 404, "not_found")
+
+    def test_anonymous(self, queued, api_client):
+        assert_error(api_client.get(job_url(queued[0]["jobs"][0]["id"])), 401, "not_authenticated")
+
+    @pytest.mark.parametrize("job_id", ["nope", "123", str(uuid.uuid4())])
+    def test_no_such_job(self, client_as, job_id):
+        assert_error(client_as("viewer").get(job_url(job_id)), 404, "not_found")
+
+
+def test_jobs_go_with_their_session(queued):
+    from builder.models import RuntimeSession
+
+    RuntimeSession.objects.all().delete()
+    assert not EventJob.objects.exists()
+
+
+def test_finished_jobs_are_purged_after_a_day(queued):
+    from django.utils import timezone
+
+    from builder.tasks import purge_finished_event_jobs
+
+    job_id = queued[0]["jobs"][0]["id"]
+    assert purge_finished_event_jobs() == {"purged": 0}  # still queued
+    EventJob.objects.filter(pk=job_id).update(status=JobStatus.SUCCEEDED)
+    assert jobs.purge_finished_jobs() == 0  # ended just now
+    later = timezone.now() + timedelta(days=1, seconds=1)
+    assert jobs.purge_finished_jobs(later) == 1
+    assert not EventJob.objects.exists()
