@@ -188,6 +188,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two fields share this choice set (token placement, API key location).
+    "ENUM_NAME_OVERRIDES": {"TokenPlacementEnum": "datasources.models.TokenPlacement"},
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport,
@@ -223,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "builder.tasks.purge_expired_runtime_files",
         "schedule": 300.0,
     },
+    "purge-finished-event-jobs": {
+        "task": "builder.tasks.purge_finished_event_jobs",
+        "schedule": 3600.0,
+    },
 }
 
 # JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
@@ -245,6 +251,9 @@ BRACE_RUNTIME_FILE_TTL_S = env_int("BRACE_RUNTIME_FILE_TTL_S", 3600)
 # Largest file an end user may pick, checked against Content-Length before
 # Django spools the upload; each FilePicker's maxFileSize applies too.
 BRACE_RUNTIME_FILE_MAX_BYTES = env_int("BRACE_RUNTIME_FILE_MAX_BYTES", 1024**3)
+# An event whose picked files total more than this runs on the Celery worker,
+# so that no web process waits on a long upload; the portal polls the job.
+BRACE_EVENT_BACKGROUND_BYTES = env_int("BRACE_EVENT_BACKGROUND_BYTES", 8 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

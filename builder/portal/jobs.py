@@ -32,7 +32,6 @@ from builder.portal.events import EventRequest, PreparedEvent, prepare_event, ru
 from runtime.http import FileResolver, ResolvedFile
 
 __all__ = [
-    "DEFAULT_BACKGROUND_BYTES",
     "PROGRESS_INTERVAL_S",
     "CountingResolver",
     "background_bytes",
@@ -45,13 +44,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BACKGROUND_BYTES = 8 * 1024 * 1024
 PROGRESS_INTERVAL_S = 0.5
 
 
 def background_bytes() -> int:
     """Picked files larger than this in total make the event a background job."""
-    return int(getattr(settings, "BRACE_EVENT_BACKGROUND_BYTES", DEFAULT_BACKGROUND_BYTES))
+    return settings.BRACE_EVENT_BACKGROUND_BYTES
 
 
 def runs_in_background(prepared: PreparedEvent) -> bool:

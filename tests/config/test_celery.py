@@ -74,7 +74,7 @@ def _stop(*processes: subprocess.Popen[bytes]) -> None:
 
 def _filesystem_client(var_dir: Path) -> Celery:
     queue = str(var_dir / "celery" / "queue")
-    client = Celery("brace-test-client")
+    client = Celery("brace-test-client", set_as_current=False)
     client.conf.update(
         broker_url="filesystem://",
         broker_transport_options={
@@ -128,7 +128,9 @@ def test_worker_runs_tasks_over_redis(var_dir: Path, tmp_path: Path, redis_url: 
     env = _env(var_dir, REDIS_URL=redis_url)
     worker = _celery("worker", "--pool", "solo", "-Q", queue, env=env, log=tmp_path / "w.log")
     try:
-        client = Celery("brace-test-client", broker=redis_url, backend=redis_url)
+        client = Celery(
+            "brace-test-client", broker=redis_url, backend=redis_url, set_as_current=False
+        )
         result = client.send_task(TASK, queue=queue).get(timeout=60)
     finally:
         _stop(worker)
