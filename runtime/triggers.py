@@ -89,8 +89,14 @@ class QueryOutcome:
 class TriggerHost(Protocol):
     """What a handler needs from its caller (``builder``)."""
 
-    def run_query(self, name: str, params: Mapping[str, Any]) -> QueryOutcome:
-        """Run the named query now (in Python, outside the JS time budget)."""
+    def run_query(
+        self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]
+    ) -> QueryOutcome:
+        """Run the named query now (in Python, outside the JS time budget).
+
+        ``store`` is ``appsmith.store`` as the handler has left it so far, so a
+        query that runs after ``storeValue`` reads the new value.
+        """
         ...
 
 
@@ -268,7 +274,7 @@ class _Loop:
         if len(self.run.queries_run) >= self.max_queries:
             raise LimitExceeded(f"the handler ran more than {self.max_queries} queries")
         self.run.queries_run.append(name)
-        outcome = self.host.run_query(name, body)
+        outcome = self.host.run_query(name, body, copy.deepcopy(self.run.store))
         try:  # a copy, and proof that it is JSON before it reaches JavaScript
             state = json.loads(json.dumps(dict(outcome.state), allow_nan=False))
         except (TypeError, ValueError) as exc:

@@ -101,8 +101,14 @@ class PublishedQueryHost:
             # In the editor a 400; here a failed run the handler's .catch can show.
             return failed_result(error.code, error.message, field=error.field)
 
-    def run_query(self, name: str, params: Mapping[str, Any]) -> QueryOutcome:
+    def run_query(
+        self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]
+    ) -> QueryOutcome:
         """Run `name` now, store its result in the session; how its Promise settles."""
+        if store != self.view.store:
+            # The handler wrote to appsmith.store before this run: bindings read it.
+            self.view = replace(self.view, store=dict(store))
+            self._evaluated = None
         result = self._result(name, params if isinstance(params, Mapping) else {})
         state = action_state(result)
         ok = bool((result.get("response_meta") or {}).get("is_execution_success"))

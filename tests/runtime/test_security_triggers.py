@@ -23,7 +23,9 @@ class RecordingHost:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def run_query(self, name: str, params: Mapping[str, Any]) -> QueryOutcome:
+    def run_query(
+        self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]
+    ) -> QueryOutcome:
         self.calls.append((name, dict(params)))
         meta = {"statusCode": 200, "headers": {}, "isExecutionSuccess": True}
         return QueryOutcome(True, {"data": {"ok": True}, "isLoading": False, "responseMeta": meta})

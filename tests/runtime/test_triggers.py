@@ -45,9 +45,13 @@ class RecordingHost:
     def __init__(self, **outcomes: QueryOutcome) -> None:
         self.outcomes = outcomes
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.stores: list[dict[str, Any]] = []
 
-    def run_query(self, name: str, params: Mapping[str, Any]) -> QueryOutcome:
+    def run_query(
+        self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]
+    ) -> QueryOutcome:
         self.calls.append((name, dict(params)))
+        self.stores.append(dict(store))
         return self.outcomes.get(name, succeeded({"query": name, "params": dict(params)}))
 
 
@@ -571,3 +575,14 @@ def test_a_query_state_that_is_not_json_is_a_host_error() -> None:
     host = RecordingHost(Q=QueryOutcome(True, {"data": float("nan")}))
     with pytest.raises(ConfigurationError, match=r"QueryOutcome\.state of Q must be JSON data"):
         run("{{ Q.run() }}", host)
+
+
+def test_a_query_sees_the_store_as_the_handler_left_it() -> None:
+    host = RecordingHost()
+    run(
+        "{{ (async () => { storeValue('token', 'abc'); await Q.run(); removeValue('kept');"
+        " await R.run(); })() }}",
+        host,
+    )
+    assert [name for name, _ in host.calls] == ["Q", "R"]
+    assert host.stores == [{"kept": 1, "token": "abc"}, {"token": "abc"}]

@@ -198,6 +198,21 @@ class TestEffectsAndErrors:
         assert [r.path for r in upstream.received] == ["/first", "/first/2"]
         assert body["actions"]["Second"]["data"]["path"] == "/first/2"
 
+    def test_a_query_reads_a_value_the_handler_stored_before_it(
+        self, client_as, page, members, upstream
+    ):
+        api = Datasource.objects.create(
+            workspace=page.application.workspace, name="Echo", url=upstream.url
+        )
+        publish_page(
+            page,
+            members["developer"],
+            layout(button("Go", "{{ storeValue('folder', 'reports'); Q.run() }}")),
+            Q=(api, {"method": "GET", "path": "{{ appsmith.store.folder }}/list"}),
+        )
+        answer(fire(client_as("viewer"), page, "Go", "onClick"))
+        assert [r.path for r in upstream.received] == ["/reports/list"]
+
 
 class TestTheStoreThroughEvents:
     @pytest.fixture
