@@ -42,8 +42,8 @@ Event handlers (``docs/triggers.md``)::
 
 from __future__ import annotations
 
-from runtime.engine import Engine, QuickJSEngine
-from runtime.engines import ENGINE_NAMES, get_engine
+from runtime.engine import QuickJSEngine
+from runtime.engines import ENGINE_NAMES, Engine, get_engine
 from runtime.errors import (
     AsyncInDataField,
     BindingError,

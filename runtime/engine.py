@@ -1,7 +1,8 @@
 """The JavaScript engine: QuickJS (``quickjs-ng``), behind one small interface.
 
 This is the only module that imports ``quickjs``. Everything above it talks
-to :class:`Engine`: "run these units of this program against this state".
+to :class:`runtime.engines.Engine`: "run these units of this program against
+this state".
 
 Isolation. A QuickJS context costs ~0.3 ms and compiling a 3,000-binding page
 ~11 ms, so a page's compiled context is reused, but only after a lockdown:
@@ -16,7 +17,7 @@ Loading a program has QuickJS itself confirm that every binding function
 compiles to exactly one function (tree-sitter already checked; QuickJS is
 the parser that runs the code). A context in which any does not is dropped
 unused, so code that escaped its wrapper while loading never reaches an
-evaluation (see ``_COMPILE_JS``).
+evaluation (see ``js/compile.js``).
 
 The lockdown also caps the length accepted by the array methods QuickJS
 runs in C without checking the time limit (``max_array_length``).
@@ -47,7 +48,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any
 
 import quickjs
 
@@ -65,114 +66,26 @@ from runtime.program import Program, RunResult
 
 _SANDBOX_JS = resources.files("runtime").joinpath("js/sandbox.js").read_text(encoding="utf-8")
 _TRIGGERS_JS = resources.files("runtime").joinpath("js/triggers.js").read_text(encoding="utf-8")
+_COMPILE_JS = resources.files("runtime").joinpath("js/compile.js").read_text(encoding="utf-8")
 _CONTEXTS_PER_THREAD = 16
 
-# Why verify: bindings are pasted into function wrappers, and js_analysis
-# (tree-sitter) has proved each is one expression. QuickJS is the parser
-# that counts, and the two do differ in corners (HTML-like comments), so
-# before a program is loaded QuickJS itself must agree: each function text,
-# compiled alone, is one function whose source is the whole text. Texts run
-# here in a throwaway context, so what an escaping text does at top level
-# is harmless; everything the check relies on is captured before any text
-# runs, and the result is built with string concatenation, which user code
-# cannot intercept.
-_VERIFY_JS = """
-(function () {
-  "use strict";
-  const indirectEval = eval;
-  const fnToString = Function.prototype.toString;
-  const apply = Reflect.apply;
-  return function check(texts) {
-    let bad = "";
-    for (let i = 0; i < texts.length; i++) {
-      let ok = false;
-      try {
-        const f = indirectEval("(" + texts[i] + ")");
-        ok = typeof f === "function" && apply(fnToString, f, []) === texts[i];
-      } catch (e) {
-        ok = false;
-      }
-      if (!ok) bad = bad + i + ",";
-    }
-    return bad;
-  };
-})()
-"""
-# Loading a program is its verification: each function text is compiled on
-# its own, in strict mode, inside the new sandbox before its lockdown, and
-# must come back as the one function whose source is the whole text (the
-# check _VERIFY_JS makes). A text that escapes its wrapper runs there, so a
-# context in which any text fails is never used: it is dropped, and the
-# texts are pinpointed in throwaway contexts (_verify_texts). Compiling the
-# page once instead of twice (check, then load) saves ~17 ms on 3,000
-# bindings. Programs that passed are remembered by fingerprint, so a context
-# rebuilt later (after a timeout) loads the program in one eval.
-_COMPILE_JS = """
-(function () {
-  "use strict";
-  const indirectEval = eval;
-  const fnToString = Function.prototype.toString;
-  const apply = Reflect.apply;
-  return function compile(texts) {
-    const functions = [];
-    let bad = "";
-    for (let i = 0; i < texts.length; i++) {
-      let ok = false;
-      try {
-        const f = indirectEval('"use strict";(' + texts[i] + ")");
-        ok = typeof f === "function" && apply(fnToString, f, []) === texts[i];
-        functions[i] = f;
-      } catch (e) {
-        ok = false;
-      }
-      if (!ok) bad = bad + i + ",";
-    }
-    return bad === "" ? functions : bad;
-  };
-})()
-"""
+# Loading a program is its verification (js/compile.js): compiling the page
+# once instead of twice (check, then load) saves ~17 ms on 3,000 bindings.
+# A context in which any text fails is dropped, and the texts are pinpointed
+# in throwaway contexts (_verify_texts). Programs that passed are remembered
+# by fingerprint, so a context rebuilt later (after a timeout) loads the
+# program in one eval.
 _verified: set[str] = set()  # fingerprints of programs whose functions all passed
 _verified_lock = threading.Lock()
 _MAX_VERIFIED = 10_000
-
-
-class Engine(Protocol):
-    """What the evaluator needs from a JavaScript engine."""
-
-    name: str
-
-    def __hash__(self) -> int:
-        """Engines are used as cache keys; identity is enough."""
-        ...
-
-    def run(
-        self,
-        program: Program,
-        state_json: str,
-        order: Sequence[int] | None = None,
-    ) -> RunResult:
-        """Compute ``program.units`` (all, or those in ``order``) against a fresh state."""
-        ...
-
-    def syntax_error(self, code: str) -> JavaScriptSyntaxError | None:
-        """The engine's own syntax error for one binding's code, if any."""
-        ...
-
-    def verify(self, program: Program) -> set[int]:
-        """Indexes of functions whose source does not compile to exactly one function."""
-        ...
 
 
 class _Sandbox:
     """One locked-down QuickJS context holding one loaded program."""
 
     def __init__(self, program: Program, limits: EvaluationLimits, fingerprint: str) -> None:
-        self.context = quickjs.Context()
-        self.context.set_memory_limit(limits.memory_limit_bytes)
-        self.context.set_max_stack_size(limits.max_stack_bytes)
-        self.context.eval(_SANDBOX_JS)
-        api = self.context.eval("globalThis.__brace_sandbox")
-        self.context.eval("delete globalThis.__brace_sandbox")
+        self.context = _limited_context(limits)
+        api = _evaluate_api(self.context, _SANDBOX_JS, "__brace_sandbox")
         self.run_fn = self.context.eval("(api) => api.run")(api)
         self.rejected: set[int] = set()
         self.broken = True  # until loaded
@@ -186,7 +99,7 @@ class _Sandbox:
             # An escaping text may run (and loop) while it compiles.
             self.context.set_time_limit(limits.time_limit_s)
             try:
-                answer = compile_each(self.context.parse_json(json.dumps(texts)))
+                answer = compile_each(self.context.parse_json(json.dumps(texts)), True)
             except (quickjs.JSException, quickjs.StackOverflow):
                 # Something ran away, or the page is too big to compile within
                 # one time limit: check the texts in throwaway contexts.
@@ -270,7 +183,7 @@ class QuickJSEngine:
                 sandbox = self._sandbox(program, fingerprint)
             except (quickjs.JSException, quickjs.StackOverflow) as exc:
                 raise EngineCrashed(f"could not set up the sandbox: {exc}") from exc
-            state = state_json if start == 0 else _replay(program, state_json, order, result)
+            state = state_json if start == 0 else program.state_after(state_json, order, result)
             partial, fatal = self._call(sandbox, state, order, start)
             result.extend(partial)
             if fatal is not None:
@@ -316,7 +229,7 @@ class QuickJSEngine:
         return RunResult.from_wire(json.loads(wire), start), None
 
     def verify(self, program: Program) -> set[int]:
-        # Verifying is building the program's sandbox (see _COMPILE_JS), which
+        # Verifying is building the program's sandbox (see js/compile.js), which
         # is then kept for the first run.
         fingerprint = program.fingerprint()
         with _verified_lock:
@@ -334,17 +247,9 @@ class QuickJSEngine:
         context = quickjs.Context()
         context.set_memory_limit(self.limits.memory_limit_bytes)
         context.set_time_limit(self.limits.time_limit_s)
-        try:
-            # A throwaway context: if the code escapes the wrapper, what it
-            # runs at top level is harmless here (verify() then rejects it).
-            context.eval(f"(function () {{ return (\n{code}\n); }})")
-        except quickjs.JSException as exc:
-            if not str(exc).startswith("SyntaxError"):
-                return None
-            return _syntax_error_from(str(exc))
-        except quickjs.StackOverflow:
-            return None
-        return None
+        # A throwaway context: if the code escapes the wrapper, what it runs
+        # at top level is harmless here (verify() then rejects it).
+        return _syntax_error_in(context, f"(function () {{ return (\n{code}\n); }})")
 
 
 class HandlerContext:
@@ -359,15 +264,10 @@ class HandlerContext:
 
     def __init__(self, setup_json: str, limits: EvaluationLimits) -> None:
         self.limits = limits
-        context = quickjs.Context()
-        context.set_memory_limit(limits.memory_limit_bytes)
-        context.set_max_stack_size(limits.max_stack_bytes)
+        context = _limited_context(limits)
         try:
-            context.eval(_SANDBOX_JS)
-            api = context.eval("globalThis.__brace_sandbox")
-            context.eval(_TRIGGERS_JS)
-            factory = context.eval("globalThis.__brace_triggers")
-            context.eval("delete globalThis.__brace_sandbox; delete globalThis.__brace_triggers")
+            api = _evaluate_api(context, _SANDBOX_JS, "__brace_sandbox")
+            factory = _evaluate_api(context, _TRIGGERS_JS, "__brace_triggers")
             self._dispatch = context.eval("(api, f) => f(api.classify)")(api, factory)
             self._dispatch("install", setup_json)
             lockdown = context.eval("(api, d, n) => api.lockdown([api, d], n)")
@@ -412,14 +312,9 @@ def check_handler_function(text: str, limits: EvaluationLimits) -> BindingError 
     there, harmlessly, and is then refused for not being one function.
     User code starts on the wrapper's second line.
     """
-    context = _scratch_context(limits)
-    try:
-        context.eval(f"({text})")
-    except quickjs.JSException as exc:
-        if str(exc).startswith("SyntaxError"):
-            return _syntax_error_from(str(exc))
-    except quickjs.StackOverflow:
-        pass
+    error = _syntax_error_in(_scratch_context(limits), f"({text})")
+    if error is not None:
+        return error
     if _verify_texts([text], limits):
         return JavaScriptSyntaxError("the engine does not read this handler as one function body")
     return None
@@ -438,12 +333,29 @@ def forget_verified() -> None:
         _verified.clear()
 
 
-def _scratch_context(limits: EvaluationLimits) -> Any:
+def _limited_context(limits: EvaluationLimits) -> Any:
+    """A new context with the memory and stack limits; the caller sets the time limit."""
     context = quickjs.Context()
     context.set_memory_limit(limits.memory_limit_bytes)
     context.set_max_stack_size(limits.max_stack_bytes)
+    return context
+
+
+def _scratch_context(limits: EvaluationLimits) -> Any:
+    context = _limited_context(limits)
     context.set_time_limit(limits.time_limit_s)
     return context
+
+
+def _evaluate_api(context: Any, source: str, name: str) -> Any:
+    """Run one of ``js/*.js`` and take what it left in ``globalThis[name]``.
+
+    The global is deleted at once, so user code cannot reach it by name.
+    """
+    context.eval(source)
+    api = context.eval(f"globalThis.{name}")
+    context.eval(f"delete globalThis.{name}")
+    return api
 
 
 def _verify_texts(texts: Sequence[str], limits: EvaluationLimits) -> set[int]:
@@ -452,8 +364,8 @@ def _verify_texts(texts: Sequence[str], limits: EvaluationLimits) -> set[int]:
         return set()
     context = _scratch_context(limits)
     try:
-        check = context.eval(_VERIFY_JS)
-        answer = check(context.parse_json(json.dumps(list(texts))))
+        check = context.eval(_COMPILE_JS)
+        answer = check(context.parse_json(json.dumps(list(texts))), False)
     except (quickjs.JSException, quickjs.StackOverflow):
         # Something ran away (or broke the context): check one by one, each
         # in a context of its own, so the culprit is the only one refused.
@@ -491,6 +403,18 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _syntax_error_in(context: Any, source: str) -> JavaScriptSyntaxError | None:
+    """QuickJS's syntax error for ``source`` in a throwaway ``context``; else None."""
+    try:
+        context.eval(source)
+    except quickjs.JSException as exc:
+        if str(exc).startswith("SyntaxError"):
+            return _syntax_error_from(str(exc))
+    except quickjs.StackOverflow:
+        pass
+    return None
+
+
 def _syntax_error_from(text: str) -> JavaScriptSyntaxError:
     lines = text.strip().splitlines()
     message = lines[0] if lines else "SyntaxError"
@@ -506,27 +430,3 @@ def _syntax_error_from(text: str) -> JavaScriptSyntaxError:
     if message.startswith("SyntaxError: "):
         message = message[len("SyntaxError: ") :]
     return JavaScriptSyntaxError(message, line=line, column=column)
-
-
-def _replay(
-    program: Program,
-    state_json: str,
-    order: Sequence[int] | None,
-    done: RunResult,
-) -> str:
-    """Rebuild the state a resumed batch starts from: input plus values so far."""
-    state = json.loads(state_json)
-    for k, value in enumerate(done.values):
-        unit = program.units[k if order is None else order[k]]
-        if unit.target is None or k in done.missing:
-            continue
-        root, *rest = unit.target
-        if not rest:
-            state[root] = value
-            continue
-        node = state.setdefault(root, {})
-        for key in rest[:-1]:
-            node = node.setdefault(key, {}) if isinstance(node, dict) else {}
-        if isinstance(node, dict):
-            node[rest[-1]] = value
-    return json.dumps(state)

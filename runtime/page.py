@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runtime.dependency_graph import DependencyGraph, overlaps
-from runtime.engine import Engine
-from runtime.engines import get_engine
+from runtime.engines import Engine, get_engine
 from runtime.errors import ConfigurationError, EvalError
-from runtime.js_analysis import Path
+from runtime.js_scope_analysis import Path
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page_format import page_from_json, page_to_json
 from runtime.program import Program, Unit

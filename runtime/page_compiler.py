@@ -13,15 +13,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from runtime.dependency_graph import DependencyGraph
-from runtime.engine import Engine
-from runtime.engines import get_engine
+from runtime.engines import Engine, get_engine
 from runtime.errors import (
     ConfigurationError,
     DependencyCycle,
     EvalError,
     JavaScriptSyntaxError,
 )
-from runtime.js_analysis import Path, analyse_expression, analyse_expressions
+from runtime.js_analysis import analyse_expression, analyse_expressions
+from runtime.js_scope_analysis import Path
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page import CompiledPage, EntitySpec
 from runtime.program import DERIVED, MIXED, SINGLE, Program, Unit, is_identifier

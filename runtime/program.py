@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
-from runtime.js_analysis import Path
+from runtime.js_scope_analysis import Path
 
 T = TypeVar("T")
 
@@ -156,6 +156,29 @@ class Program:
             digest.update(self.units_json().encode())
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
+
+    def state_after(self, state_json: str, order: Sequence[int] | None, done: RunResult) -> str:
+        """The state a run resumed after ``done`` starts from: input plus values so far.
+
+        Each finished unit's value is written to its target as the runner
+        writes it, so that an engine can go on in a fresh context after an
+        interruption.
+        """
+        state = json.loads(state_json)
+        for k, value in enumerate(done.values):
+            unit = self.units[k if order is None else order[k]]
+            if unit.target is None or k in done.missing:
+                continue
+            root, *rest = unit.target
+            if not rest:
+                state[root] = value
+                continue
+            node = state.setdefault(root, {})
+            for key in rest[:-1]:
+                node = node.setdefault(key, {}) if isinstance(node, dict) else {}
+            if isinstance(node, dict):
+                node[rest[-1]] = value
+        return json.dumps(state)
 
 
 class Outcome(NamedTuple):

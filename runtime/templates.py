@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from runtime.engine import Engine
-from runtime.engines import get_engine
+from runtime.engines import Engine, get_engine
 from runtime.errors import (
     BindingError,
     ConfigurationError,

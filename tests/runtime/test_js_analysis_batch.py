@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from runtime import compile_page
-from runtime.js_analysis import _analyse_one, analyse_expression, analyse_expressions
+from runtime.js_analysis import analyse_expression, analyse_expressions
+from runtime.js_scope_analysis import analyse_alone
 
 CODES = [
     "FilePicker1.files[0].name",
@@ -42,7 +43,7 @@ def test_batch_matches_one_by_one(neighbours: list[str]) -> None:
     analyse_expression.cache_clear()
     analyse_expressions([*neighbours, *CODES, *neighbours])
     for code in CODES + neighbours:
-        alone = _analyse_one(code, 200)
+        alone = analyse_alone(code, 200)
         batched = analyse_expression(code)
         assert (batched.reads, repr(batched.error)) == (alone.reads, repr(alone.error)), code
 
