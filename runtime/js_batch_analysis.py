@@ -165,7 +165,12 @@ def _batch_with_suspects(
     suspects: list[int] = []
     for i, start in enumerate(starts):
         statement = by_start.get(start)
-        expression = statement.named_children[0] if statement is not None else None
+        # A statement the parser recovered from an error may have no children.
+        expression = (
+            statement.named_children[0]
+            if statement is not None and statement.named_child_count
+            else None
+        )
         if (
             statement is None
             or statement.type != "expression_statement"

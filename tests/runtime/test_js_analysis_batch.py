@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime import compile_page
+from runtime import clear_caches, compile_page
 from runtime.js_analysis import analyse_expression, analyse_expressions
 from runtime.js_scope_analysis import analyse_alone
 
@@ -62,3 +62,21 @@ def test_strict_mode_syntax_errors_fail_their_property_not_the_page() -> None:
     page = compile_page({"A": {"properties": {"a": "{{ 010 }}", "b": "{{ 1 }}"}}})
     assert page.compile_errors["A.a"][0].code == "syntax_error"
     assert page.evaluate().values == {"A.b": 1}
+
+
+@pytest.mark.parametrize("bad", ["/", "...", "({", ";{", "}{"])
+def test_a_broken_binding_among_others_is_a_syntax_error_on_its_property(bad: str) -> None:
+    # The parser recovers from these with statements that have no children.
+    clear_caches()
+    page = compile_page(
+        {
+            "A": {"properties": {"b": 1}},
+            "C": {"properties": {"d": 2}},
+            "T1": {"properties": {"a": "{{ A.b }}", "b": "{{ " + bad + " }}", "c": "{{ C.d }}"}},
+        }
+    )
+    result = page.evaluate()
+    assert {path: [e.code for e in errors] for path, errors in result.errors.items()} == {
+        "T1.b": ["syntax_error"]
+    }
+    assert (result.values["T1.a"], result.values["T1.c"]) == (1, 2)
