@@ -155,6 +155,14 @@ def compile_page(
         return _compile_page(entities, limits, engine, global_names)
 
 
+def _has_binding(value: Any) -> bool:
+    # "{{ ({ }}" looks dynamic but its braces never balance, so Appsmith's
+    # segment rules read it as text: it stays static, as evaluate_template has it.
+    return is_dynamic(value) and any(
+        not isinstance(part, str) for part in parse_template(value).parts
+    )
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Hold off Python's cyclic garbage collector while a page compiles.
@@ -199,7 +207,7 @@ def _compile_page(
         static[name] = {}
         for prop, value in spec.properties.items():
             bindable = spec.bindable is None or prop in spec.bindable
-            if spec.is_trigger(prop) or not bindable or not is_dynamic(value):
+            if spec.is_trigger(prop) or not bindable or not _has_binding(value):
                 static[name][prop] = value
             else:
                 computed.append((name, prop, value, False))

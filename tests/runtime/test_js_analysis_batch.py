@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime import clear_caches, compile_page
+from runtime import clear_caches, compile_page, evaluate_template
 from runtime.js_analysis import analyse_expression, analyse_expressions
 from runtime.js_scope_analysis import analyse_alone
 
@@ -64,9 +64,9 @@ def test_strict_mode_syntax_errors_fail_their_property_not_the_page() -> None:
     assert page.evaluate().values == {"A.b": 1}
 
 
-@pytest.mark.parametrize("bad", ["/", "...", "({", ";{", "}{"])
+@pytest.mark.parametrize("bad", ["/", "...", "}{"])
 def test_a_broken_binding_among_others_is_a_syntax_error_on_its_property(bad: str) -> None:
-    # The parser recovers from these with statements that have no children.
+    # The parser recovers from some of these with statements that have no children.
     clear_caches()
     page = compile_page(
         {
@@ -80,3 +80,18 @@ def test_a_broken_binding_among_others_is_a_syntax_error_on_its_property(bad: st
         "T1.b": ["syntax_error"]
     }
     assert (result.values["T1.a"], result.values["T1.c"]) == (1, 2)
+
+
+@pytest.mark.parametrize("text", ["{{ ({ }}", "{{ ;{ }}"])
+def test_a_binding_whose_braces_never_balance_is_text_as_in_a_template(text: str) -> None:
+    # Appsmith's segment rules give such a string back whole, as text.
+    clear_caches()
+    page = compile_page(
+        {"A": {"properties": {"b": 1}}, "T1": {"properties": {"a": "{{ A.b }}", "b": text}}}
+    )
+    result = page.evaluate()
+    assert result.errors == {}
+    assert (result.values["T1.a"], result.values.get("T1.b", page.static["T1"].get("b"))) == (
+        1,
+        evaluate_template(text).value,
+    )
