@@ -31,7 +31,8 @@ provider (django-oauth-toolkit), checked like ``/api/me/``:
 Stored bytes live in the provider's own temporary directory (next to its
 SQLite file), one file per Dropbox path. ``GET /control/dropbox/`` lists the
 stored files (with sha256) and every request these APIs saw with its headers
-(a token shows only as its scheme and a short sha256 fingerprint);
+(a token shows only as its scheme and a short sha256 fingerprint, and
+``account`` names the provider user a valid token belongs to);
 ``GET /control/dropbox/content/?path=/a.txt`` answers a stored file's bytes;
 ``POST /control/dropbox/reset/`` forgets everything. ``ProviderApis`` is the
 tests' client for those controls.
@@ -86,12 +87,13 @@ _PATH = re.compile(r"(/(.|[\r\n])*)|(ns:[0-9]+(/.*)?)|(id:.*)")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # views log while holding it
 _files: dict[str, dict[str, Any]] = {}  # path_lower -> metadata and storage details
 _documents: dict[str, dict[str, Any]] = {}
 _subscriptions: list[dict[str, Any]] = []
 _requests: list[dict[str, Any]] = []
 _counter = {"rev": 0x5E1A000}
+_ACCOUNT = "tests.provider_account"
 
 
 def content_hash(data: bytes) -> str:
@@ -144,6 +146,7 @@ def _log(request: HttpRequest, api: str, response: HttpResponse, **extra: Any) -
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
+                "account": request.META.get(_ACCOUNT),
                 "headers": _headers_seen(request),
                 **extra,
             }
@@ -175,6 +178,8 @@ def _check_token(request: HttpRequest, prefix: str, scope: str) -> _TokenProblem
         return _TokenProblem("expired_access_token", "the access token expired")
     if not token.allow_scopes([scope]):
         return _TokenProblem("missing_scope", f"the token lacks scope {scope}")
+    # Whose token it was, for the request log.
+    request.META[_ACCOUNT] = token.user.username if token.user else None
     return None
 
 
