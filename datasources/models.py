@@ -14,7 +14,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_cryptography.fields import encrypt
+
+from datasources.encryption import encrypted_text
 
 
 class AuthType(models.TextChoices):
@@ -69,10 +70,10 @@ class Datasource(models.Model):
     auth_type = models.CharField(max_length=16, choices=AuthType.choices, default=AuthType.NONE)
     # basic / bearer / API key
     username = models.CharField(max_length=255, blank=True, default="")
-    password = encrypt(models.TextField(blank=True, default=""))
-    bearer_token = encrypt(models.TextField(blank=True, default=""))
+    password = encrypted_text()
+    bearer_token = encrypted_text()
     api_key_name = models.CharField(max_length=255, blank=True, default="")
-    api_key_value = encrypt(models.TextField(blank=True, default=""))
+    api_key_value = encrypted_text()
     api_key_location = models.CharField(
         max_length=8, choices=TokenPlacement.choices, default=TokenPlacement.HEADER
     )
@@ -84,7 +85,7 @@ class Datasource(models.Model):
     access_token_url = models.URLField(max_length=2000, blank=True, default="")
     revocation_url = models.URLField(max_length=2000, blank=True, default="")
     client_id = models.CharField(max_length=512, blank=True, default="")
-    client_secret = encrypt(models.TextField(blank=True, default=""))
+    client_secret = encrypted_text()
     scopes = models.JSONField(default=list, blank=True)
     custom_auth_params = models.JSONField(default=list, blank=True)
     client_authentication = models.CharField(
@@ -150,8 +151,8 @@ class OAuthToken(models.Model):
         blank=True,
         related_name="datasource_tokens",
     )
-    access_token = encrypt(models.TextField(blank=True, default=""))
-    refresh_token = encrypt(models.TextField(blank=True, default=""))
+    access_token = encrypted_text()
+    refresh_token = encrypted_text()
     token_type = models.CharField(max_length=40, blank=True, default="")
     expires_at = models.DateTimeField(null=True, blank=True)
     scopes = models.JSONField(default=list, blank=True)
@@ -205,7 +206,7 @@ class AuthorizationState(models.Model):
     session_key_hash = models.CharField(max_length=64)
     return_to = models.CharField(max_length=2000, default="/")
     redirect_uri = models.URLField(max_length=2000)
-    code_verifier = encrypt(models.TextField(blank=True, default=""))
+    code_verifier = encrypted_text()
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

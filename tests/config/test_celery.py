@@ -18,37 +18,10 @@ from pathlib import Path
 import pytest
 import redis
 from celery import Celery
-from django.conf import settings
-from django.db import connection
 
-ROOT = Path(settings.BASE_DIR)
+from tests.processes import ROOT, brace_env
+
 TASK = "datasources.tasks.refresh_expiring_tokens"
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    user = db.get("USER") or "postgres"
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
-
-
-def _env(var_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        SECRET_KEY="celery-test-secret",
-        BRACE_ENCRYPTION_KEY=settings.BRACE_ENCRYPTION_KEY,
-        ALLOWED_HOSTS="localhost",
-        BRACE_VAR_DIR=str(var_dir),
-        DATABASE_URL=_database_url(),
-        PYTHONPATH=str(ROOT),
-    )
-    env.update(extra)
-    return env
 
 
 def _celery(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -110,7 +83,9 @@ def redis_url() -> str:
 def test_embedded_worker_runs_tasks_over_the_filesystem_transport(
     var_dir: Path, tmp_path: Path
 ) -> None:
-    worker = _celery("worker", "--pool", "solo", env=_env(var_dir), log=tmp_path / "worker.log")
+    worker = _celery(
+        "worker", "--pool", "solo", env=brace_env(var_dir), log=tmp_path / "worker.log"
+    )
     try:
         client = _filesystem_client(var_dir)
         result = client.send_task(TASK).get(timeout=60)
@@ -125,7 +100,7 @@ def test_embedded_worker_runs_tasks_over_the_filesystem_transport(
 @pytest.mark.django_db(transaction=True)
 def test_worker_runs_tasks_over_redis(var_dir: Path, tmp_path: Path, redis_url: str) -> None:
     queue = f"brace-test-{uuid.uuid4().hex}"
-    env = _env(var_dir, REDIS_URL=redis_url)
+    env = brace_env(var_dir, REDIS_URL=redis_url)
     worker = _celery("worker", "--pool", "solo", "-Q", queue, env=env, log=tmp_path / "w.log")
     try:
         client = Celery(
@@ -142,7 +117,7 @@ def test_worker_runs_tasks_over_redis(var_dir: Path, tmp_path: Path, redis_url: 
 def test_beat_schedules_the_token_refresh_for_the_embedded_worker(
     var_dir: Path, tmp_path: Path
 ) -> None:
-    env = _env(var_dir, BRACE_TOKEN_REFRESH_INTERVAL_S="1")
+    env = brace_env(var_dir, BRACE_TOKEN_REFRESH_INTERVAL_S="1")
     worker_log = tmp_path / "worker.log"
     worker = _celery("worker", "--pool", "solo", env=env, log=worker_log)
     beat = _celery("beat", env=env, log=tmp_path / "beat.log")
@@ -163,7 +138,7 @@ def test_beat_schedules_the_token_refresh_for_the_embedded_worker(
 
 def test_settings_pick_the_broker_from_redis_url(tmp_path: Path) -> None:
     code = "from django.conf import settings; print(settings.CELERY_BROKER_URL)"
-    base = _env(tmp_path)
+    base = brace_env(tmp_path)
     base.pop("DATABASE_URL")
     embedded = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
