@@ -2,21 +2,39 @@
 
 Layouts and configs are edited through the editor API, which validates them;
 here a page's layout is validated too on save, and published versions are
-read-only because portals serve them as they were frozen.
+read-only because portals serve them as they were frozen. Runtime sessions,
+stored values and background jobs are written only by portal events: operators
+can look them up and delete them (to reset a user's state, or drop a stuck
+job), not edit them. Their JSON is end users' data (picked files' references,
+stored values, query results), so it shows on the change page only, never in
+a list column.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from builder.api.errors import APIError
 from builder.layouts import check_layout, widget_count
-from builder.models import Action, Application, Membership, Page, PublishedVersion, Workspace
+from builder.models import (
+    Action,
+    Application,
+    EventJob,
+    Membership,
+    Page,
+    PublishedVersion,
+    RuntimeSession,
+    UserStore,
+    Workspace,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -143,3 +161,139 @@ class PublishedVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def pretty_json(value: Any) -> SafeString:
+    """JSON laid out to be read; escaped, as it holds whatever end users and APIs sent."""
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    return format_html('<pre style="margin: 0; white-space: pre-wrap">{}</pre>', text)
+
+
+class RuntimeRowAdmin(admin.ModelAdmin):
+    """Rows that portal events write: viewable and deletable, never added or edited here.
+
+    An edit would bypass the checks events make (picked files belong to the
+    user, meta values fit the widget) and race the events that lock the row.
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RuntimeSession)
+class RuntimeSessionAdmin(RuntimeRowAdmin):
+    list_display = ["user", "application", "published_number", "revision", "updated_at"]
+    list_filter = ["application__workspace", "updated_at"]
+    search_fields = ["user__username", "application__name"]
+    list_select_related = ["user", "application", "published_version"]
+    fields = [
+        "user",
+        "application",
+        "published_version",
+        "revision",
+        "created_at",
+        "updated_at",
+        "meta_json",
+        "actions_json",
+        "store_json",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="published version", ordering="published_version__number")
+    def published_number(self, session: RuntimeSession) -> int | None:
+        version = session.published_version
+        return version.number if version else None
+
+    @admin.display(description="widget meta by page")
+    def meta_json(self, session: RuntimeSession) -> SafeString:
+        return pretty_json(session.widgets_meta)
+
+    @admin.display(description="query results by page")
+    def actions_json(self, session: RuntimeSession) -> SafeString:
+        return pretty_json(session.actions)
+
+    @admin.display(description="session store (persist=false)")
+    def store_json(self, session: RuntimeSession) -> SafeString:
+        return pretty_json(session.store)
+
+
+@admin.register(UserStore)
+class UserStoreAdmin(RuntimeRowAdmin):
+    list_display = ["user", "application", "key_count", "updated_at"]
+    list_filter = ["application__workspace", "updated_at"]
+    search_fields = ["user__username", "application__name"]
+    list_select_related = ["user", "application"]
+    fields = ["user", "application", "updated_at", "values_json"]
+    readonly_fields = fields
+
+    @admin.display(description="keys")
+    def key_count(self, store: UserStore) -> int:
+        return len(store.values) if isinstance(store.values, dict) else 0
+
+    @admin.display(description="persisted values")
+    def values_json(self, store: UserStore) -> SafeString:
+        return pretty_json(store.values)
+
+
+@admin.register(EventJob)
+class EventJobAdmin(RuntimeRowAdmin):
+    list_display = [
+        "id",
+        "user",
+        "application",
+        "action",
+        "status",
+        "progress_percent",
+        "created_at",
+        "updated_at",
+    ]
+    list_filter = ["status", "created_at"]
+    search_fields = ["session__user__username", "session__application__name", "action"]
+    list_select_related = ["session__user", "session__application"]
+    date_hierarchy = "created_at"
+    fields = [
+        "id",
+        "user",
+        "application",
+        "page_id",
+        "widget",
+        "event",
+        "action",
+        "url",
+        "status",
+        "progress",
+        "total_bytes",
+        "created_at",
+        "updated_at",
+        "meta_json",
+        "result_json",
+        "error_json",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="user", ordering="session__user__username")
+    def user(self, job: EventJob) -> Any:
+        return job.session.user
+
+    @admin.display(description="application", ordering="session__application__name")
+    def application(self, job: EventJob) -> Any:
+        return job.session.application
+
+    @admin.display(description="progress", ordering="progress")
+    def progress_percent(self, job: EventJob) -> str:
+        return f"{round(job.progress * 100)}%"
+
+    @admin.display(description="meta sent (picked files)")
+    def meta_json(self, job: EventJob) -> SafeString:
+        return pretty_json(job.meta)
+
+    @admin.display(description="result (the event's answer)")
+    def result_json(self, job: EventJob) -> SafeString:
+        return pretty_json(job.result)
+
+    @admin.display(description="error")
+    def error_json(self, job: EventJob) -> SafeString:
+        return pretty_json(job.error)

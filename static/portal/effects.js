@@ -74,6 +74,10 @@ async function copyToClipboard(effect, env) {
   }
 }
 
+function ignoreModal(effect) {
+  console.debug(`Brace portal: no modal widget here; ${effect.type}(${JSON.stringify(effect.name)}) ignored`);
+}
+
 const HANDLERS = {
   showAlert: (effect, env) => env.toast(effect.message, effect.style),
   navigateTo,
@@ -82,7 +86,17 @@ const HANDLERS = {
   storeValue: (effect, env) => {
     env.state.store[effect.key] = effect.value;
   },
+  removeValue: (effect, env) => {
+    delete env.state.store[effect.key];
+  },
+  clearStore: (effect, env) => {
+    env.state.store = {};
+  },
   resetWidget: (effect, env) => env.resetWidget(effect.widget, effect.reset_children !== false),
+  // The portal has no Modal widget, so there is nothing to open or close; a
+  // handler written for an app with modals must still run to its end.
+  showModal: ignoreModal,
+  closeModal: ignoreModal,
 };
 
 export async function applyEffects(effects, env) {

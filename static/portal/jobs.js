@@ -1,5 +1,6 @@
 // Background runs (long uploads on Celery): poll each until it ends, with a
-// progress line per job, then let the page reload its evaluated state.
+// progress line per job, then hand the final state to `onDone`: a succeeded
+// job's `result` is its event's answer, applied like one (portal.js).
 import { h } from "../brace/dom.js";
 import { api } from "../brace/http.js";
 
@@ -57,6 +58,7 @@ export function watchJobs(jobs, options) {
   for (const job of jobs || []) {
     if (!job || !job.id || watching.has(job.id)) continue;
     watching.add(job.id);
-    watch(job, options);
+    // Nothing awaits a watch: a failure applying the result is shown, not lost.
+    watch(job, options).catch((error) => options.toast(error.message, "error"));
   }
 }

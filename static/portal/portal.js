@@ -16,6 +16,16 @@ const root = document.getElementById("portal");
 const applicationId = Number(root.dataset.applicationId);
 const pageId = Number(root.dataset.pageId);
 const pageUrl = `/api/v1/runtime/pages/${pageId}/`;
+// The server reads the page's address here (`appsmith.URL`) and only falls
+// back to the Referer, which a Referrer-Policy may strip or shorten. Past its
+// 2,000-character limit the server would refuse the request, so the Referer
+// (which it truncates) is the better fallback then.
+const MAX_URL_LENGTH = 2000;
+
+function withPageAddress(path) {
+  const href = window.location.href;
+  return href.length > MAX_URL_LENGTH ? path : `${path}?url=${encodeURIComponent(href)}`;
+}
 
 let state = null;
 const renderer = new Renderer(root, registry, contextFor);
@@ -61,7 +71,7 @@ async function postEvent(widget, event, meta) {
   try {
     const body = { widget, event };
     if (meta !== undefined) body.meta = meta;
-    const answer = await api("POST", `${pageUrl}events/`, body);
+    const answer = await api("POST", withPageAddress(`${pageUrl}events/`), body);
     await applyAnswer(answer || {});
     return answer;
   } catch (error) {
@@ -70,6 +80,7 @@ async function postEvent(widget, event, meta) {
   }
 }
 
+// An event's answer, or the result of a background job (the same shape).
 async function applyAnswer(answer) {
   const changed = mergeAnswer(state, answer);
   renderer.update(changed, state.widgets, state.errors);
@@ -79,7 +90,17 @@ async function applyAnswer(answer) {
     toast: showToast,
     resetWidget,
   });
-  watchJobs(answer.jobs, { toast: showToast, onDone: () => load({ quiet: true }) });
+  // The handler threw: the effects it made before still applied above.
+  if (answer.error) showToast(`${answer.error.name || "Error"}: ${answer.error.message}`, "error");
+  watchJobs(answer.jobs, { toast: showToast, onDone: jobDone });
+}
+
+// A succeeded job's result holds the changes and effects of its event. A
+// failed one has none (jobs.js shows its error): reload the page so that what
+// the server kept (picked files, results of queries that ran) shows.
+async function jobDone(job) {
+  if (job && job.status === "succeeded" && job.result) await applyAnswer(job.result);
+  else await load({ quiet: true });
 }
 
 // Local reset of meta (files, typed text) for resetWidget; the server
@@ -116,7 +137,7 @@ function showProblem(title, detail) {
 async function load({ quiet = false } = {}) {
   let page;
   try {
-    page = await api("GET", pageUrl);
+    page = await api("GET", withPageAddress(pageUrl));
   } catch (error) {
     if (quiet) showToast(error.message, "error");
     else if (error.status === 404) showProblem("This page is not available", "It may have been removed from the published app.");

@@ -16,11 +16,18 @@ export function createState(page) {
 
 // `widgets` holds only changed properties; `errors` is read as the errors
 // of what was re-evaluated: a changed property without an error entry has
-// lost its error. Returns the names of the widgets to redraw.
+// lost its error. A property answered as null has lost its value (its
+// binding now fails): it is dropped, as the page load leaves such a property
+// out, so widgets show their default instead of a null.
+// Returns the names of the widgets to redraw.
 export function mergeAnswer(state, answer) {
   const changed = new Set();
   for (const [name, props] of Object.entries(answer.widgets || {})) {
-    state.widgets[name] = { ...(state.widgets[name] || {}), ...props };
+    const merged = { ...(state.widgets[name] || {}), ...props };
+    for (const [property, value] of Object.entries(props)) {
+      if (value === null) delete merged[property];
+    }
+    state.widgets[name] = merged;
     changed.add(name);
     for (const property of Object.keys(props)) delete state.errors[`${name}.${property}`];
   }
@@ -32,7 +39,10 @@ export function mergeAnswer(state, answer) {
   for (const [name, action] of Object.entries(answer.actions || {})) {
     state.actions[name] = { ...(state.actions[name] || {}), ...action };
   }
-  if (answer.store && typeof answer.store === "object") state.store = answer.store;
+  // The full store after the event; the store effects replay on this copy
+  // (effects.js), which leaves it as it is: each key ends as the last
+  // effect touching it left it, as on the server.
+  if (answer.store && typeof answer.store === "object") state.store = { ...answer.store };
   return changed;
 }
 

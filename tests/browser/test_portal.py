@@ -1,147 +1,38 @@
 """The published portal in Chromium.
 
-Most tests stand in for the runtime API with Playwright routes that answer as
-docs/runtime-api.md says, so they check what the browser does with each part
-of the contract (layout, evaluated values, errors, effects, jobs, uploads);
-`test_the_real_runtime_serves_the_seed_page` runs against the real one.
+Most tests stand in for the runtime API with `FakeRuntime` (tests/browser/fake_runtime.py),
+so they check what the browser does with each part of the contract (layout,
+evaluated values, errors, effects, uploads); the `test_the_real_runtime_*`
+tests run against the real one. What the portal does with an answer's
+changes, handler errors and jobs is in test_portal_answers.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.fake_runtime import (
+    FORM_LAYOUT,
+    FORM_WIDGETS,
+    SEED_WIDGETS,
+    UPLOADED,
+    node,
+    portal,
+    published,
+    seed_layout,
+    widget,
+)
+
+__all__ = ["portal", "published"]  # fixtures
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-UPLOADED = {"id": "f_1", "name": "a.txt", "size": 5, "type": "text/plain", "data": "blob:f_1"}
-
-
-@pytest.fixture
-def published(application: Any, members: dict[str, Any]) -> Any:
-    """The `application` fixture, published (its one page, Page1)."""
-    from builder.services.applications import publish_application
-
-    publish_application(application=application, user=members["developer"])
-    application.refresh_from_db()
-    return application
-
-
-def node(name: str, type_: str, x: int, y: int, w: int, h: int, **props: Any) -> dict[str, Any]:
-    position = {"x": x, "y": y, "w": w, "h": h}
-    return {"widgetName": name, "type": type_, "props": props, "position": position, "children": []}
-
-
-def seed_layout(dropbox_portal: dict[str, Any]) -> dict[str, Any]:
-    """The seed page's layout as GET pages/{id}/ serves it: trigger properties removed."""
-    layout = dropbox_portal["page"]["layout"]
-    for child in layout["children"]:
-        child["props"].pop("onFilesSelected", None)
-    return layout
-
-
-SEED_WIDGETS = {
-    "MainContainer": {"type": "Container", "backgroundColor": "#FFFFFF", "isVisible": True},
-    "Title": {
-        "type": "Text",
-        "text": "Upload your profile",
-        "fontSize": "1.5rem",
-        "textAlign": "LEFT",
-        "isVisible": True,
-    },
-    "FilePicker1": {
-        "type": "FilePicker",
-        "label": "Select a file",
-        "maxNumFiles": 1,
-        "allowedFileTypes": ["*"],
-        "files": [],
-        "isValid": False,
-        "isDisabled": False,
-        "isVisible": True,
-    },
-    "Result": {"type": "Text", "text": "Nothing uploaded yet", "isVisible": True},
-}
-
-
-class FakeRuntime:
-    """Playwright routes standing in for /api/v1/runtime/: canned answers, recorded requests."""
-
-    def __init__(self, page: Any, app: Any, layout: dict[str, Any], widgets: dict[str, Any]):
-        self.page_id = app.pages.get(name="Page1").pk
-        self.pages = [{"id": self.page_id, "name": "Page1", "slug": "page1"}]
-        self.body: dict[str, Any] = {
-            "application": {"id": app.pk, "name": app.name, "slug": app.slug},
-            "page": self.pages[0],
-            "pages": self.pages,
-            "layout": layout,
-            "widgets": widgets,
-            "actions": {},
-            "errors": {},
-            "store": {},
-        }
-        self.loads = 0
-        self.events: list[dict[str, Any]] = []
-        self.event_headers: list[dict[str, str]] = []
-        self.answers: list[dict[str, Any]] = []
-        self.uploads: list[Any] = []
-        self.upload_answer: tuple[int, dict[str, Any]] = (201, UPLOADED)
-        self.jobs: dict[str, list[dict[str, Any]]] = {}
-        page.route(f"**/api/v1/runtime/pages/{self.page_id}/", self._page)
-        page.route(f"**/api/v1/runtime/pages/{self.page_id}/events/", self._event)
-        page.route("**/api/v1/runtime/files/", self._file)
-        page.route("**/api/v1/runtime/jobs/*/", self._job)
-
-    def _page(self, route: Any) -> None:
-        self.loads += 1
-        route.fulfill(json=self.body)
-
-    def _event(self, route: Any) -> None:
-        self.events.append(json.loads(route.request.post_data))
-        self.event_headers.append(route.request.headers)
-        route.fulfill(json=self.answers.pop(0) if self.answers else {"effects": [], "widgets": {}})
-
-    def _file(self, route: Any) -> None:
-        self.uploads.append(route.request)
-        status, body = self.upload_answer
-        route.fulfill(status=status, json=body)
-
-    def _job(self, route: Any) -> None:
-        job_id = route.request.url.rstrip("/").rsplit("/", 1)[-1]
-        route.fulfill(json=self.jobs[job_id].pop(0))
-
-
-@pytest.fixture
-def portal(
-    new_page: Callable[..., Any], members: dict[str, Any], published: Any, dropbox_portal: Any
-) -> Callable[..., tuple[Any, FakeRuntime]]:
-    """portal(layout=None, widgets=None) -> (page, fake runtime), the page opened."""
-
-    def open_portal(
-        layout: dict[str, Any] | None = None,
-        widgets: dict[str, Any] | None = None,
-        errors: dict[str, Any] | None = None,
-    ) -> tuple[Any, FakeRuntime]:
-        page = new_page(members["viewer"])
-        runtime = FakeRuntime(
-            page,
-            published,
-            layout or seed_layout(dropbox_portal),
-            json.loads(json.dumps(widgets or SEED_WIDGETS)),
-        )
-        runtime.body["errors"] = errors or {}
-        page.goto(f"/apps/{published.pk}/")
-        expect(page.locator("#portal")).to_have_attribute("aria-busy", "false")
-        return page, runtime
-
-    return open_portal
-
-
-def widget(page: Any, name: str) -> Any:
-    return page.locator(f'[data-widget="{name}"]')
+NO_REFERRER = {"referrer-policy": "no-referrer"}
 
 
 def test_the_seed_page_renders_on_the_grid(portal: Any) -> None:
@@ -239,35 +130,6 @@ def test_an_upload_refused_by_the_server_shows_its_message(portal: Any) -> None:
     assert runtime.events == []
 
 
-FORM_LAYOUT = {
-    "widgetName": "MainContainer",
-    "type": "Container",
-    "props": {},
-    "position": {"x": 0, "y": 0, "w": 64, "h": 40},
-    "children": [
-        node("NameInput", "Input", 2, 2, 30, 7),
-        node("Send", "Button", 34, 4, 12, 4),
-        node("Greeting", "Text", 2, 12, 40, 4),
-    ],
-}
-FORM_WIDGETS = {
-    "MainContainer": {"type": "Container", "isVisible": True},
-    "NameInput": {
-        "type": "Input",
-        "label": "Your name",
-        "inputType": "TEXT",
-        "text": "",
-        "placeholderText": "Ann",
-        "isValid": False,
-        "isRequired": True,
-        "errorMessage": "A name is needed",
-        "isVisible": True,
-    },
-    "Send": {"type": "Button", "text": "Send", "isDisabled": False, "isVisible": True},
-    "Greeting": {"type": "Text", "text": "", "isVisible": True},
-}
-
-
 def test_typing_is_sent_before_a_click_and_effects_apply_in_order(portal: Any) -> None:
     page, runtime = portal(layout=FORM_LAYOUT, widgets=FORM_WIDGETS)
     runtime.answers += [
@@ -348,27 +210,6 @@ def test_navigate_to_refuses_javascript_urls(portal: Any) -> None:
     assert page.title() != "owned"
 
 
-def test_a_background_job_is_polled_then_the_page_reloads(portal: Any) -> None:
-    page, runtime = portal()
-    runtime.answers.append(
-        {"jobs": [{"id": "j1", "action": "UploadFileToDropbox", "status": "running"}]}
-    )
-    runtime.jobs["j1"] = [
-        {"id": "j1", "status": "running", "progress": 0.5, "result": None, "error": None},
-        {"id": "j1", "status": "succeeded", "progress": 1, "result": {}, "error": None},
-    ]
-    runtime.body["widgets"]["Result"]["text"] = "Stored as /a.txt"
-
-    page.locator('[data-widget="FilePicker1"] input[type=file]').set_input_files(
-        files=[{"name": "a.txt", "mimeType": "text/plain", "buffer": b"hello"}]
-    )
-
-    expect(widget(page, "Result")).to_have_text("Stored as /a.txt", timeout=8000)
-    assert runtime.loads == 2
-    assert runtime.jobs["j1"] == []
-    expect(page.locator("#jobs .job")).to_have_count(0)
-
-
 def test_reset_widget_clears_the_picked_files(portal: Any) -> None:
     widgets = json.loads(json.dumps(SEED_WIDGETS))
     widgets["FilePicker1"]["files"] = [UPLOADED]
@@ -410,13 +251,24 @@ def test_outsiders_and_strangers(
 
 
 def test_the_real_runtime_serves_the_seed_page(
-    new_page: Any, members: dict[str, Any], published: Any, dropbox_portal: Any, needs_route: Any
+    new_page: Any,
+    members: dict[str, Any],
+    published: Any,
+    datasource: Any,
+    dropbox_portal: Any,
+    needs_route: Any,
 ) -> None:
+    from builder.models import Action
     from builder.services.applications import publish_application
     from builder.services.pages import update_page
 
     page_row = published.pages.get(name="Page1")
     needs_route("GET", f"/api/v1/runtime/pages/{page_row.pk}/", "builder/api/runtime_urls.py")
+    # Result's binding reads the action: without it the text is a ReferenceError.
+    (action,) = dropbox_portal["actions"]
+    Action.objects.create(
+        page=page_row, name=action["name"], datasource=datasource, config=action["config"]
+    )
     update_page(page=page_row, layout=seed_layout(dropbox_portal))
     publish_application(application=published, user=members["developer"])
 
@@ -425,5 +277,40 @@ def test_the_real_runtime_serves_the_seed_page(
 
     expect(widget(page, "Title")).to_have_text("Upload your profile")
     expect(widget(page, "Result")).to_have_text("Nothing uploaded yet")
+    expect(widget(page, "Result").locator(".w-marker")).to_be_hidden()
     expect(widget(page, "FilePicker1").get_by_role("button")).to_have_text("Select a file")
+    assert page.errors == []
+
+
+def test_the_real_runtime_reads_the_address_without_a_referer(
+    new_page: Any, members: dict[str, Any], published: Any
+) -> None:
+    from builder.services.applications import publish_application
+    from builder.services.pages import update_page
+
+    page_row = published.pages.get(name="Page1")
+    layout = json.loads(json.dumps(FORM_LAYOUT))
+    greet = "{{ showAlert('Hi ' + appsmith.URL.queryParams.who, 'info'); null.boom }}"
+    layout["children"] = [
+        node("Send", "Button", 2, 2, 12, 4, text="Send", onClick=greet),
+        node("Greeting", "Text", 2, 8, 40, 4, text="{{ 'For ' + appsmith.URL.queryParams.who }}"),
+    ]
+    update_page(page=page_row, layout=layout)
+    publish_application(application=published, user=members["developer"])
+    page = new_page(members["viewer"])
+
+    # With no Referer (the policy says so), the server has only ?url= to read the address from.
+    def no_referrer(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, **NO_REFERRER})
+
+    page.route(f"**/apps/{published.pk}/pages/{page_row.pk}/*", no_referrer)
+
+    page.goto(f"/apps/{published.pk}/pages/{page_row.pk}/?who=Ann")
+    expect(widget(page, "Greeting")).to_have_text("For Ann")
+    widget(page, "Send").get_by_role("button").click()
+
+    expect(page.locator(".toast.is-info")).to_contain_text("Hi Ann")
+    # The real server's handler error: `null.boom` throws after the alert.
+    expect(page.locator(".toast.is-error")).to_contain_text("TypeError: ")
     assert page.errors == []

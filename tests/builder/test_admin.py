@@ -1,4 +1,7 @@
-"""The admin console for builder models renders for a superuser, with search and filters."""
+"""The admin console for builder models renders for a superuser, with search and filters.
+
+Runtime rows (sessions, stored values, jobs) are read-only there: viewable and deletable.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,16 @@ import pytest
 from django.urls import reverse
 
 from builder.layouts import default_layout
-from builder.models import Action, Membership, Page, PublishedVersion
+from builder.models import (
+    Action,
+    EventJob,
+    JobStatus,
+    Membership,
+    Page,
+    PublishedVersion,
+    RuntimeSession,
+    UserStore,
+)
 from builder.services.applications import publish_application
 
 pytestmark = pytest.mark.usefixtures("plain_staticfiles")
@@ -136,3 +148,98 @@ def test_saving_a_valid_page_layout_works(admin_client, objects, dropbox_portal)
     assert response.status_code == 302
     assert Page.objects.get(pk=page.pk).layout == dropbox_portal["page"]["layout"]
     assert PublishedVersion.objects.count() == 1
+
+
+RUNTIME_MODELS = ["runtimesession", "userstore", "eventjob"]
+
+
+@pytest.fixture
+def runtime_rows(objects, members):
+    application, page = objects["application"], objects["page"]
+    session = RuntimeSession.objects.create(
+        user=members["viewer"],
+        application=application,
+        published_version=objects["publishedversion"],
+        widgets_meta={str(page.pk): {"FilePicker1": {"files": [{"data": "blob:f_secretish"}]}}},
+        store={"draft": "<b>unsaved</b>"},
+    )
+    store = UserStore.objects.create(
+        user=members["viewer"], application=application, values={"theme": "midnight-blue"}
+    )
+    job = EventJob.objects.create(
+        session=session,
+        page_id=page.pk,
+        widget="FilePicker1",
+        event="onFilesSelected",
+        meta={"files": [{"data": "blob:f_secretish"}]},
+        action="UploadFileToDropbox",
+        status=JobStatus.RUNNING,
+        progress=0.25,
+    )
+    return {"runtimesession": session, "userstore": store, "eventjob": job}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", RUNTIME_MODELS)
+def test_runtime_changelists_render_and_search_by_user_and_application(
+    admin_client, runtime_rows, model
+):
+    url = reverse(f"admin:builder_{model}_changelist")
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    html = response.content.decode()
+    assert "vera_viewer" in html and "Portal" in html
+    assert (
+        "blob:f_secretish" not in html and "midnight-blue" not in html
+    )  # user data: change page only
+    for query, count in [("vera", 1), ("Portal", 1), ("nobody", 0)]:
+        searched = admin_client.get(url, {"q": query})
+        assert searched.status_code == 200
+        assert searched.context["cl"].result_count == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", RUNTIME_MODELS)
+def test_runtime_change_pages_show_the_json_read_only(admin_client, runtime_rows, model):
+    row = runtime_rows[model]
+    response = admin_client.get(reverse(f"admin:builder_{model}_change", args=[row.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<textarea" not in html and 'name="_save"' not in html
+    expected = {
+        "runtimesession": "blob:f_secretish",
+        "userstore": "midnight-blue",
+        "eventjob": "blob:",
+    }
+    assert expected[model] in html
+    if model == "runtimesession":
+        assert "&lt;b&gt;unsaved&lt;/b&gt;" in html  # escaped, never markup
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", RUNTIME_MODELS)
+def test_runtime_rows_cannot_be_added_or_edited(admin_client, runtime_rows, model):
+    assert admin_client.get(reverse(f"admin:builder_{model}_add")).status_code == 403
+    row = runtime_rows[model]
+    url = reverse(f"admin:builder_{model}_change", args=[row.pk])
+    assert admin_client.post(url, {"revision": 9, "status": "failed"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_runtime_rows_can_be_deleted(admin_client, runtime_rows):
+    job = runtime_rows["eventjob"]
+    url = reverse("admin:builder_eventjob_delete", args=[job.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 302
+    assert not EventJob.objects.filter(pk=job.pk).exists()
+
+
+@pytest.mark.django_db
+def test_job_columns_and_filters(admin_client, runtime_rows):
+    url = reverse("admin:builder_eventjob_changelist")
+    html = admin_client.get(url).content.decode()
+    assert "UploadFileToDropbox" in html and "25%" in html and "Running" in html
+    assert admin_client.get(url, {"status__exact": "running"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"status__exact": "failed"}).context["cl"].result_count == 0
+    sessions = admin_client.get(reverse("admin:builder_runtimesession_changelist"))
+    assert ">1<" in sessions.content.decode()  # published version 1

@@ -9,14 +9,23 @@ datasource switched to a bearer token for a Dropbox-shaped API on loopback
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 import pytest
 
 from builder.models import RuntimeSession, UserStore
 from builder.portal import query_host
 from datasources.models import AuthType, Datasource
+from tests.builder.helpers import assert_error
 from tests.builder.portal.dropbox_api import TOKEN
-from tests.builder.portal.support import answer, fire, page_url, pick, publish_page
+from tests.builder.portal.support import (
+    answer,
+    events_url,
+    fire,
+    page_url,
+    pick,
+    publish_page,
+)
 from tests.builder.upstream import layout, upstream, widget
 
 __all__ = ["upstream"]  # fixture
@@ -212,6 +221,35 @@ class TestEffectsAndErrors:
         )
         answer(fire(client_as("viewer"), page, "Go", "onClick"))
         assert [r.path for r in upstream.received] == ["/reports/list"]
+
+
+class TestTheUrl:
+    """`appsmith.URL` in handlers: `?url=` first, the Referer only without it."""
+
+    CODE = "{{ const u = appsmith.URL; showAlert(u.host + u.pathname + ' ' + u.queryParams.who) }}"
+
+    def fire_at(self, client, page, query, referer):
+        body = {"widget": "Go", "event": "onClick"}
+        return client.post(events_url(page) + query, body, format="json", HTTP_REFERER=referer)
+
+    def test_the_url_parameter_wins_over_the_referer(self, client_as, page, members):
+        publish_page(page, members["developer"], layout(button("Go", self.CODE)))
+        address = quote("https://brace.example.com/apps/1/pages/2/?who=Ann", safe="")
+        response = self.fire_at(
+            client_as("viewer"), page, f"?url={address}", "https://other.example/x/?who=Bob"
+        )
+        message = answer(response)["effects"][0]["message"]
+        assert message == "brace.example.com/apps/1/pages/2/ Ann"
+
+    def test_the_referer_without_it(self, client_as, page, members):
+        publish_page(page, members["developer"], layout(button("Go", self.CODE)))
+        response = self.fire_at(client_as("viewer"), page, "", "https://other.example/x/?who=Bob")
+        assert answer(response)["effects"][0]["message"] == "other.example/x/ Bob"
+
+    def test_too_long(self, client_as, page, members):
+        publish_page(page, members["developer"], layout(button("Go", self.CODE)))
+        response = self.fire_at(client_as("viewer"), page, "?url=" + "a" * 2001, "")
+        assert_error(response, 400, "too_long", "url")
 
 
 class TestTheStoreThroughEvents:

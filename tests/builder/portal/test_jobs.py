@@ -8,8 +8,12 @@ workers are tested in tests/config/test_celery.py.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +29,7 @@ from tests.builder.upstream import file_json, store_bytes
 pytestmark = pytest.mark.django_db
 
 CONTENT = bytes(range(256)) * 400  # 100 KB
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def job_url(job_id) -> str:
@@ -85,9 +90,24 @@ class TestQueueing:
         assert body["jobs"] == []
         assert not EventJob.objects.exists()
 
-    def test_the_default_threshold_is_8_mb(self, settings):
-        del settings.BRACE_EVENT_BACKGROUND_BYTES
-        assert jobs.background_bytes() == 8 * 1024 * 1024
+    def test_the_threshold_is_the_setting(self, settings):
+        settings.BRACE_EVENT_BACKGROUND_BYTES = 1234
+        assert jobs.background_bytes() == 1234
+
+    def test_the_default_threshold_is_8_mb(self, tmp_path):
+        # The default lives in config/settings.py, read from the environment at
+        # import: a fresh interpreter without the variable shows it.
+        env = {k: v for k, v in os.environ.items() if k != "BRACE_EVENT_BACKGROUND_BYTES"}
+        env.update(DJANGO_SETTINGS_MODULE="config.settings_test", BRACE_VAR_DIR=str(tmp_path))
+        code = (
+            "import django; django.setup(); "
+            "from builder.portal.jobs import background_bytes; print(background_bytes())"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(8 * 1024 * 1024)
 
     def test_invalid_events_make_no_job(self, client_as, seed_app, small_threshold, members):
         theirs = store_bytes(members["developer"], seed_app.application, CONTENT)
