@@ -6,7 +6,10 @@
     result["response_meta"]["is_execution_success"]
 
 Bindings read the page's entities and `appsmith`, plus `this.params` (the
-arguments of `Query.run(params)`, as in Appsmith). Every binding failure is a
+arguments of `Query.run(params)`, as in Appsmith). A JSON body, and a header
+value written as a JSON document (Dropbox's `Dropbox-API-Arg`), are filled in
+JSON-aware: a string inserted inside a JSON string is escaped there, so a
+quote in a picked file's name cannot break the JSON. Every binding failure is a
 failed result naming the config field (`config.headers[0].value`), never an
 exception, and nothing is sent. The datasource's credentials come as an
 `httpx.Auth` from `datasources`; when it cannot get a token the result
@@ -41,6 +44,7 @@ from runtime import (
     evaluate_json_template,
     evaluate_template,
     is_dynamic,
+    split_segments,
 )
 from runtime.http import ConfigError, ExecutionResult, FileResolver, HttpExecutor, OutboundPolicy
 from widgets import LayoutValidationError
@@ -54,7 +58,6 @@ __all__ = [
     "run_action",
     "run_draft_action",
 ]
-
 
 
 def action_snapshot(action: Action) -> dict[str, Any]:
@@ -128,16 +131,29 @@ class _Binder:
     def json(self, field: str, text: Any) -> Any:
         return self._run(evaluate_json_template, field, text)
 
-    def rows(self, field: str, rows: Any) -> Any:
+    def header_value(self, field: str, text: Any) -> Any:
+        """A header value; one written as a JSON document is filled in JSON-aware.
+
+        ``Dropbox-API-Arg: {"path": "/{{FilePicker1.files[0].name}}"}`` must stay
+        valid JSON whatever the name holds: a quote in it is escaped inside its
+        string, as in a JSON body, instead of ending the string.
+        """
+        if _is_json_document(text):
+            return self.json(field, text)
+        return self.value(field, text)
+
+    def rows(self, field: str, rows: Any, *, value: Callable[[str, Any], Any] | None = None) -> Any:
+        """Key/value rows; ``value`` evaluates the values (plain text by default)."""
         if not isinstance(rows, list):
             return rows
+        evaluate = {"key": self.value, "value": value or self.value}
         evaluated = []
         for index, row in enumerate(rows):
             if isinstance(row, Mapping):
                 row = dict(row)
                 for key in ("key", "value"):
                     if key in row:
-                        row[key] = self.value(f"{field}[{index}].{key}", row[key])
+                        row[key] = evaluate[key](f"{field}[{index}].{key}", row[key])
             evaluated.append(row)
         return evaluated
 
@@ -150,6 +166,17 @@ class _Binder:
         if isinstance(value, Mapping):
             return {key: self.nested(f"{field}.{key}", item) for key, item in value.items()}
         return value
+
+
+def _is_json_document(text: Any) -> bool:
+    """Whether a header value is written as JSON: ``{`` or ``[`` before any binding.
+
+    A value that opens with a binding (``{{Api1.token}}``) is plain text.
+    """
+    if not isinstance(text, str):
+        return False
+    first = split_segments(text)[0]
+    return not is_dynamic(first) and first.lstrip().startswith(("{", "["))
 
 
 def _body(binder: _Binder, body_type: Any, body: Any) -> Any:
@@ -176,7 +203,9 @@ def evaluate_config(
     binder = _Binder(scope, params or {})
     evaluated = dict(config)
     evaluated["path"] = binder.value("config.path", config.get("path"))
-    evaluated["headers"] = binder.rows("config.headers", config.get("headers"))
+    evaluated["headers"] = binder.rows(
+        "config.headers", config.get("headers"), value=binder.header_value
+    )
     evaluated["query_params"] = binder.rows("config.query_params", config.get("query_params"))
     evaluated["body"] = _body(binder, config.get("body_type"), config.get("body"))
     failures = [

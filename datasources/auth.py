@@ -4,7 +4,8 @@ It returns an ``httpx.Auth``. For OAuth 2.0 its ``auth_flow`` is a generator
 (httpx's own shape for challenge-response auth): attach a valid access token
 (RFC 6750 §2.1 header or §2.3 query), refreshing first when it expires within
 60 s; if the API still answers 401, get a new token once (single flight, see
-``datasources.tokens``) and send the request again.
+``datasources.tokens``) and send the request again, when its body can be sent
+again (``is_replayable``: in memory, or a stream with ``replayable = True``).
 
 The runtime never sees a token: it only holds this object. The flow is
 synchronous (it reads the database); use it with ``httpx.Client``.
@@ -21,7 +22,7 @@ from datasources import tokens
 from datasources.errors import ConfigurationError
 from datasources.models import AuthType, Datasource, TokenPlacement
 
-__all__ = ["OAuth2Auth", "datasource_auth"]
+__all__ = ["OAuth2Auth", "datasource_auth", "is_replayable"]
 
 
 class _HeaderAuth(httpx.Auth):
@@ -94,11 +95,24 @@ class OAuth2Auth(httpx.Auth):
         fresh = tokens.replace_rejected(
             self.datasource, token, self.user_id, http=self._token_client
         )
-        # A streamed body (a file upload) cannot be sent twice: the 401 stands,
+        # A one-shot stream (a generator) cannot be sent twice: the 401 stands,
         # and the next run uses the new token.
-        if isinstance(request.stream, httpx.ByteStream):
+        if is_replayable(request.stream):
             self._attach(request, fresh)
             yield request
+
+
+def is_replayable(stream: object) -> bool:
+    """Whether a request body can be sent a second time, byte for byte.
+
+    True for an in-memory ``httpx.ByteStream``, and for any stream that says so
+    with a true ``replayable`` attribute: ``runtime.http``'s file streams
+    reopen the file on every pass, so an upload is re-sent after a 401
+    without being held in memory. (Duck-typed because ``datasources`` must not
+    import ``runtime``.) Anything else, such as httpx's wrapper around a
+    generator, may already be spent.
+    """
+    return isinstance(stream, httpx.ByteStream) or getattr(stream, "replayable", False) is True
 
 
 def datasource_auth(

@@ -11,6 +11,10 @@ Files are streamed in fixed-size chunks and never read whole, so a 200 MB
 upload costs one chunk of memory. Each iteration of a ``FileByteStream``
 opens the file afresh, which makes the body replayable: an ``httpx.Auth``
 that retries after a 401, or a 307/308 redirect, sends the same bytes again.
+The stream says so with ``replayable = True``, the duck-typed contract that
+``datasources.auth.is_replayable`` reads (neither app may import the other);
+``request_builder`` passes it as the request's ``stream`` so that an auth
+flow sees this object, not httpx's wrapper around it.
 """
 
 from __future__ import annotations
@@ -102,6 +106,9 @@ def resolve_reference(reference: str, resolver: FileResolver | None, *, field: s
 
 class FileByteStream(httpx.SyncByteStream):
     """Streams one resolved file, chunk by chunk, reopening it on every pass."""
+
+    # Read by auth flows (datasources.auth.is_replayable) before sending a body again.
+    replayable = True
 
     def __init__(
         self,

@@ -48,7 +48,13 @@ def _quote(value: str) -> str:
 
 
 class MultipartStream(httpx.SyncByteStream):
-    """Yields the encoded form; file parts are streamed from storage."""
+    """Yields the encoded form; file parts are streamed from storage.
+
+    Replayable like ``FileByteStream``: every pass re-encodes the parts and
+    reopens the files, so an auth flow may send it again after a 401.
+    """
+
+    replayable = True
 
     def __init__(
         self,

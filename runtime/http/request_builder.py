@@ -344,5 +344,27 @@ def build_request(
         headers["Content-Type"] = body.content_type
     if body.content_length is not None:
         headers["Content-Length"] = str(body.content_length)
-    request = httpx.Request(action.method, url, headers=headers, content=body.content)
+    if isinstance(body.content, httpx.SyncByteStream):
+        request = _streamed_request(action.method, url, headers, body.content)
+    else:
+        request = httpx.Request(action.method, url, headers=headers, content=body.content)
     return BuiltRequest(request=request, body_summary=body.summary)
+
+
+def _streamed_request(
+    method: str, url: httpx.URL, headers: httpx.Headers, stream: httpx.SyncByteStream
+) -> httpx.Request:
+    """A request whose ``stream`` is ``stream`` itself.
+
+    With ``content=`` httpx would wrap the stream in its ``IteratorByteStream``,
+    which an auth flow cannot tell from a spent generator, so a file upload
+    would not be re-sent after a 401 (``datasources.auth.is_replayable`` looks
+    for our streams' ``replayable`` attribute). ``stream=`` also skips httpx's
+    automatic headers, so Host and the framing are set here as it would set
+    them: Content-Length when the size is known (set by the caller), else
+    chunked transfer encoding.
+    """
+    framed = httpx.Headers([(b"Host", url.netloc), *headers.raw])
+    if "content-length" not in framed:
+        framed["Transfer-Encoding"] = "chunked"
+    return httpx.Request(method, url, headers=framed, stream=stream)

@@ -97,6 +97,44 @@ class TestTheDropboxUpload:
         assert "sl.secret-token" not in json.dumps(result)
         assert shown["body"]["file"]["reference"] == f"blob:{picked.id}"
 
+    @pytest.mark.parametrize(
+        "name",
+        [
+            'Ann "final" CV.txt',
+            "C:\\temp\\notes.txt",
+            "two\nlines.txt",
+            "Résumé ☃ 日本.pdf",
+            'all "of\\ them"\n\té.txt',
+            "{{ not a binding }}.txt",
+        ],
+        ids=["quotes", "backslashes", "newline", "non-ascii", "mixed", "braces"],
+    )
+    def test_any_picked_name_keeps_the_dropbox_arg_valid_json(
+        self, name, dropbox_portal, upstream, media, workspace, application, developer
+    ):
+        picked = store_bytes(developer, application, b"CV", name=name)
+        datasource = make_datasource(workspace, upstream.url, name="Dropbox")
+        result = run_action(
+            dropbox_portal["actions"][0],
+            datasource=datasource,
+            user=developer,
+            scope=dropbox_scope(dropbox_portal, [file_json(picked)]),
+            files=RuntimeFileResolver(developer, application),
+        )
+
+        assert result["error"] is None, result["error"]
+        raw = upstream.last.headers["dropbox-api-arg"]
+        assert raw.isascii()  # non-ASCII goes as JSON \uXXXX escapes
+        assert json.loads(raw) == {
+            "path": "/" + name,
+            "mode": "add",
+            "autorename": True,
+            "mute": False,
+            "strict_conflict": False,
+        }
+        assert upstream.last.body == b"CV"
+        assert result["data"] == {"path_display": "/" + name, "size": 2}
+
     def test_the_result_feeds_the_page(self, dropbox_portal):
         result = {
             "data": {"path_display": "/a.txt"},
@@ -167,6 +205,33 @@ class TestBindings:
         assert upstream.last.path == "/items/7"
         assert upstream.last.headers["x-tag"] == "[7,14]"
         assert upstream.last.query == [("q", "tag")]
+
+    def test_a_json_header_value_is_filled_in_as_json(self):
+        scope = {"F": {"name": 'a "b" \\ c', "n": 3, "tags": ["x"]}}
+        headers = [
+            # Inside a JSON string: escaped as string content.
+            {"key": "A", "value": ' {"path": "/{{ F.name }}", "n": {{ F.n }}}'},
+            # Outside one: written as a JSON value.
+            {"key": "B", "value": "[{{ F.name }}, {{ F.tags }}]"},
+            # Not a JSON document: plain text, as typed.
+            {"key": "C", "value": 'Name {{ F.name }} "{{ F.n }}"'},
+            # Opens with a binding: plain text too (one binding keeps its value).
+            {"key": "D", "value": "{{ JSON.stringify({path: '/' + F.name}) }}"},
+        ]
+        config, failures = evaluate_config({"headers": headers}, scope)
+        assert failures == []
+        values = {row["key"]: row["value"] for row in config["headers"]}
+        assert json.loads(values["A"]) == {"path": '/a "b" \\ c', "n": 3}
+        assert json.loads(values["B"]) == ['a "b" \\ c', ["x"]]
+        assert values["C"] == 'Name a "b" \\ c "3"'
+        assert json.loads(values["D"]) == {"path": '/a "b" \\ c'}
+
+    def test_a_failed_binding_in_a_json_header_names_the_field(self, upstream):
+        header = {"key": "Dropbox-API-Arg", "value": '{"path": "/{{ nope.name }}"}'}
+        result = run({"path": upstream.url, "headers": [header]})
+        assert result["error"]["code"] == "binding_error"
+        assert result["error"]["field"] == "config.headers[0].value"
+        assert upstream.received == []
 
     def test_this_params_defaults_to_an_empty_object(self, upstream):
         result = run(

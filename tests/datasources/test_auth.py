@@ -3,14 +3,19 @@ the real test provider."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from django.utils import timezone
 
-from datasources.auth import datasource_auth
+from datasources.auth import datasource_auth, is_replayable
 from datasources.errors import TokenRefreshError
 from datasources.models import OAuthToken, TokenStatus
 from datasources.services import create_datasource
@@ -177,3 +182,140 @@ def test_an_unknown_datasource_id(db: Any) -> None:
 
     with pytest.raises(Datasource.DoesNotExist):
         datasource_auth(999_999)
+
+
+# Re-sending a body after a 401
+
+
+class ReopeningFileStream(httpx.SyncByteStream):
+    """A file body that reopens the file on every pass and says so, as
+    ``runtime.http``'s file streams do (``datasources`` must not import them)."""
+
+    replayable = True
+
+    def __init__(self, path: Path, chunk_size: int = 16 * 1024) -> None:
+        self.path = path
+        self.chunk_size = chunk_size
+        self.passes = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.passes += 1
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(self.chunk_size):
+                yield chunk
+
+
+@pytest.fixture
+def apis(provider: Any) -> Iterator[Any]:
+    from tests.oauth_provider.dropbox import ProviderApis
+
+    apis = ProviderApis(provider.base_url)
+    apis.reset()
+    yield apis
+    apis.reset()
+
+
+def _upload(provider: Any, path: str, length: int, stream: httpx.SyncByteStream) -> httpx.Request:
+    """A Dropbox upload whose ``request.stream`` is ``stream`` itself."""
+    url = httpx.URL(provider.url("/2/files/upload"))
+    headers = {
+        "Host": url.netloc.decode("ascii"),
+        "Content-Type": "application/octet-stream",
+        "Content-Length": str(length),
+        "Dropbox-API-Arg": json.dumps({"path": path, "mode": "add"}),
+    }
+    return httpx.Request("POST", url, headers=headers, stream=stream)
+
+
+def test_a_replayable_stream_is_sent_again_after_a_401(
+    provider: Any, oauth_datasource: Any, authorize: Any, apis: Any, tmp_path: Path
+) -> None:
+    datasource = oauth_datasource(scopes=["files.content.write"])
+    token = authorize(datasource)
+    assert provider.expire_access_tokens() >= 1  # Brace still thinks it is valid
+    content = os.urandom(100_000)
+    (tmp_path / "cv.bin").write_bytes(content)
+    stream = ReopeningFileStream(tmp_path / "cv.bin")
+
+    with httpx.Client(auth=datasource_auth(datasource)) as client:
+        response = client.send(_upload(provider, "/cv.bin", len(content), stream))
+
+    assert response.status_code == 200, response.text
+    assert stream.passes == 2  # read from the file again, never buffered
+    assert len(provider.token_requests("refresh_token")) == 1
+    first, second = apis.requests("dropbox.upload")
+    assert (first["status"], second["status"]) == (401, 200)
+    assert first["headers"]["authorization"] != second["headers"]["authorization"]
+    assert second["headers"]["content-length"] == str(len(content))
+    assert hashlib.sha256(apis.content("/cv.bin")).digest() == hashlib.sha256(content).digest()
+    old = token.access_token
+    token.refresh_from_db()
+    assert token.access_token != old
+
+
+def test_a_one_shot_generator_is_not_sent_again_but_the_token_is_refreshed(
+    provider: Any, oauth_datasource: Any, authorize: Any, apis: Any
+) -> None:
+    datasource = oauth_datasource(scopes=["files.content.write"])
+    token = authorize(datasource)
+    provider.expire_access_tokens()
+    passes = []
+
+    def chunks() -> Iterator[bytes]:
+        passes.append(1)
+        yield b"only "
+        yield b"once"
+
+    with httpx.Client(auth=datasource_auth(datasource)) as client:
+        response = client.post(
+            provider.url("/2/files/upload"),
+            content=chunks(),
+            headers={
+                "Content-Type": "application/octet-stream",
+                "Content-Length": "9",
+                "Dropbox-API-Arg": json.dumps({"path": "/once.txt"}),
+            },
+        )
+
+    assert response.status_code == 401  # the answer stands: the body is spent
+    assert len(passes) == 1
+    assert [r["status"] for r in apis.requests("dropbox.upload")] == [401]
+    assert len(provider.token_requests("refresh_token")) == 1
+    old = token.access_token
+    token.refresh_from_db()
+    assert token.access_token != old  # the next run uses the new token
+    with httpx.Client(auth=datasource_auth(datasource)) as client:
+        again = client.post(
+            provider.url("/2/files/upload"),
+            content=b"only once",
+            headers={
+                "Content-Type": "application/octet-stream",
+                "Dropbox-API-Arg": json.dumps({"path": "/once.txt"}),
+            },
+        )
+    assert again.status_code == 200, again.text
+    assert len(provider.token_requests("refresh_token")) == 1
+
+
+class _Flagged(httpx.SyncByteStream):
+    def __init__(self, flag: object) -> None:
+        self.replayable = flag
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"x"
+
+
+@pytest.mark.parametrize(
+    ("stream", "expected"),
+    [
+        (httpx.ByteStream(b"in memory"), True),
+        (_Flagged(True), True),
+        (_Flagged(False), False),
+        (_Flagged("yes"), False),  # only a real True is a promise
+        (httpx.Request("POST", "https://h.test/", content=iter([b"x"])).stream, False),
+        (httpx.Request("POST", "https://h.test/", content=(b for b in [b"x"])).stream, False),
+    ],
+    ids=["bytes", "replayable", "not-replayable", "truthy-not-true", "iterator", "generator"],
+)
+def test_is_replayable(stream: object, expected: bool) -> None:
+    assert is_replayable(stream) is expected

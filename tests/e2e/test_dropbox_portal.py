@@ -59,17 +59,6 @@ UPLOADED_NAME = {
 }
 
 
-# datasources.auth retries after a 401 only for an in-memory body (httpx.ByteStream),
-# though runtime.http's FileByteStream reopens the file on every pass so that an
-# auth flow can resend it. Until the two agree, an upload whose token the provider
-# ended early fails once (the token is refreshed, the next run succeeds).
-RESEND_AFTER_401 = pytest.mark.xfail(
-    strict=True,
-    reason="datasources/auth.py:99 resends only httpx.ByteStream bodies, not the "
-    "replayable runtime.http.files.FileByteStream",
-)
-
-
 # Building the app through the REST API
 
 
@@ -378,7 +367,6 @@ def param_upload_action(
     return int(created(developer.post(f"{API}/actions/", body, format="json"))["id"])
 
 
-@RESEND_AFTER_401
 def test_an_editor_upload_after_the_provider_expired_the_token_refreshes_once(
     seed_app: SeedApp,
     apis: ProviderApis,
@@ -424,11 +412,6 @@ def test_a_picked_file_name_outside_ascii_reaches_dropbox_intact(
     assert apis.content("/résumé 2026.txt") == b"CV"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="builder/queries.py:200 evaluates header bindings as plain text, so a quote "
-    "in the picked name ends the JSON string of Dropbox-API-Arg (Dropbox answers 400)",
-)
 def test_a_picked_file_name_with_a_quote_reaches_dropbox_intact(
     seed_app: SeedApp,
     apis: ProviderApis,
@@ -544,7 +527,6 @@ def test_an_end_user_uploads_the_picked_file_to_dropbox(
     assert reloaded["widgets"]["UploadedName"]["text"] == "ann-profile.txt"
 
 
-@RESEND_AFTER_401
 def test_an_expired_token_is_refreshed_once_and_the_upload_goes_through(
     seed_app: SeedApp,
     apis: ProviderApis,

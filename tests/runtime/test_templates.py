@@ -190,6 +190,38 @@ def test_dropbox_api_arg_header_from_the_design() -> None:
     assert body.value == "blob:abc"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        'Ann "final" CV.txt',
+        "C:\\temp\\a.txt",
+        "two\nlines\r\tand tab.txt",
+        '\\"',  # a backslash then a quote: neither may end the string
+        "ctrl \x00\x1f\x7f.txt",
+        "{{ x }} and }}{{",
+    ],
+    ids=["quotes", "backslashes", "newlines", "backslash-quote", "control", "braces"],
+)
+def test_a_binding_inside_a_json_string_with_text_around_it_is_escaped(name: str) -> None:
+    result = evaluate_json_template('{"path": "/{{ f }}/", "n": 1}', {"f": name})
+    assert result.errors == ()
+    assert json.loads(result.value) == {"path": f"/{name}/", "n": 1}
+
+
+def test_non_ascii_inside_a_json_string_is_left_for_the_executor() -> None:
+    # The HTTP executor writes it as \uXXXX where it must be ASCII (a header).
+    result = evaluate_json_template('{"path": "/{{ f }}"}', {"f": "Résumé ☃ 日本"})
+    assert result.value == '{"path": "/Résumé ☃ 日本"}'
+
+
+def test_non_strings_inside_a_json_string_are_written_as_javascript_would() -> None:
+    template = '{"a": "n={{ n }} t={{ t }} z={{ z }} u={{ o.nope }} o={{ o }}"}'
+    scope = {"n": 2.0, "t": True, "z": None, "o": {"k": '"v"'}}
+    text = json.loads(evaluate_json_template(template, scope).value)["a"]
+    assert text.startswith("n=2 t=true z= u= o=")
+    assert json.loads(text.split("o=", 1)[1]) == {"k": '"v"'}
+
+
 class RefusingEngine:
     """The real engine, except that its verification refuses every function."""
 

@@ -376,6 +376,63 @@ def test_file_body_is_replayed_after_401_refresh(
     assert result.request.headers["authorization"] == "[REDACTED]"
 
 
+class RetryReplayableOnce(httpx.Auth):
+    """Answers the first 401 by sending the request again, if its body says it can be.
+
+    The contract ``datasources.auth`` relies on: a stream with ``replayable = True``
+    yields the same bytes on every pass.
+    """
+
+    def __init__(self) -> None:
+        self.retried_streams: list[object] = []
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = "Bearer stale"
+        response = yield request
+        if response.status_code == 401 and getattr(request.stream, "replayable", False) is True:
+            self.retried_streams.append(request.stream)
+            request.headers["Authorization"] = "Bearer fresh"
+            yield request
+
+
+@pytest.mark.parametrize("known_size", [True, False], ids=["content-length", "chunked"])
+@pytest.mark.parametrize("body_type", ["binary", "multipart"])
+def test_a_file_body_is_sent_whole_again_when_the_auth_retries_a_401(
+    executor: HttpExecutor, server: EchoServer, tmp_path: Path, body_type: str, known_size: bool
+) -> None:
+    resolver = DictResolver(report_size=known_size)
+    path, content = _big_file(tmp_path)
+    ref = resolver.add("blob:big", "photo.jpg", path, "image/jpeg")
+    body: object = ref if body_type == "binary" else [{"key": "file", "value": ref}]
+    config = {"method": "POST", "path": "needs-token", "body_type": body_type, "body": body}
+    auth = RetryReplayableOnce()
+
+    result = run(executor, server, config, files=resolver, auth=auth)
+
+    assert result.is_execution_success, result.error
+    assert len(auth.retried_streams) == 1
+    first, second = server.requests
+    assert [dict(r["headers"])["Authorization"] for r in (first, second)] == [
+        "Bearer stale",
+        "Bearer fresh",
+    ]
+    sent = [base64.b64decode(r["body_base64"]) for r in (first, second)]
+    assert sent[0] == sent[1]
+    assert content in sent[0]
+    for record, body_bytes in zip((first, second), sent, strict=True):
+        headers = {k.lower(): v for k, v in record["headers"]}
+        if known_size:
+            assert headers["content-length"] == str(len(body_bytes))
+        else:
+            assert headers["transfer-encoding"] == "chunked"
+    # Opened once per send and read in chunks: never held whole in memory.
+    assert len(resolver.opened) == 2
+    for reader in resolver.opened:
+        assert reader.closed
+        assert len(reader.read_sizes) > 1
+        assert all(size == CHUNK_SIZE for size in reader.read_sizes)
+
+
 # --- responses --------------------------------------------------------------
 
 

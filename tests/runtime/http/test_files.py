@@ -56,6 +56,7 @@ def test_stream_is_replayable() -> None:
     stream = FileByteStream("blob:x", resolved)
     assert b"".join(stream) == b"".join(stream) == b"abc"
     assert len(readers) == 2
+    assert stream.replayable is True  # what datasources.auth reads before a re-send
 
 
 @pytest.mark.parametrize(("declared", "actual"), [(5, b"abc"), (2, b"abc")])

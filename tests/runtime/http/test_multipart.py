@@ -51,3 +51,17 @@ def test_empty_form() -> None:
     stream = MultipartStream([], "b")
     assert b"".join(stream) == b"--b--\r\n"
     assert stream.content_length == 7
+
+
+def test_every_pass_reopens_the_files_and_yields_the_same_bytes() -> None:
+    opened: list[io.BytesIO] = []
+
+    def opener() -> io.BytesIO:
+        opened.append(io.BytesIO(b"file-bytes"))
+        return opened[-1]
+
+    resolved = ResolvedFile("f.bin", 10, "x/y", opener)
+    stream = MultipartStream([TextPart("a", "1"), FilePart("f", "blob:1", resolved)], "b")
+    assert stream.replayable is True  # what datasources.auth reads before a re-send
+    assert b"".join(stream) == b"".join(stream)
+    assert len(opened) == 2

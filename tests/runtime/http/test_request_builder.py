@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from runtime.http import (
@@ -14,6 +15,8 @@ from runtime.http import (
     InvalidHeaderError,
     InvalidURLError,
 )
+from runtime.http.files import FileByteStream
+from runtime.http.multipart import MultipartStream
 from runtime.http.request_builder import BuiltRequest, build_request
 
 from .conftest import DictResolver
@@ -225,3 +228,42 @@ def test_empty_body_sends_nothing(body_type: str) -> None:
     assert body_bytes(built) == b""
     assert built.body_summary == {"type": "none"}
     assert "content-type" not in built.request.headers
+
+
+@pytest.mark.parametrize("known_size", [True, False])
+@pytest.mark.parametrize("body_type", ["binary", "multipart"])
+def test_a_file_body_is_the_replayable_request_stream_itself(
+    body_type: str, known_size: bool
+) -> None:
+    # httpx's wrapper (what content= gives) would hide `replayable` from an auth flow.
+    resolver = DictResolver(report_size=known_size)
+    ref = resolver.add("blob:f", "f.bin", b"file-bytes", "application/octet-stream")
+    body: object = ref if body_type == "binary" else [{"key": "file", "value": ref}]
+    built = build(
+        {"method": "POST", "path": "up", "body_type": body_type, "body": body},
+        {"url": "https://api.example.com:8443/"},
+        files=resolver,
+    )
+    stream = built.request.stream
+    assert isinstance(stream, FileByteStream if body_type == "binary" else MultipartStream)
+    assert stream.replayable is True
+    headers = built.request.headers
+    # With stream= httpx adds no headers: Host and framing are ours, as content= sets them.
+    assert headers.raw[0] == (b"Host", b"api.example.com:8443")
+    first = body_bytes(built)
+    assert body_bytes(built) == first
+    assert b"file-bytes" in first
+    assert len(resolver.opened) == 2
+    if known_size:
+        assert headers["content-length"] == str(len(first))
+        assert "transfer-encoding" not in headers
+    else:
+        assert headers["transfer-encoding"] == "chunked"
+        assert "content-length" not in headers
+
+
+def test_an_in_memory_body_is_still_a_byte_stream() -> None:
+    built = build({"method": "POST", "body_type": "json", "body": {"a": 1}})
+    assert isinstance(built.request.stream, httpx.ByteStream)
+    assert built.request.headers["content-length"] == "7"
+    assert built.request.headers["host"] == "api.example.com"
