@@ -28,7 +28,7 @@ def _load_js2py() -> Any:
     except ImportError as exc:
         raise EngineUnavailable(
             'the "js2py" engine needs js2py, which is not installed '
-            '(pip install "brace[js2py]"), and is unsafe for untrusted code; use "quickjs"'
+            '(.venv/bin/pip install -e ".[js2py]"), and is unsafe for untrusted code; use "quickjs"'
         ) from exc
 
 
