@@ -20,7 +20,8 @@ def database_url() -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     user = db.get("USER") or "postgres"
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def brace_env(var_dir: Path, **extra: str) -> dict[str, str]:

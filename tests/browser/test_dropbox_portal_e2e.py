@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from tests.conftest import PASSWORD
-from tests.e2e.test_dropbox_portal import (
+from tests.e2e.seed_app import (
     UPLOADED_NAME,
     SeedApp,
     authorize_in_browser,

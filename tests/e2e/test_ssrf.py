@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from rest_framework.test import APIClient
 
-from tests.e2e.test_dropbox_portal import API, created, fire, publish
+from tests.e2e.seed_app import API, created, fire, publish
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.e2e.test_dropbox_portal import API, authorize_in_browser, created
+from tests.e2e.seed_app import API, authorize_in_browser, created
 from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
 from tests.oauth_provider.dropbox import ProviderApis
