@@ -8,7 +8,11 @@ class BuilderConfig(AppConfig):
 
     def ready(self) -> None:
         # datasources may not import runtime; the project joins them here.
+        from django.core.signals import request_finished
+
         from builder.outbound import token_transport
+        from builder.portal.events import prepare_next_handler
         from datasources import tokens
 
         tokens.use_transport(token_transport)
+        request_finished.connect(prepare_next_handler, dispatch_uid="brace-next-handler")

@@ -39,10 +39,13 @@ queue, perform the requests in Python (HTTP outside the JavaScript time
 budget), resolve or reject the Promises by id, and drain
 ``execute_pending_job()``, until no job and no request is left. A handler
 context is used once and dropped: it may end with jobs pending by design.
+It may be built and locked down ahead, on its thread, while the thread is
+idle; the run's scope is installed after the lockdown.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import OrderedDict
@@ -68,6 +71,8 @@ _SANDBOX_JS = resources.files("runtime").joinpath("js/sandbox.js").read_text(enc
 _TRIGGERS_JS = resources.files("runtime").joinpath("js/triggers.js").read_text(encoding="utf-8")
 _COMPILE_JS = resources.files("runtime").joinpath("js/compile.js").read_text(encoding="utf-8")
 _CONTEXTS_PER_THREAD = 16
+_SPARE_HANDLER_CONTEXTS = 1
+_spare = threading.local()  # contexts: locked-down handler contexts built ahead
 
 # Loading a program is its verification (js/compile.js): compiling the page
 # once instead of twice (check, then load) saves ~17 ms on 3,000 bindings.
@@ -252,6 +257,32 @@ class QuickJSEngine:
         return _syntax_error_in(context, f"(function () {{ return (\n{code}\n); }})")
 
 
+def _locked_handler_context(limits: EvaluationLimits) -> tuple[Any, Any]:
+    """A new context with the sandbox and trigger JS, locked down; nothing installed yet."""
+    context = _limited_context(limits)
+    api = _evaluate_api(context, _SANDBOX_JS, "__brace_sandbox")
+    factory = _evaluate_api(context, _TRIGGERS_JS, "__brace_triggers")
+    dispatch = context.eval("(api, f) => f(api.classify)")(api, factory)
+    context.eval("(api, d, n) => api.lockdown([api, d], n)")(api, dispatch, limits.max_array_length)
+    return context, dispatch
+
+
+def prepare_handler_contexts(limits: EvaluationLimits) -> None:
+    """Build this thread's spare handler context now, if it has run a handler before.
+
+    Building and locking one down is most of a short event's engine time
+    (~5 ms); a host calls this when the thread is idle (after sending a
+    response) so that the next handler on this thread starts at once. Each
+    spare is used by one run only (:class:`HandlerContext` takes it out).
+    """
+    spare: list[tuple[EvaluationLimits, Any, Any]] | None = getattr(_spare, "contexts", None)
+    if spare is None or len(spare) >= _SPARE_HANDLER_CONTEXTS:
+        return  # a thread that never ran a handler keeps no contexts
+    # On failure HandlerContext builds its own, and reports why.
+    with contextlib.suppress(quickjs.JSException, quickjs.StackOverflow):
+        spare.append((limits, *_locked_handler_context(limits)))
+
+
 class HandlerContext:
     """A fresh, locked-down QuickJS context for one event handler run.
 
@@ -259,19 +290,22 @@ class HandlerContext:
     Every value crossing the boundary is a JSON string, and each call runs
     under the time ``budget`` it is given. A call that fails raises the
     :class:`BindingError` saying why (time, memory, stack, or an exception).
-    Never reused: nothing a handler does can reach another run.
+    Never reused: nothing a handler does can reach another run. The context
+    may have been built ahead (:func:`prepare_handler_contexts`), on this
+    thread and for these limits, but no code but Brace's ran in it before.
     """
 
     def __init__(self, setup_json: str, limits: EvaluationLimits) -> None:
         self.limits = limits
-        context = _limited_context(limits)
+        spare: list[tuple[EvaluationLimits, Any, Any]] = _spare.__dict__.setdefault("contexts", [])
+        built = None
+        while spare and built is None:
+            made_for, *pair = spare.pop()
+            built = pair if made_for == limits else None
         try:
-            api = _evaluate_api(context, _SANDBOX_JS, "__brace_sandbox")
-            factory = _evaluate_api(context, _TRIGGERS_JS, "__brace_triggers")
-            self._dispatch = context.eval("(api, f) => f(api.classify)")(api, factory)
+            context, self._dispatch = built or _locked_handler_context(limits)
+            # After the lockdown: the scope is this run's own, unfrozen data.
             self._dispatch("install", setup_json)
-            lockdown = context.eval("(api, d, n) => api.lockdown([api, d], n)")
-            lockdown(api, self._dispatch, limits.max_array_length)
         except (quickjs.JSException, quickjs.StackOverflow) as exc:
             raise EngineCrashed(f"could not set up the handler sandbox: {exc}") from exc
         self.context = context
@@ -409,24 +443,7 @@ def _syntax_error_in(context: Any, source: str) -> JavaScriptSyntaxError | None:
         context.eval(source)
     except quickjs.JSException as exc:
         if str(exc).startswith("SyntaxError"):
-            return _syntax_error_from(str(exc))
+            return JavaScriptSyntaxError.from_engine_message(str(exc))
     except quickjs.StackOverflow:
         pass
     return None
-
-
-def _syntax_error_from(text: str) -> JavaScriptSyntaxError:
-    lines = text.strip().splitlines()
-    message = lines[0] if lines else "SyntaxError"
-    line = column = None
-    for candidate in lines[1:]:
-        if "<input>:" in candidate:
-            location = candidate.rsplit("<input>:", 1)[1].rstrip(")")
-            parts = location.split(":")
-            if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
-                # The wrapper puts the user's code on line 2.
-                line, column = max(int(parts[0]) - 1, 1), int(parts[1])
-            break
-    if message.startswith("SyntaxError: "):
-        message = message[len("SyntaxError: ") :]
-    return JavaScriptSyntaxError(message, line=line, column=column)

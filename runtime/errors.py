@@ -86,6 +86,24 @@ class JavaScriptSyntaxError(BindingError):
     code = "syntax_error"
     name = "SyntaxError"
 
+    @classmethod
+    def from_engine_message(cls, text: str) -> JavaScriptSyntaxError:
+        """QuickJS's message and stack for code wrapped with the user's code on line 2."""
+        lines = text.strip().splitlines()
+        message = lines[0] if lines else "SyntaxError"
+        line = column = None
+        for candidate in lines[1:]:
+            if "<input>:" in candidate:
+                location = candidate.rsplit("<input>:", 1)[1].rstrip(")")
+                parts = location.split(":")
+                if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
+                    # The wrapper puts the user's code on line 2.
+                    line, column = max(int(parts[0]) - 1, 1), int(parts[1])
+                break
+        if message.startswith("SyntaxError: "):
+            message = message[len("SyntaxError: ") :]
+        return cls(message, line=line, column=column)
+
 
 class JavaScriptException(BindingError):
     code = "js_exception"

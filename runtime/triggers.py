@@ -21,7 +21,9 @@ pending jobs; when neither requests nor jobs are left, fire the next
 Each handler segment (``{{ ... }}``) becomes an async function: its code is
 an expression whose value is awaited, or else a statement body. Segments run
 one after another; text outside braces is ignored. Each run gets a fresh
-locked-down context (:class:`runtime.engine.HandlerContext`), dropped after.
+locked-down context (:class:`runtime.engine.HandlerContext`), dropped after;
+``prepare_handler_contexts(limits)``, called while the thread is idle,
+builds the thread's next one ahead (it is still used by one run only).
 
 Bounds: each turn's JavaScript ≤ ``limits.time_limit_s``; the whole
 handler's JavaScript ≤ ``TOTAL_TIME_FACTOR`` times that; ≤ ``max_queries``
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-from runtime.engine import HandlerContext, check_handler_function
+from runtime.engine import HandlerContext, check_handler_function, prepare_handler_contexts
 from runtime.errors import (
     BindingError,
     ConfigurationError,
@@ -376,5 +378,6 @@ __all__ = [
     "HandlerRun",
     "QueryOutcome",
     "TriggerHost",
+    "prepare_handler_contexts",
     "run_handler",
 ]

@@ -33,7 +33,7 @@ from builder.portal.sessions import SessionChanges, SessionView
 from builder.published_pages import PublishedPage, published_page
 from runtime import BraceRuntimeError
 from runtime.http import FileResolver
-from runtime.triggers import run_handler
+from runtime.triggers import prepare_handler_contexts, run_handler
 from widgets import (
     MetaValidationError,
     UnknownEventError,
@@ -42,7 +42,7 @@ from widgets import (
     event_handler,
 )
 
-__all__ = ["EventRequest", "PreparedEvent", "prepare_event", "run_event"]
+__all__ = ["EventRequest", "PreparedEvent", "prepare_event", "prepare_next_handler", "run_event"]
 
 FileResolverFactory = Callable[[FileResolver], FileResolver]
 
@@ -217,10 +217,14 @@ def run_event(
     view, current = prepared.view, prepared.before
     if not prepared.meta and prepared.handler is None:
         return _answer(prepared, [], current, view, None)
-    session = sessions.open_session(user, published)
+    # A session read by prepare_event exists: apply_changes moves it to this
+    # version under its lock if it is behind, so only a new one needs opening.
+    session_id = view.session_id
+    if session_id is None:
+        session_id = sessions.open_session(user, published).pk
     if prepared.meta:
         changes = SessionChanges(meta={prepared.request.widget: prepared.meta})
-        view = sessions.apply_changes(session.pk, published, changes)
+        view = sessions.apply_changes(session_id, published, changes)
         current = prepared.evaluator.evaluate(view)
     effects: list[dict[str, Any]] = []
     error: dict[str, str] | None = None
@@ -228,6 +232,18 @@ def run_event(
         resolver: FileResolver = RuntimeFileResolver(user, published.application)
         if wrap_files is not None:
             resolver = wrap_files(resolver)
+        # The session as the last write left it, and the query results written
+        # since: the closing write is skipped when it would add nothing.
+        written_view = view
+        written: dict[str, Any] = {}
+
+        def on_result(name: str, state: dict[str, Any]) -> None:
+            nonlocal written_view
+            written_view = sessions.apply_changes(
+                session_id, published, SessionChanges(actions={name: state})
+            )
+            written[name] = state
+
         host = PublishedQueryHost(
             published,
             prepared.evaluator,
@@ -235,9 +251,7 @@ def run_event(
             user=user,
             files=resolver,
             evaluated=current,
-            on_result=lambda name, state: sessions.apply_changes(
-                session.pk, published, SessionChanges(actions={name: state})
-            ),
+            on_result=on_result,
         )
         actions: dict[str, Any] = {}
         try:
@@ -255,15 +269,17 @@ def run_event(
             effects, actions = list(run.effects), dict(run.actions)
             if run.error is not None:
                 error = _handler_error(run.error.name, run.error.message)
-        view = sessions.apply_changes(
-            session.pk,
-            published,
-            SessionChanges(
-                actions=actions,
-                store_ops=[e for e in effects if e.get("type") in sessions.STORE_EFFECTS],
-                resets=_resets(effects, prepared.entities),
-            ),
+        closing = SessionChanges(
+            actions=actions,
+            store_ops=[e for e in effects if e.get("type") in sessions.STORE_EFFECTS],
+            resets=_resets(effects, prepared.entities),
         )
+        if closing.store_ops or closing.resets or actions != written:
+            view = sessions.apply_changes(session_id, published, closing)
+        else:
+            # Every result is stored already (on_result) and nothing else
+            # changed: the view the last write returned is the session now.
+            view = written_view
         current = prepared.evaluator.evaluate(view)
     return _answer(prepared, effects, current, view, error)
 
@@ -284,3 +300,13 @@ def _answer(
     if error is not None:
         answer["error"] = error
     return answer
+
+
+def prepare_next_handler(**_: Any) -> None:
+    """Django's ``request_finished``: build this thread's next handler sandbox now.
+
+    The response has been sent, so the ~5 ms of building and locking down a
+    QuickJS context leaves the next event's latency. Only a thread that has
+    run a handler keeps one (see ``runtime.engine.prepare_handler_contexts``).
+    """
+    prepare_handler_contexts(js_limits())

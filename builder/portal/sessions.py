@@ -1,6 +1,7 @@
 """Runtime sessions: an end user's meta values, query results and store, in the database.
 
     view = read_view(user, published)              # no writes: what GET pages/{id}/ serves
+    view.session_id                                # the row it read; None before the first write
     session = open_session(user, published)        # created if new, moved to the served version
     view = apply_changes(session.pk, published, SessionChanges(meta={"Input1": {"text": "hi"}}))
 
@@ -36,7 +37,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 
 from builder.models import PublishedVersion, RuntimeSession, UserStore
 from builder.published_pages import PublishedPage
@@ -64,6 +66,8 @@ class SessionView:
     actions: dict[str, dict[str, Any]]
     store: dict[str, Any]
     revision: int = 0
+    # The session row read, or None if the user had none yet (see open_session).
+    session_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,16 +117,25 @@ def _view(
         actions={name: dict(state) for name, state in results.items() if name in actions},
         store=merged_store(session.store, persisted),
         revision=session.revision,
+        session_id=session.pk,
     )
 
 
 def read_view(user: Any, published: PublishedPage) -> SessionView:
     """The user's session on this page, without writing (defaults if there is none yet)."""
-    persisted = _persisted(user, published.application.pk)
-    session = RuntimeSession.objects.filter(user=user, application=published.application).first()
+    # One statement for the session and the persisted store (no lock is taken here).
+    persisted_values = UserStore.objects.filter(
+        user=OuterRef("user"), application=OuterRef("application")
+    ).values("values")[:1]
+    session = (
+        RuntimeSession.objects.filter(user=user, application=published.application)
+        .annotate(persisted_values=Subquery(persisted_values, output_field=models.JSONField()))
+        .first()
+    )
     if session is None:
-        return SessionView(meta={}, actions={}, store=dict(persisted))
-    return _view(session, published, persisted)
+        return SessionView(meta={}, actions={}, store=_persisted(user, published.application.pk))
+    values = session.persisted_values  # type: ignore[attr-defined]
+    return _view(session, published, dict(values) if isinstance(values, Mapping) else {})
 
 
 def _move(session: RuntimeSession, version: PublishedVersion) -> None:

@@ -2,12 +2,14 @@
 //
 // Evaluated once in a fresh context per handler run, after js/sandbox.js and
 // before the lockdown. It returns a factory; the host calls it with
-// sandbox.js's `classify` and keeps the one function it returns,
+// sandbox.js's `classify` (before the lockdown: the factory puts its Promise
+// subclass in place of the global) and keeps the one function it returns,
 // `dispatch(op, arg)`, which no user code can reach. Everything that crosses
 // to Python is a JSON string.
 //
-//   install(setupJSON)   build the handler's scope: fresh objects from JSON,
-//                        bridged functions, Q.run/Q.clear; returns nothing
+//   install(setupJSON)   after the lockdown, before any user code: build the
+//                        handler's scope: fresh objects from JSON, bridged
+//                        functions, Q.run/Q.clear; returns nothing
 //   add(fn)              one compiled handler segment (an async function)
 //   start()              run the segments in order (each awaited in turn)
 //   take()               JSON of the requests made since the last take
@@ -340,9 +342,7 @@ globalThis.__brace_triggers = function (classify) {
       ? initial : {});
     // Read-only and always current: storeValue is the way to change it.
     defineProperty(app, "store", { get: () => store, enumerable: true, configurable: false });
-    for (const key of ownKeys(bridged)) freeze(bridged[key]);
     args = setup.names.map((n) => (n in bridged ? bridged[n] : scope[n]));
-    globalThis.Promise = BracePromise;
   }
 
   function start() {
@@ -391,6 +391,11 @@ globalThis.__brace_triggers = function (classify) {
     }
     return best === null ? "null" : stringify(best[1]);
   }
+
+  // Settled before the lockdown, which then freezes BracePromise with the
+  // global object; the scope comes later (install), per run.
+  for (const key of ownKeys(bridged)) freeze(bridged[key]);
+  globalThis.Promise = BracePromise;
 
   return function dispatch(op, arg) {
     switch (op) {

@@ -7,13 +7,14 @@ outlives its run, or makes the host do more than the handler is allowed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-from runtime import EngineCrashed, EvaluationLimits, HandlerRun, QueryOutcome, run_handler
-from runtime.triggers import MAX_EFFECTS, MAX_REQUEST_CHARS, _Loop
+from runtime import EngineCrashed, EvaluationLimits, HandlerRun, QueryOutcome, engine, run_handler
+from runtime.triggers import MAX_EFFECTS, MAX_REQUEST_CHARS, _Loop, prepare_handler_contexts
 
 LIMITS = EvaluationLimits(time_limit_s=0.3)
 STATE = {"data": None, "isLoading": False, "responseMeta": None}
@@ -316,3 +317,50 @@ def test_the_host_refuses_a_request_no_bridged_function_could_make() -> None:
         loop._perform(1, "query", "Secret", {})
     with pytest.raises(EngineCrashed, match="malformed effect"):
         loop._perform(2, "effect", "x", {"type": "runShell"})
+
+
+# -- contexts built ahead (prepare_handler_contexts) -------------------------------
+
+
+def _spare_contexts() -> list[Any]:
+    return engine._spare.__dict__.get("contexts", [])
+
+
+def test_a_context_built_ahead_is_locked_down_and_serves_one_run() -> None:
+    assert shows("showAlert('this thread has run a handler')")
+    prepare_handler_contexts(LIMITS)
+    assert len(_spare_contexts()) == 1
+    fails("Object.prototype.polluted = 1", "TypeError")  # runs in the spare
+    assert _spare_contexts() == []
+    prepare_handler_contexts(LIMITS)
+    assert shows("showAlert(typeof ({}).polluted)") == ["undefined"]
+    fails("Function('return globalThis')()", "code generation")
+
+
+def test_a_context_built_ahead_tracks_unhandled_rejections() -> None:
+    # Its Promise is the tracking subclass, put in place before the lockdown.
+    assert shows("showAlert('warm')")
+    prepare_handler_contexts(LIMITS)
+    fails("new Promise((_, reject) => reject(new Error('nobody caught me')))", "nobody caught")
+    assert _spare_contexts() == []
+
+
+def test_a_context_built_for_other_limits_is_not_used() -> None:
+    assert shows("showAlert('warm')")
+    prepare_handler_contexts(EvaluationLimits(time_limit_s=0.3, max_array_length=1 << 30))
+    # LIMITS' own array guard (2 ** 21) applies, not the spare's.
+    fails("const a = []; a.length = 2 ** 22; a.reverse()", "refuses length")
+    assert _spare_contexts() == []
+
+
+def test_a_thread_that_never_ran_a_handler_builds_none() -> None:
+    kept: list[Any] = []
+
+    def idle() -> None:
+        prepare_handler_contexts(LIMITS)
+        kept.append(engine._spare.__dict__.get("contexts"))
+
+    thread = threading.Thread(target=idle)
+    thread.start()
+    thread.join()
+    assert kept == [None]
