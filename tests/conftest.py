@@ -13,9 +13,6 @@ Objects: `application` (in `workspace`, made by the builder's service, so it
 has `Page1`), `page` (that Page1), `datasource` (a plain Datasource in
 `workspace`), and `dropbox_portal`, a fresh copy of the seed's example
 (tests/fixtures/dropbox_portal.json).
-
-Settings: `plain_staticfiles` swaps the manifest static storage (which needs
-`collectstatic`) for the plain one, for tests that render admin pages.
 """
 
 from __future__ import annotations
@@ -132,16 +129,3 @@ def dropbox_portal() -> dict[str, Any]:
     """The seed's example app: datasource, page layout and action (a fresh copy)."""
     with (FIXTURES / "dropbox_portal.json").open() as file:
         return copy.deepcopy(json.load(file))
-
-
-@pytest.fixture
-def plain_staticfiles(settings: Any) -> None:
-    """Serve static files without the manifest, for tests that render admin pages.
-
-    Tests run with DEBUG off, where settings pick whitenoise's manifest storage;
-    that needs `collectstatic` to have run, which a test run does not do.
-    """
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }

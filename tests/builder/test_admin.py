@@ -23,8 +23,6 @@ from builder.models import (
 )
 from builder.services.applications import publish_application
 
-pytestmark = pytest.mark.usefixtures("plain_staticfiles")
-
 MODELS = ["workspace", "membership", "application", "page", "action", "publishedversion"]
 
 

@@ -2,5 +2,4 @@
 
 The provider-backed fixtures live in ``tests.oauth_provider.fixtures`` so that
 ``tests/e2e`` can load them too; modules load them with ``pytest_plugins``.
-Admin pages use the root conftest's ``plain_staticfiles``.
 """

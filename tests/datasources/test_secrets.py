@@ -18,7 +18,7 @@ from datasources.models import AuthorizationState, Datasource, OAuthToken
 from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plain_staticfiles")]
+pytestmark = [pytest.mark.django_db]
 pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 API = "/api/v1/datasources/"

@@ -11,11 +11,6 @@ from django.test import Client
 pytestmark = [pytest.mark.django_db]
 
 
-@pytest.fixture(autouse=True)
-def _static(plain_staticfiles: None) -> None:
-    """Templates link static files; see tests/conftest.py."""
-
-
 def signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user)
