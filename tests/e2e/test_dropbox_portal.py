@@ -36,6 +36,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.builder.upstream import layout, widget
 from tests.e2e.seed_app import (
     API,
     UPLOADED_NAME,
@@ -642,39 +643,19 @@ def test_a_big_upload_runs_on_a_real_worker_while_the_portal_polls(
 
 # The same datasource kind for Google Docs, through the portal
 
-DOCS_LAYOUT: dict[str, Any] = {
-    "widgetName": "MainContainer",
-    "type": "Container",
-    "props": {},
-    "position": {"x": 0, "y": 0, "w": 64, "h": 40},
-    "children": [
+DOCS_LAYOUT = layout(
+    widget("TitleInput", "Input", {"label": "Title", "defaultText": "Untitled"}),
+    widget(
+        "Create",
+        "Button",
         {
-            "widgetName": "TitleInput",
-            "type": "Input",
-            "props": {"label": "Title", "defaultText": "Untitled"},
-            "position": {"x": 2, "y": 1, "w": 30, "h": 7},
-            "children": [],
+            "text": "Create",
+            "onClick": "{{CreateDoc.run({owner: appsmith.user.username})"
+            ".then(d => showAlert('Created ' + d.title, 'success'))}}",
         },
-        {
-            "widgetName": "Create",
-            "type": "Button",
-            "props": {
-                "text": "Create",
-                "onClick": "{{CreateDoc.run({owner: appsmith.user.username})"
-                ".then(d => showAlert('Created ' + d.title, 'success'))}}",
-            },
-            "position": {"x": 34, "y": 2, "w": 12, "h": 4},
-            "children": [],
-        },
-        {
-            "widgetName": "DocId",
-            "type": "Text",
-            "props": {"text": "{{CreateDoc.data ? CreateDoc.data.documentId : ''}}"},
-            "position": {"x": 2, "y": 10, "w": 40, "h": 4},
-            "children": [],
-        },
-    ],
-}
+    ),
+    widget("DocId", "Text", {"text": "{{CreateDoc.data ? CreateDoc.data.documentId : ''}}"}),
+)
 
 
 def test_a_google_docs_json_post_with_body_bindings_from_the_portal(

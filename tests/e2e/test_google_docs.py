@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests.builder.upstream import layout, widget
 from tests.e2e.seed_app import API, authorize_in_browser, created
 from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
@@ -26,21 +27,9 @@ from tests.oauth_provider.process import Provider
 pytestmark = pytest.mark.django_db
 pytest_plugins = ("tests.oauth_provider.fixtures",)
 
-LAYOUT: dict[str, Any] = {
-    "widgetName": "MainContainer",
-    "type": "Container",
-    "props": {},
-    "position": {"x": 0, "y": 0, "w": 64, "h": 40},
-    "children": [
-        {
-            "widgetName": "TitleInput",
-            "type": "Input",
-            "props": {"label": "Title", "defaultText": "Quarterly plan"},
-            "position": {"x": 2, "y": 1, "w": 30, "h": 7},
-            "children": [],
-        }
-    ],
-}
+LAYOUT = layout(
+    widget("TitleInput", "Input", {"label": "Title", "defaultText": "Quarterly plan"}),
+)
 CREATE_DOC = {
     "method": "POST",
     "path": "v1/documents",

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from rest_framework.test import APIClient
 
+from tests.builder.upstream import layout, widget
 from tests.e2e.seed_app import API, created, fire, publish
 
 pytestmark = pytest.mark.django_db
@@ -313,25 +314,17 @@ def test_a_name_that_resolves_to_the_metadata_address_is_refused(
 
 # Through the portal's event route
 
-METADATA_LAYOUT: dict[str, Any] = {
-    "widgetName": "MainContainer",
-    "type": "Container",
-    "props": {},
-    "position": {"x": 0, "y": 0, "w": 64, "h": 20},
-    "children": [
+METADATA_LAYOUT = layout(
+    widget(
+        "Fetch",
+        "Button",
         {
-            "widgetName": "Fetch",
-            "type": "Button",
-            "props": {
-                "text": "Fetch",
-                "onClick": "{{Meta.run().then(() => showAlert('fetched', 'success'))"
-                ".catch(e => showAlert(e.message, 'error'))}}",
-            },
-            "position": {"x": 2, "y": 2, "w": 12, "h": 4},
-            "children": [],
-        }
-    ],
-}
+            "text": "Fetch",
+            "onClick": "{{Meta.run().then(() => showAlert('fetched', 'success'))"
+            ".catch(e => showAlert(e.message, 'error'))}}",
+        },
+    ),
+)
 
 
 @pytest.mark.parametrize(
