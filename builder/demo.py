@@ -1,5 +1,5 @@
 """The demo that `make run` seeds: the Dropbox portal of
-tests/fixtures/dropbox_portal.json, an admin user to sign in with, published.
+builder/examples/dropbox_portal.json, an admin user to sign in with, published.
 
 Idempotent: a second run finds the demo workspace and changes nothing but
 prints the credentials again (kept in var/, readable by the owner only).
@@ -24,7 +24,7 @@ from datasources.services import create_datasource
 DEMO_WORKSPACE = "Demo"
 DEMO_APPLICATION = "Dropbox portal"
 ADMIN_USERNAME = "admin"
-FIXTURE = Path(settings.BASE_DIR) / "tests" / "fixtures" / "dropbox_portal.json"
+FIXTURE = Path(__file__).resolve().parent / "examples" / "dropbox_portal.json"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ member of `workspace` with that role ("admin", "developer", "viewer",
 Objects: `application` (in `workspace`, made by the builder's service, so it
 has `Page1`), `page` (that Page1), `datasource` (a plain Datasource in
 `workspace`), and `dropbox_portal`, a fresh copy of the seed's example
-(tests/fixtures/dropbox_portal.json).
+(builder/examples/dropbox_portal.json).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from rest_framework.test import APIClient
 
 ROLES = ("admin", "developer", "viewer", "outsider", "anonymous")
 PASSWORD = "correct-horse-battery-staple"
-FIXTURES = Path(__file__).parent / "fixtures"
+SEED_APP = Path(__file__).resolve().parents[1] / "builder" / "examples" / "dropbox_portal.json"
 
 _numbers = itertools.count(1)
 
@@ -127,5 +127,5 @@ def datasource(workspace: Any) -> Any:
 @pytest.fixture
 def dropbox_portal() -> dict[str, Any]:
     """The seed's example app: datasource, page layout and action (a fresh copy)."""
-    with (FIXTURES / "dropbox_portal.json").open() as file:
+    with SEED_APP.open() as file:
         return copy.deepcopy(json.load(file))

@@ -1,4 +1,4 @@
-"""Building the seed app (tests/fixtures/dropbox_portal.json) through Brace's
+"""Building the seed app (builder/examples/dropbox_portal.json) through Brace's
 REST API against the loopback provider, authorizing it, publishing it and
 driving its portal: shared by the e2e modules and the Chromium test."""
 

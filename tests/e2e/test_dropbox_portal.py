@@ -1,6 +1,6 @@
 """The seed workflow end to end, as its users do it, against real servers.
 
-A developer builds the seed app (tests/fixtures/dropbox_portal.json) through
+A developer builds the seed app (builder/examples/dropbox_portal.json) through
 Brace's REST API: a workspace, the Dropbox datasource (preset ``dropbox``, its
 URLs pointed at the test provider on loopback), the page, the
 ``UploadFileToDropbox`` query; then Save and Authorize (Brace -> provider login

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from runtime import (
 )
 from runtime.triggers import MAX_TURNS
 
-EXAMPLE = "/work/shared/examples/dropbox_portal.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "builder" / "examples" / "dropbox_portal.json"
 SEED_HANDLER = (
     "{{UploadFileToDropbox.run().then(() => showAlert('Uploaded ' + FilePicker1.files[0].name,"
     " 'success')).catch(e => showAlert(e.message, 'error'))}}"

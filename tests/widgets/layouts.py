@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dropbox_portal.json"
+FIXTURE = Path(__file__).resolve().parents[2] / "builder" / "examples" / "dropbox_portal.json"
 
 
 def portal() -> dict[str, Any]:

@@ -395,7 +395,7 @@ def test_find_widget_raises_for_an_unknown_name() -> None:
 
 
 def test_the_fixture_is_the_shared_example() -> None:
-    # tests/fixtures/dropbox_portal.json is a verbatim copy of shared/examples.
+    # builder/examples/dropbox_portal.json is a verbatim copy of the shared example.
     assert portal()["page"]["name"] == "Page1"
     assert portal()["actions"][0]["name"] == "UploadFileToDropbox"
 

@@ -21,5 +21,5 @@ def seed_app(
     dropbox_api: DropboxApi,
     media: Any,
 ) -> SeedApp:
-    """tests/fixtures/dropbox_portal.json on `page`, published, its datasource a bearer token."""
+    """builder/examples/dropbox_portal.json on `page`, published, its datasource a bearer token."""
     return publish_seed(dropbox_portal, page, dropbox_api.url, members["developer"])

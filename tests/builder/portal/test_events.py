@@ -1,6 +1,6 @@
 """Events that run handlers: the seed upload end to end, effects, the store, errors, concurrency.
 
-The seed app (tests/fixtures/dropbox_portal.json) is published with its
+The seed app (builder/examples/dropbox_portal.json) is published with its
 datasource switched to a bearer token for a Dropbox-shaped API on loopback
 (`dropbox_api`); the viewer picks a file through runtime/files/ and fires
 `onFilesSelected` as the portal does.

@@ -27,7 +27,8 @@ from runtime.http.files import CHUNK_SIZE
 
 from .conftest import PNG_BYTES, DictResolver, EchoServer, echoed, fixed_resolver
 
-EXAMPLE = Path("/work/shared/examples/dropbox_portal.json")
+# The seed app, as the demo and the end-to-end tests use it.
+EXAMPLE = Path(__file__).resolve().parents[3] / "builder" / "examples" / "dropbox_portal.json"
 
 
 def run(
