@@ -4,6 +4,7 @@
     picked_file_json(runtime_file, data_format)   # {id, name, size, type, data}
     RuntimeFileResolver(user, application)        # `blob:<id>` -> a stream, owner only
     purge_expired_runtime_files()                 # the Celery beat job
+    delete_stored_bytes                           # post_delete: bytes go with their row
 
 Bytes go to Django's default storage under a random id, streamed from the
 upload (Django spools big uploads to a temporary file, never to memory) and
@@ -37,6 +38,7 @@ __all__ = [
     "FILE_PICKER",
     "INLINE_MAX_BYTES",
     "RuntimeFileResolver",
+    "delete_stored_bytes",
     "file_picker_props",
     "picked_file_json",
     "purge_expired_runtime_files",
@@ -179,6 +181,18 @@ class RuntimeFileResolver:
             content_type=runtime_file.content_type,
             opener=lambda: cast(BinaryIO, default_storage.open(storage_name, "rb")),
         )
+
+
+def delete_stored_bytes(sender: type[RuntimeFile], instance: RuntimeFile, **kwargs: Any) -> None:
+    """Delete a runtime file's bytes once the deletion of its row commits.
+
+    Connected to ``post_delete`` (BuilderConfig.ready), so the bytes also go
+    when a cascade removes the row: its application, page owner or user
+    deleted. A rolled-back deletion keeps them; a storage that fails is
+    logged by Django (``robust``) and the row stays deleted.
+    """
+    storage_name = instance.storage_name
+    transaction.on_commit(lambda: default_storage.delete(storage_name), robust=True)
 
 
 def purge_expired_runtime_files(now: datetime | None = None, *, batch: int = 500) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from builder import files
@@ -280,3 +280,64 @@ class TestPurging:
         store_bytes(members["viewer"], application, b"x", expires_in=timedelta(hours=1))
         assert purge_expired_runtime_files(timezone.now()) == 0
         assert purge_expired_runtime_files(timezone.now() + timedelta(hours=2)) == 1
+
+
+class TestDeletingOwners:
+    """A file's bytes go with its row when its application or user is deleted."""
+
+    def test_deleting_the_application_deletes_the_bytes(
+        self, application, members, media, django_capture_on_commit_callbacks
+    ):
+        stored = store_bytes(members["viewer"], application, b"bytes")
+        other = store_bytes(
+            members["viewer"],
+            create_application(
+                workspace=application.workspace, user=members["admin"], name="Other"
+            ),
+            b"kept",
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            application.delete()
+        assert not (media / stored.storage_name).exists()
+        assert (media / other.storage_name).read_bytes() == b"kept"
+        assert list(RuntimeFile.objects.values_list("pk", flat=True)) == [other.pk]
+
+    def test_deleting_the_user_deletes_the_bytes(
+        self, application, members, media, django_capture_on_commit_callbacks
+    ):
+        mine = store_bytes(members["viewer"], application, b"mine")
+        theirs = store_bytes(members["developer"], application, b"theirs")
+        with django_capture_on_commit_callbacks(execute=True):
+            members["viewer"].delete()
+        assert stored_files(media) == [media / theirs.storage_name]
+        assert not RuntimeFile.objects.filter(pk=mine.pk).exists()
+
+    def test_a_rolled_back_deletion_keeps_the_bytes(
+        self, application, members, media, django_capture_on_commit_callbacks
+    ):
+        stored = store_bytes(members["viewer"], application, b"bytes")
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(DatabaseError),
+            transaction.atomic(),
+        ):
+            application.delete()
+            raise DatabaseError("rolled back")
+        assert callbacks == []
+        assert (media / stored.storage_name).read_bytes() == b"bytes"
+        assert RuntimeFile.objects.filter(pk=stored.pk).exists()
+
+    def test_a_failing_storage_is_logged_and_the_rows_stay_deleted(
+        self, application, members, media, django_capture_on_commit_callbacks, monkeypatch, caplog
+    ):
+        stored = store_bytes(members["viewer"], application, b"bytes")
+
+        def refuse(name: str) -> None:
+            raise OSError(f"storage refused to delete {name}")
+
+        monkeypatch.setattr(files.default_storage, "delete", refuse)
+        with django_capture_on_commit_callbacks(execute=True):
+            application.delete()
+        assert not RuntimeFile.objects.exists()
+        assert (media / stored.storage_name).exists()
+        assert "storage refused to delete" in caplog.text
