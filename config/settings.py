@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BRACE_VAR_DIR", str(BASE_DIR / "var")))
@@ -181,6 +181,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "builder.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The client address throttles see: the proxy's X-Forwarded-For entry
+    # behind one, REMOTE_ADDR otherwise (never a header the client chose).
+    "NUM_PROXIES": 1 if BRACE_BEHIND_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Brace API",
@@ -232,6 +235,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
+# Sign-in attempts per client address: token, browser and admin login together.
+BRACE_LOGIN_RATE = env_rate("BRACE_LOGIN_RATE", "20/min")
+
 BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
 BRACE_JS_TIME_LIMIT_MS = env_int("BRACE_JS_TIME_LIMIT_MS", 1000)
 BRACE_JS_MEMORY_LIMIT_MB = env_int("BRACE_JS_MEMORY_LIMIT_MB", 64)

@@ -35,5 +35,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
 
+# Per process, and emptied before each test (tests/conftest.py): rate limits
+# must not carry over from one test, or one run, to the next.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Whitenoise expects STATIC_ROOT to exist; `collectstatic` never runs in tests.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

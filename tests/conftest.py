@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -47,6 +48,12 @@ def make_user(db: Any) -> Callable[..., Any]:
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: no sign-in attempts counted before it."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ _ERROR_MEANINGS = {
     404: "No such object, or not in one of your workspaces.",
     409: "Conflicts with the current state; `field` names the cause.",
     413: "Too large.",
+    429: "Too many attempts; `Retry-After` says how many seconds to wait.",
 }
 
 

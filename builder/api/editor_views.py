@@ -33,6 +33,7 @@ from builder.api.editor_serializers import (
 from builder.api.errors import APIError
 from builder.models import Membership, Role, Workspace
 from builder.services import workspaces as services
+from builder.throttles import LoginRateThrottle
 
 
 class TokenLoginView(APIView):
@@ -40,12 +41,13 @@ class TokenLoginView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    throttle_classes = [LoginRateThrottle]
 
     @extend_schema(
         operation_id="auth_token_create",
         tags=["auth"],
         request=TokenIn,
-        responses={200: TokenOut, **error_responses(400, anonymous=True)},
+        responses={200: TokenOut, **error_responses(400, 429, anonymous=True)},
         auth=[],
     )
     def post(self, request: Request) -> Response:

@@ -15,6 +15,100 @@ TOKEN_URL = "/api/v1/auth/token/"
 
 
 @pytest.mark.django_db
+class TestSignInRateLimit:
+    """BRACE_LOGIN_RATE attempts per address, right or wrong: token, browser and admin login."""
+
+    @pytest.fixture(autouse=True)
+    def _rate(self, settings):
+        settings.BRACE_LOGIN_RATE = "3/min"
+
+    def token_login(self, client, password="wrong", **extra):
+        body = {"username": "vera_viewer", "password": password}
+        return client.post(TOKEN_URL, body, format="json", **extra)
+
+    def test_the_token_login_answers_429_once_the_budget_is_spent(self, api_client, members):
+        for _ in range(3):
+            assert_error(self.token_login(api_client), 400, "invalid_credentials")
+        response = self.token_login(api_client, PASSWORD)
+        body = assert_error(response, 429, "throttled")
+        assert "token" not in body
+        assert 1 <= int(response["Retry-After"]) <= 60
+        assert not Token.objects.exists()
+
+    def test_right_attempts_count_too(self, api_client, members):
+        for _ in range(3):
+            assert self.token_login(api_client, PASSWORD).status_code == 200
+        assert_error(self.token_login(api_client, PASSWORD), 429, "throttled")
+
+    def test_another_address_has_its_own_budget(self, api_client, members):
+        for _ in range(3):
+            self.token_login(api_client)
+        assert_error(self.token_login(api_client), 429, "throttled")
+        response = self.token_login(api_client, PASSWORD, REMOTE_ADDR="192.0.2.7")
+        assert response.status_code == 200
+
+    def test_a_forwarded_for_header_does_not_pick_the_address(self, api_client, members):
+        for n in range(3):
+            self.token_login(api_client, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        response = self.token_login(api_client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9")
+        assert_error(response, 429, "throttled")
+
+    def test_behind_a_proxy_the_address_it_saw_counts(self, api_client, members, settings):
+        # The proxy appends the address it saw; entries before it are the client's to choose.
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        for n in range(3):
+            self.token_login(api_client, HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 198.51.100.1")
+        throttled = self.token_login(api_client, HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.1")
+        assert_error(throttled, 429, "throttled")
+        other = self.token_login(api_client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2")
+        assert other.status_code == 200
+
+    def test_the_browser_login_shares_the_budget_and_checks_nothing_when_throttled(
+        self, api_client, members
+    ):
+        for _ in range(3):
+            self.token_login(api_client)
+        browser = Client()
+        response = browser.post(
+            "/accounts/login/?next=/editor/",
+            {"username": "vera_viewer", "password": PASSWORD},
+        )
+        assert response.status_code == 429
+        assert 1 <= int(response["Retry-After"]) <= 60
+        page = response.content.decode()
+        assert "Too many sign-in attempts" in page
+        assert 'href="/accounts/login/?next=/editor/"' in page
+        assert "_auth_user_id" not in browser.session
+        assert browser.get("/editor/").status_code == 302  # still signed out
+
+    def test_the_browser_login_counts_its_own_attempts(self, api_client, members):
+        browser = Client()
+        for _ in range(3):
+            response = browser.post(
+                "/accounts/login/", {"username": "vera_viewer", "password": "x"}
+            )
+            assert response.status_code == 200  # the form again, with its error
+        assert_error(self.token_login(api_client, PASSWORD), 429, "throttled")
+
+    def test_showing_the_login_page_is_not_an_attempt(self, api_client, members):
+        browser = Client()
+        for _ in range(5):
+            assert browser.get("/accounts/login/").status_code == 200
+        assert self.token_login(api_client, PASSWORD).status_code == 200
+
+    def test_the_admin_login_shares_the_budget(self, api_client, make_user):
+        make_user("root_user", is_staff=True, is_superuser=True)
+        for _ in range(3):
+            self.token_login(api_client)
+        browser = Client()
+        response = browser.post(
+            "/admin/login/?next=/admin/", {"username": "root_user", "password": PASSWORD}
+        )
+        assert response.status_code == 429
+        assert "_auth_user_id" not in browser.session
+
+
+@pytest.mark.django_db
 class TestTokenLogin:
     def test_good_credentials_answer_a_token_that_authenticates(self, api_client, members):
         response = api_client.post(

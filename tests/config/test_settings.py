@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list
+from config.env import env_bool, env_float, env_int, env_list, env_rate
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = (
@@ -103,6 +103,9 @@ def test_env_readers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env_bool("B_BOOL") is True
     assert env_int("B_UNSET", 7) == 7
     assert env_list("B_UNSET", ["d"]) == ["d"]
+    monkeypatch.setenv("B_RATE", " 5/hour ")
+    assert env_rate("B_RATE", "20/min") == "5/hour"
+    assert env_rate("B_UNSET", "20/min") == "20/min"
 
 
 @pytest.mark.parametrize(
@@ -110,6 +113,9 @@ def test_env_readers(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (env_int, "ten", "B_BAD must be a whole number; got 'ten'"),
         (env_float, "x", "B_BAD must be a number; got 'x'"),
+        (env_rate, "20", "B_BAD must be a count per period, such as 20/min"),
+        (env_rate, "0/min", "B_BAD must be a count per period"),
+        (env_rate, "5/week", "B_BAD must be a count per period"),
     ],
 )
 def test_env_readers_name_the_variable(
