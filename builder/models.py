@@ -156,6 +156,23 @@ class PublishedVersion(models.Model):
         return f"{self.application} v{self.number}"
 
 
+class PublishedPageRef(models.Model):
+    """Which application a page id of a published snapshot belongs to.
+
+    Written at publish for every page in the snapshot and kept when the draft
+    page is deleted, so that portals go on serving the published page until
+    the next publish leaves it out. Page ids are never reused.
+    """
+
+    page_id = models.BigIntegerField(primary_key=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="published_page_refs"
+    )
+
+    def __str__(self) -> str:
+        return f"Published page {self.page_id} of {self.application}"
+
+
 class RuntimeFile(models.Model):
     """A file an end user picked in a portal's FilePicker, kept until `expires_at`.
 

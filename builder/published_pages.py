@@ -5,7 +5,8 @@
     published.actions                                      # the snapshot's actions
 
 Page ids are the draft pages' ids; the snapshot holds the layout and actions
-as they were at publish time, and `compiled` the page compiled then.
+as they were at publish time, and `compiled` the page compiled then. A page
+deleted from the draft is served until the next publish leaves it out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.api.errors import NotFound
-from builder.models import Application, Page, PublishedVersion, Role
+from builder.models import Application, Page, PublishedPageRef, PublishedVersion, Role
 from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
 from builder.permissions import require_role
 from builder.selectors import current_version, parse_id
@@ -75,14 +76,21 @@ def published_page(user: Any, page_id: Any, minimum: Role = Role.VIEWER) -> Publ
     the published version; PermissionDenied (403) when the role is too low.
     """
     pk = parse_id(page_id)
-    row = Page.objects.select_related("application__published_version").filter(pk=pk).first()
-    if row is None:
+    # A page ever published keeps its ref after the draft page is deleted.
+    owner = (
+        PublishedPageRef.objects.select_related("application__published_version")
+        .filter(page_id=pk)
+        .first()
+        or Page.objects.select_related("application__published_version").filter(pk=pk).first()
+    )
+    if owner is None:
         raise NotFound()
-    require_role(user, row.application.workspace_id, minimum)
-    version = current_version(row.application)
+    application = owner.application
+    require_role(user, application.workspace_id, minimum)
+    version = current_version(application)
     snapshot = version.snapshot
     page = next((p for p in snapshot.get("pages", []) if p.get("id") == pk), None)
     if page is None:
         raise NotFound("This page is not in the published version.", code="not_published")
     actions = [a for a in snapshot.get("actions", []) if a.get("page") == pk]
-    return PublishedPage(application=row.application, version=version, page=page, actions=actions)
+    return PublishedPage(application=application, version=version, page=page, actions=actions)

@@ -12,7 +12,14 @@ from django.utils.text import slugify
 
 from builder.api.errors import Conflict
 from builder.layouts import default_layout
-from builder.models import Action, Application, Page, PublishedVersion, Workspace
+from builder.models import (
+    Action,
+    Application,
+    Page,
+    PublishedPageRef,
+    PublishedVersion,
+    Workspace,
+)
 from builder.page_runtime import compile_page_json
 from runtime import ConfigurationError as RuntimeConfigurationError
 from widgets import LayoutValidationError
@@ -124,6 +131,10 @@ def publish_application(
     )
     application.published_version = version
     application.save(update_fields=["published_version", "updated_at"])
+    PublishedPageRef.objects.bulk_create(
+        [PublishedPageRef(page_id=page.pk, application=application) for page in pages],
+        ignore_conflicts=True,
+    )
     return version
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from importlib import import_module
 
-from builder.models import Page, PublishedVersion
+import pytest
+from django.apps import apps as django_apps
+
+from builder.models import Page, PublishedPageRef, PublishedVersion
 from builder.services.applications import create_application, publish_application
 from tests.builder.helpers import assert_error
 from tests.builder.portal.support import answer, fire, page_url, pick, publish_page
@@ -164,6 +167,57 @@ class TestWhoSeesIt:
     def test_another_applications_page_id_is_its_own(self, client_as, workspace, seed_app):
         other = create_application(user=None, workspace=workspace, name="Other")
         assert_error(client_as("viewer").get(page_url(other.pages.get())), 404, "not_published")
+
+
+class TestADraftPageDeletedAfterPublishing:
+    """The portal serves the published version: a page deleted from the draft stays
+    until the next publish leaves it out."""
+
+    @pytest.fixture
+    def second(self, page, members, client_as):
+        second = Page.objects.create(
+            application=page.application, name="Second", slug="second", order=1
+        )
+        text = widget("Greeting", "Text", {"text": "Hello {{Input1.text}}"})
+        publish_page(second, members["developer"], layout(widget("Input1", "Input", {}), text))
+        response = client_as("developer").delete(f"/api/v1/pages/{second.pk}/")
+        assert response.status_code == 204, response.content
+        assert not Page.objects.filter(pk=second.pk).exists()
+        return second.pk
+
+    def test_it_is_still_served_and_its_events_run(self, client_as, second, members):
+        viewer = client_as("viewer")
+        body = answer(viewer.get(page_url(second)))
+        assert body["page"] == {"id": second, "name": "Second", "slug": "second"}
+        assert body["widgets"]["Greeting"]["text"] == "Hello "
+        changed = answer(fire(viewer, second, "Input1", "", {"text": "Ann"}))
+        assert changed["widgets"]["Greeting"]["text"] == "Hello Ann"
+
+    def test_roles_still_apply(self, token_client, make_user, second):
+        stranger = make_user("stranger")
+        assert_error(token_client(stranger).get(page_url(second)), 404, "not_found")
+
+    def test_it_goes_with_the_next_publish(self, client_as, second, page, members):
+        publish_application(application=page.application, user=members["developer"])
+        assert_error(client_as("viewer").get(page_url(second)), 404, "not_published")
+        assert answer(client_as("viewer").get(page_url(page)))["pages"] == [
+            {"id": page.pk, "name": page.name, "slug": page.slug}
+        ]
+
+    def test_it_goes_with_its_application(self, client_as, second, page):
+        page.application.delete()
+        assert_error(client_as("viewer").get(page_url(second)), 404, "not_found")
+
+
+def test_the_migration_records_pages_published_before_it(page, members):
+    publish_application(application=page.application, user=members["developer"])
+    PublishedPageRef.objects.all().delete()
+    backfill = import_module("builder.migrations.0003_published_page_ref").backfill
+    backfill(django_apps, None)
+    backfill(django_apps, None)  # a second run adds nothing
+    assert list(PublishedPageRef.objects.values_list("page_id", "application_id")) == [
+        (page.pk, page.application_id)
+    ]
 
 
 def test_a_broken_published_layout_is_a_conflict(client_as, seed_app):
