@@ -197,7 +197,7 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport,
 # so the embedded default still runs a real worker and beat (nothing inline).
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"  # a host, or kombu warns
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
 if not REDIS_URL:
     _queue = VAR_DIR / "celery" / "queue"

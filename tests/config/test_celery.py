@@ -49,7 +49,7 @@ def _filesystem_client(var_dir: Path) -> Celery:
     queue = str(var_dir / "celery" / "queue")
     client = Celery("brace-test-client", set_as_current=False)
     client.conf.update(
-        broker_url="filesystem://",
+        broker_url="filesystem://localhost//",
         broker_transport_options={
             "data_folder_in": queue,
             "data_folder_out": queue,
@@ -93,7 +93,9 @@ def test_embedded_worker_runs_tasks_over_the_filesystem_transport(
         _stop(worker)
     # The task's own report, computed in the worker against the test database.
     assert (result["refreshed"], result["failed"]) == (0, 0)
-    assert "filesystem://" in (tmp_path / "worker.log").read_text()
+    log = (tmp_path / "worker.log").read_text()
+    assert "filesystem://:**@localhost//" in log
+    assert "No hostname was supplied" not in log
 
 
 @pytest.mark.redis
@@ -156,5 +158,5 @@ def test_settings_pick_the_broker_from_redis_url(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert embedded.stdout.strip() == "filesystem://"
+    assert embedded.stdout.strip() == "filesystem://localhost//"
     assert with_redis.stdout.strip() == "redis://127.0.0.1:6379/3"

@@ -575,7 +575,7 @@ def celery_worker(tmp_path: Path, settings: Any) -> Iterator[Path]:
         "data_folder_out": str(queue),
         "control_folder": str(var_dir / "celery" / "control"),
     }
-    app.conf.update(broker_url="filesystem://", broker_transport_options=options)
+    app.conf.update(broker_url="filesystem://localhost//", broker_transport_options=options)
     app._pool = None
     app.amqp._producer_pool = None
     # Shared tasks send through the *current* app, which any Celery() made
