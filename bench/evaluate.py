@@ -6,6 +6,9 @@ API's rows, string templates) and prints medians of:
 * cold: parse + graph + compile + evaluate, with every cache cleared;
 * warm: evaluating the compiled (published) page again;
 * incremental: re-evaluating after one Input changes (it feeds 10 bindings);
+* floors: what the two engines alone take on this page (one tree-sitter parse
+  of every binding, one QuickJS compile of the generated program in a fresh
+  context), the parts of a cold evaluation no Python change can remove;
 * js2py against QuickJS, if js2py is importable (``pip install Js2Py==0.74``):
   js2py is ES5-only and takes ~2 ms a binding, so both engines run the same
   ES5 variant of the page (function expressions instead of arrows) cut to
@@ -159,6 +162,8 @@ def main() -> None:
 
     results["cold, parse cache warm"] = median_ms(cold_cached_parse, max(5, args.runs // 3))
 
+    results.update(measure_floors(entities, page, max(5, args.runs // 3)))
+
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, load {load:.1f}, "
@@ -177,6 +182,31 @@ def main() -> None:
         print("js2py: not installed (pip install Js2Py==0.74 to compare; unsafe, ES5 only)")
     else:
         compare_js2py(state, args.runs)
+
+
+def measure_floors(
+    entities: dict[str, Any], page: CompiledPage, runs: int
+) -> dict[str, tuple[float, float]]:
+    """The engines' own share of a cold evaluation, measured without Brace's code around it."""
+    import quickjs  # the engine itself, not runtime.engine's sandbox around it
+
+    from runtime.js_scope_analysis import parser
+    from runtime.segments import parse_template
+
+    codes = [
+        part.code
+        for spec in entities.values()
+        for prop, value in spec["properties"].items()
+        if prop not in spec.get("triggers", ()) and isinstance(value, str)
+        for part in parse_template(value).parts
+        if not isinstance(part, str)
+    ]
+    batch = "".join(f"(\n{code}\n);\n" for code in codes).encode()
+    source = page.program.source()
+    return {
+        "floor: tree-sitter parse": median_ms(lambda: parser().parse(batch), runs),
+        "floor: QuickJS compile": median_ms(lambda: quickjs.Context().eval(source), runs),
+    }
 
 
 def compare_js2py(state: dict[str, Any], runs: int) -> None:
