@@ -187,9 +187,9 @@ def delete_stored_bytes(sender: type[RuntimeFile], instance: RuntimeFile, **kwar
     """Delete a runtime file's bytes once the deletion of its row commits.
 
     Connected to ``post_delete`` (BuilderConfig.ready), so the bytes also go
-    when a cascade removes the row: its application, page owner or user
-    deleted. A rolled-back deletion keeps them; a storage that fails is
-    logged by Django (``robust``) and the row stays deleted.
+    when a cascade removes the row: its application or its owner deleted.
+    A rolled-back deletion keeps them; a storage that fails is logged by
+    Django (``robust``) and the row stays deleted.
     """
     storage_name = instance.storage_name
     transaction.on_commit(lambda: default_storage.delete(storage_name), robust=True)

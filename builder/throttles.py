@@ -1,8 +1,8 @@
-"""The sign-in rate limit, shared by the token login and the browser login.
+"""The sign-in rate limit, shared by the token, browser and admin logins.
 
-Both count every attempt, right or wrong, against one budget per client
+They count every attempt, right or wrong, against one budget per client
 address (``BRACE_LOGIN_RATE``, e.g. ``20/min``), kept in Django's cache: a
-script guessing passwords through one door cannot switch to the other. The
+script guessing passwords through one door cannot switch to another. The
 address is ``REMOTE_ADDR``, or the proxy's ``X-Forwarded-For`` entry when
 ``BRACE_BEHIND_PROXY`` is set (DRF's ``NUM_PROXIES``), so a client cannot
 pick its own by sending the header.
