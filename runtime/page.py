@@ -36,6 +36,10 @@ from runtime.program import Program, Unit
 DEFAULT_GLOBALS: dict[str, Any] = {"appsmith": {"store": {}, "user": {}, "URL": {}}}
 _TRIGGER_NAME = re.compile(r"on[A-Z]")
 
+# json.dumps(..., allow_nan=False) builds an encoder per call; a page has
+# an entity per widget, so one is kept.
+_strict_json = json.JSONEncoder(allow_nan=False).encode
+
 
 @dataclass(frozen=True)
 class EntitySpec:
@@ -120,7 +124,7 @@ class CompiledPage:
     def __post_init__(self) -> None:
         try:
             self._static_members = {
-                name: f"{json.dumps(name)}:{json.dumps(props, allow_nan=False)}"
+                name: f"{json.dumps(name)}:{_strict_json(props)}"
                 for name, props in self.static.items()
             }
         except (TypeError, ValueError) as exc:
@@ -229,7 +233,7 @@ class CompiledPage:
                     roots.update(self.program.functions[part].names)
         partial = {root: self._entity_value(root, state, values, overridden) for root in roots}
         try:
-            state_json = json.dumps(partial, allow_nan=False)
+            state_json = _strict_json(partial)
         except (TypeError, ValueError) as exc:
             raise ConfigurationError(f"state must be JSON data: {exc}") from exc
         result = engine.run(self.program, state_json, order)
@@ -300,7 +304,7 @@ class CompiledPage:
             static = self.static.get(name)
             if static is not None and isinstance(value, dict):
                 value = {**static, **value}
-            members[name] = f"{json.dumps(name)}:{json.dumps(value, allow_nan=False)}"
+            members[name] = f"{json.dumps(name)}:{_strict_json(value)}"
         return "{" + ",".join(members.values()) + "}"
 
     # -- storage ------------------------------------------------------------

@@ -112,8 +112,10 @@ class Program:
     functions: list[Function] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
     _index: dict[Function, int] = field(default_factory=dict, repr=False)
-    # Source and fingerprint are cached: a warm run must not re-hash 3,000 bindings.
+    # Source, unit table and fingerprint are cached: the fingerprint and the
+    # sandbox both need them, and a warm run must not re-hash 3,000 bindings.
     _source: str | None = field(default=None, repr=False, compare=False)
+    _units_json: str | None = field(default=None, repr=False, compare=False)
     _fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     def add_function(
@@ -136,7 +138,7 @@ class Program:
 
     def add_unit(self, unit: Unit) -> int:
         self.units.append(unit)
-        self._fingerprint = None
+        self._units_json = self._fingerprint = None
         return len(self.units) - 1
 
     def source(self) -> str:
@@ -148,7 +150,9 @@ class Program:
 
     def units_json(self) -> str:
         """The unit table as JSON: parsed as data, which is faster than compiling it."""
-        return json.dumps([u.to_js() for u in self.units], separators=(",", ":"))
+        if self._units_json is None:
+            self._units_json = json.dumps([u.to_js() for u in self.units], separators=(",", ":"))
+        return self._units_json
 
     def fingerprint(self) -> str:
         if self._fingerprint is None:
