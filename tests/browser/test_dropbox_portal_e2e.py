@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -30,17 +30,10 @@ from tests.e2e.seed_app import (
     publish,
 )
 from tests.oauth_provider.dropbox import ProviderApis
-from tests.oauth_provider.fixtures import Provider, oauth_provider, provider  # noqa: F401
+from tests.oauth_provider.process import Provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def apis(provider: Provider) -> Iterator[ProviderApis]:  # noqa: F811
-    apis = ProviderApis(provider.base_url)
-    apis.reset()
-    yield apis
-    apis.reset()
+pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 @pytest.fixture
@@ -50,7 +43,7 @@ def end_user(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def seed_app(
-    provider: Provider,  # noqa: F811
+    provider: Provider,
     apis: ProviderApis,
     settings: Any,
     tmp_path: Any,

@@ -205,16 +205,6 @@ class ReopeningFileStream(httpx.SyncByteStream):
                 yield chunk
 
 
-@pytest.fixture
-def apis(provider: Any) -> Iterator[Any]:
-    from tests.oauth_provider.dropbox import ProviderApis
-
-    apis = ProviderApis(provider.base_url)
-    apis.reset()
-    yield apis
-    apis.reset()
-
-
 def _upload(provider: Any, path: str, length: int, stream: httpx.SyncByteStream) -> httpx.Request:
     """A Dropbox upload whose ``request.stream`` is ``stream`` itself."""
     url = httpx.URL(provider.url("/2/files/upload"))

@@ -126,6 +126,13 @@ def authorize_in_browser(session: Client, datasource_id: int) -> dance.Landing:
     )
 
 
+def run(developer: APIClient, action: int, **params: Any) -> dict[str, Any]:
+    """The editor's Run button: POST actions/{id}/run/ with ``params``; the 200 answer."""
+    response = developer.post(f"{API}/actions/{action}/run/", {"params": params}, format="json")
+    assert response.status_code == 200, response.content
+    return dict(response.json())
+
+
 def publish(developer: APIClient, application_id: int) -> None:
     created(developer.post(f"{API}/applications/{application_id}/publish/", {}, format="json"))
 

@@ -36,7 +36,6 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.builder.upstream import layout, widget
 from tests.e2e.seed_app import (
     API,
     UPLOADED_NAME,
@@ -58,28 +57,6 @@ from tests.processes import brace_env
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ("tests.oauth_provider.fixtures",)
-
-
-@pytest.fixture
-def apis(provider: Provider) -> Iterator[ProviderApis]:
-    """The provider's Dropbox, Google Docs and Zoho APIs, emptied before and after."""
-    apis = ProviderApis(provider.base_url)
-    apis.reset()
-    yield apis
-    apis.reset()
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> Any:
-    """Picked files go to a fresh folder for this test."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def end_user(make_user: Callable[..., Any]) -> Any:
-    """The portal's end user: a viewer of the seed app's workspace only."""
-    return make_user("erin_end_user")
 
 
 @pytest.fixture
@@ -639,90 +616,3 @@ def test_a_big_upload_runs_on_a_real_worker_while_the_portal_polls(
     assert apis.files()["/backup.bin"]["sha256"] == sha256(content)
     reloaded = portal.get(f"{API}/runtime/pages/{seed_app.page}/").json()
     assert reloaded["widgets"]["Result"]["text"] == "Stored as /backup.bin"
-
-
-# The same datasource kind for Google Docs, through the portal
-
-DOCS_LAYOUT = layout(
-    widget("TitleInput", "Input", {"label": "Title", "defaultText": "Untitled"}),
-    widget(
-        "Create",
-        "Button",
-        {
-            "text": "Create",
-            "onClick": "{{CreateDoc.run({owner: appsmith.user.username})"
-            ".then(d => showAlert('Created ' + d.title, 'success'))}}",
-        },
-    ),
-    widget("DocId", "Text", {"text": "{{CreateDoc.data ? CreateDoc.data.documentId : ''}}"}),
-)
-
-
-def test_a_google_docs_json_post_with_body_bindings_from_the_portal(
-    provider: Provider,
-    apis: ProviderApis,
-    media: Any,
-    members: dict[str, Any],
-    end_user: Any,
-    token_client: Callable[[Any], APIClient],
-    browser: Callable[[Any], Client],
-) -> None:
-    developer = token_client(members["developer"])
-    workspace = created(developer.post(f"{API}/workspaces/", {"name": "Docs"}, format="json"))
-    member = {"username": end_user.username, "role": "viewer"}
-    created(developer.post(f"{API}/workspaces/{workspace['id']}/members/", member, format="json"))
-    datasource = created(
-        developer.post(
-            f"{API}/datasources/",
-            {
-                "workspace": workspace["id"],
-                "name": "Google Docs",
-                "preset": "google_docs",
-                "url": provider.url("/"),
-                "authentication": provider.oauth2_settings(),  # read write, at the provider
-            },
-            format="json",
-        )
-    )
-    application = created(
-        developer.post(
-            f"{API}/applications/", {"workspace": workspace["id"], "name": "Docs"}, format="json"
-        )
-    )
-    page_id = application["pages"][0]["id"]
-    patched = developer.patch(f"{API}/pages/{page_id}/", {"layout": DOCS_LAYOUT}, format="json")
-    assert patched.status_code == 200, patched.content
-    created(
-        developer.post(
-            f"{API}/actions/",
-            {
-                "page": page_id,
-                "name": "CreateDoc",
-                "datasource": datasource["id"],
-                "config": {
-                    "method": "POST",
-                    "path": "v1/documents",
-                    "body_type": "json",
-                    "body": '{"title": "{{TitleInput.text}} by {{this.params.owner}}"}',
-                },
-            },
-            format="json",
-        )
-    )
-    landing = authorize_in_browser(browser(members["developer"]), datasource["id"])
-    assert landing.response_status == "success"
-    publish(developer, application["id"])
-    portal = token_client(end_user)
-
-    typed = fire(portal, page_id, "TitleInput", "", {"text": 'Q4 "plan"'})
-    assert typed.status_code == 200, typed.content
-    answer = fire(portal, page_id, "Create", "onClick").json()
-
-    title = 'Q4 "plan" by erin_end_user'
-    assert alerts(answer) == [(f"Created {title}", "success")]
-    (document,) = apis.state()["documents"]
-    assert document["title"] == title
-    assert answer["widgets"]["DocId"]["text"] == document["documentId"]
-    (sent,) = apis.requests("docs.create")
-    assert sent["headers"]["content-type"].startswith("application/json")
-    assert sent["body"] == {"title": title}

@@ -4,12 +4,13 @@ A developer makes a ``google_docs`` datasource whose URLs point at the test
 provider (which answers ``POST /v1/documents`` and ``:batchUpdate`` as Google
 Docs does, see ``tests.oauth_provider.dropbox``), authorizes it in the
 browser and runs queries with the editor's Run button (``actions/{id}/run/``),
-whose bindings read the page and ``this.params``.
+whose bindings read the page and ``this.params``; last, an end user runs one
+from a published portal's button.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.builder.upstream import layout, widget
-from tests.e2e.seed_app import API, authorize_in_browser, created
+from tests.e2e.seed_app import API, alerts, authorize_in_browser, created, fire, publish, run
 from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
 from tests.oauth_provider.dropbox import ProviderApis
@@ -55,34 +56,12 @@ class DocsApp:
     append: int
 
 
-@pytest.fixture
-def apis(provider: Provider) -> Iterator[ProviderApis]:
-    apis = ProviderApis(provider.base_url)
-    apis.reset()
-    yield apis
-    apis.reset()
-
-
-@pytest.fixture
-def developer(members: dict[str, Any], token_client: Callable[[Any], APIClient]) -> APIClient:
-    return token_client(members["developer"])
-
-
-def run(developer: APIClient, action: int, **params: Any) -> dict[str, Any]:
-    response = developer.post(f"{API}/actions/{action}/run/", {"params": params}, format="json")
-    assert response.status_code == 200, response.content
-    return dict(response.json())
-
-
-@pytest.fixture
-def docs_app(
-    provider: Provider,
-    apis: ProviderApis,
-    developer: APIClient,
-    members: dict[str, Any],
-    browser: Callable[[Any], Client],
-) -> DocsApp:
-    """A Google Docs datasource on the provider, authorized, and a page with two queries."""
+def build_docs_app(
+    developer: APIClient, provider: Provider, page_layout: Any, queries: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], int, list[int]]:
+    """A Google Docs datasource on the provider and an application whose page holds
+    ``page_layout`` and ``queries`` ({name: config}): (workspace, application, page
+    id, query ids), the datasource's id first among the ids."""
     workspace = created(developer.post(f"{API}/workspaces/", {"name": "Docs"}, format="json"))
     secret, _ = CLIENTS["brace-code"]
     datasource = created(
@@ -113,7 +92,7 @@ def docs_app(
         )
     )
     page = application["pages"][0]["id"]
-    patched = developer.patch(f"{API}/pages/{page}/", {"layout": LAYOUT}, format="json")
+    patched = developer.patch(f"{API}/pages/{page}/", {"layout": page_layout}, format="json")
     assert patched.status_code == 200, patched.content
     actions = [
         created(
@@ -123,11 +102,26 @@ def docs_app(
                 format="json",
             )
         )["id"]
-        for name, config in (("CreateDoc", CREATE_DOC), ("AppendText", APPEND_TEXT))
+        for name, config in queries.items()
     ]
-    landing = authorize_in_browser(browser(members["developer"]), datasource["id"])
+    return workspace, application, page, [datasource["id"], *actions]
+
+
+@pytest.fixture
+def docs_app(
+    provider: Provider,
+    apis: ProviderApis,
+    developer: APIClient,
+    members: dict[str, Any],
+    browser: Callable[[Any], Client],
+) -> DocsApp:
+    """A Google Docs datasource on the provider, authorized, and a page with two queries."""
+    _, _, page, (datasource, create, append) = build_docs_app(
+        developer, provider, LAYOUT, {"CreateDoc": CREATE_DOC, "AppendText": APPEND_TEXT}
+    )
+    landing = authorize_in_browser(browser(members["developer"]), datasource)
     assert landing.response_status == "success", landing.params
-    return DocsApp(datasource["id"], page, actions[0], actions[1])
+    return DocsApp(datasource, page, create, append)
 
 
 def test_the_preset_asks_google_for_offline_access_and_sends_the_secret_in_the_body(
@@ -229,3 +223,54 @@ def test_after_the_token_is_forgotten_nothing_is_sent(
     assert result["error"]["code"] == "not_authorized"
     assert result["request"] is None
     assert apis.requests("docs.create") == []
+
+
+# The same datasource kind for Google Docs, through the portal
+
+DOCS_LAYOUT = layout(
+    widget("TitleInput", "Input", {"label": "Title", "defaultText": "Untitled"}),
+    widget(
+        "Create",
+        "Button",
+        {
+            "text": "Create",
+            "onClick": "{{CreateDoc.run({owner: appsmith.user.username})"
+            ".then(d => showAlert('Created ' + d.title, 'success'))}}",
+        },
+    ),
+    widget("DocId", "Text", {"text": "{{CreateDoc.data ? CreateDoc.data.documentId : ''}}"}),
+)
+
+
+def test_a_google_docs_json_post_with_body_bindings_from_the_portal(
+    provider: Provider,
+    apis: ProviderApis,
+    developer: APIClient,
+    members: dict[str, Any],
+    end_user: Any,
+    token_client: Callable[[Any], APIClient],
+    browser: Callable[[Any], Client],
+) -> None:
+    create_doc = {**CREATE_DOC, "body": '{"title": "{{TitleInput.text}} by {{this.params.owner}}"}'}
+    workspace, application, page_id, (datasource, _) = build_docs_app(
+        developer, provider, DOCS_LAYOUT, {"CreateDoc": create_doc}
+    )
+    member = {"username": end_user.username, "role": "viewer"}
+    created(developer.post(f"{API}/workspaces/{workspace['id']}/members/", member, format="json"))
+    landing = authorize_in_browser(browser(members["developer"]), datasource)
+    assert landing.response_status == "success"
+    publish(developer, application["id"])
+    portal = token_client(end_user)
+
+    typed = fire(portal, page_id, "TitleInput", "", {"text": 'Q4 "plan"'})
+    assert typed.status_code == 200, typed.content
+    answer = fire(portal, page_id, "Create", "onClick").json()
+
+    title = 'Q4 "plan" by erin_end_user'
+    assert alerts(answer) == [(f"Created {title}", "success")]
+    (document,) = apis.state()["documents"]
+    assert document["title"] == title
+    assert answer["widgets"]["DocId"]["text"] == document["documentId"]
+    (sent,) = apis.requests("docs.create")
+    assert sent["headers"]["content-type"].startswith("application/json")
+    assert sent["body"] == {"title": title}

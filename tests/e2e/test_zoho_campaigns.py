@@ -12,7 +12,7 @@ like Zoho Campaigns (``tests.oauth_provider.dropbox``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +21,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.builder.upstream import layout, widget
-from tests.e2e.seed_app import API, authorize_in_browser, created
+from tests.e2e.seed_app import API, authorize_in_browser, created, run
 from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
 from tests.oauth_provider.dropbox import ProviderApis
@@ -47,19 +47,6 @@ SUBSCRIBE = {
     ],
     "body_type": "none",
 }
-
-
-@pytest.fixture
-def apis(provider: Provider) -> Iterator[ProviderApis]:
-    apis = ProviderApis(provider.base_url)
-    apis.reset()
-    yield apis
-    apis.reset()
-
-
-@pytest.fixture
-def developer(members: dict[str, Any], token_client: Callable[[Any], APIClient]) -> APIClient:
-    return token_client(members["developer"])
 
 
 @pytest.fixture
@@ -116,12 +103,6 @@ def subscribe(
     landing = authorize_in_browser(browser(members["developer"]), zoho["id"])
     assert landing.response_status == "success", landing.params
     return int(action["id"])
-
-
-def run(developer: APIClient, action: int, **params: Any) -> dict[str, Any]:
-    response = developer.post(f"{API}/actions/{action}/run/", {"params": params}, format="json")
-    assert response.status_code == 200, response.content
-    return dict(response.json())
 
 
 def test_the_preset_keeps_the_given_hosts_and_zohos_token_prefix(

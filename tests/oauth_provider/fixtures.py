@@ -6,7 +6,8 @@ module.
 ``oauth_provider`` (session scope) runs ``tests.oauth_provider.serve`` in a
 subprocess on a free loopback port with a fresh SQLite file, waits until it
 answers, and stops it at the end. ``provider`` (function scope) is the same
-server, reset: fault mode ``ok`` and no recorded token requests.
+server, reset: fault mode ``ok`` and no recorded token requests. ``apis``
+is its Dropbox, Google Docs and Zoho APIs, emptied before and after.
 ``oauth_datasource(**authentication)`` creates an OAuth 2.0 datasource on that
 provider through the service; ``browser(user)`` is a Django test client
 signed in with a session, as the editor in a browser is; ``authorize`` runs
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.oauth_provider.dropbox import ProviderApis
 from tests.oauth_provider.process import Provider, running_provider
 
 
@@ -35,6 +37,15 @@ def provider(oauth_provider: Provider) -> Iterator[Provider]:
     oauth_provider.reset()
     yield oauth_provider
     oauth_provider.reset()
+
+
+@pytest.fixture
+def apis(provider: Provider) -> Iterator[ProviderApis]:
+    """The provider's Dropbox, Google Docs and Zoho APIs, emptied before and after."""
+    apis = ProviderApis(provider.base_url)
+    apis.reset()
+    yield apis
+    apis.reset()
 
 
 @pytest.fixture
