@@ -234,10 +234,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
 # Sign-in attempts per client address: token, browser and admin login together.
 BRACE_LOGIN_RATE = env_rate("BRACE_LOGIN_RATE", "20/min")
 
+# JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
 BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
 BRACE_JS_TIME_LIMIT_MS = env_int("BRACE_JS_TIME_LIMIT_MS", 1000)
 BRACE_JS_MEMORY_LIMIT_MB = env_int("BRACE_JS_MEMORY_LIMIT_MB", 64)

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from builder.web.views import login_rate_limited
+from builder.throttles import login_rate_limited
 
 urlpatterns = [
     path("admin/login/", login_rate_limited(admin.site.login)),

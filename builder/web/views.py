@@ -9,9 +9,7 @@ every write goes through the API, which checks roles again.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
-from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,7 +20,6 @@ from django.views.decorators.http import require_safe
 
 from builder.models import Application
 from builder.permissions import role_in
-from builder.throttles import LoginRateThrottle
 from datasources.models import Datasource
 
 View = Callable[..., HttpResponse]
@@ -104,30 +101,3 @@ def datasource_edit(request: HttpRequest, datasource_id: int) -> HttpResponse:
         "editor/datasource.html",
         {"datasource_id": datasource_id, "workspace_id": workspace_id},
     )
-
-
-def login_rate_limited(view: View) -> View:
-    """A sign-in view under the token login's rate limit (builder.throttles).
-
-    A throttled attempt is not checked at all: the answer is 429 with the
-    wait, whatever the password, so it says nothing about it. Wraps Django's
-    login page and the admin's.
-    """
-
-    @wraps(view)
-    def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method == "POST":
-            throttle = LoginRateThrottle()
-            if not throttle.allow_request(request, None):
-                wait = max(1, math.ceil(throttle.wait() or 1))
-                response = render(
-                    request,
-                    "registration/throttled.html",
-                    {"wait": wait, "retry_url": request.get_full_path()},
-                    status=429,
-                )
-                response["Retry-After"] = str(wait)
-                return response
-        return view(request, *args, **kwargs)
-
-    return limited
