@@ -56,12 +56,20 @@ class DocsApp:
     append: int
 
 
+@dataclass(frozen=True)
+class BuiltDocsApp:
+    workspace: int
+    application: int
+    datasource: int
+    page: int
+    queries: dict[str, int]  # name -> action id
+
+
 def build_docs_app(
     developer: APIClient, provider: Provider, page_layout: Any, queries: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], int, list[int]]:
-    """A Google Docs datasource on the provider and an application whose page holds
-    ``page_layout`` and ``queries`` ({name: config}): (workspace, application, page
-    id, query ids), the datasource's id first among the ids."""
+) -> BuiltDocsApp:
+    """A Google Docs datasource on the provider, not yet authorized, and an application
+    whose page holds ``page_layout`` and ``queries`` ({name: config})."""
     workspace = created(developer.post(f"{API}/workspaces/", {"name": "Docs"}, format="json"))
     secret, _ = CLIENTS["brace-code"]
     datasource = created(
@@ -94,8 +102,8 @@ def build_docs_app(
     page = application["pages"][0]["id"]
     patched = developer.patch(f"{API}/pages/{page}/", {"layout": page_layout}, format="json")
     assert patched.status_code == 200, patched.content
-    actions = [
-        created(
+    actions = {
+        name: created(
             developer.post(
                 f"{API}/actions/",
                 {"page": page, "name": name, "datasource": datasource["id"], "config": config},
@@ -103,8 +111,8 @@ def build_docs_app(
             )
         )["id"]
         for name, config in queries.items()
-    ]
-    return workspace, application, page, [datasource["id"], *actions]
+    }
+    return BuiltDocsApp(workspace["id"], application["id"], datasource["id"], page, actions)
 
 
 @pytest.fixture
@@ -116,12 +124,12 @@ def docs_app(
     browser: Callable[[Any], Client],
 ) -> DocsApp:
     """A Google Docs datasource on the provider, authorized, and a page with two queries."""
-    _, _, page, (datasource, create, append) = build_docs_app(
+    app = build_docs_app(
         developer, provider, LAYOUT, {"CreateDoc": CREATE_DOC, "AppendText": APPEND_TEXT}
     )
-    landing = authorize_in_browser(browser(members["developer"]), datasource)
+    landing = authorize_in_browser(browser(members["developer"]), app.datasource)
     assert landing.response_status == "success", landing.params
-    return DocsApp(datasource, page, create, append)
+    return DocsApp(app.datasource, app.page, app.queries["CreateDoc"], app.queries["AppendText"])
 
 
 def test_the_preset_asks_google_for_offline_access_and_sends_the_secret_in_the_body(
@@ -252,19 +260,17 @@ def test_a_google_docs_json_post_with_body_bindings_from_the_portal(
     browser: Callable[[Any], Client],
 ) -> None:
     create_doc = {**CREATE_DOC, "body": '{"title": "{{TitleInput.text}} by {{this.params.owner}}"}'}
-    workspace, application, page_id, (datasource, _) = build_docs_app(
-        developer, provider, DOCS_LAYOUT, {"CreateDoc": create_doc}
-    )
+    app = build_docs_app(developer, provider, DOCS_LAYOUT, {"CreateDoc": create_doc})
     member = {"username": end_user.username, "role": "viewer"}
-    created(developer.post(f"{API}/workspaces/{workspace['id']}/members/", member, format="json"))
-    landing = authorize_in_browser(browser(members["developer"]), datasource)
+    created(developer.post(f"{API}/workspaces/{app.workspace}/members/", member, format="json"))
+    landing = authorize_in_browser(browser(members["developer"]), app.datasource)
     assert landing.response_status == "success"
-    publish(developer, application["id"])
+    publish(developer, app.application)
     portal = token_client(end_user)
 
-    typed = fire(portal, page_id, "TitleInput", "", {"text": 'Q4 "plan"'})
+    typed = fire(portal, app.page, "TitleInput", "", {"text": 'Q4 "plan"'})
     assert typed.status_code == 200, typed.content
-    answer = fire(portal, page_id, "Create", "onClick").json()
+    answer = fire(portal, app.page, "Create", "onClick").json()
 
     title = 'Q4 "plan" by erin_end_user'
     assert alerts(answer) == [(f"Created {title}", "success")]
