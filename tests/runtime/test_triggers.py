@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,8 @@ from runtime import (
     run_handler,
 )
 from runtime.triggers import MAX_TURNS
+from tests.conftest import SEED_APP
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "builder" / "examples" / "dropbox_portal.json"
 SEED_HANDLER = (
     "{{UploadFileToDropbox.run().then(() => showAlert('Uploaded ' + FilePicker1.files[0].name,"
     " 'success')).catch(e => showAlert(e.message, 'error'))}}"
@@ -86,7 +85,7 @@ def ok(code: str, host: RecordingHost | None = None, **kwargs: Any) -> HandlerRu
 
 
 def seed_handler() -> str:
-    with open(EXAMPLE, encoding="utf-8") as f:
+    with open(SEED_APP, encoding="utf-8") as f:
         example = json.load(f)
     (picker,) = [
         w for w in example["page"]["layout"]["children"] if w["widgetName"] == "FilePicker1"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
-FIXTURE = Path(__file__).resolve().parents[2] / "builder" / "examples" / "dropbox_portal.json"
+from tests.conftest import SEED_APP
 
 
 def portal() -> dict[str, Any]:
     """The seed's Dropbox portal app (a fresh copy each call)."""
-    data: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(SEED_APP.read_text(encoding="utf-8"))
     return data
 
 

@@ -24,11 +24,9 @@ from runtime.http import (
     ResolvedFile,
 )
 from runtime.http.files import CHUNK_SIZE
+from tests.conftest import SEED_APP
 
 from .conftest import PNG_BYTES, DictResolver, EchoServer, echoed, fixed_resolver
-
-# The seed app, as the demo and the end-to-end tests use it.
-EXAMPLE = Path(__file__).resolve().parents[3] / "builder" / "examples" / "dropbox_portal.json"
 
 
 def run(
@@ -588,7 +586,7 @@ def test_user_authorization_header_is_redacted(executor: HttpExecutor, server: E
 def test_dropbox_upload_example(
     executor: HttpExecutor, server: EchoServer, resolver: DictResolver, tmp_path: Path
 ) -> None:
-    seed = json.loads(EXAMPLE.read_text())
+    seed = json.loads(SEED_APP.read_text())
     action = seed["actions"][0]["config"]
     # What the evaluator produces from the bindings for a picked "cv.pdf".
     action["body"] = resolver.add("blob:cv", "cv.pdf", b"%PDF-1.7 ...", "application/pdf")
