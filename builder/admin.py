@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from builder.api.errors import APIError
+from builder.errors import BuilderError
 from builder.layouts import check_layout, widget_count
 from builder.models import (
     Action,
@@ -35,6 +35,7 @@ from builder.models import (
     UserStore,
     Workspace,
 )
+from widgets import LayoutValidationError
 
 
 class MembershipInline(admin.TabularInline):
@@ -114,8 +115,10 @@ class PageAdminForm(forms.ModelForm):
             action_names = set(self.instance.actions.values_list("name", flat=True))
         try:
             check_layout(layout, action_names=action_names)
-        except APIError as error:
+        except BuilderError as error:
             raise forms.ValidationError(f"{error.field}: {error.message}") from error
+        except LayoutValidationError as error:
+            raise forms.ValidationError(f"{error.path}: {error.message}") from error
         return layout
 
 

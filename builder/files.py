@@ -27,7 +27,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from builder.api.errors import APIError
+from builder.errors import Invalid
 from builder.models import Application, RuntimeFile
 from builder.page_runtime import RuntimeState, user_info
 from builder.published_pages import PublishedPage
@@ -73,9 +73,9 @@ def file_picker_props(published: PublishedPage, widget: str, *, user: Any) -> di
     try:
         node = find_widget(published.layout, widget)
     except WidgetNotFoundError as error:
-        raise APIError(error.message, code=error.code, field="widget") from error
+        raise Invalid(error.message, code=error.code, field="widget") from error
     if node.get("type") != FILE_PICKER:
-        raise APIError(
+        raise Invalid(
             f"{widget!r} is a {node.get('type')}, not a FilePicker.",
             code="not_a_file_picker",
             field="widget",
@@ -92,7 +92,7 @@ def _check_limits(name: str, size: int, content_type: str, props: Mapping[str, A
         apply_meta_changes(FILE_PICKER, {"files": [candidate]}, props=props)
     except MetaValidationError as error:
         fault = error.errors[0]
-        raise APIError(fault.message, code=fault.code, field="file") from error
+        raise Invalid(fault.message, code=fault.code, field="file") from error
 
 
 def store_picked_file(

@@ -2,8 +2,9 @@
 
 `widgets` owns the layout DSL and its validation; this module adds what only
 the builder knows: the size of the stored JSON, and the page's action names
-that widget names must not collide with. Faults leave as API errors whose
-`field` is the JSON path of the first one and whose `errors` list holds all.
+that widget names must not collide with. A layout `widgets` refuses leaves as
+its `LayoutValidationError` (every fault in `errors`, `path` the first one's
+JSON path); the builder's own checks raise `builder.errors` naming the field.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from builder.api.errors import APIError, PayloadTooLarge
+from builder.errors import Invalid, PayloadTooLarge
 from widgets import (
     GRID_COLUMNS,
     MAX_LAYOUT_BYTES,
@@ -48,7 +49,7 @@ def widget_count(layout: object) -> int:
 
 
 def check_layout(layout: object, *, action_names: Collection[str] = ()) -> None:
-    """Raise an APIError unless `layout` may be saved on a page with these actions."""
+    """Raise unless `layout` may be saved on a page with these actions."""
     size = layout_size(layout)
     if size > MAX_LAYOUT_BYTES:
         raise PayloadTooLarge(
@@ -66,16 +67,10 @@ def check_layout(layout: object, *, action_names: Collection[str] = ()) -> None:
                 code="too_many_widgets",
                 field="layout",
             ) from error
-        rendered = error.to_dict()
-        raise APIError(
-            str(rendered["message"]),
-            code=error.code,
-            field=error.path or "layout",
-            extra={"errors": rendered["errors"]},
-        ) from error
+        raise
     for path, name in _named_widget_paths(layout, "layout"):
         if name in action_names:
-            raise APIError(
+            raise Invalid(
                 f"{name!r} is already the name of an action on this page; "
                 "names of widgets and actions must be unique.",
                 code="duplicate_name",

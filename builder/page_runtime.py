@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 
-from builder.api.errors import APIError, Conflict
+from builder.errors import Conflict, Invalid
 from runtime import (
     CompiledPage,
     Engine,
@@ -336,19 +336,19 @@ def checked_state(
         path = f"state.widgets.{name}"
         entity = entities.get(name)
         if entity is None:
-            raise APIError(
+            raise Invalid(
                 f"No widget named {name!r} on this page.", code="unknown_widget", field=path
             )
         try:
             apply_meta_changes(entity["type"], meta, props=entity["props"], path=path)
         except MetaValidationError as error:
-            raise APIError(
+            raise Invalid(
                 error.errors[0].message, code=error.errors[0].code, field=error.path
             ) from error
     known = set(action_names)
     for name in actions:
         if name not in known:
-            raise APIError(
+            raise Invalid(
                 f"No action named {name!r} on this page.",
                 code="unknown_action",
                 field=f"state.actions.{name}",

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from builder.api.errors import NotFound
+from builder.errors import NotFound
 from builder.models import Application, Page, PublishedPageRef, PublishedVersion, Role
 from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
 from builder.permissions import require_role

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 
-from builder.api.errors import APIError, Conflict
+from builder.errors import Conflict
 from builder.files import RuntimeFileResolver
 from builder.models import Action
 from builder.outbound import outbound_policy
@@ -46,7 +46,7 @@ from runtime import (
     is_dynamic,
     split_segments,
 )
-from runtime.http import ConfigError, ExecutionResult, FileResolver, HttpExecutor, OutboundPolicy
+from runtime.http import ExecutionResult, FileResolver, HttpExecutor, OutboundPolicy
 from widgets import LayoutValidationError
 
 __all__ = [
@@ -280,8 +280,8 @@ def run_draft_action(
     """The editor's Run button: the draft action against its page's default state.
 
     Bindings see the draft page as first loaded (no picked files, no earlier
-    results), `appsmith.mode` "EDIT". A config the executor refuses is a 400
-    naming the field.
+    results), `appsmith.mode` "EDIT". A config the executor refuses raises
+    `runtime.http.ConfigError` naming the field.
     """
     page = action.page
     names = list(page.actions.values_list("name", flat=True))
@@ -293,14 +293,11 @@ def run_draft_action(
         raise Conflict(
             f"The page's saved layout is not valid: {error.message}", code="invalid_layout"
         ) from error
-    try:
-        return run_action(
-            action_snapshot(action),
-            datasource=action.datasource,
-            user=user,
-            scope=evaluated.scope,
-            params=params,
-            files=RuntimeFileResolver(user, page.application_id),
-        )
-    except ConfigError as error:
-        raise APIError(error.message, code=error.code, field=error.field) from error
+    return run_action(
+        action_snapshot(action),
+        datasource=action.datasource,
+        user=user,
+        scope=evaluated.scope,
+        params=params,
+        files=RuntimeFileResolver(user, page.application_id),
+    )

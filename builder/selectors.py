@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from builder.api.errors import APIError, NotFound
+from builder.errors import Invalid, NotFound
 from builder.models import (
     Action,
     Application,
@@ -35,7 +35,7 @@ def referenced(
     try:
         return getter(user, pk, minimum)
     except NotFound as error:
-        raise APIError(
+        raise Invalid(
             f"There is no {field} {pk} in your workspaces.", code="does_not_exist", field=field
         ) from error
 
@@ -47,7 +47,7 @@ def parse_id(value: Any, *, field: str | None = None) -> int:
         return int(text)
     if field is None:
         raise NotFound()
-    raise APIError(f"{field} must be a positive integer id.", code="invalid", field=field)
+    raise Invalid(f"{field} must be a positive integer id.", code="invalid", field=field)
 
 
 def workspaces_for(user: Any) -> QuerySet[Workspace]:

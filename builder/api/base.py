@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
 from builder.api.editor_serializers import ErrorSerializer
-from builder.api.errors import PayloadTooLarge
+from builder.errors import PayloadTooLarge
 
 _ERROR_MEANINGS = {
     400: "Invalid input; `field` names the fault.",

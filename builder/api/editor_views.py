@@ -30,7 +30,7 @@ from builder.api.editor_serializers import (
     WorkspaceOut,
     WorkspaceUpdateIn,
 )
-from builder.api.errors import APIError
+from builder.errors import Invalid
 from builder.models import Membership, Role, Workspace
 from builder.services import workspaces as services
 from builder.throttles import LoginRateThrottle
@@ -54,7 +54,7 @@ class TokenLoginView(APIView):
         body = valid_body(TokenIn, request.data)
         user = authenticate(request, username=body["username"], password=body["password"])
         if user is None:
-            raise APIError("The username or password is wrong.", code="invalid_credentials")
+            raise Invalid("The username or password is wrong.", code="invalid_credentials")
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenOut({"token": token.key}).data)
 

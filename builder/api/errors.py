@@ -1,22 +1,25 @@
-"""API errors and the one exception handler that renders them.
+"""The one exception handler of the API, and the one table it answers from.
 
-Every error leaves the API as {"code", "message", "field"?} with a 4xx status
-(a 5xx only for Brace's own faults):
+Every app raises its own errors (`builder.errors`, `datasources.errors`,
+`runtime.errors`, `runtime.http.errors`, `widgets.errors`) and knows nothing
+of HTTP. ``ERROR_STATUSES`` maps each of them to a status; the handler
+renders the error as {"code", "message", "field"?} (a widgets error that
+holds several faults adds `errors`, every one of them). Views call services
+and let their errors propagate.
 
-    APIError                      400 code=<given>
-    ├── NotFound                  404 not_found
-    ├── PermissionDenied          403 permission_denied
-    ├── Conflict                  409 conflict
-    └── PayloadTooLarge           413 payload_too_large
+A row whose status is None is a fault of Brace's own (misuse of the runtime's
+Python API, an engine that crashed, an inconsistent widget type): not
+rendered, so Django answers 500 and logs it with its traceback.
 
 DRF's own exceptions (validation, authentication, throttling, parse errors)
-and Django's Http404 / PermissionDenied are translated to the same shape; a
+and Django's Http404 / PermissionDenied are rendered in the same shape; a
 serializer's field errors name the first faulty field, dotted for nested ones
 (`authentication.client_id`, `layout.children[0].props.label`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -25,50 +28,63 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from builder.errors import (
+    BuilderError,
+    Conflict,
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+)
+from datasources import errors as datasources_errors
+from runtime import errors as runtime_errors
+from runtime.http import errors as http_errors
+from widgets import errors as widgets_errors
 
-class APIError(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid"
-    default_detail = "The request is invalid."
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        code: str | None = None,
-        field: str | None = None,
-        extra: dict[str, Any] | None = None,
-    ):
-        self.message = message or str(self.default_detail)
-        self.code = code or self.default_code
-        self.field = field
-        # More keys for the body, e.g. `errors`: every fault of a layout.
-        self.extra = extra or {}
-        super().__init__(detail=self.message, code=self.code)
+Status = int | Callable[[Exception], int] | None
 
 
-class NotFound(APIError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_found"
-    default_detail = "Not found."
+def _provider_or_conflict(error: Exception) -> int:
+    """A refresh the provider failed (retryable) is its fault; one that needs the user is not."""
+    if getattr(error, "retryable", False):
+        return status.HTTP_502_BAD_GATEWAY
+    return status.HTTP_409_CONFLICT
 
 
-class PermissionDenied(APIError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "permission_denied"
-    default_detail = "You do not have permission to do this."
+# The first row whose class the error is an instance of decides: most specific first.
+ERROR_STATUSES: tuple[tuple[type[Exception], Status], ...] = (
+    # builder
+    (Invalid, status.HTTP_400_BAD_REQUEST),
+    (NotFound, status.HTTP_404_NOT_FOUND),
+    (PermissionDenied, status.HTTP_403_FORBIDDEN),
+    (Conflict, status.HTTP_409_CONFLICT),
+    (PayloadTooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (BuilderError, status.HTTP_400_BAD_REQUEST),
+    # workspaces: NotAMember (404) and RoleTooLow (403) come here with the workspaces app.
+    # datasources
+    (datasources_errors.ConfigurationError, status.HTTP_400_BAD_REQUEST),
+    (datasources_errors.DatasourceInUseError, status.HTTP_409_CONFLICT),
+    (datasources_errors.TokenRefreshError, _provider_or_conflict),
+    (datasources_errors.TokenUnavailableError, status.HTTP_409_CONFLICT),
+    (datasources_errors.DatasourceError, status.HTTP_400_BAD_REQUEST),
+    # runtime.http: an OutboundError is reported in the run's result; one raised is a fault.
+    (http_errors.ConfigError, status.HTTP_400_BAD_REQUEST),
+    (http_errors.HttpExecutorError, None),
+    # widgets
+    (widgets_errors.RegistryError, None),
+    (widgets_errors.WidgetsError, status.HTTP_400_BAD_REQUEST),
+    # runtime: user JavaScript's failures are reported per property; the rest are faults.
+    (runtime_errors.BindingError, status.HTTP_400_BAD_REQUEST),
+    (runtime_errors.BraceRuntimeError, None),
+)
 
 
-class Conflict(APIError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = "The request conflicts with the current state."
-
-
-class PayloadTooLarge(APIError):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "payload_too_large"
-    default_detail = "The request body is too large."
+def status_for(error: Exception) -> int | None:
+    """The HTTP status of an app's error; None if it is Brace's fault or no app's error."""
+    for cls, answer in ERROR_STATUSES:
+        if isinstance(error, cls):
+            return answer(error) if callable(answer) else answer
+    return None
 
 
 def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -77,6 +93,34 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
         body["field"] = field
     body.update(extra)
     return body
+
+
+def render(error: Exception) -> dict[str, Any]:
+    """The body of an app's error: {code, message, field?}, and `errors` for documents."""
+    if isinstance(error, widgets_errors.WidgetsError):
+        return error.to_dict()
+    return error_body(
+        getattr(error, "code", "error"),
+        getattr(error, "message", None) or str(error),
+        getattr(error, "field", None),
+    )
+
+
+class APIError(exceptions.APIException):
+    """The datasource views' own errors, rendered with their status_code; the other
+    views raise their app's errors (the table above)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+    default_detail = "The request is invalid."
+
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, field: str | None = None
+    ):
+        self.message = message or str(self.default_detail)
+        self.code = code or self.default_code
+        self.field = field
+        super().__init__(detail=self.message, code=self.code)
 
 
 def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str, str]:
@@ -100,10 +144,11 @@ def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str, 
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    answer = status_for(exc)
+    if answer is not None:
+        return Response(render(exc), status=answer)
     if isinstance(exc, APIError):
-        return Response(
-            error_body(exc.code, exc.message, exc.field, **exc.extra), status=exc.status_code
-        )
+        return Response(error_body(exc.code, exc.message, exc.field), status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder.api.base import error_responses, valid_body
-from builder.api.errors import APIError, PayloadTooLarge
 from builder.api.strict import StrictSerializer
+from builder.errors import Invalid, PayloadTooLarge
 from builder.files import picked_file_json, store_picked_file
 from builder.models import RuntimeFile
 from builder.published_pages import published_page
@@ -72,7 +72,7 @@ class RuntimeFileViewSet(viewsets.GenericViewSet):
     )
     def create(self, request: Request) -> Response:
         if len(request.FILES.getlist("file")) > 1:
-            raise APIError("Send one file per request.", code="too_many_files", field="file")
+            raise Invalid("Send one file per request.", code="too_many_files", field="file")
         body = valid_body(PickedFileIn, request.data)
         published = published_page(request.user, body["page"])
         runtime_file, props = store_picked_file(

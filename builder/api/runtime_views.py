@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder.api.base import EditorViewSet, error_responses, valid_body
-from builder.api.errors import APIError
 from builder.api.strict import StrictCharField, StrictSerializer
+from builder.errors import Invalid
 from builder.models import EventJob, Page
 from builder.portal.dispatch import handle_event
 from builder.portal.events import EventRequest
@@ -39,7 +39,7 @@ def page_url(request: Request) -> str | None:
     """The portal page's address: `?url=`, else the Referer (400 naming `url` if too long)."""
     given = request.query_params.get("url")
     if given is not None and len(given) > MAX_URL_LENGTH:
-        raise APIError(
+        raise Invalid(
             f"url must be at most {MAX_URL_LENGTH} characters.", code="too_long", field="url"
         )
     referer = request.headers.get("Referer", "")

@@ -20,7 +20,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from builder.api.errors import Conflict
+from builder.errors import Conflict
 from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, parse_url, user_info
 from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage

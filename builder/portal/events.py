@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from builder.api.errors import APIError
+from builder.errors import Invalid
 from builder.files import FILE_PICKER, RuntimeFileResolver
 from builder.page_runtime import EvaluatedPage, js_limits
 from builder.portal import sessions
@@ -92,7 +92,7 @@ def _handler(published: PublishedPage, widget: str, event: str) -> str | None:
     try:
         return event_handler(published.layout, widget, event)
     except UnknownEventError as error:
-        raise APIError(error.message, code=error.code, field="event") from error
+        raise Invalid(error.message, code=error.code, field="event") from error
 
 
 def _ancestry(entities: Mapping[str, WidgetEntity], name: str) -> list[str]:
@@ -110,9 +110,9 @@ def _check_usable(
     """Hidden widgets are not shown and disabled ones do not act: crafted requests neither."""
     for item in _ancestry(entities, name):
         if prepared_widgets.get(item, {}).get("isVisible") is False:
-            raise APIError(f"{name!r} is not visible.", code="widget_hidden", field="widget")
+            raise Invalid(f"{name!r} is not visible.", code="widget_hidden", field="widget")
     if prepared_widgets.get(name, {}).get("isDisabled") is True:
-        raise APIError(f"{name!r} is disabled.", code="widget_disabled", field="widget")
+        raise Invalid(f"{name!r} is disabled.", code="widget_disabled", field="widget")
 
 
 def _meta_changes(
@@ -130,7 +130,7 @@ def _meta_changes(
         changes = apply_meta_changes(entity["type"], meta, props=props, path="meta")
     except MetaValidationError as error:
         first = error.errors[0]
-        raise APIError(first.message, code=first.code, field=first.path) from error
+        raise Invalid(first.message, code=first.code, field=first.path) from error
     picked = 0
     if entity["type"] == FILE_PICKER and "files" in changes:
         picked = check_picked_files(
@@ -155,7 +155,7 @@ def prepare_event(
     entities = layout_entities(published)
     entity = entities.get(request.widget)
     if entity is None:
-        raise APIError(
+        raise Invalid(
             f"No widget named {request.widget!r} on this page.",
             code="unknown_widget",
             field="widget",

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from builder.api.errors import APIError, NotFound
+from builder.errors import BuilderError, NotFound
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
@@ -173,7 +173,7 @@ def run_job(job_id: str) -> str:
     try:
         prepared = prepare_event(job.session.user, request)
         answer = run_event(prepared, wrap_files=lambda inner: CountingResolver(inner, progress))
-    except APIError as error:
+    except BuilderError as error:
         # Checked again here: the file may have expired, the user left the workspace...
         _finish(job.pk, JobStatus.FAILED, error={"code": error.code, "message": error.message})
         return JobStatus.FAILED.value

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from builder.api.errors import APIError
+from builder.errors import Invalid
 from builder.files import picked_file_json
 from builder.models import Application, RuntimeFile
 
@@ -59,7 +59,7 @@ def check_picked_files(
         entry_path = f"{path}[{index}]"
         row = rows.get(file_id)
         if row is None:
-            raise APIError(
+            raise Invalid(
                 "This is not a file you picked in this app, or it has expired; pick it again.",
                 code="invalid_file_reference",
                 field=f"{entry_path}.{key}",
@@ -67,13 +67,13 @@ def check_picked_files(
         expected = picked_file_json(row, data_format)
         for name in ("id", "name", "size", "type"):
             if entry.get(name) != expected[name] or isinstance(entry.get(name), bool):
-                raise APIError(
+                raise Invalid(
                     f"{name} does not match the stored file; send the entry files/ answered.",
                     code="file_mismatch",
                     field=f"{entry_path}.{name}",
                 )
         if entry.get("data") not in (row.reference, expected["data"]):
-            raise APIError(
+            raise Invalid(
                 "data must be the file's blob: reference or the content files/ answered.",
                 code="invalid_file_reference",
                 field=f"{entry_path}.data",

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from builder.api.errors import APIError
+from builder.errors import Invalid
 from builder.models import Action, Page
 from datasources.models import Datasource
-from widgets import EntityNameError, collect_widget_names, validate_entity_name
+from widgets import collect_widget_names, validate_entity_name
 
 _UNSET: Any = object()
 
@@ -68,10 +68,7 @@ def _lock(page: Page) -> Page:
 def _check_name(page: Page, name: str, *, exclude: int | None = None) -> None:
     taken = set(collect_widget_names(page.layout))
     taken.update(page.actions.exclude(pk=exclude).values_list("name", flat=True))
-    try:
-        validate_entity_name(name, taken=taken, path="name")
-    except EntityNameError as error:
-        raise APIError(error.message, code=error.code, field="name") from error
+    validate_entity_name(name, taken=taken, path="name")
 
 
 def _datasource(page: Page, datasource_id: int | None) -> Datasource | None:
@@ -81,7 +78,7 @@ def _datasource(page: Page, datasource_id: int | None) -> Datasource | None:
         pk=datasource_id, workspace_id=page.application.workspace_id
     ).first()
     if datasource is None:
-        raise APIError(
+        raise Invalid(
             f"There is no datasource {datasource_id} in this application's workspace.",
             code="invalid_datasource",
             field="datasource",
@@ -94,7 +91,7 @@ def _save(action: Action) -> Action:
         with transaction.atomic():
             action.save()
     except IntegrityError as error:  # a concurrent request took the name
-        raise APIError(
+        raise Invalid(
             f"{action.name!r} is already used on this page.", code="duplicate_name", field="name"
         ) from error
     return action

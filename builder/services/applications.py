@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 
-from builder.api.errors import Conflict
+from builder.errors import Conflict
 from builder.layouts import default_layout
 from builder.models import (
     Action,

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from builder.api.errors import APIError, Conflict
+from builder.errors import Conflict, Invalid
 from builder.layouts import check_layout, default_layout
 from builder.models import Action, Application, Page
 from builder.services.applications import unique_slug
@@ -87,7 +87,7 @@ def _check_page_name_free(
     application: Application, name: str, *, exclude: int | None = None
 ) -> None:
     if application.pages.exclude(pk=exclude).filter(name=name).exists():
-        raise APIError(
+        raise Invalid(
             f"The application already has a page named {name!r}.",
             code="duplicate_name",
             field="name",
@@ -99,7 +99,7 @@ def _save(page: Page, *, update_fields: list[str] | None = None) -> Page:
         with transaction.atomic():
             page.save(update_fields=update_fields)
     except IntegrityError as error:  # a concurrent request took the name
-        raise APIError(
+        raise Invalid(
             f"The application already has a page named {page.name!r}.",
             code="duplicate_name",
             field="name",

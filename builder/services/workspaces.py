@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from builder.api.errors import APIError, Conflict
+from builder.errors import Conflict, Invalid
 from builder.models import Action, Membership, Role, Workspace
 
 
@@ -51,7 +51,7 @@ def delete_workspace(*, workspace: Workspace) -> None:
 def add_member(*, workspace: Workspace, username: str, role: Role) -> Membership:
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise APIError(f"There is no user {username!r}.", code="unknown_user", field="username")
+        raise Invalid(f"There is no user {username!r}.", code="unknown_user", field="username")
     if Membership.objects.filter(workspace=workspace, user=user).exists():
         raise Conflict(
             f"{username!r} is already a member; change their role instead.",

@@ -130,6 +130,33 @@ def test_saving_a_page_validates_its_layout(admin_client, objects):
 
 
 @pytest.mark.django_db
+def test_a_widget_named_like_an_action_is_refused_with_its_path(admin_client, objects):
+    page = objects["page"]
+    url = reverse("admin:builder_page_change", args=[page.pk])
+    widget = {
+        "widgetName": objects["action"].name,
+        "type": "Text",
+        "props": {"text": "t"},
+        "position": {"x": 0, "y": 0, "w": 5, "h": 2},
+    }
+    response = admin_client.post(
+        url,
+        {
+            "application": page.application_id,
+            "name": page.name,
+            "slug": page.slug,
+            "order": 0,
+            "layout": json.dumps({**default_layout(), "children": [widget]}),
+        },
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "layout.children[0].widgetName: &#x27;Fetch&#x27; is already" in content
+    page.refresh_from_db()
+    assert page.layout == default_layout()
+
+
+@pytest.mark.django_db
 def test_saving_a_valid_page_layout_works(admin_client, objects, dropbox_portal):
     page = objects["page"]
     url = reverse("admin:builder_page_change", args=[page.pk])

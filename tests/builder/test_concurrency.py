@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from builder.api.errors import Conflict
+from builder.errors import Conflict
 from builder.models import Membership, PublishedVersion, Role
 from builder.services import applications, workspaces
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from builder.api.errors import APIError, PayloadTooLarge
+from builder.errors import PayloadTooLarge
 from builder.layouts import check_layout, default_layout, layout_size, widget_count
-from widgets import MAX_LAYOUT_BYTES
+from widgets import MAX_LAYOUT_BYTES, LayoutValidationError
 
 
 def test_the_default_layout_is_valid_and_fresh_each_time():
@@ -27,7 +27,7 @@ def test_a_layout_at_the_limit_passes_the_size_check_and_one_byte_more_does_not(
     # Grow a prop the validator will complain about, so only the size check decides 413.
     layout["children"] = ["x" * (MAX_LAYOUT_BYTES - base - 2)]
     assert layout_size(layout) == MAX_LAYOUT_BYTES
-    with pytest.raises(APIError) as caught:
+    with pytest.raises(LayoutValidationError) as caught:
         check_layout(layout)
     assert not isinstance(caught.value, PayloadTooLarge)
     layout["children"] = ["x" * (MAX_LAYOUT_BYTES - base - 1)]

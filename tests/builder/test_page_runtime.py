@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from builder.api.errors import APIError, Conflict
+from builder.errors import Conflict, Invalid
 from builder.page_runtime import (
     RuntimeState,
     checked_state,
@@ -207,7 +207,7 @@ class TestCheckedState:
         ],
     )
     def test_faults_name_the_field(self, dropbox_portal, given, code, field):
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(Invalid) as caught:
             self.check(dropbox_portal["page"]["layout"], **given)
         assert (caught.value.code, caught.value.field) == (code, field)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.api.errors import NotFound, PermissionDenied
+from builder.errors import NotFound, PermissionDenied
 from builder.models import Action, Page, Role
 from builder.page_runtime import RuntimeState, load_compiled
 from builder.published_pages import published_page

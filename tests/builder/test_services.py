@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from builder.api.errors import APIError, Conflict
+from builder.errors import Conflict, Invalid
 from builder.layouts import default_layout
 from builder.models import Action, Application, Membership, Page, PublishedVersion, Role, Workspace
 from builder.services import actions, applications, pages, workspaces
 from datasources.models import Datasource
-from widgets import validate_layout
+from widgets import EntityNameError, LayoutValidationError, validate_layout
 
 
 def container(name: str, *children: dict) -> dict:
@@ -56,7 +56,7 @@ class TestWorkspaces:
 
     def test_an_inactive_user_cannot_be_added(self, workspace, make_user):
         make_user("sleeper", is_active=False)
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(Invalid) as caught:
             workspaces.add_member(workspace=workspace, username="sleeper", role=Role.VIEWER)
         assert caught.value.code == "unknown_user"
 
@@ -134,17 +134,17 @@ class TestPages:
     def test_a_nested_widget_named_like_an_action_is_found_by_path(self, page):
         Action.objects.create(page=page, name="Fetch", config={})
         layout = {**default_layout(), "children": [container("Box", text("A"), text("Fetch"))]}
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(Invalid) as caught:
             pages.update_page(page=page, layout=layout)
         assert caught.value.field == "layout.children[0].children[1].widgetName"
         assert caught.value.code == "duplicate_name"
 
     def test_every_layout_fault_is_carried(self, page):
         layout = {**default_layout(), "children": [{"widgetName": "1x"}, text("T")]}
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(LayoutValidationError) as caught:
             pages.update_page(page=page, layout=layout)
-        errors = caught.value.extra["errors"]
-        assert caught.value.field == errors[0]["field"] == "layout.children[0].type"
+        errors = caught.value.to_dict()["errors"]
+        assert caught.value.path == errors[0]["field"] == "layout.children[0].type"
         assert len(errors) >= 3
 
     def test_a_page_cannot_be_deleted_while_an_action_uses_it(self, application, page):
@@ -160,14 +160,14 @@ class TestActions:
     def test_a_name_used_by_a_widget_is_refused(self, page):
         page.layout = {**default_layout(), "children": [text("Title")]}
         page.save()
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(EntityNameError) as caught:
             actions.create_action(page=page, name="Title", config={})
-        assert (caught.value.code, caught.value.field) == ("duplicate_name", "name")
+        assert (caught.value.code, caught.value.path) == ("duplicate_name", "name")
 
     def test_the_datasource_must_share_the_workspace(self, page):
         other = Workspace.objects.create(name="Other")
         source = Datasource.objects.create(workspace=other, name="D", url="https://d.test/")
-        with pytest.raises(APIError) as caught:
+        with pytest.raises(Invalid) as caught:
             actions.create_action(page=page, name="Q", config={}, datasource_id=source.pk)
         assert caught.value.field == "datasource"
         assert not Action.objects.exists()

@@ -1,0 +1,80 @@
+"""Every error the builder raises, in one tree.
+
+Services, selectors, the portal, its Celery jobs, the admin and the views
+raise these; none of them knows HTTP. `builder.api.errors` maps them, with
+every other app's errors, to HTTP statuses in one table and renders each as
+``{"code", "message", "field"?}``.
+
+Each error carries a machine-readable ``code`` (the class's own, or a more
+precise one given where it is raised: ``duplicate_name``, ``last_admin``,
+``not_published``...), a ``message`` written for the person who will read it
+(a developer in the editor, an end user of a portal), and the ``field`` it is
+about when there is one: a dotted JSON path into the request, such as
+``name``, ``layout.children[0].widgetName`` or ``meta.files[0].size``.
+
+Hierarchy::
+
+    BuilderError                code, message, field
+    ├── Invalid                 "invalid": the request is wrong; field names the input
+    ├── NotFound                "not_found": no such object, or none the user may see
+    ├── PermissionDenied        "permission_denied": the user's role is too low
+    ├── Conflict                "conflict": the current state forbids it (last admin,
+    │                           page in use, a saved layout that is not valid)
+    └── PayloadTooLarge         "payload_too_large": a body, a file or a layout over its limit
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "BuilderError",
+    "Conflict",
+    "Invalid",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+]
+
+
+class BuilderError(Exception):
+    """Root of every error the builder raises."""
+
+    default_code: ClassVar[str] = "builder_error"
+    default_message: ClassVar[str] = "The builder cannot do this."
+
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, field: str | None = None
+    ) -> None:
+        self.message = message or self.default_message
+        self.code = code or self.default_code
+        self.field = field
+        super().__init__(self.message)
+
+
+class Invalid(BuilderError):
+    default_code = "invalid"
+    default_message = "The request is invalid."
+
+
+class NotFound(BuilderError):
+    """Also the answer for objects in a workspace the user is not a member of,
+    so that ids do not leak."""
+
+    default_code = "not_found"
+    default_message = "Not found."
+
+
+class PermissionDenied(BuilderError):
+    default_code = "permission_denied"
+    default_message = "You do not have permission to do this."
+
+
+class Conflict(BuilderError):
+    default_code = "conflict"
+    default_message = "The request conflicts with the current state."
+
+
+class PayloadTooLarge(BuilderError):
+    default_code = "payload_too_large"
+    default_message = "The request body is too large."
