@@ -7,17 +7,13 @@ class BuilderConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # datasources may not import runtime; the project joins them here.
         from django.core.signals import request_finished
         from django.db.models.signals import post_delete
 
         from builder.files import delete_stored_bytes
         from builder.models import RuntimeFile
-        from builder.outbound import token_transport
         from builder.portal.events import prepare_next_handler
-        from datasources import tokens
 
-        tokens.use_transport(token_transport)
         request_finished.connect(prepare_next_handler, dispatch_uid="brace-next-handler")
         post_delete.connect(
             delete_stored_bytes, sender=RuntimeFile, dispatch_uid="brace-runtime-file-bytes"

@@ -32,11 +32,12 @@ from django.conf import settings
 from builder.errors import Conflict
 from builder.files import RuntimeFileResolver
 from builder.models import Action
-from builder.outbound import outbound_policy
 from builder.page_runtime import RuntimeState, evaluate_page, js_engine, js_limits, user_info
 from datasources.auth import datasource_auth
 from datasources.errors import ConfigurationError, TokenUnavailableError
 from datasources.models import Datasource
+from datasources.transport import outbound_policy
+from outbound import OutboundPolicy
 from runtime import (
     UNDEFINED,
     EvalError,
@@ -46,7 +47,7 @@ from runtime import (
     is_dynamic,
     split_segments,
 )
-from runtime.http import ExecutionResult, FileResolver, HttpExecutor, OutboundPolicy
+from runtime.http import ExecutionResult, FileResolver, HttpExecutor
 from widgets import LayoutValidationError
 
 __all__ = [

@@ -242,8 +242,10 @@ BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
 BRACE_JS_TIME_LIMIT_MS = env_int("BRACE_JS_TIME_LIMIT_MS", 1000)
 BRACE_JS_MEMORY_LIMIT_MB = env_int("BRACE_JS_MEMORY_LIMIT_MB", 64)
 
-# Queries: private network ranges are closed unless opened on purpose
-# (link-local and cloud metadata addresses are closed always).
+# Outbound calls (queries; OAuth token, refresh and revocation endpoints):
+# private network ranges are closed unless opened on purpose (link-local and
+# cloud metadata addresses are closed always). datasources.transport.outbound_policy
+# builds the policy from ALLOW_PRIVATE and MAX_REDIRECTS.
 BRACE_OUTBOUND_ALLOW_PRIVATE = env_bool("BRACE_OUTBOUND_ALLOW_PRIVATE", DEBUG)
 BRACE_QUERY_MAX_RESPONSE_BYTES = env_int("BRACE_QUERY_MAX_RESPONSE_BYTES", 10 * 1024 * 1024)
 BRACE_QUERY_MAX_REDIRECTS = env_int("BRACE_QUERY_MAX_REDIRECTS", 5)

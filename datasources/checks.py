@@ -1,4 +1,4 @@
-"""System checks for the OAuth 2.0 settings the datasources app reads."""
+"""System checks for the OAuth 2.0 and outbound settings the datasources app reads."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
+
+from datasources.transport import outbound_policy
+from outbound import MAX_REDIRECTS_LIMIT, InvalidPolicyError
 
 
 @register()
@@ -31,3 +34,20 @@ def check_oauth_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             )
         )
     return messages
+
+
+@register()
+def check_outbound_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    # The policy is built from the settings at each call; say at start if it cannot be.
+    try:
+        outbound_policy()
+    except InvalidPolicyError as exc:
+        return [
+            Error(
+                f"BRACE_QUERY_MAX_REDIRECTS is {settings.BRACE_QUERY_MAX_REDIRECTS!r}: "
+                f"{exc.field} {exc.message}.",
+                hint=f"Set it to an integer from 0 to {MAX_REDIRECTS_LIMIT}.",
+                id="datasources.E002",
+            )
+        ]
+    return []

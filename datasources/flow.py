@@ -30,6 +30,7 @@ from datasources.models import Datasource, GrantType, OAuthToken
 from datasources.oauth2 import authorization_code, pkce
 from datasources.oauth2.token_request import request_token
 from datasources.presets import zoho_accounts_server
+from datasources.transport import http_client
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ def complete_authorization(
     )
     try:
         if http is None:
-            with tokens.http_client() as client:
+            with http_client() as client:
                 response = request_token(url, body, tokens.client_auth(datasource), http=client)
         else:
             response = request_token(url, body, tokens.client_auth(datasource), http=http)

@@ -18,6 +18,7 @@ from datasources import config, tokens
 from datasources.errors import ConfigurationError, DatasourceInUseError
 from datasources.models import Datasource, OAuthToken
 from datasources.presets import apply_preset
+from datasources.transport import http_client
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,6 @@ def delete_datasource(datasource: Datasource) -> None:
         ) from None
     # Only once the delete stood: a refused delete must not cost the user their grant.
     if datasource.revocation_url and held:
-        with tokens.http_client() as client:
+        with http_client() as client:
             for token in held:
                 tokens.revoke(datasource, token, client)

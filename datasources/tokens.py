@@ -15,12 +15,10 @@ a 5xx or timeout keeps the token, sets ``error`` and counts the failure.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,32 +35,12 @@ from datasources.errors import (
 from datasources.models import Datasource, GrantType, OAuthToken, TokenStatus
 from datasources.oauth2 import client_credentials, refresh, revocation
 from datasources.oauth2.token_request import ClientAuth, TokenResponse, request_token, send
+from datasources.transport import http_client
 
 logger = logging.getLogger(__name__)
 
 # Refresh this long before expiry, so that a token does not expire in flight.
 REFRESH_MARGIN = timedelta(seconds=60)
-
-
-# Token, refresh and revocation URLs are typed in by users, so their calls
-# must obey the same outbound policy as queries. That policy lives in
-# `runtime`, which this app may not import: the project hands a transport
-# factory in at start-up (builder.apps) through `use_transport`.
-_transport_factory: Callable[[], httpx.BaseTransport] | None = None
-
-
-def use_transport(factory: Callable[[], httpx.BaseTransport] | None) -> None:
-    """Route every token call through transports made by ``factory`` (None: httpx's own)."""
-    global _transport_factory
-    _transport_factory = factory
-
-
-def http_client() -> httpx.Client:
-    """The client for token, refresh and revocation calls."""
-    transport = _transport_factory() if _transport_factory is not None else None
-    return httpx.Client(
-        timeout=settings.BRACE_OAUTH_HTTP_TIMEOUT_S, follow_redirects=False, transport=transport
-    )
 
 
 def owner_id(datasource: Datasource, user_id: int | None) -> int | None:

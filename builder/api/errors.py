@@ -1,7 +1,7 @@
 """The one exception handler of the API, and the one table it answers from.
 
 Every app raises its own errors (`builder.errors`, `datasources.errors`,
-`runtime.errors`, `runtime.http.errors`, `widgets.errors`) and knows nothing
+`outbound.errors`, `runtime.errors`, `runtime.http.errors`, `widgets.errors`) and knows nothing
 of HTTP. ``ERROR_STATUSES`` maps each of them to a status; the handler
 renders the error as {"code", "message", "field"?} (a widgets error that
 holds several faults adds `errors`, every one of them). Views call services
@@ -37,6 +37,7 @@ from builder.errors import (
     PermissionDenied,
 )
 from datasources import errors as datasources_errors
+from outbound import errors as outbound_errors
 from runtime import errors as runtime_errors
 from runtime.http import errors as http_errors
 from widgets import errors as widgets_errors
@@ -70,6 +71,10 @@ ERROR_STATUSES: tuple[tuple[type[Exception], Status], ...] = (
     # runtime.http: an OutboundError is reported in the run's result; one raised is a fault.
     (http_errors.ConfigError, status.HTTP_400_BAD_REQUEST),
     (http_errors.HttpExecutorError, None),
+    # outbound: a policy the settings make invalid (check datasources.E002 reports it at
+    # start-up); a refused address is reported in the run's result, one raised is a fault.
+    (outbound_errors.InvalidPolicyError, status.HTTP_400_BAD_REQUEST),
+    (outbound_errors.OutboundPolicyError, None),
     # widgets
     (widgets_errors.RegistryError, None),
     (widgets_errors.WidgetsError, status.HTTP_400_BAD_REQUEST),

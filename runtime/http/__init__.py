@@ -4,7 +4,8 @@ Plain Python over httpx; no Django. The caller (``builder``) evaluates the
 action's bindings, builds an ``httpx.Auth`` from the datasource and a
 ``FileResolver`` for the session's picked files, then::
 
-    from runtime.http import HttpExecutor, OutboundPolicy
+    from outbound import OutboundPolicy
+    from runtime.http import HttpExecutor
 
     executor = HttpExecutor(OutboundPolicy(allow_loopback=settings.DEBUG))
     result = executor.execute(
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 from runtime.http.action_config import ActionConfig, BodyType, DatasourceConfig, KeyValue
 from runtime.http.errors import (
-    BlockedAddressError,
     ConfigError,
     DeadlineExceededError,
     FileReadError,
@@ -39,13 +39,10 @@ from runtime.http.errors import (
 )
 from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
-from runtime.http.network import GuardedTransport, Resolver, system_resolver
-from runtime.http.outbound_policy import OutboundPolicy
 from runtime.http.result import ExecutionError, ExecutionResult, RequestSummary
 
 __all__ = [
     "ActionConfig",
-    "BlockedAddressError",
     "BodyType",
     "ConfigError",
     "DatasourceConfig",
@@ -55,7 +52,6 @@ __all__ = [
     "FileReadError",
     "FileReferenceError",
     "FileResolver",
-    "GuardedTransport",
     "HttpExecutor",
     "HttpExecutorError",
     "InvalidBodyError",
@@ -63,11 +59,8 @@ __all__ = [
     "InvalidURLError",
     "KeyValue",
     "OutboundError",
-    "OutboundPolicy",
     "RequestSummary",
     "ResolvedFile",
-    "Resolver",
     "ResponseTooLargeError",
     "TooManyRedirectsError",
-    "system_resolver",
 ]

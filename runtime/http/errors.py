@@ -7,12 +7,11 @@ Two families, because callers must treat them differently:
   They are 4xx-worthy: the API renders them as ``{"code", "message", "field"}``
   with ``status_code`` (400), ``field`` naming the offending input such as
   ``config.body`` or ``config.headers[1].key``.
-* ``OutboundError``: the call itself failed (blocked address, oversized
-  response, too many redirects, unreadable file...). ``execute`` never lets
-  these escape: it turns them into an ``ExecutionResult`` whose
-  ``is_execution_success`` is False and whose ``error.code`` is the class's
-  ``code``. They are public so that the policy and reader modules can be used
-  and tested on their own.
+* ``OutboundError``: the call itself failed (oversized response, too many
+  redirects, unreadable file...). ``execute`` never lets these escape: it
+  turns them into an ``ExecutionResult`` whose ``is_execution_success`` is
+  False and whose ``error.code`` is the class's ``code``. They are public so
+  that the reader modules can be used and tested on their own.
 
 Hierarchy::
 
@@ -23,21 +22,22 @@ Hierarchy::
     │   ├── InvalidBodyError           code "invalid_body"
     │   └── FileReferenceError         code "invalid_file_reference", reference
     └── OutboundError                  code "outbound_error"
-        ├── BlockedAddressError        code "blocked_address", host, address, reason
         ├── TooManyRedirectsError      code "too_many_redirects", limit
         ├── ResponseTooLargeError      code "response_too_large", limit
         ├── DeadlineExceededError      code "timeout", timeout_s
         └── FileReadError              code "file_read_error", reference
 
-Transport failures raised by httpx itself (``httpx.TimeoutException``,
-``httpx.ConnectError``...) are mapped to result codes by the executor; they
-are not wrapped in this tree.
+A destination refused by the outbound policy raises
+``outbound.BlockedAddressError`` (from the policy's URL check or from the
+guarded transport); ``execute`` reports it the same way, with its code
+``blocked_address`` and its message. Transport failures raised by httpx
+itself (``httpx.TimeoutException``, ``httpx.ConnectError``...) are mapped to
+result codes by the executor; they are not wrapped in this tree either.
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "BlockedAddressError",
     "ConfigError",
     "DeadlineExceededError",
     "FileReadError",
@@ -66,8 +66,7 @@ class ConfigError(HttpExecutorError, ValueError):
     """Bad input: the action or datasource config cannot be sent as given.
 
     ``field`` is a dotted path into the input (``config.timeout_s``,
-    ``datasource.url``, ``policy.max_redirects``) so the API can point the
-    editor at the right box.
+    ``datasource.url``) so the API can point the editor at the right box.
     """
 
     code = "invalid_config"
@@ -113,22 +112,6 @@ class OutboundError(HttpExecutorError):
     """The call failed; reported as a result, never raised out of ``execute``."""
 
     code = "outbound_error"
-
-
-class BlockedAddressError(OutboundError):
-    """The outbound policy refused a destination.
-
-    ``address`` is the resolved IP that was refused, or None when the host
-    name or scheme alone was enough to refuse it.
-    """
-
-    code = "blocked_address"
-
-    def __init__(self, message: str, *, host: str, address: str | None, reason: str) -> None:
-        super().__init__(message)
-        self.host = host
-        self.address = address
-        self.reason = reason
 
 
 class TooManyRedirectsError(OutboundError):

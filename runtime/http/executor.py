@@ -29,12 +29,17 @@ from typing import Any
 
 import httpx
 
+from outbound import (
+    BlockedAddressError,
+    GuardedTransport,
+    OutboundPolicy,
+    Resolver,
+    system_resolver,
+)
 from runtime.http.action_config import ActionConfig, DatasourceConfig
 from runtime.http.deadline import Deadline
 from runtime.http.errors import ConfigError, OutboundError, TooManyRedirectsError
 from runtime.http.files import FileResolver
-from runtime.http.network import GuardedTransport, Resolver, system_resolver
-from runtime.http.outbound_policy import OutboundPolicy
 from runtime.http.request_builder import build_request
 from runtime.http.response_reader import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -168,7 +173,7 @@ class HttpExecutor:
             response = self._send(client, built.request, auth, deadline, trace)
             content = read_body(response, max_bytes=self.max_response_bytes, deadline=deadline)
             data = decode_body(content, response.headers.get("content-type"))
-        except OutboundError as exc:
+        except (OutboundError, BlockedAddressError) as exc:
             error = ExecutionError(exc.code, exc.message)
         except httpx.TransportError as exc:
             error = _transport_error(exc, action.timeout_s)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from builder import errors as builder_errors
 from builder.api.errors import ERROR_STATUSES, exception_handler
 from datasources import errors as datasources_errors
+from outbound import errors as outbound_errors
 from runtime import errors as runtime_errors
 from runtime.http import errors as http_errors
 from widgets import errors as widgets_errors
@@ -158,7 +159,20 @@ def test_every_apps_error_root_has_a_row():
     assert {
         builder_errors.BuilderError,
         datasources_errors.DatasourceError,
+        outbound_errors.OutboundPolicyError,
         http_errors.HttpExecutorError,
         widgets_errors.WidgetsError,
         runtime_errors.BraceRuntimeError,
     } <= classes
+
+
+def test_a_policy_the_settings_make_invalid_answers_400_naming_the_setting():
+    error = outbound_errors.InvalidPolicyError("Must be 0..20.", field="policy.max_redirects")
+    response = answer(error)
+    assert response is not None
+    assert response.status_code == 400
+    assert response.data == {
+        "code": "invalid_config",
+        "message": "Must be 0..20.",
+        "field": "policy.max_redirects",
+    }

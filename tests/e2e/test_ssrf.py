@@ -275,7 +275,8 @@ def test_a_name_that_resolves_to_the_metadata_address_is_refused(
     """DNS answers are checked, and the socket goes to the checked address only."""
     from builder.queries import run_action
     from datasources.models import Datasource
-    from runtime.http import HttpExecutor, OutboundPolicy
+    from outbound import OutboundPolicy
+    from runtime.http import HttpExecutor
 
     answers: dict[str, list[str]] = {
         "files.example.test": ["169.254.169.254"],

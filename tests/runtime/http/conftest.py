@@ -34,7 +34,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from runtime.http import HttpExecutor, OutboundPolicy, ResolvedFile
+from outbound import OutboundPolicy
+from runtime.http import HttpExecutor, ResolvedFile
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 

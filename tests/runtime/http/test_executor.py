@@ -14,13 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
+from outbound import OutboundPolicy
 from runtime.http import (
     ConfigError,
     ExecutionResult,
     FileReferenceError,
     HttpExecutor,
     InvalidBodyError,
-    OutboundPolicy,
     ResolvedFile,
 )
 from runtime.http.files import CHUNK_SIZE

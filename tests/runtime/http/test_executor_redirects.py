@@ -8,7 +8,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from runtime.http import HttpExecutor, OutboundPolicy
+from outbound import OutboundPolicy
+from runtime.http import HttpExecutor
 
 from .conftest import DictResolver, EchoServer, echoed, fixed_resolver
 

@@ -1,7 +1,8 @@
-"""Which destinations an action may reach (the SSRF policy).
+"""Which destinations a server-side call may reach (the SSRF policy).
 
-Users type URLs and bindings, and the server makes the request from inside
-our network, so every destination is classified by IP address:
+Users type URLs (query URLs and bindings, OAuth token and revocation
+endpoints), and the server makes the request from inside our network, so
+every destination is classified by IP address:
 
 * always refused: cloud metadata endpoints, link-local, multicast,
   unspecified, documentation and other reserved ranges;
@@ -12,7 +13,7 @@ IPv6 forms that carry an IPv4 address (mapped ``::ffff:a.b.c.d``, compatible,
 NAT64, 6to4, Teredo) are judged by the IPv4 address inside, and legacy IPv4
 spellings that ``inet_aton`` accepts (``2852039166``, ``0xa9.0xfe.0xa9.0xfe``,
 ``127.1``) are read as the address the OS would connect to. Names are checked
-by ``runtime.http.network`` after DNS resolution, and the socket is opened to
+by ``outbound.transport`` after DNS resolution, and the socket is opened to
 the very address that was checked.
 """
 
@@ -26,7 +27,7 @@ from enum import StrEnum
 
 import httpx
 
-from runtime.http.errors import BlockedAddressError, ConfigError
+from outbound.errors import BlockedAddressError, InvalidPolicyError
 
 __all__ = [
     "DEFAULT_BLOCKED_HOSTNAMES",
@@ -177,7 +178,7 @@ class OutboundPolicy:
             or not isinstance(self.max_redirects, int)
             or not 0 <= self.max_redirects <= MAX_REDIRECTS_LIMIT
         ):
-            raise ConfigError(
+            raise InvalidPolicyError(
                 f"must be an integer from 0 to {MAX_REDIRECTS_LIMIT}", field="policy.max_redirects"
             )
 

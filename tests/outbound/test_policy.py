@@ -7,8 +7,8 @@ import ipaddress
 import httpx
 import pytest
 
-from runtime.http import BlockedAddressError, ConfigError, OutboundPolicy
-from runtime.http.outbound_policy import AddressClass, classify_address, parse_ip_literal
+from outbound import BlockedAddressError, InvalidPolicyError, OutboundPolicy
+from outbound.policy import AddressClass, classify_address, parse_ip_literal
 
 
 @pytest.mark.parametrize(
@@ -140,6 +140,6 @@ def test_extra_blocked_hostnames() -> None:
 
 @pytest.mark.parametrize("value", [-1, 21, True, 2.5])
 def test_max_redirects_validated(value: object) -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(InvalidPolicyError) as info:
         OutboundPolicy(max_redirects=value)  # type: ignore[arg-type]
-    assert info.value.field == "policy.max_redirects"
+    assert (info.value.code, info.value.field) == ("invalid_config", "policy.max_redirects")

@@ -7,6 +7,9 @@ it resolves once, refuses the connection if ANY answer is disallowed (an
 attacker's DNS may mix good and bad answers), and opens the socket to the
 literal address it checked. httpcore still sends ``Host`` and TLS SNI for the
 original name, because those come from the request URL, not from the socket.
+A refusal raises ``BlockedAddressError``, which httpx lets through unchanged
+(it maps only httpcore's own exceptions), so a caller can tell a refused
+destination from one that did not answer.
 
 The resolver is injectable (``host -> list of IP strings``) so tests can make
 a name resolve to a metadata address without touching /etc/hosts.
@@ -24,7 +27,7 @@ import httpcore
 import httpx
 from httpcore import SOCKET_OPTION
 
-from runtime.http.outbound_policy import OutboundPolicy, parse_ip_literal
+from outbound.policy import OutboundPolicy, parse_ip_literal
 
 __all__ = ["GuardedNetworkBackend", "GuardedTransport", "Resolver", "system_resolver"]
 
@@ -110,7 +113,7 @@ class GuardedNetworkBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
-        raise httpcore.ConnectError("unix sockets are not reachable from actions")
+        raise httpcore.ConnectError("unix sockets are not reachable through the outbound policy")
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
