@@ -137,7 +137,7 @@ def test_each_apps_error_renders_with_its_status(error, status, body):
         runtime_errors.ConfigurationError("bad limits"),
         runtime_errors.EngineCrashed("the sandbox broke"),
         runtime_errors.EngineUnavailable("js2py is not installed"),
-        http_errors.BlockedAddressError("refused", host="h", address=None, reason="metadata"),
+        outbound_errors.BlockedAddressError("refused", host="h", address=None, reason="metadata"),
         widgets_errors.RegistryError("inconsistent type"),
         ValueError("not an app's error"),
     ],
