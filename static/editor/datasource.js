@@ -1,6 +1,13 @@
 // The datasource screen: load, save, "Save and Authorize", and the token
 // actions. Authorization itself happens on the server: the browser is only
 // sent to /authorize/, and comes back here with response_status.
+import {
+  datasourceAuthorizePath,
+  datasourcePath,
+  datasourcesPath,
+  datasourceTokenPath,
+  workspacesPath,
+} from "../brace/api_paths.js";
 import { formatDateTime, h } from "../brace/dom.js";
 import { api, listOf } from "../brace/http.js";
 import { consumeAuthorizationResult, showBanner } from "./banner.js";
@@ -87,8 +94,8 @@ async function save() {
   busy(true);
   try {
     const datasource = isNew
-      ? await api("POST", "/api/v1/datasources/", body)
-      : await api("PATCH", `/api/v1/datasources/${datasourceId}/`, body);
+      ? await api("POST", datasourcesPath(), body)
+      : await api("PATCH", datasourcePath(datasourceId), body);
     datasourceId = datasource.id;
     workspaceId = datasource.workspace || workspaceId;
     if (isNew) window.history.replaceState(null, "", screenPath());
@@ -107,7 +114,7 @@ async function tokenAction(method, body, done) {
   busy(true);
   try {
     // POST answers the token status; DELETE answers {revoked, authorization}.
-    const answer = await api(method, `/api/v1/datasources/${datasourceId}/token/`, body);
+    const answer = await api(method, datasourceTokenPath(datasourceId), body);
     const status = answer && answer.status ? answer : answer && answer.authorization;
     showAuthorization(status || { status: "unauthorized" });
     showBanner(banner, { kind: "success", title: done });
@@ -125,8 +132,7 @@ formEl.addEventListener("submit", async (event) => {
 
 ui.saveAuthorize.addEventListener("click", async () => {
   if (!(await save())) return;
-  const returnTo = encodeURIComponent(screenPath());
-  window.location.assign(`/api/v1/datasources/${datasourceId}/authorize/?return_to=${returnTo}`);
+  window.location.assign(datasourceAuthorizePath(datasourceId, screenPath()));
 });
 
 ui.refresh.addEventListener("click", () => tokenAction("POST", { action: "refresh" }, "Token refreshed"));
@@ -152,7 +158,7 @@ ui.copy.addEventListener("click", async () => {
 async function loadWorkspaces() {
   let workspaces = [];
   try {
-    workspaces = listOf(await api("GET", "/api/v1/workspaces/"));
+    workspaces = listOf(await api("GET", workspacesPath()));
   } catch {
     return; // the crumb keeps its generic label; saving reports real problems
   }
@@ -171,7 +177,7 @@ async function load() {
   if (datasourceId !== null) {
     busy(true);
     try {
-      showDatasource(await api("GET", `/api/v1/datasources/${datasourceId}/`));
+      showDatasource(await api("GET", datasourcePath(datasourceId)));
     } catch (error) {
       // Not the banner: that may be telling the outcome of an authorization.
       errors.show({ message: `The datasource could not be loaded: ${error.message}` });

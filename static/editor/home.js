@@ -1,5 +1,11 @@
 // The editor's start screen: each workspace with its datasources and its
 // applications (open the portal, publish).
+import {
+  applicationPublishPath,
+  workspaceApplicationsPath,
+  workspaceDatasourcesPath,
+  workspacesPath,
+} from "../brace/api_paths.js";
 import { clear, h } from "../brace/dom.js";
 import { api, listOf } from "../brace/http.js";
 import { authLabel, statusBadge } from "./status.js";
@@ -44,7 +50,7 @@ function applicationTable(applications) {
       publish.addEventListener("click", async () => {
         publish.disabled = true;
         try {
-          const version = await api("POST", `/api/v1/applications/${app.id}/publish/`);
+          const version = await api("POST", applicationPublishPath(app.id));
           state.textContent = version && version.number ? `Published v${version.number}` : "Published";
           showBanner(`${app.name} is published.`, "success");
         } catch (error) {
@@ -68,8 +74,8 @@ async function workspaceCard(workspace) {
       h("h2", { text: workspace.name }),
       workspace.role ? h("span", { class: "badge", text: workspace.role }) : null));
   const [datasources, applications] = await Promise.all([
-    api("GET", `/api/v1/datasources/?workspace=${workspace.id}`).then(listOf, (error) => error),
-    api("GET", `/api/v1/applications/?workspace=${workspace.id}`).then(listOf, (error) => error),
+    api("GET", workspaceDatasourcesPath(workspace.id)).then(listOf, (error) => error),
+    api("GET", workspaceApplicationsPath(workspace.id)).then(listOf, (error) => error),
   ]);
   const newDatasource = h("a", { class: "btn btn-small", href: `/editor/datasources/new/?workspace=${workspace.id}`, text: "New datasource" });
   card.append(
@@ -88,7 +94,7 @@ async function workspaceCard(workspace) {
 async function load() {
   let workspaces;
   try {
-    workspaces = listOf(await api("GET", "/api/v1/workspaces/"));
+    workspaces = listOf(await api("GET", workspacesPath()));
   } catch (error) {
     clear(host).append(h("p", { class: "field-error", text: `Workspaces could not be loaded: ${error.message}` }));
     return;

@@ -1,6 +1,7 @@
 // Background runs (long uploads on Celery): poll each until it ends, with a
 // progress line per job, then hand the final state to `onDone`: a succeeded
 // job's `result` is its event's answer, applied like one (portal.js).
+import { runtimeJobPath } from "../brace/api_paths.js";
 import { h } from "../brace/dom.js";
 import { api } from "../brace/http.js";
 
@@ -35,7 +36,7 @@ async function watch(job, { onDone, toast }) {
       await sleep(delay);
       delay = Math.min(delay * 1.5, MAX_POLL_MS);
       try {
-        state = await api("GET", `/api/v1/runtime/jobs/${encodeURIComponent(job.id)}/`);
+        state = await api("GET", runtimeJobPath(job.id));
       } catch (error) {
         if (error.status === 404) throw error;
         continue; // a network blip: keep polling

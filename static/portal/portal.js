@@ -2,6 +2,7 @@
 // users' actions back as events. No user JavaScript runs here: bindings and
 // handlers run on the server, and this only renders values and applies the
 // effects the server returns.
+import { runtimeEventsPath, runtimePagePath } from "../brace/api_paths.js";
 import { h } from "../brace/dom.js";
 import { api } from "../brace/http.js";
 import { applyEffects } from "./effects.js";
@@ -15,7 +16,6 @@ import { registry } from "./widgets/index.js";
 const root = document.getElementById("portal");
 const applicationId = Number(root.dataset.applicationId);
 const pageId = Number(root.dataset.pageId);
-const pageUrl = `/api/v1/runtime/pages/${pageId}/`;
 // The server reads the page's address here (`appsmith.URL`) and only falls
 // back to the Referer, which a Referrer-Policy may strip or shorten. Past its
 // 2,000-character limit the server would refuse the request, so the Referer
@@ -71,7 +71,7 @@ async function postEvent(widget, event, meta) {
   try {
     const body = { widget, event };
     if (meta !== undefined) body.meta = meta;
-    const answer = await api("POST", withPageAddress(`${pageUrl}events/`), body);
+    const answer = await api("POST", withPageAddress(runtimeEventsPath(pageId)), body);
     await applyAnswer(answer || {});
     return answer;
   } catch (error) {
@@ -137,7 +137,7 @@ function showProblem(title, detail) {
 async function load({ quiet = false } = {}) {
   let page;
   try {
-    page = await api("GET", withPageAddress(pageUrl));
+    page = await api("GET", withPageAddress(runtimePagePath(pageId)));
   } catch (error) {
     if (quiet) showToast(error.message, "error");
     else if (error.status === 404) showProblem("This page is not available", "It may have been removed from the published app.");

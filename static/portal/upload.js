@@ -1,5 +1,6 @@
 // One file to the runtime's files/ endpoint. XMLHttpRequest rather than
 // fetch because only it reports upload progress.
+import { runtimeFilesPath } from "../brace/api_paths.js";
 import { ApiError, authHeaders } from "../brace/http.js";
 
 export function uploadFile({ file, pageId, widget, onProgress }) {
@@ -9,7 +10,7 @@ export function uploadFile({ file, pageId, widget, onProgress }) {
     form.append("page", String(pageId));
     form.append("widget", widget);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/runtime/files/");
+    xhr.open("POST", runtimeFilesPath());
     xhr.withCredentials = true;
     xhr.setRequestHeader("Accept", "application/json");
     for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
