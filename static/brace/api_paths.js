@@ -1,8 +1,9 @@
 // @ts-check
 // Every address of Brace's REST API that browser code calls, built here and
 // nowhere else (tests/static/test_api_paths.py fails on an `/api/v1` string
-// in any other module), so that a moved route is one change. The routes are
-// described in docs/runtime-api.md and the OpenAPI schema (/api/schema/).
+// in any other module), so that a moved route is one change. The OpenAPI
+// schema (/api/schema/) describes every route; docs/runtime-api.md the
+// portal runtime's.
 
 const API = "/api/v1";
 
