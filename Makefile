@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser code's linter and type checker, pinned in package-lock.json.
+NODE_BIN := node_modules/.bin
+NODE_STAMP := node_modules/.installed
 VAR_DIRS := var/celery/queue var/celery/processed var/celery/results var/media var/cache
 
 # Development defaults for `make run`; override any of them in the environment.
@@ -20,6 +23,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# npm ci empties node_modules/ first, so the stamp goes with it.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 $(VAR_DIRS):
 	mkdir -p $@
 
@@ -33,11 +41,13 @@ run: seed
 	@echo "Brace on http://127.0.0.1:$${PORT:-8000}/  (admin: /admin/, API docs: /api/docs/). Ctrl-C stops web, worker and beat."
 	$(RUN_ENV) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --procfile Procfile
 
-lint: install
+lint: install $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(NODE_BIN)/biome lint --error-on-warnings
+	$(NODE_BIN)/tsc -p jsconfig.json
 
 pytest: install | $(VAR_DIRS)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,20 +1,38 @@
+// @ts-check
 // The one way browser code talks to Brace's API: same-origin credentials,
 // the CSRF token from Django's cookie, JSON in and out, and errors in the
-// API's {"code", "message", "field"} shape as ApiError.
+// API's {"code", "message", "field"} shape as ApiError. Addresses come from
+// api_paths.js.
+/** @import { Listing } from "./api_types.js" */
+
+/**
+ * An error answer as the API gives it; any of it may be missing (a proxy's
+ * page, a network failure).
+ * @typedef {object} ErrorBody
+ * @property {string} [code]
+ * @property {string} [message]
+ * @property {string} [field]
+ * @property {unknown} [errors] DRF's per-field messages, nested like the request
+ */
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status the HTTP status, 0 when Brace could not be reached
+   * @param {ErrorBody | null} body
+   */
   constructor(status, body) {
-    const message = (body && body.message) || `The server answered ${status}.`;
+    const message = body?.message || `The server answered ${status}.`;
     super(message);
     this.name = "ApiError";
     this.status = status;
-    this.code = (body && body.code) || "error";
-    this.field = (body && body.field) || "";
+    this.code = body?.code || "error";
+    this.field = body?.field || "";
     // DRF validation errors also carry every field's messages under `errors`.
-    this.errors = (body && body.errors) || null;
+    this.errors = body?.errors || null;
   }
 }
 
+/** @returns {string} Django's CSRF token, from its cookie */
 export function csrfToken() {
   for (const part of document.cookie.split(";")) {
     const [name, ...rest] = part.trim().split("=");
@@ -23,10 +41,15 @@ export function csrfToken() {
   return "";
 }
 
+/** @returns {Record<string, string>} */
 export function authHeaders() {
   return { "X-CSRFToken": csrfToken(), "X-Requested-With": "XMLHttpRequest" };
 }
 
+/**
+ * @param {Response} response
+ * @returns {Promise<unknown>}
+ */
 async function readBody(response) {
   if (response.status === 204) return null;
   const type = response.headers.get("Content-Type") || "";
@@ -35,8 +58,19 @@ async function readBody(response) {
   return text ? { message: text.slice(0, 300) } : null;
 }
 
+/**
+ * Calls the API and answers its parsed JSON (null for 204); the caller says
+ * which shape of api_types.js it reads it as.
+ * @param {"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} method
+ * @param {string} url from api_paths.js
+ * @param {unknown} [body] sent as JSON
+ * @returns {Promise<unknown>}
+ * @throws {ApiError}
+ */
 export async function api(method, url, body) {
+  /** @type {Record<string, string>} */
   const headers = { Accept: "application/json", ...authHeaders() };
+  /** @type {RequestInit} */
   const init = { method, headers, credentials: "same-origin" };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -49,11 +83,16 @@ export async function api(method, url, body) {
     throw new ApiError(0, { code: "network", message: "Brace cannot be reached; check your connection." });
   }
   const data = await readBody(response);
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) throw new ApiError(response.status, /** @type {ErrorBody | null} */ (data));
   return data;
 }
 
-// Lists may come plain or paginated ({"results": [...]}).
+/**
+ * Lists may come plain or paginated ({"results": [...]}).
+ * @template T
+ * @param {Listing<T> | null} payload
+ * @returns {T[]}
+ */
 export function listOf(payload) {
   if (Array.isArray(payload)) return payload;
   return (payload && Array.isArray(payload.results)) ? payload.results : [];

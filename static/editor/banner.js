@@ -1,3 +1,4 @@
+// @ts-check
 // The banner for what the OAuth callback reported. The provider's message
 // arrives in the URL, so it is shown as text only, and the parameters are
 // taken out of the address bar so a reload does not show it again.
@@ -5,6 +6,10 @@ import { h } from "../brace/dom.js";
 
 const PARAMS = ["response_status", "display_message"];
 
+/**
+ * @param {HTMLElement} banner
+ * @param {{ kind: "success" | "error", title: string, message?: string }} content
+ */
 export function showBanner(banner, { kind, title, message }) {
   const close = h("button", { type: "button", class: "btn btn-quiet btn-small", "aria-label": "Dismiss", text: "Dismiss" });
   close.addEventListener("click", () => {
@@ -19,6 +24,11 @@ export function showBanner(banner, { kind, title, message }) {
   banner.hidden = false;
 }
 
+/**
+ * Shows the outcome the OAuth callback put in the address, if any.
+ * @param {HTMLElement} banner
+ * @returns {string | null} the `response_status`, if there was one
+ */
 export function consumeAuthorizationResult(banner) {
   const url = new URL(window.location.href);
   const status = url.searchParams.get("response_status");

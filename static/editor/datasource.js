@@ -1,38 +1,50 @@
+// @ts-check
 // The datasource screen: load, save, "Save and Authorize", and the token
 // actions. Authorization itself happens on the server: the browser is only
 // sent to /authorize/, and comes back here with response_status.
-import { formatDateTime, h } from "../brace/dom.js";
+/** @import { Authorization, Datasource, Listing, TokenRevoked, Workspace } from "../brace/api_types.js" */
+import {
+  datasourceAuthorizePath,
+  datasourcePath,
+  datasourcesPath,
+  datasourceTokenPath,
+  workspacesPath,
+} from "../brace/api_paths.js";
+import { byId, formatDateTime, h } from "../brace/dom.js";
 import { api, listOf } from "../brace/http.js";
 import { consumeAuthorizationResult, showBanner } from "./banner.js";
 import { DatasourceForm } from "./datasource_form.js";
 import { FieldErrors } from "./field_errors.js";
 import { paintBadge } from "./status.js";
 
-const screen = document.getElementById("datasource-screen");
-const formEl = document.getElementById("datasource-form");
-const banner = document.getElementById("banner");
+const screen = byId("datasource-screen", HTMLElement);
+const formEl = byId("datasource-form", HTMLFormElement);
+const banner = byId("banner", HTMLElement);
 const ui = {
-  title: document.getElementById("title"),
-  crumb: document.getElementById("crumb-workspace"),
-  badge: document.getElementById("status-badge"),
-  workspaceRow: document.getElementById("workspace-row"),
-  workspace: document.getElementById("f-workspace"),
-  redirect: document.getElementById("f-redirect"),
-  copy: document.getElementById("copy-redirect"),
-  authCard: document.getElementById("authorization-card"),
-  authStatus: document.getElementById("auth-status"),
-  authExpires: document.getElementById("auth-expires"),
-  authScopes: document.getElementById("auth-scopes"),
-  authError: document.getElementById("auth-error"),
-  authErrorRow: [...document.querySelectorAll(".auth-error-row")],
-  save: document.getElementById("save"),
-  saveAuthorize: document.getElementById("save-authorize"),
-  refresh: document.getElementById("refresh-token"),
-  revoke: document.getElementById("revoke-token"),
+  title: byId("title", HTMLElement),
+  crumb: byId("crumb-workspace", HTMLElement),
+  badge: byId("status-badge", HTMLElement),
+  workspaceRow: byId("workspace-row", HTMLElement),
+  workspace: byId("f-workspace", HTMLSelectElement),
+  redirect: byId("f-redirect", HTMLInputElement),
+  copy: byId("copy-redirect", HTMLButtonElement),
+  authCard: byId("authorization-card", HTMLElement),
+  authStatus: byId("auth-status", HTMLElement),
+  authExpires: byId("auth-expires", HTMLElement),
+  authScopes: byId("auth-scopes", HTMLElement),
+  authError: byId("auth-error", HTMLElement),
+  authErrorRow: [.../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".auth-error-row"))],
+  save: byId("save", HTMLButtonElement),
+  saveAuthorize: byId("save-authorize", HTMLButtonElement),
+  refresh: byId("refresh-token", HTMLButtonElement),
+  revoke: byId("revoke-token", HTMLButtonElement),
 };
 
+/** @type {number | null} */
 let datasourceId = Number(screen.dataset.datasourceId) || null;
+/** @type {number | null} */
 let workspaceId = Number(screen.dataset.workspaceId) || null;
+/** @type {Datasource | null} */
 let saved = null; // the datasource as the server last answered it
 
 const form = new DatasourceForm(formEl, { onChange: syncButtons });
@@ -44,12 +56,14 @@ function screenPath() {
 
 function syncButtons() {
   ui.saveAuthorize.hidden = !form.usesAuthorizationCode;
-  const savedOauth = Boolean(saved) && (saved.authentication || {}).type === "oauth2";
+  const savedOauth = saved !== null && saved.authentication?.type === "oauth2";
   ui.authCard.hidden = !savedOauth;
   ui.badge.hidden = !savedOauth;
 }
 
+/** @param {Authorization | null | undefined} authorization */
 function showAuthorization(authorization) {
+  /** @type {Authorization} */
   const auth = authorization || { status: "unauthorized" };
   paintBadge(ui.badge, auth);
   paintBadge(ui.authStatus, auth);
@@ -62,6 +76,7 @@ function showAuthorization(authorization) {
   if (saved) saved.authorization = auth;
 }
 
+/** @param {Datasource} datasource */
 function showDatasource(datasource) {
   saved = datasource;
   form.fill(datasource);
@@ -72,11 +87,13 @@ function showDatasource(datasource) {
   syncButtons();
 }
 
+/** @param {boolean} on */
 function busy(on) {
   for (const button of [ui.save, ui.saveAuthorize, ui.refresh, ui.revoke]) button.disabled = on;
   formEl.setAttribute("aria-busy", String(on));
 }
 
+/** @returns {Promise<Datasource | null>} the saved datasource, null if it was not */
 async function save() {
   errors.clear();
   const isNew = datasourceId === null;
@@ -86,9 +103,11 @@ async function save() {
   }
   busy(true);
   try {
-    const datasource = isNew
-      ? await api("POST", "/api/v1/datasources/", body)
-      : await api("PATCH", `/api/v1/datasources/${datasourceId}/`, body);
+    const datasource = /** @type {Datasource} */ (
+      datasourceId === null
+        ? await api("POST", datasourcesPath(), body)
+        : await api("PATCH", datasourcePath(datasourceId), body)
+    );
     datasourceId = datasource.id;
     workspaceId = datasource.workspace || workspaceId;
     if (isNew) window.history.replaceState(null, "", screenPath());
@@ -96,23 +115,29 @@ async function save() {
     showDatasource(datasource);
     return datasource;
   } catch (error) {
-    errors.show(error);
+    errors.show(/** @type {Error} */ (error));
     return null;
   } finally {
     busy(false);
   }
 }
 
+/**
+ * @param {"POST" | "DELETE"} method
+ * @param {{ action: "refresh" } | undefined} body
+ * @param {string} done what the banner says once it worked
+ */
 async function tokenAction(method, body, done) {
+  if (datasourceId === null) return; // the token card shows only for a saved datasource
   busy(true);
   try {
     // POST answers the token status; DELETE answers {revoked, authorization}.
-    const answer = await api(method, `/api/v1/datasources/${datasourceId}/token/`, body);
-    const status = answer && answer.status ? answer : answer && answer.authorization;
+    const answer = /** @type {Authorization | TokenRevoked | null} */ (await api(method, datasourceTokenPath(datasourceId), body));
+    const status = answer && "status" in answer ? answer : answer?.authorization;
     showAuthorization(status || { status: "unauthorized" });
     showBanner(banner, { kind: "success", title: done });
   } catch (error) {
-    showBanner(banner, { kind: "error", title: "The token was not changed", message: error.message });
+    showBanner(banner, { kind: "error", title: "The token was not changed", message: /** @type {Error} */ (error).message });
   } finally {
     busy(false);
   }
@@ -124,9 +149,9 @@ formEl.addEventListener("submit", async (event) => {
 });
 
 ui.saveAuthorize.addEventListener("click", async () => {
-  if (!(await save())) return;
-  const returnTo = encodeURIComponent(screenPath());
-  window.location.assign(`/api/v1/datasources/${datasourceId}/authorize/?return_to=${returnTo}`);
+  const datasource = await save();
+  if (!datasource) return;
+  window.location.assign(datasourceAuthorizePath(datasource.id, screenPath()));
 });
 
 ui.refresh.addEventListener("click", () => tokenAction("POST", { action: "refresh" }, "Token refreshed"));
@@ -150,9 +175,10 @@ ui.copy.addEventListener("click", async () => {
 });
 
 async function loadWorkspaces() {
+  /** @type {Workspace[]} */
   let workspaces = [];
   try {
-    workspaces = listOf(await api("GET", "/api/v1/workspaces/"));
+    workspaces = listOf(/** @type {Listing<Workspace>} */ (await api("GET", workspacesPath())));
   } catch {
     return; // the crumb keeps its generic label; saving reports real problems
   }
@@ -166,15 +192,15 @@ async function loadWorkspaces() {
 
 async function load() {
   consumeAuthorizationResult(banner);
-  ui.redirect.value = new URL(screen.dataset.callbackPath, window.location.origin).href;
+  ui.redirect.value = new URL(screen.dataset.callbackPath || "", window.location.origin).href;
   const workspaces = loadWorkspaces();
   if (datasourceId !== null) {
     busy(true);
     try {
-      showDatasource(await api("GET", `/api/v1/datasources/${datasourceId}/`));
+      showDatasource(/** @type {Datasource} */ (await api("GET", datasourcePath(datasourceId))));
     } catch (error) {
       // Not the banner: that may be telling the outcome of an authorization.
-      errors.show({ message: `The datasource could not be loaded: ${error.message}` });
+      errors.show({ message: `The datasource could not be loaded: ${/** @type {Error} */ (error).message}` });
     } finally {
       busy(false);
     }

@@ -1,18 +1,31 @@
+// @ts-check
 // The editor's start screen: each workspace with its datasources and its
 // applications (open the portal, publish).
-import { clear, h } from "../brace/dom.js";
+/** @import { Application, Datasource, Listing, PublishedVersion, Workspace } from "../brace/api_types.js" */
+import {
+  applicationPublishPath,
+  workspaceApplicationsPath,
+  workspaceDatasourcesPath,
+  workspacesPath,
+} from "../brace/api_paths.js";
+import { byId, clear, h } from "../brace/dom.js";
 import { api, listOf } from "../brace/http.js";
 import { authLabel, statusBadge } from "./status.js";
 
-const host = document.getElementById("workspaces");
-const banner = document.getElementById("banner");
+const host = byId("workspaces", HTMLElement);
+const banner = byId("banner", HTMLElement);
 
+/**
+ * @param {string} message
+ * @param {"success" | "error"} kind
+ */
 function showBanner(message, kind) {
   banner.className = `banner is-${kind}`;
   banner.replaceChildren(h("span", { text: message }));
   banner.hidden = false;
 }
 
+/** @param {Datasource[]} datasources */
 function datasourceTable(datasources) {
   if (datasources.length === 0) return h("p", { class: "empty", text: "No datasources yet." });
   return h("table", { class: "table" },
@@ -27,6 +40,7 @@ function datasourceTable(datasources) {
     })));
 }
 
+/** @param {Application} app */
 function publishedLabel(app) {
   const version = app.published_version;
   if (version === null || version === undefined) return "Not published";
@@ -34,6 +48,7 @@ function publishedLabel(app) {
   return number ? `Published v${number}` : "Published";
 }
 
+/** @param {Application[]} applications */
 function applicationTable(applications) {
   if (applications.length === 0) return h("p", { class: "empty", text: "No applications yet." });
   return h("table", { class: "table" },
@@ -44,11 +59,11 @@ function applicationTable(applications) {
       publish.addEventListener("click", async () => {
         publish.disabled = true;
         try {
-          const version = await api("POST", `/api/v1/applications/${app.id}/publish/`);
-          state.textContent = version && version.number ? `Published v${version.number}` : "Published";
+          const version = /** @type {PublishedVersion | null} */ (await api("POST", applicationPublishPath(app.id)));
+          state.textContent = version?.number ? `Published v${version.number}` : "Published";
           showBanner(`${app.name} is published.`, "success");
         } catch (error) {
-          showBanner(`${app.name} was not published: ${error.message}`, "error");
+          showBanner(`${app.name} was not published: ${/** @type {Error} */ (error).message}`, "error");
         } finally {
           publish.disabled = false;
         }
@@ -62,14 +77,25 @@ function applicationTable(applications) {
     })));
 }
 
+/**
+ * A list's items, or the error that kept it from loading.
+ * @template T
+ * @param {Promise<Listing<T>>} answer
+ * @returns {Promise<T[] | Error>}
+ */
+function listOrError(answer) {
+  return answer.then(listOf, (error) => error);
+}
+
+/** @param {Workspace} workspace */
 async function workspaceCard(workspace) {
   const card = h("section", { class: "card", dataset: { workspace: workspace.id } },
     h("div", { class: "card-head" },
       h("h2", { text: workspace.name }),
       workspace.role ? h("span", { class: "badge", text: workspace.role }) : null));
   const [datasources, applications] = await Promise.all([
-    api("GET", `/api/v1/datasources/?workspace=${workspace.id}`).then(listOf, (error) => error),
-    api("GET", `/api/v1/applications/?workspace=${workspace.id}`).then(listOf, (error) => error),
+    listOrError(/** @type {Promise<Listing<Datasource>>} */ (api("GET", workspaceDatasourcesPath(workspace.id)))),
+    listOrError(/** @type {Promise<Listing<Application>>} */ (api("GET", workspaceApplicationsPath(workspace.id)))),
   ]);
   const newDatasource = h("a", { class: "btn btn-small", href: `/editor/datasources/new/?workspace=${workspace.id}`, text: "New datasource" });
   card.append(
@@ -86,11 +112,12 @@ async function workspaceCard(workspace) {
 }
 
 async function load() {
+  /** @type {Workspace[]} */
   let workspaces;
   try {
-    workspaces = listOf(await api("GET", "/api/v1/workspaces/"));
+    workspaces = listOf(/** @type {Listing<Workspace>} */ (await api("GET", workspacesPath())));
   } catch (error) {
-    clear(host).append(h("p", { class: "field-error", text: `Workspaces could not be loaded: ${error.message}` }));
+    clear(host).append(h("p", { class: "field-error", text: `Workspaces could not be loaded: ${/** @type {Error} */ (error).message}` }));
     return;
   }
   clear(host);

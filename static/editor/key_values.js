@@ -1,29 +1,45 @@
+// @ts-check
 // Key/value rows (headers, query parameters, custom authorization
 // parameters). Each row carries data-field="<field>[i]" so that an API
 // error such as `headers[1].key` lands next to its row.
+/** @import { KeyValue } from "../brace/api_types.js" */
 import { h } from "../brace/dom.js";
 
+/**
+ * @param {Element} row
+ * @param {".kv-key" | ".kv-value"} part
+ */
+function input(row, part) {
+  return /** @type {HTMLInputElement} */ (row.querySelector(part));
+}
+
 export class KeyValues {
+  /**
+   * @param {HTMLElement} container its data-field names the list
+   * @param {{ onChange: (field: string) => void }} options
+   */
   constructor(container, { onChange }) {
     this.container = container;
-    this.field = container.dataset.field;
+    this.field = container.dataset.field || "";
     this.onChange = onChange;
-    this.template = document.getElementById("kv-row");
+    this.template = /** @type {HTMLTemplateElement} */ (document.getElementById("kv-row"));
     this.rows = h("div", { class: "kv-rows" });
     this.empty = h("p", { class: "kv-empty", text: "None." });
     const add = h("button", { type: "button", class: "btn btn-small kv-add", text: container.dataset.addLabel || "Add" });
     add.addEventListener("click", () => {
-      this.addRow({ key: "", value: "" }).querySelector(".kv-key").focus();
+      input(this.addRow({ key: "", value: "" }), ".kv-key").focus();
       this.changed();
     });
     container.append(this.empty, this.rows, add, h("p", { class: "field-error" }));
   }
 
+  /** @param {Partial<KeyValue>} item */
   addRow(item) {
-    const row = this.template.content.firstElementChild.cloneNode(true);
-    row.querySelector(".kv-key").value = item.key ?? "";
-    row.querySelector(".kv-value").value = item.value ?? "";
-    row.querySelector(".kv-remove").addEventListener("click", () => {
+    const blank = /** @type {HTMLElement} */ (this.template.content.firstElementChild);
+    const row = /** @type {HTMLElement} */ (blank.cloneNode(true));
+    input(row, ".kv-key").value = item.key ?? "";
+    input(row, ".kv-value").value = item.value ?? "";
+    /** @type {HTMLButtonElement} */ (row.querySelector(".kv-remove")).addEventListener("click", () => {
       row.remove();
       this.changed();
     });
@@ -40,17 +56,19 @@ export class KeyValues {
 
   reindex() {
     [...this.rows.children].forEach((row, index) => {
-      row.dataset.field = `${this.field}[${index}]`;
+      /** @type {HTMLElement} */ (row).dataset.field = `${this.field}[${index}]`;
     });
     this.empty.hidden = this.rows.children.length > 0;
   }
 
+  /** @returns {KeyValue[]} the rows with a key or a value */
   get value() {
     return [...this.rows.children]
-      .map((row) => ({ key: row.querySelector(".kv-key").value.trim(), value: row.querySelector(".kv-value").value }))
+      .map((row) => ({ key: input(row, ".kv-key").value.trim(), value: input(row, ".kv-value").value }))
       .filter((item) => item.key !== "" || item.value !== "");
   }
 
+  /** @param {unknown} items */
   set value(items) {
     this.rows.replaceChildren();
     for (const item of Array.isArray(items) ? items : []) this.addRow(item);

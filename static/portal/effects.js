@@ -1,7 +1,26 @@
+// @ts-check
 // Effects a handler produced, applied in the order it produced them.
 // Navigation only ever goes to a page of this app or an http(s) URL: a
 // handler must not be able to send the browser to a javascript: URL.
+/** @import { Effect } from "../brace/api_types.js" */
+/** @import { PortalState } from "./session.js" */
+/** @import { Toast } from "./toast.js" */
 
+/**
+ * What applying effects may touch.
+ * @typedef {object} EffectEnv
+ * @property {PortalState} state
+ * @property {number} applicationId
+ * @property {Toast} toast
+ * @property {(name: string, withChildren: boolean) => void} resetWidget
+ */
+
+/** @typedef {(effect: Effect, env: EffectEnv) => unknown} EffectHandler awaited before the next effect */
+
+/**
+ * @param {unknown} value
+ * @returns {URL | null}
+ */
 function safeUrl(value) {
   try {
     const url = new URL(String(value), window.location.href);
@@ -11,6 +30,10 @@ function safeUrl(value) {
   }
 }
 
+/**
+ * @param {URL} url
+ * @param {Record<string, unknown> | undefined} params
+ */
 function withParams(url, params) {
   for (const [key, value] of Object.entries(params || {})) {
     url.searchParams.set(key, typeof value === "string" ? value : JSON.stringify(value));
@@ -18,6 +41,10 @@ function withParams(url, params) {
   return url;
 }
 
+/**
+ * @param {Effect} effect
+ * @param {EffectEnv} env
+ */
 function navigateTo(effect, env) {
   const target = effect.page ?? effect.url ?? "";
   const page = env.state.pages.find((item) => item.name === target || item.slug === target);
@@ -33,6 +60,7 @@ function navigateTo(effect, env) {
   else window.location.assign(url.href);
 }
 
+/** @param {string} text */
 function dataUrlBytes(text) {
   const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(text);
   if (!match) return null;
@@ -40,6 +68,7 @@ function dataUrlBytes(text) {
   return { type: match[1], bytes: Uint8Array.from(raw, (char) => char.charCodeAt(0)) };
 }
 
+/** @param {Effect} effect */
 function download(effect) {
   const type = effect.content_type || "application/octet-stream";
   let blob;
@@ -56,6 +85,10 @@ function download(effect) {
   setTimeout(() => URL.revokeObjectURL(href), 30_000);
 }
 
+/**
+ * @param {Effect} effect
+ * @param {EffectEnv} env
+ */
 async function copyToClipboard(effect, env) {
   const text = String(effect.text ?? "");
   try {
@@ -74,34 +107,40 @@ async function copyToClipboard(effect, env) {
   }
 }
 
+/** @param {Effect} effect */
 function ignoreModal(effect) {
   console.debug(`Brace portal: no modal widget here; ${effect.type}(${JSON.stringify(effect.name)}) ignored`);
 }
 
+/** @type {Record<string, EffectHandler>} */
 const HANDLERS = {
   showAlert: (effect, env) => env.toast(effect.message, effect.style),
   navigateTo,
   download: (effect) => download(effect),
   copyToClipboard,
   storeValue: (effect, env) => {
-    env.state.store[effect.key] = effect.value;
+    env.state.store[/** @type {string} */ (effect.key)] = effect.value;
   },
   removeValue: (effect, env) => {
-    delete env.state.store[effect.key];
+    delete env.state.store[/** @type {string} */ (effect.key)];
   },
-  clearStore: (effect, env) => {
+  clearStore: (_effect, env) => {
     env.state.store = {};
   },
-  resetWidget: (effect, env) => env.resetWidget(effect.widget, effect.reset_children !== false),
+  resetWidget: (effect, env) => env.resetWidget(/** @type {string} */ (effect.widget), effect.reset_children !== false),
   // The portal has no Modal widget, so there is nothing to open or close; a
   // handler written for an app with modals must still run to its end.
   showModal: ignoreModal,
   closeModal: ignoreModal,
 };
 
+/**
+ * @param {Effect[] | undefined} effects
+ * @param {EffectEnv} env
+ */
 export async function applyEffects(effects, env) {
   for (const effect of effects || []) {
-    const handler = HANDLERS[effect && effect.type];
+    const handler = HANDLERS[effect?.type];
     if (handler) await handler(effect, env);
     else console.warn("Brace portal: effect not supported here", effect);
   }

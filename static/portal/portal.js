@@ -1,9 +1,13 @@
+// @ts-check
 // The published portal: loads the evaluated page, draws it, and sends end
 // users' actions back as events. No user JavaScript runs here: bindings and
 // handlers run on the server, and this only renders values and applies the
 // effects the server returns.
-import { h } from "../brace/dom.js";
-import { api } from "../brace/http.js";
+/** @import { EventAnswer, Job, RuntimePage, WidgetProps } from "../brace/api_types.js" */
+/** @import { WidgetContext } from "./widgets/index.js" */
+import { runtimeEventsPath, runtimePagePath } from "../brace/api_paths.js";
+import { byId, h } from "../brace/dom.js";
+import { ApiError, api } from "../brace/http.js";
 import { applyEffects } from "./effects.js";
 import { watchJobs } from "./jobs.js";
 import { Renderer } from "./renderer.js";
@@ -12,29 +16,37 @@ import { showToast } from "./toast.js";
 import { uploadFile } from "./upload.js";
 import { registry } from "./widgets/index.js";
 
-const root = document.getElementById("portal");
+const root = byId("portal", HTMLElement);
 const applicationId = Number(root.dataset.applicationId);
 const pageId = Number(root.dataset.pageId);
-const pageUrl = `/api/v1/runtime/pages/${pageId}/`;
 // The server reads the page's address here (`appsmith.URL`) and only falls
 // back to the Referer, which a Referrer-Policy may strip or shorten. Past its
 // 2,000-character limit the server would refuse the request, so the Referer
 // (which it truncates) is the better fallback then.
 const MAX_URL_LENGTH = 2000;
 
+/** @param {string} path */
 function withPageAddress(path) {
   const href = window.location.href;
   return href.length > MAX_URL_LENGTH ? path : `${path}?url=${encodeURIComponent(href)}`;
 }
 
-let state = null;
+// An empty page until load() has the evaluated one: nothing reads it before.
+let state = createState({});
 const renderer = new Renderer(root, registry, contextFor);
 
 // Events go out one at a time, in order: a Button's onClick must see the
 // text typed into an Input just before, so pending typing is sent first.
+/** @type {Promise<unknown>} */
 let queue = Promise.resolve();
+/** @type {Map<string, { timer?: number, event: string, meta: WidgetProps | undefined }>} */
 const debounced = new Map(); // widget -> {timer, event, meta}
 
+/**
+ * @param {string} widget
+ * @param {string} event
+ * @param {WidgetProps} [meta]
+ */
 function enqueue(widget, event, meta) {
   const run = queue.then(() => postEvent(widget, event, meta));
   queue = run.catch(() => {});
@@ -49,10 +61,18 @@ function flush() {
   }
 }
 
+/**
+ * @param {string} widget
+ * @param {string} event
+ * @param {WidgetProps} [meta]
+ * @param {{ debounceMs?: number }} [options]
+ * @returns {Promise<EventAnswer | null>} null for a debounced event
+ */
 function emit(widget, event, meta, { debounceMs = 0 } = {}) {
   if (debounceMs) {
     const previous = debounced.get(widget);
     if (previous) clearTimeout(previous.timer);
+    /** @type {{ timer?: number, event: string, meta: WidgetProps | undefined }} */
     const entry = { event, meta };
     entry.timer = setTimeout(() => {
       if (debounced.get(widget) === entry) {
@@ -67,20 +87,30 @@ function emit(widget, event, meta, { debounceMs = 0 } = {}) {
   return enqueue(widget, event, meta);
 }
 
+/**
+ * @param {string} widget
+ * @param {string} event
+ * @param {WidgetProps} [meta]
+ * @returns {Promise<EventAnswer | null>} null if it failed (and was shown)
+ */
 async function postEvent(widget, event, meta) {
   try {
+    /** @type {{ widget: string, event: string, meta?: WidgetProps }} */
     const body = { widget, event };
     if (meta !== undefined) body.meta = meta;
-    const answer = await api("POST", withPageAddress(`${pageUrl}events/`), body);
+    const answer = /** @type {EventAnswer | null} */ (await api("POST", withPageAddress(runtimeEventsPath(pageId)), body));
     await applyAnswer(answer || {});
     return answer;
   } catch (error) {
-    showToast(error.message, "error");
+    showToast(/** @type {Error} */ (error).message, "error");
     return null;
   }
 }
 
-// An event's answer, or the result of a background job (the same shape).
+/**
+ * An event's answer, or the result of a background job (the same shape).
+ * @param {EventAnswer} answer
+ */
 async function applyAnswer(answer) {
   const changed = mergeAnswer(state, answer);
   renderer.update(changed, state.widgets, state.errors);
@@ -98,6 +128,7 @@ async function applyAnswer(answer) {
 // A succeeded job's result holds the changes and effects of its event. A
 // failed one has none (jobs.js shows its error): reload the page so that what
 // the server kept (picked files, results of queries that ran) shows.
+/** @param {Job} job */
 async function jobDone(job) {
   if (job && job.status === "succeeded" && job.result) await applyAnswer(job.result);
   else await load({ quiet: true });
@@ -105,16 +136,26 @@ async function jobDone(job) {
 
 // Local reset of meta (files, typed text) for resetWidget; the server
 // resets its own copy and sends the re-evaluated values.
+/**
+ * @param {string} name
+ * @param {boolean} withChildren
+ */
 function resetWidget(name, withChildren) {
   const names = [name, ...(withChildren ? renderer.descendants(name) : [])];
   for (const item of names) {
     const widget = renderer.widgetOf(item);
-    if (widget && widget.resetMeta) setMeta(state, item, widget.resetMeta(state.widgets[item] || {}));
+    if (widget?.resetMeta) setMeta(state, item, widget.resetMeta(state.widgets[item] || {}));
     renderer.reset(item);
   }
   renderer.update(new Set(names), state.widgets, state.errors);
 }
 
+/**
+ * @param {string} name
+ * @param {string} type
+ * @param {number} rows
+ * @returns {WidgetContext}
+ */
 function contextFor(name, type, rows) {
   return {
     name,
@@ -128,20 +169,27 @@ function contextFor(name, type, rows) {
   };
 }
 
+/**
+ * @param {string} title
+ * @param {string} detail
+ */
 function showProblem(title, detail) {
   root.replaceChildren(
     h("section", { class: "empty-state" }, h("h1", { text: title }), h("p", { text: detail })),
   );
 }
 
+/** @param {{ quiet?: boolean }} [options] quiet: a failure is a toast, not the page */
 async function load({ quiet = false } = {}) {
+  /** @type {RuntimePage} */
   let page;
   try {
-    page = await api("GET", withPageAddress(pageUrl));
+    page = /** @type {RuntimePage} */ (await api("GET", withPageAddress(runtimePagePath(pageId))));
   } catch (error) {
-    if (quiet) showToast(error.message, "error");
-    else if (error.status === 404) showProblem("This page is not available", "It may have been removed from the published app.");
-    else showProblem("This page could not be loaded", error.message);
+    const { message } = /** @type {Error} */ (error);
+    if (quiet) showToast(message, "error");
+    else if (error instanceof ApiError && error.status === 404) showProblem("This page is not available", "It may have been removed from the published app.");
+    else showProblem("This page could not be loaded", message);
     return;
   }
   state = createState(page);

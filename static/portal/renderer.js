@@ -1,24 +1,40 @@
+// @ts-check
 // Turns the published widget tree into positioned boxes and keeps one live
 // renderer instance per widget name, so that a server answer updates only
 // the widgets it names (and an Input keeps its focus and caret).
+/** @import { BindingError, LayoutNode, WidgetProps } from "../brace/api_types.js" */
+/** @import { WidgetContext, WidgetInstance, WidgetType } from "./widgets/index.js" */
 import { h } from "../brace/dom.js";
 import { canvasHeight, place, readingOrder } from "./grid.js";
 
+/**
+ * A drawn widget, with the box that places it and its error marker.
+ * @typedef {WidgetInstance & { box: HTMLElement, marker: HTMLElement, widget: WidgetType | undefined }} Drawn
+ */
+
+/**
+ * @param {string} type
+ * @returns {WidgetInstance}
+ */
 function unsupported(type) {
   const el = h("div", { class: "w-unsupported", text: `The portal cannot show ${type || "this"} widgets.` });
   return { el, update() {} };
 }
 
-// errors: {"Widget.prop": [{name, message, binding}]} -> Map(widget -> lines)
+/**
+ * errors: {"Widget.prop": [{name, message, binding}]} -> Map(widget -> lines)
+ * @param {Record<string, BindingError[]>} [errors]
+ */
 function errorsByWidget(errors = {}) {
+  /** @type {Map<string, string[]>} */
   const byWidget = new Map();
   for (const [path, list] of Object.entries(errors || {})) {
     const dot = path.indexOf(".");
     const widget = dot === -1 ? path : path.slice(0, dot);
     const property = dot === -1 ? "" : path.slice(dot + 1);
     for (const error of Array.isArray(list) ? list : [list]) {
-      const kind = (error && error.name) || "Error";
-      const message = (error && error.message) || String(error);
+      const kind = error?.name || "Error";
+      const message = error?.message || String(error);
       const lines = byWidget.get(widget) || [];
       lines.push(`${property ? `${property}: ` : ""}${kind}: ${message}`);
       byWidget.set(widget, lines);
@@ -28,16 +44,28 @@ function errorsByWidget(errors = {}) {
 }
 
 export class Renderer {
+  /**
+   * @param {HTMLElement} root
+   * @param {Map<string, WidgetType>} registry
+   * @param {(name: string, type: string, rows: number) => WidgetContext} contextFor
+   */
   constructor(root, registry, contextFor) {
     this.root = root;
     this.registry = registry;
     this.contextFor = contextFor;
+    /** @type {Map<string, Drawn>} */
     this.instances = new Map();
+    /** @type {Map<string, string[]>} */
     this.tree = new Map(); // name -> names of its children
     this.signature = "";
   }
 
-  // Builds the tree unless it is the one already shown.
+  /**
+   * Builds the tree unless it is the one already shown.
+   * @param {LayoutNode} layout
+   * @param {Record<string, WidgetProps>} widgets
+   * @param {Record<string, BindingError[]>} errors
+   */
   mount(layout, widgets, errors) {
     const signature = JSON.stringify(layout);
     if (signature !== this.signature) {
@@ -51,10 +79,15 @@ export class Renderer {
     this.update(null, widgets, errors);
   }
 
+  /**
+   * @param {LayoutNode} node
+   * @param {boolean} [isRoot]
+   * @returns {HTMLElement} the node's box
+   */
   build(node, isRoot = false) {
     const name = node.widgetName;
     const widget = this.registry.get(node.type);
-    const rows = (node.position && node.position.h) || 4;
+    const rows = node.position?.h || 4;
     const instance = widget ? widget.create(this.contextFor(name, node.type, rows)) : unsupported(node.type);
     const marker = h("span", { class: "w-marker", role: "img", hidden: true });
     const box = h("div", { class: isRoot ? "w-box w-root" : "w-box", dataset: { widget: name, type: node.type } }, instance.el, marker);
@@ -69,7 +102,11 @@ export class Renderer {
     return box;
   }
 
-  // names: the widgets to refresh, or null for all of them.
+  /**
+   * @param {Set<string> | null} names the widgets to refresh, or null for all of them
+   * @param {Record<string, WidgetProps>} widgets
+   * @param {Record<string, BindingError[]>} errors
+   */
   update(names, widgets, errors) {
     const byWidget = errorsByWidget(errors);
     for (const [name, instance] of this.instances) {
@@ -85,22 +122,34 @@ export class Renderer {
     }
   }
 
+  /** @param {string} name */
   has(name) {
     return this.instances.has(name);
   }
 
+  /**
+   * @param {string} name
+   * @returns {WidgetType | null | undefined} its renderer, if the portal has one
+   */
   widgetOf(name) {
     const instance = this.instances.get(name);
     return instance ? instance.widget : null;
   }
 
+  /** @param {string} name */
   reset(name) {
     const instance = this.instances.get(name);
-    if (instance && instance.reset) instance.reset();
+    if (instance?.reset) instance.reset();
   }
 
+  /**
+   * @param {string} name
+   * @returns {string[]}
+   */
   descendants(name) {
+    /** @type {string[]} */
     const found = [];
+    /** @param {string} parent */
     const walk = (parent) => {
       for (const child of this.tree.get(parent) || []) {
         found.push(child);

@@ -1,6 +1,24 @@
+// @ts-check
 // The page's client-side state and how a server answer merges into it.
 // Kept free of the DOM so the merge rules read in one place.
+/** @import { BindingError, EventAnswer, LayoutNode, PageRef, RuntimePage, WidgetProps } from "../brace/api_types.js" */
 
+/**
+ * @typedef {object} PortalState
+ * @property {{ id?: number, name?: string, slug?: string }} application
+ * @property {{ id?: number, name?: string, slug?: string }} page
+ * @property {PageRef[]} pages
+ * @property {LayoutNode | null} layout
+ * @property {Record<string, WidgetProps>} widgets
+ * @property {Record<string, Record<string, unknown>>} actions
+ * @property {Record<string, BindingError[]>} errors by "Widget.property"
+ * @property {Record<string, unknown>} store
+ */
+
+/**
+ * @param {RuntimePage} page
+ * @returns {PortalState}
+ */
 export function createState(page) {
   return {
     application: page.application || {},
@@ -19,7 +37,11 @@ export function createState(page) {
 // lost its error. A property answered as null has lost its value (its
 // binding now fails): it is dropped, as the page load leaves such a property
 // out, so widgets show their default instead of a null.
-// Returns the names of the widgets to redraw.
+/**
+ * @param {PortalState} state
+ * @param {EventAnswer} answer
+ * @returns {Set<string>} the names of the widgets to redraw
+ */
 export function mergeAnswer(state, answer) {
   const changed = new Set();
   for (const [name, props] of Object.entries(answer.widgets || {})) {
@@ -46,6 +68,11 @@ export function mergeAnswer(state, answer) {
   return changed;
 }
 
+/**
+ * @param {PortalState} state
+ * @param {string} name a widget
+ * @param {WidgetProps} meta
+ */
 export function setMeta(state, name, meta) {
   state.widgets[name] = { ...(state.widgets[name] || {}), ...meta };
 }

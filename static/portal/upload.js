@@ -1,7 +1,18 @@
+// @ts-check
 // One file to the runtime's files/ endpoint. XMLHttpRequest rather than
 // fetch because only it reports upload progress.
+/** @import { RuntimeFile } from "../brace/api_types.js" */
+import { runtimeFilesPath } from "../brace/api_paths.js";
 import { ApiError, authHeaders } from "../brace/http.js";
 
+/**
+ * @param {object} upload
+ * @param {File} upload.file
+ * @param {number} upload.pageId
+ * @param {string} upload.widget the FilePicker's name
+ * @param {(loaded: number) => void} [upload.onProgress] bytes sent so far
+ * @returns {Promise<RuntimeFile>}
+ */
 export function uploadFile({ file, pageId, widget, onProgress }) {
   return new Promise((resolve, reject) => {
     const form = new FormData();
@@ -9,7 +20,7 @@ export function uploadFile({ file, pageId, widget, onProgress }) {
     form.append("page", String(pageId));
     form.append("widget", widget);
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/v1/runtime/files/");
+    xhr.open("POST", runtimeFilesPath());
     xhr.withCredentials = true;
     xhr.setRequestHeader("Accept", "application/json");
     for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);

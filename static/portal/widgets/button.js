@@ -1,11 +1,14 @@
+// @ts-check
 // Button: posts onClick; stays busy until the server has answered so that a
 // double click does not run the handler twice.
+/** @import { WidgetType } from "./index.js" */
 import { h } from "../../brace/dom.js";
 import { color, displayText } from "./style.js";
 
+/** @type {Record<string, string>} */
 const VARIANTS = { PRIMARY: "is-primary", SECONDARY: "is-secondary", TERTIARY: "is-tertiary" };
 
-export default {
+export default /** @satisfies {WidgetType} */ ({
   type: "Button",
   create(ctx) {
     const el = h("button", { type: "button", class: "w-button" });
@@ -29,11 +32,11 @@ export default {
       el,
       update(props) {
         el.textContent = displayText(props.text);
-        el.className = `w-button ${VARIANTS[props.buttonVariant] || VARIANTS.PRIMARY}`;
+        el.className = `w-button ${VARIANTS[String(props.buttonVariant)] || VARIANTS.PRIMARY}`;
         el.style.setProperty("--button-color", color(props.buttonColor) || "");
         disabled = Boolean(props.isDisabled);
         sync();
       },
     };
   },
-};
+});

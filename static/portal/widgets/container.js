@@ -1,8 +1,10 @@
+// @ts-check
 // Container: a panel whose children sit on their own 64-column grid.
+/** @import { WidgetType } from "./index.js" */
 import { h } from "../../brace/dom.js";
 import { color } from "./style.js";
 
-export default {
+export default /** @satisfies {WidgetType} */ ({
   type: "Container",
   create() {
     const el = h("div", { class: "w-container" });
@@ -14,4 +16,4 @@ export default {
       },
     };
   },
-};
+});

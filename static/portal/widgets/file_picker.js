@@ -1,20 +1,28 @@
+// @ts-check
 // FilePicker: uploads each chosen file to the runtime's files/ endpoint
 // (with progress), then posts onFilesSelected with the server's answers as
 // the widget's meta `files`. The files themselves never go through the
 // event: only their ids and `blob:` references do.
+/** @import { WidgetProps } from "../../brace/api_types.js" */
+/** @import { WidgetType } from "./index.js" */
 import { h } from "../../brace/dom.js";
 import { displayText } from "./style.js";
 
+/** @param {unknown} types the widget's allowedFileTypes */
 function acceptAttribute(types) {
   if (!Array.isArray(types) || types.length === 0 || types.includes("*")) return "";
   return types.filter((type) => typeof type === "string").join(",");
 }
 
+/**
+ * @param {unknown} files the widget's meta `files`
+ * @returns {string[]}
+ */
 function fileNames(files) {
-  return Array.isArray(files) ? files.map((file) => displayText(file && file.name)).filter(Boolean) : [];
+  return Array.isArray(files) ? files.map((file) => displayText(file?.name)).filter(Boolean) : [];
 }
 
-export default {
+export default /** @satisfies {WidgetType} */ ({
   type: "FilePicker",
   resetMeta() {
     return { files: [] };
@@ -23,8 +31,10 @@ export default {
     const picker = h("input", { type: "file", class: "w-file-input", tabindex: "-1", "aria-hidden": "true" });
     const button = h("button", { type: "button", class: "w-button is-secondary w-file-button" });
     const names = h("span", { class: "w-file-names" });
-    const bar = h("span", { class: "w-progress", hidden: true }, h("span", { class: "w-progress-fill" }));
+    const fill = h("span", { class: "w-progress-fill" });
+    const bar = h("span", { class: "w-progress", hidden: true }, fill);
     const el = h("div", { class: "w-filepicker" }, button, names, bar, picker);
+    /** @type {WidgetProps} */
     let props = {};
     let uploading = false;
 
@@ -32,10 +42,15 @@ export default {
       button.disabled = Boolean(props.isDisabled) || uploading;
       button.setAttribute("aria-busy", String(uploading));
     };
+    /** @param {number | null} fraction null hides the bar */
     const progress = (fraction) => {
       bar.hidden = fraction === null;
-      bar.firstChild.style.width = `${Math.round((fraction || 0) * 100)}%`;
+      fill.style.width = `${Math.round((fraction || 0) * 100)}%`;
     };
+    /**
+     * @param {string[]} list
+     * @param {string} [note] shown when the list is empty
+     */
     const showNames = (list, note = "") => {
       names.textContent = list.length ? list.join(", ") : note;
       names.title = names.textContent;
@@ -44,7 +59,7 @@ export default {
 
     button.addEventListener("click", () => picker.click());
     picker.addEventListener("change", async () => {
-      const chosen = [...picker.files];
+      const chosen = [...(picker.files ?? [])];
       picker.value = "";
       if (chosen.length === 0) return;
       const max = Number(props.maxNumFiles) || 0;
@@ -68,7 +83,7 @@ export default {
         showNames(fileNames(answers));
         await ctx.emit("onFilesSelected", { files: answers });
       } catch (error) {
-        ctx.notify(error.message, "error");
+        ctx.notify(/** @type {Error} */ (error).message, "error");
         showNames(fileNames(props.files), "No file chosen");
       } finally {
         uploading = false;
@@ -89,4 +104,4 @@ export default {
       },
     };
   },
-};
+});

@@ -1,15 +1,19 @@
+// @ts-check
 // Input: typing sends the text as meta (debounced, event onTextChanged);
 // Enter sends onSubmit. The error message shows only once the user has
 // touched the field, so an empty required form does not open in red.
+/** @import { WidgetProps } from "../../brace/api_types.js" */
+/** @import { WidgetType } from "./index.js" */
 import { h } from "../../brace/dom.js";
 import { displayText } from "./style.js";
 
+/** @type {Record<string, string>} */
 const TYPES = { TEXT: "text", NUMBER: "text", EMAIL: "email", PASSWORD: "password" };
 const TYPING_DEBOUNCE_MS = 300;
 
 let counter = 0;
 
-export default {
+export default /** @satisfies {WidgetType} */ ({
   type: "Input",
   resetMeta(props) {
     return { text: displayText(props.defaultText) };
@@ -21,6 +25,7 @@ export default {
     const error = h("p", { class: "w-error", role: "alert", hidden: true });
     const el = h("div", { class: "w-input" }, label, input, error);
     let touched = false;
+    /** @type {WidgetProps} */
     let props = {};
 
     const showValidity = () => {
@@ -55,7 +60,7 @@ export default {
         label.textContent = displayText(props.label);
         label.hidden = !props.label;
         el.classList.toggle("is-inline", ctx.rows < 6);
-        input.type = TYPES[props.inputType] || "text";
+        input.type = TYPES[String(props.inputType)] || "text";
         input.inputMode = props.inputType === "NUMBER" ? "decimal" : "";
         input.placeholder = displayText(props.placeholderText);
         input.disabled = Boolean(props.isDisabled);
@@ -71,4 +76,4 @@ export default {
       },
     };
   },
-};
+});

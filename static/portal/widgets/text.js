@@ -1,9 +1,11 @@
+// @ts-check
 // Text: shows a (usually bound) string. textContent only: the value comes
 // from end users and APIs.
+/** @import { WidgetType } from "./index.js" */
 import { h } from "../../brace/dom.js";
 import { color, displayText, fontSize, textAlign } from "./style.js";
 
-export default {
+export default /** @satisfies {WidgetType} */ ({
   type: "Text",
   create() {
     const el = h("div", { class: "w-text" });
@@ -17,4 +19,4 @@ export default {
       },
     };
   },
-};
+});

@@ -1,0 +1,54 @@
+// @ts-check
+// Every address of Brace's REST API that browser code calls, built here and
+// nowhere else (tests/static/test_api_paths.py fails on an `/api/v1` string
+// in any other module), so that a moved route is one change. The OpenAPI
+// schema (/api/schema/) describes every route; docs/runtime-api.md the
+// portal runtime's.
+
+const API = "/api/v1";
+
+/** @param {number | string} id */
+const segment = (id) => encodeURIComponent(String(id));
+
+// The editor's API.
+
+export const workspacesPath = () => `${API}/workspaces/`;
+
+/** @param {number} workspaceId */
+export const workspaceDatasourcesPath = (workspaceId) => `${API}/datasources/?workspace=${segment(workspaceId)}`;
+
+export const datasourcesPath = () => `${API}/datasources/`;
+
+/** @param {number} id */
+export const datasourcePath = (id) => `${API}/datasources/${segment(id)}/`;
+
+/** @param {number} id */
+export const datasourceTokenPath = (id) => `${datasourcePath(id)}token/`;
+
+/**
+ * "Save and Authorize": the server redirects to the provider, and the
+ * callback brings the browser back to `returnTo` (a path of this site).
+ * @param {number} id
+ * @param {string} returnTo
+ */
+export const datasourceAuthorizePath = (id, returnTo) =>
+  `${datasourcePath(id)}authorize/?return_to=${encodeURIComponent(returnTo)}`;
+
+/** @param {number} workspaceId */
+export const workspaceApplicationsPath = (workspaceId) => `${API}/applications/?workspace=${segment(workspaceId)}`;
+
+/** @param {number} id */
+export const applicationPublishPath = (id) => `${API}/applications/${segment(id)}/publish/`;
+
+// The portal's runtime API.
+
+/** @param {number} pageId */
+export const runtimePagePath = (pageId) => `${API}/runtime/pages/${segment(pageId)}/`;
+
+/** @param {number} pageId */
+export const runtimeEventsPath = (pageId) => `${runtimePagePath(pageId)}events/`;
+
+export const runtimeFilesPath = () => `${API}/runtime/files/`;
+
+/** @param {string} jobId */
+export const runtimeJobPath = (jobId) => `${API}/runtime/jobs/${segment(jobId)}/`;

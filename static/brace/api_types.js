@@ -1,0 +1,180 @@
+// @ts-check
+// The shapes of the API's answers as browser code reads them, for the type
+// checker only: modules bring them in with `@import`, so nothing loads this
+// file. The full reference is the OpenAPI schema (/api/schema/); the portal
+// runtime's answers are described in docs/runtime-api.md.
+
+/**
+ * A list answer: plain, or paginated as {"results": [...]}.
+ * @template T
+ * @typedef {T[] | { results?: T[] }} Listing
+ */
+
+// The editor's API.
+
+/**
+ * @typedef {object} Workspace
+ * @property {number} id
+ * @property {string} name
+ * @property {string} [role] the signed-in user's role in it
+ */
+
+/**
+ * @typedef {object} Application
+ * @property {number} id
+ * @property {string} name
+ * @property {number} [workspace]
+ * @property {number | PublishedVersion | null} [published_version]
+ */
+
+/**
+ * @typedef {object} PublishedVersion
+ * @property {number} [number]
+ */
+
+/** @typedef {"unauthorized" | "authorized" | "needs_reauthorization" | "error"} AuthorizationStatus */
+
+/**
+ * Where a datasource's OAuth 2.0 tokens stand.
+ * @typedef {object} Authorization
+ * @property {AuthorizationStatus} status
+ * @property {string | null} [expires_at]
+ * @property {string[]} [scopes]
+ * @property {string} [last_error]
+ */
+
+/**
+ * What DELETE on a datasource's token/ answers (POST answers the
+ * Authorization itself).
+ * @typedef {object} TokenRevoked
+ * @property {boolean} revoked
+ * @property {Authorization} authorization
+ */
+
+/**
+ * @typedef {object} KeyValue
+ * @property {string} key
+ * @property {string} value
+ */
+
+/**
+ * An Authenticated API datasource. Secrets never come back: only whether
+ * each is set (`client_secret_set`).
+ * @typedef {object} Datasource
+ * @property {number} id
+ * @property {number} [workspace]
+ * @property {string} name
+ * @property {string} [preset]
+ * @property {string} [preset_region]
+ * @property {string} [url]
+ * @property {KeyValue[]} [headers]
+ * @property {KeyValue[]} [query_params]
+ * @property {{ type?: string, [field: string]: unknown }} [authentication]
+ * @property {string} [redirect_url]
+ * @property {Authorization | null} [authorization]
+ */
+
+// The portal's runtime API.
+
+/**
+ * @typedef {object} Position grid cells: 64 columns, rows of 10 px
+ * @property {number} [x]
+ * @property {number} [y]
+ * @property {number} [w]
+ * @property {number} [h]
+ */
+
+/**
+ * A widget of the published page's tree (trigger properties removed).
+ * @typedef {object} LayoutNode
+ * @property {string} widgetName
+ * @property {string} type
+ * @property {Position} [position]
+ * @property {LayoutNode[]} [children]
+ */
+
+/** @typedef {Record<string, unknown>} WidgetProps a widget's evaluated properties */
+
+/**
+ * @typedef {object} BindingError
+ * @property {string} [name] the JavaScript error's name
+ * @property {string} [message]
+ * @property {string} [binding]
+ */
+
+/**
+ * @typedef {object} PageRef
+ * @property {number} id
+ * @property {string} name
+ * @property {string} [slug]
+ */
+
+/**
+ * GET pages/{id}/: the evaluated published page.
+ * @typedef {object} RuntimePage
+ * @property {{ id?: number, name?: string, slug?: string }} [application]
+ * @property {{ id?: number, name?: string, slug?: string }} [page]
+ * @property {PageRef[]} [pages]
+ * @property {LayoutNode | null} [layout]
+ * @property {Record<string, WidgetProps>} [widgets]
+ * @property {Record<string, Record<string, unknown>>} [actions]
+ * @property {Record<string, BindingError[]>} [errors] by "Widget.property"
+ * @property {Record<string, unknown>} [store]
+ */
+
+/**
+ * One thing a handler did, in the order it did it; `type` names the
+ * effect and the other fields are those that effect carries.
+ * @typedef {object} Effect
+ * @property {string} type
+ * @property {unknown} [message]
+ * @property {unknown} [style]
+ * @property {string} [page]
+ * @property {string} [url]
+ * @property {Record<string, unknown>} [params]
+ * @property {string} [target]
+ * @property {unknown} [data]
+ * @property {string} [name]
+ * @property {string} [content_type]
+ * @property {unknown} [text]
+ * @property {string} [key]
+ * @property {unknown} [value]
+ * @property {string} [widget]
+ * @property {boolean} [reset_children]
+ */
+
+/**
+ * A background run (a long upload on the Celery worker).
+ * @typedef {object} Job
+ * @property {string} id
+ * @property {string | null} [action] the query it runs, if the handler names one
+ * @property {"queued" | "running" | "succeeded" | "failed"} status
+ * @property {number} [progress] share of the bytes sent, 0..1
+ * @property {EventAnswer | null} [result] once succeeded: its event's answer
+ * @property {{ code?: string, message?: string } | null} [error] once failed
+ */
+
+/**
+ * POST pages/{id}/events/ (and a succeeded job's result): only what changed.
+ * @typedef {object} EventAnswer
+ * @property {Effect[]} [effects]
+ * @property {Record<string, Record<string, unknown>>} [widgets] changed properties; null: lost its value
+ * @property {Record<string, Record<string, unknown>>} [actions]
+ * @property {Record<string, BindingError[]>} [errors] `[]`: that property's errors are gone
+ * @property {Record<string, unknown>} [store] the whole store after the event
+ * @property {Job[]} [jobs]
+ * @property {{ code?: string, name?: string, message?: string }} [error] the handler failed
+ */
+
+/**
+ * POST files/: a stored file; `data` is the reference the server gave it,
+ * or the content itself for a small file read as text or base64.
+ * @typedef {object} RuntimeFile
+ * @property {string} id
+ * @property {string} name
+ * @property {number} size
+ * @property {string} type
+ * @property {string} data
+ */
+
+export {};
