@@ -5,14 +5,16 @@ Every error leaves the API as {"code", "message", "field"?} with a 4xx status
 
     APIError                      400 code=<given>
     ├── NotFound                  404 not_found
-    ├── PermissionDenied          403 permission_denied
     ├── Conflict                  409 conflict
     └── PayloadTooLarge           413 payload_too_large
 
-DRF's own exceptions (validation, authentication, throttling, parse errors)
-and Django's Http404 / PermissionDenied are translated to the same shape; a
-serializer's field errors name the first faulty field, dotted for nested ones
-(`authentication.client_id`, `layout.children[0].props.label`).
+The errors of `workspaces` and `datasources` (Django-free, each with code,
+message and field) get their status from their class: see `_workspace_status`
+and `_datasource_status`. DRF's own exceptions (validation, authentication,
+throttling, parse errors) and Django's Http404 / PermissionDenied are
+translated to the same shape; a serializer's field errors name the first
+faulty field, dotted for nested ones (`authentication.client_id`,
+`layout.children[0].props.label`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from datasources.errors import (
+    DatasourceError,
+    DatasourceInUseError,
+    TokenRefreshError,
+    TokenUnavailableError,
+)
+from workspaces.errors import MembershipConflict, NotAMember, RoleTooLow, WorkspaceError
 
 
 class APIError(exceptions.APIException):
@@ -51,12 +61,6 @@ class NotFound(APIError):
     status_code = status.HTTP_404_NOT_FOUND
     default_code = "not_found"
     default_detail = "Not found."
-
-
-class PermissionDenied(APIError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "permission_denied"
-    default_detail = "You do not have permission to do this."
 
 
 class Conflict(APIError):
@@ -99,11 +103,36 @@ def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str, 
     return (prefix or None, str(detail), str(code))
 
 
+def _workspace_status(exc: WorkspaceError) -> int:
+    if isinstance(exc, NotAMember):
+        return status.HTTP_404_NOT_FOUND
+    if isinstance(exc, RoleTooLow):
+        return status.HTTP_403_FORBIDDEN
+    if isinstance(exc, MembershipConflict):
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_400_BAD_REQUEST
+
+
+def _datasource_status(exc: DatasourceError) -> int:
+    if isinstance(exc, DatasourceInUseError):
+        return status.HTTP_409_CONFLICT
+    if isinstance(exc, TokenRefreshError) and exc.retryable:
+        return status.HTTP_502_BAD_GATEWAY  # the provider failed, not the request
+    if isinstance(exc, TokenUnavailableError):
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_400_BAD_REQUEST
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, APIError):
         return Response(
             error_body(exc.code, exc.message, exc.field, **exc.extra), status=exc.status_code
         )
+    if isinstance(exc, WorkspaceError):
+        return Response(error_body(exc.code, exc.message, exc.field), status=_workspace_status(exc))
+    if isinstance(exc, DatasourceError):
+        field = getattr(exc, "field", None)
+        return Response(error_body(exc.code, exc.message, field), status=_datasource_status(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
