@@ -143,9 +143,10 @@ def _setup_app(api_url: str, viewers: int) -> _App:
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from builder.models import Action, Membership, Role, Workspace
+    from builder.models import Action
     from builder.services.applications import create_application, publish_application
     from datasources.models import AuthType, Datasource
+    from workspaces.models import Membership, Role, Workspace
 
     users = get_user_model()
     developer = users.objects.create_user("bench_developer", password="x")

@@ -82,13 +82,13 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from builder.models import Membership, Role, Workspace
     from datasources import tokens
     from datasources.auth import datasource_auth
     from datasources.models import OAuthToken
     from datasources.services import create_datasource
     from tests.oauth_provider import browser as dance
     from tests.oauth_provider.process import running_provider
+    from workspaces.models import Membership, Role, Workspace
 
     # Every refresh logs at INFO; the benchmark's output is the table.
     logging.getLogger("datasources").setLevel(logging.WARNING)

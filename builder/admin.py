@@ -7,7 +7,8 @@ stored values and background jobs are written only by portal events: operators
 can look them up and delete them (to reset a user's state, or drop a stuck
 job), not edit them. Their JSON is end users' data (picked files' references,
 stored values, query results), so it shows on the change page only, never in
-a list column.
+a list column. Workspaces and members are `workspaces.admin`'s; the workspace
+list here also counts each one's applications, which only builder knows of.
 """
 
 from __future__ import annotations
@@ -28,57 +29,35 @@ from builder.models import (
     Action,
     Application,
     EventJob,
-    Membership,
     Page,
     PublishedVersion,
     RuntimeSession,
     UserStore,
-    Workspace,
 )
 from widgets import LayoutValidationError
+from workspaces.admin import WorkspaceAdmin as BaseWorkspaceAdmin
+from workspaces.models import Workspace
 
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-    fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
+# Registered by workspaces.admin (imported above), extended here.
+admin.site.unregister(Workspace)
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(BaseWorkspaceAdmin):
+    """The workspaces' admin, with the count of applications in each."""
+
     list_display = ["name", "id", "member_count", "application_count", "created_at"]
-    search_fields = ["name", "memberships__user__username"]
-    list_filter = ["created_at"]
-    inlines = [MembershipInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Workspace]:
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                member_total=Count("memberships", distinct=True),
-                application_total=Count("applications", distinct=True),
-            )
+            .annotate(application_total=Count("applications", distinct=True))
         )
-
-    @admin.display(description="members", ordering="member_total")
-    def member_count(self, workspace: Any) -> int:
-        return workspace.member_total
 
     @admin.display(description="applications", ordering="application_total")
     def application_count(self, workspace: Any) -> int:
         return workspace.application_total
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "workspace", "role", "created_at"]
-    list_filter = ["role"]
-    search_fields = ["user__username", "user__email", "workspace__name"]
-    autocomplete_fields = ["user", "workspace"]
-    list_select_related = ["user", "workspace"]
 
 
 @admin.register(Application)

@@ -17,9 +17,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from builder.models import Application, Workspace
-from builder.services import actions, applications, pages, workspaces
+from builder.models import Application
+from builder.services import actions, applications, pages
 from datasources.services import create_datasource
+from workspaces.models import Workspace
+from workspaces.services import create_workspace
 
 DEMO_WORKSPACE = "Demo"
 DEMO_APPLICATION = "Dropbox portal"
@@ -70,7 +72,7 @@ def seed_demo(fixture: Path = FIXTURE) -> DemoCredentials:
     with transaction.atomic():
         workspace = Workspace.objects.filter(
             name=DEMO_WORKSPACE, memberships__user=user
-        ).first() or workspaces.create_workspace(user=user, name=DEMO_WORKSPACE)
+        ).first() or create_workspace(user=user, name=DEMO_WORKSPACE)
         datasource = create_datasource(workspace.pk, app["datasource"])
         application = applications.create_application(
             user=user, workspace=workspace, name=DEMO_APPLICATION

@@ -12,12 +12,13 @@ precise one given where it is raised: ``duplicate_name``, ``last_admin``,
 about when there is one: a dotted JSON path into the request, such as
 ``name``, ``layout.children[0].widgetName`` or ``meta.files[0].size``.
 
+A role too low for an action is `workspaces.errors.RoleTooLow`.
+
 Hierarchy::
 
     BuilderError                code, message, field
     ├── Invalid                 "invalid": the request is wrong; field names the input
     ├── NotFound                "not_found": no such object, or none the user may see
-    ├── PermissionDenied        "permission_denied": the user's role is too low
     ├── Conflict                "conflict": the current state forbids it (last admin,
     │                           page in use, a saved layout that is not valid)
     └── PayloadTooLarge         "payload_too_large": a body, a file or a layout over its limit
@@ -33,7 +34,6 @@ __all__ = [
     "Invalid",
     "NotFound",
     "PayloadTooLarge",
-    "PermissionDenied",
 ]
 
 
@@ -63,11 +63,6 @@ class NotFound(BuilderError):
 
     default_code = "not_found"
     default_message = "Not found."
-
-
-class PermissionDenied(BuilderError):
-    default_code = "permission_denied"
-    default_message = "You do not have permission to do this."
 
 
 class Conflict(BuilderError):

@@ -1,5 +1,5 @@
-"""The builder's data: workspaces and their members, applications, pages (a
-widget tree each), actions (queries) and published versions.
+"""The builder's data: applications (each in a workspace, see `workspaces`),
+pages (a widget tree each), actions (queries) and published versions.
 
 A page's `layout` is the JSON widget tree validated by `widgets`; an action's
 `config` is the query as the API pane edits it (see API.md). Entity names
@@ -18,44 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    DEVELOPER = "developer", "Developer"
-    VIEWER = "viewer", "Viewer"
-
-
-class Workspace(models.Model):
-    name = models.CharField(max_length=120)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="Membership", related_name="workspaces"
-    )
-
-    class Meta:
-        ordering = ["name", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(max_length=16, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user"),
-        ]
-        ordering = ["workspace_id", "user_id"]
-
-    def __str__(self) -> str:
-        return f"{self.user} in {self.workspace} ({self.role})"
+from workspaces.models import Workspace
 
 
 class Application(models.Model):

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.errors import NotFound
-from builder.models import Application, Page, PublishedPageRef, PublishedVersion, Role
+from builder.models import Application, Page, PublishedPageRef, PublishedVersion
 from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
-from builder.permissions import require_role
 from builder.selectors import current_version, parse_id
 from runtime import CompiledPage
 from runtime import ConfigurationError as RuntimeConfigurationError
+from workspaces.models import Role
+from workspaces.permissions import require_role
 
 __all__ = ["PublishedPage", "published_page"]
 
@@ -71,9 +72,10 @@ class PublishedPage:
 def published_page(user: Any, page_id: Any, minimum: Role = Role.VIEWER) -> PublishedPage:
     """The published form of page `page_id` for a user with at least `minimum` role.
 
-    NotFound (404) when the page does not exist, the user is not a member of
-    its workspace, the application is not published, or the page is not in
-    the published version; PermissionDenied (403) when the role is too low.
+    NotFound (404) when the page does not exist, the application is not
+    published, or the page is not in the published version; NotAMember (404)
+    when the user is not a member of its workspace; RoleTooLow (403) when the
+    role is too low.
     """
     pk = parse_id(page_id)
     # A page ever published keeps its ref after the draft page is deleted.

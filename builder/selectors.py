@@ -1,9 +1,10 @@
 """Reads: what a user may see, and single objects checked against their role.
 
 Every getter takes the user and the minimum role the caller needs, and raises
-NotFound when the object does not exist or lives in a workspace the user is
-not a member of (the same answer, so ids do not leak), PermissionDenied when
-the user's role is too low. Lists only ever hold the user's workspaces.
+NotFound when the object does not exist, `workspaces.errors.NotAMember` when it
+lives in a workspace the user is not a member of (both answer 404 not_found,
+so ids do not leak), RoleTooLow when the user's role is too low. Lists only
+ever hold the user's workspaces.
 """
 
 from __future__ import annotations
@@ -14,16 +15,10 @@ from typing import Any, TypeVar
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from builder.errors import Invalid, NotFound
-from builder.models import (
-    Action,
-    Application,
-    Membership,
-    Page,
-    PublishedVersion,
-    Role,
-    Workspace,
-)
-from builder.permissions import require_role, visible_workspaces
+from builder.models import Action, Application, Page, PublishedVersion
+from workspaces.errors import NotAMember
+from workspaces.models import Membership, Role, Workspace
+from workspaces.permissions import require_role, visible_workspaces
 
 _T = TypeVar("_T")
 
@@ -34,7 +29,7 @@ def referenced(
     """An object a request body refers to by id: a 400 naming the field if not visible."""
     try:
         return getter(user, pk, minimum)
-    except NotFound as error:
+    except (NotFound, NotAMember) as error:
         raise Invalid(
             f"There is no {field} {pk} in your workspaces.", code="does_not_exist", field=field
         ) from error

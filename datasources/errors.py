@@ -8,7 +8,9 @@ Hierarchy::
 
     DatasourceError                         code
     ├── ConfigurationError                  "invalid", field (e.g. authentication.client_id)
+    │   └── NotOAuth2Error                  "not_oauth2": tokens of a datasource without OAuth 2.0
     ├── DatasourceInUseError                "datasource_in_use" (queries still use it)
+    ├── SessionRequiredError                "session_required": authorize from a browser session
     ├── AuthorizationError                  the callback's response_status; return_to
     │   ├── InvalidStateError               "invalid_state": forged, replayed, expired, not yours
     │   ├── ProviderAuthorizationError      the provider's error (§4.1.2.1), e.g. access_denied
@@ -57,8 +59,18 @@ class ConfigurationError(DatasourceError):
         self.field = field
 
 
+class NotOAuth2Error(ConfigurationError):
+    code = "not_oauth2"
+
+
 class DatasourceInUseError(DatasourceError):
     code = "datasource_in_use"
+
+
+class SessionRequiredError(DatasourceError):
+    """Authorization was asked with an API token: the state must be bound to a browser session."""
+
+    code = "session_required"
 
 
 class AuthorizationError(DatasourceError):

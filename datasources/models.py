@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from datasources.encryption import encrypted_text
+from workspaces.models import Workspace
 
 
 class AuthType(models.TextChoices):
@@ -56,10 +57,7 @@ class TokenSharing(models.TextChoices):
 
 
 class Datasource(models.Model):
-    # A string reference: datasources imports none of Brace's other apps.
-    workspace = models.ForeignKey(
-        "builder.Workspace", on_delete=models.CASCADE, related_name="datasources"
-    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="datasources")
     name = models.CharField(max_length=120)
     preset = models.CharField(max_length=32, blank=True, default="")
     preset_region = models.CharField(max_length=16, blank=True, default="")

@@ -91,7 +91,7 @@ def members(make_user: Callable[..., Any]) -> dict[str, Any]:
 @pytest.fixture
 def workspace(members: dict[str, Any]) -> Any:
     """A workspace where members["admin"|"developer"|"viewer"] have those roles."""
-    from builder.models import Membership, Role, Workspace
+    from workspaces.models import Membership, Role, Workspace
 
     workspace = Workspace.objects.create(name="Acme")
     for role in (Role.ADMIN, Role.DEVELOPER, Role.VIEWER):

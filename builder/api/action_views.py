@@ -8,10 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.api.base import EditorViewSet, error_responses, valid_body
 from builder.api.editor_serializers import ActionIn, ActionOut, ActionUpdateIn
-from builder.models import Action, Role
+from builder.models import Action
 from builder.services import actions as services
+from restapi.base import EditorViewSet, error_responses, valid_body
+from workspaces.models import Role
 
 
 @extend_schema(tags=["actions"])

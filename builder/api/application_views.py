@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.api.base import EditorViewSet, error_responses, valid_body
 from builder.api.editor_serializers import (
     ApplicationIn,
     ApplicationOut,
@@ -17,8 +16,10 @@ from builder.api.editor_serializers import (
     PublishedVersionOut,
     PublishIn,
 )
-from builder.models import Application, Role
+from builder.models import Application
 from builder.services import applications as services
+from restapi.base import EditorViewSet, error_responses, valid_body
+from workspaces.models import Role
 
 
 @extend_schema(tags=["applications"])

@@ -21,28 +21,20 @@ from builder.action_config import (
     MAX_TIMEOUT_S,
     MIN_TIMEOUT_S,
 )
-from builder.api.strict import (
+from builder.models import Action, Application, Page, PublishedVersion
+from restapi.strict import (
     StrictCharField,
     StrictChoiceField,
     StrictIntegerField,
     StrictSerializer,
 )
-from builder.models import Action, Application, Membership, Page, PublishedVersion, Role, Workspace
+from workspaces.models import Membership, Role, Workspace
 
 NAME_MAX_LENGTH = 120
 
 
 def name_field(**kwargs: Any) -> StrictCharField:
     return StrictCharField(max_length=NAME_MAX_LENGTH, **kwargs)
-
-
-class ErrorSerializer(serializers.Serializer):
-    """Every error the API answers (documentation only)."""
-
-    code = serializers.CharField()
-    message = serializers.CharField()
-    field = serializers.CharField(required=False, help_text="Dotted JSON path of the fault.")
-    errors = serializers.JSONField(required=False, help_text="Every fault, when there are several.")
 
 
 # Authentication

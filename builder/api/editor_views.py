@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from builder import selectors
-from builder.api.base import EditorViewSet, error_responses, valid_body
 from builder.api.editor_serializers import (
     MemberIn,
     MemberOut,
@@ -31,9 +30,11 @@ from builder.api.editor_serializers import (
     WorkspaceUpdateIn,
 )
 from builder.errors import Invalid
-from builder.models import Membership, Role, Workspace
-from builder.services import workspaces as services
+from builder.services.workspaces import delete_workspace
 from builder.throttles import LoginRateThrottle
+from restapi.base import EditorViewSet, error_responses, valid_body
+from workspaces import services
+from workspaces.models import Membership, Role, Workspace
 
 
 class TokenLoginView(APIView):
@@ -99,7 +100,7 @@ class WorkspaceViewSet(EditorViewSet):
     )
     def destroy(self, request: Request, pk: str) -> Response:
         workspace = selectors.get_workspace(request.user, pk, Role.ADMIN)
-        services.delete_workspace(workspace=workspace)
+        delete_workspace(workspace=workspace)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,11 +1,11 @@
 """The one exception handler of the API, and the one table it answers from.
 
-Every app raises its own errors (`builder.errors`, `datasources.errors`,
-`outbound.errors`, `runtime.errors`, `runtime.http.errors`, `widgets.errors`) and knows nothing
-of HTTP. ``ERROR_STATUSES`` maps each of them to a status; the handler
-renders the error as {"code", "message", "field"?} (a widgets error that
-holds several faults adds `errors`, every one of them). Views call services
-and let their errors propagate.
+Every app raises its own errors (`builder.errors`, `workspaces.errors`,
+`datasources.errors`, `outbound.errors`, `runtime.errors`, `runtime.http.errors`,
+`widgets.errors`) and knows nothing of HTTP. ``ERROR_STATUSES`` maps each of
+them to a status; the handler renders the error as {"code", "message",
+"field"?} (a widgets error that holds several faults adds `errors`, every one
+of them). Views call services and let their errors propagate.
 
 A row whose status is None is a fault of Brace's own (misuse of the runtime's
 Python API, an engine that crashed, an inconsistent widget type): not
@@ -34,13 +34,13 @@ from builder.errors import (
     Invalid,
     NotFound,
     PayloadTooLarge,
-    PermissionDenied,
 )
 from datasources import errors as datasources_errors
 from outbound import errors as outbound_errors
 from runtime import errors as runtime_errors
 from runtime.http import errors as http_errors
 from widgets import errors as widgets_errors
+from workspaces import errors as workspaces_errors
 
 Status = int | Callable[[Exception], int] | None
 
@@ -57,11 +57,14 @@ ERROR_STATUSES: tuple[tuple[type[Exception], Status], ...] = (
     # builder
     (Invalid, status.HTTP_400_BAD_REQUEST),
     (NotFound, status.HTTP_404_NOT_FOUND),
-    (PermissionDenied, status.HTTP_403_FORBIDDEN),
     (Conflict, status.HTTP_409_CONFLICT),
     (PayloadTooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
     (BuilderError, status.HTTP_400_BAD_REQUEST),
-    # workspaces: NotAMember (404) and RoleTooLow (403) come here with the workspaces app.
+    # workspaces
+    (workspaces_errors.NotAMember, status.HTTP_404_NOT_FOUND),
+    (workspaces_errors.RoleTooLow, status.HTTP_403_FORBIDDEN),
+    (workspaces_errors.MembershipConflict, status.HTTP_409_CONFLICT),
+    (workspaces_errors.WorkspaceError, status.HTTP_400_BAD_REQUEST),
     # datasources
     (datasources_errors.ConfigurationError, status.HTTP_400_BAD_REQUEST),
     (datasources_errors.DatasourceInUseError, status.HTTP_409_CONFLICT),
@@ -111,23 +114,6 @@ def render(error: Exception) -> dict[str, Any]:
     )
 
 
-class APIError(exceptions.APIException):
-    """The datasource views' own errors, rendered with their status_code; the other
-    views raise their app's errors (the table above)."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "invalid"
-    default_detail = "The request is invalid."
-
-    def __init__(
-        self, message: str | None = None, *, code: str | None = None, field: str | None = None
-    ):
-        self.message = message or str(self.default_detail)
-        self.code = code or self.default_code
-        self.field = field
-        super().__init__(detail=self.message, code=self.code)
-
-
 def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str, str]:
     """Walk DRF's nested error detail to the first leaf: (dotted field, message, code)."""
     if isinstance(detail, dict):
@@ -152,8 +138,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     answer = status_for(exc)
     if answer is not None:
         return Response(render(exc), status=answer)
-    if isinstance(exc, APIError):
-        return Response(error_body(exc.code, exc.message, exc.field), status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

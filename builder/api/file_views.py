@@ -13,12 +13,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from builder.api.base import error_responses, valid_body
-from builder.api.strict import StrictSerializer
 from builder.errors import Invalid, PayloadTooLarge
 from builder.files import picked_file_json, store_picked_file
 from builder.models import RuntimeFile
 from builder.published_pages import published_page
+from restapi.base import error_responses, valid_body
+from restapi.strict import StrictSerializer
 
 
 def max_upload_bytes() -> int:

@@ -8,10 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.api.base import EditorViewSet, error_responses, valid_body
 from builder.api.editor_serializers import PageIn, PageListOut, PageOut, PageUpdateIn
-from builder.models import Page, Role
+from builder.models import Page
 from builder.services import pages as services
+from restapi.base import EditorViewSet, error_responses, valid_body
+from workspaces.models import Role
 
 
 @extend_schema(tags=["pages"])

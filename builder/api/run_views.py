@@ -8,11 +8,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.api.base import EditorViewSet, error_responses, valid_body
-from builder.api.strict import StrictCharField, StrictSerializer
-from builder.models import Action, Page, Role
+from builder.models import Action, Page
 from builder.page_runtime import checked_state, evaluate_page
 from builder.queries import run_draft_action
+from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.strict import StrictCharField, StrictSerializer
+from workspaces.models import Role
 
 
 class ActionStateIn(StrictSerializer):

@@ -13,8 +13,6 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from builder.api.base import EditorViewSet, error_responses, valid_body
-from builder.api.strict import StrictCharField, StrictSerializer
 from builder.errors import Invalid
 from builder.models import EventJob, Page
 from builder.portal.dispatch import handle_event
@@ -22,6 +20,8 @@ from builder.portal.events import EventRequest
 from builder.portal.jobs import get_job, job_json
 from builder.portal.pages import runtime_page
 from builder.published_pages import published_page
+from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.strict import StrictCharField, StrictSerializer
 
 MAX_URL_LENGTH = 2000
 

@@ -4,6 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("builder.api.editor_urls")),
-    path("", include("builder.api.datasource_urls")),
+    path("", include("datasources.api.urls")),
     path("runtime/", include("builder.api.runtime_urls")),
 ]

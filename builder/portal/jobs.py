@@ -30,6 +30,7 @@ from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
 from runtime.http import FileResolver, ResolvedFile
+from workspaces.errors import WorkspaceError
 
 __all__ = [
     "PROGRESS_INTERVAL_S",
@@ -173,7 +174,7 @@ def run_job(job_id: str) -> str:
     try:
         prepared = prepare_event(job.session.user, request)
         answer = run_event(prepared, wrap_files=lambda inner: CountingResolver(inner, progress))
-    except BuilderError as error:
+    except (BuilderError, WorkspaceError) as error:
         # Checked again here: the file may have expired, the user left the workspace...
         _finish(job.pk, JobStatus.FAILED, error={"code": error.code, "message": error.message})
         return JobStatus.FAILED.value

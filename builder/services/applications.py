@@ -12,17 +12,11 @@ from django.utils.text import slugify
 
 from builder.errors import Conflict
 from builder.layouts import default_layout
-from builder.models import (
-    Action,
-    Application,
-    Page,
-    PublishedPageRef,
-    PublishedVersion,
-    Workspace,
-)
+from builder.models import Action, Application, Page, PublishedPageRef, PublishedVersion
 from builder.page_runtime import compile_page_json
 from runtime import ConfigurationError as RuntimeConfigurationError
 from widgets import LayoutValidationError
+from workspaces.models import Workspace
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
 from builder.models import Application
-from builder.permissions import role_in
 from datasources.models import Datasource
+from workspaces.permissions import role_in
 
 View = Callable[..., HttpResponse]
 

@@ -77,7 +77,7 @@ def test_error_status_without_a_message_names_the_status(
 def test_a_400_shows_its_message_next_to_the_named_field(
     new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
 ) -> None:
-    needs_route("POST", "/api/v1/datasources/", "builder/api/datasource_urls.py")
+    needs_route("POST", "/api/v1/datasources/", "datasources/api/urls.py")
     page = new_page(members["developer"])
     page.goto(f"/editor/datasources/new/?workspace={workspace.pk}")
 
@@ -97,7 +97,7 @@ def test_a_400_shows_its_message_next_to_the_named_field(
 def test_a_400_on_a_header_row_lands_on_that_row(
     new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
 ) -> None:
-    needs_route("POST", "/api/v1/datasources/", "builder/api/datasource_urls.py")
+    needs_route("POST", "/api/v1/datasources/", "datasources/api/urls.py")
     page = new_page(members["developer"])
     page.goto(f"/editor/datasources/new/?workspace={workspace.pk}")
 
@@ -136,7 +136,7 @@ def test_a_field_error_from_an_unexpected_field_is_not_lost(
 def test_save_creates_the_datasource_and_never_shows_the_secret(
     new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
 ) -> None:
-    needs_route("POST", "/api/v1/datasources/", "builder/api/datasource_urls.py")
+    needs_route("POST", "/api/v1/datasources/", "datasources/api/urls.py")
     from datasources.models import Datasource
 
     page = new_page(members["developer"])

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_sign_in_then_the_editor_lists_my_workspaces(
     new_page: Any, site_url: str, members: dict[str, Any], workspace: Any
 ) -> None:
-    from builder.models import Workspace
+    from workspaces.models import Workspace
 
     Workspace.objects.create(name="Not mine")
     page = new_page()
@@ -60,7 +60,7 @@ def test_the_editor_lists_applications_and_publishes_them(
 def test_the_editor_lists_datasources_with_their_status(
     new_page: Any, members: dict[str, Any], workspace: Any, datasource: Any, needs_route: Any
 ) -> None:
-    needs_route("GET", "/api/v1/datasources/", "builder/api/datasource_urls.py")
+    needs_route("GET", "/api/v1/datasources/", "datasources/api/urls.py")
     page = new_page(members["developer"])
     page.goto("/editor/")
 

@@ -1,4 +1,5 @@
-"""The admin console for builder models renders for a superuser, with search and filters.
+"""The admin console for builder models (and the workspaces they live in) renders for a
+superuser, with search and filters.
 
 Runtime rows (sessions, stored values, jobs) are read-only there: viewable and deletable.
 """
@@ -15,15 +16,20 @@ from builder.models import (
     Action,
     EventJob,
     JobStatus,
-    Membership,
     Page,
     PublishedVersion,
     RuntimeSession,
     UserStore,
 )
 from builder.services.applications import publish_application
+from workspaces.models import Membership
 
 MODELS = ["workspace", "membership", "application", "page", "action", "publishedversion"]
+APP_OF = {"workspace": "workspaces", "membership": "workspaces"}
+
+
+def admin_url(model: str, view: str, *args: object) -> str:
+    return reverse(f"admin:{APP_OF.get(model, 'builder')}_{model}_{view}", args=args)
 
 
 @pytest.fixture
@@ -45,7 +51,7 @@ def objects(workspace, application, page, datasource, members):
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", MODELS)
 def test_the_changelist_renders_with_search(admin_client, objects, model):
-    url = reverse(f"admin:builder_{model}_changelist")
+    url = admin_url(model, "changelist")
     response = admin_client.get(url)
     assert response.status_code == 200
     assert response.context["cl"].result_count == (3 if model == "membership" else 1)
@@ -56,7 +62,7 @@ def test_the_changelist_renders_with_search(admin_client, objects, model):
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", MODELS)
 def test_the_change_page_renders(admin_client, objects, model):
-    response = admin_client.get(reverse(f"admin:builder_{model}_change", args=[objects[model].pk]))
+    response = admin_client.get(admin_url(model, "change", objects[model].pk))
     assert response.status_code == 200
     assert str(objects[model]) in response.content.decode()
 
@@ -64,7 +70,7 @@ def test_the_change_page_renders(admin_client, objects, model):
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [m for m in MODELS if m != "publishedversion"])
 def test_the_add_page_renders(admin_client, model):
-    response = admin_client.get(reverse(f"admin:builder_{model}_add"))
+    response = admin_client.get(admin_url(model, "add"))
     assert response.status_code == 200
     assert b"<form" in response.content
 
@@ -77,13 +83,13 @@ def test_list_columns_show_counts_and_the_method(admin_client, objects):
     assert "Page1" in pages
     actions = admin_client.get(reverse("admin:builder_action_changelist")).content.decode()
     assert "POST" in actions and "Dropbox" in actions
-    workspaces = admin_client.get(reverse("admin:builder_workspace_changelist")).content.decode()
+    workspaces = admin_client.get(reverse("admin:workspaces_workspace_changelist")).content.decode()
     assert ">3<" in workspaces  # members
 
 
 @pytest.mark.django_db
 def test_the_workspace_page_shows_its_members_inline(admin_client, objects):
-    url = reverse("admin:builder_workspace_change", args=[objects["workspace"].pk])
+    url = reverse("admin:workspaces_workspace_change", args=[objects["workspace"].pk])
     html = admin_client.get(url).content.decode()
     assert "memberships-TOTAL_FORMS" in html
     assert "alice_admin" in html
@@ -91,7 +97,7 @@ def test_the_workspace_page_shows_its_members_inline(admin_client, objects):
 
 @pytest.mark.django_db
 def test_filters_apply(admin_client, objects):
-    url = reverse("admin:builder_membership_changelist")
+    url = reverse("admin:workspaces_membership_changelist")
     response = admin_client.get(url, {"role__exact": "viewer"})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from builder.models import Action, Workspace
+from builder.models import Action
 from datasources.models import Datasource
 from tests.builder.helpers import assert_error
+from workspaces.models import Workspace
 
 URL = "/api/v1/actions/"
 

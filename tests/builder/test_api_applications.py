@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from builder.layouts import default_layout
-from builder.models import Action, Application, Page, PublishedVersion, Workspace
+from builder.models import Action, Application, Page, PublishedVersion
 from tests.builder.helpers import assert_error
+from workspaces.models import Workspace
 
 URL = "/api/v1/applications/"
 

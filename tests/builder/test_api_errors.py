@@ -12,6 +12,7 @@ from outbound import errors as outbound_errors
 from runtime import errors as runtime_errors
 from runtime.http import errors as http_errors
 from widgets import errors as widgets_errors
+from workspaces import errors as workspaces_errors
 
 
 def answer(error: Exception) -> Response | None:
@@ -33,11 +34,13 @@ def answer(error: Exception) -> Response | None:
             404,
             {"code": "not_published", "message": "Not published."},
         ),
+        # workspaces
         (
-            builder_errors.PermissionDenied(),
+            workspaces_errors.RoleTooLow(),
             403,
             {"code": "permission_denied", "message": "You do not have permission to do this."},
         ),
+        (workspaces_errors.NotAMember(), 404, {"code": "not_found", "message": "Not found."}),
         (
             builder_errors.Conflict("Keep an admin.", code="last_admin", field="role"),
             409,
@@ -158,6 +161,7 @@ def test_every_apps_error_root_has_a_row():
     classes = {cls for cls, _ in ERROR_STATUSES}
     assert {
         builder_errors.BuilderError,
+        workspaces_errors.WorkspaceError,
         datasources_errors.DatasourceError,
         outbound_errors.OutboundPolicyError,
         http_errors.HttpExecutorError,

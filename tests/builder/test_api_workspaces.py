@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from builder.models import Action, Application, Membership, Page, Role, Workspace
+from builder.models import Action, Application, Page
 from datasources.models import Datasource
 from tests.builder.helpers import assert_error
+from workspaces.models import Membership, Role, Workspace
 
 URL = "/api/v1/workspaces/"
 

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from builder.errors import Conflict
-from builder.models import Membership, PublishedVersion, Role
-from builder.services import applications, workspaces
+from builder.models import PublishedVersion
+from builder.services import applications
+from workspaces import services as workspaces
+from workspaces.errors import LastAdmin
+from workspaces.models import Membership, Role
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:
@@ -53,7 +55,7 @@ def test_two_admins_demoting_each_other_leave_one_admin(workspace, members):
         lambda: workspaces.change_member_role(membership=second, role=Role.VIEWER),
     )
     assert Membership.objects.filter(workspace=workspace, role=Role.ADMIN).count() == 1
-    assert sum(isinstance(result, Conflict) for result in results) == 1, results
+    assert sum(isinstance(result, LastAdmin) for result in results) == 1, results
 
 
 @pytest.mark.django_db(transaction=True)

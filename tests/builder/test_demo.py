@@ -10,8 +10,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from builder.demo import seed_demo
-from builder.models import Action, Application, Membership, Role
+from builder.models import Action, Application
 from datasources.models import Datasource
+from workspaces.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
 

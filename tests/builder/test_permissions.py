@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from builder.models import Action, Application, Membership, Page, Workspace
+from builder.models import Action, Application, Page
 from builder.services.applications import publish_application
 from tests.conftest import ROLES
+from workspaces.models import Membership, Workspace
 
 ERROR_CODES = {
     400: "does_not_exist",

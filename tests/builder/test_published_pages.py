@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from builder.errors import NotFound, PermissionDenied
-from builder.models import Action, Page, Role
+from builder.errors import NotFound
+from builder.models import Action, Page
 from builder.page_runtime import RuntimeState, load_compiled
 from builder.published_pages import published_page
 from builder.services.applications import publish_application
+from workspaces.errors import NotAMember, RoleTooLow
+from workspaces.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +73,11 @@ class TestPublishedPage:
             published_page(members["viewer"], dropbox_page.pk)
         assert caught.value.code == "not_published"
         publish_application(application=dropbox_page.application, user=members["admin"])
-        with pytest.raises(NotFound):
+        with pytest.raises(NotAMember):
             published_page(members["outsider"], dropbox_page.pk)
         with pytest.raises(NotFound):
             published_page(members["viewer"], 999999)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(RoleTooLow):
             published_page(members["viewer"], dropbox_page.pk, Role.DEVELOPER)
 
 

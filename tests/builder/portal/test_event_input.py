@@ -10,11 +10,12 @@ from datetime import timedelta
 
 import pytest
 
-from builder.models import Membership, Role, RuntimeSession, Workspace
+from builder.models import RuntimeSession
 from builder.services.applications import create_application
 from tests.builder.helpers import assert_error
 from tests.builder.portal.support import answer, events_url, fire, pick, publish_page
 from tests.builder.upstream import file_json, layout, store_bytes, widget
+from workspaces.models import Membership, Role, Workspace
 
 pytestmark = pytest.mark.django_db
 

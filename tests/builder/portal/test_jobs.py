@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 
 from builder.files import RuntimeFileResolver
-from builder.models import EventJob, JobStatus, Membership, Role, RuntimeFile, Workspace
+from builder.models import EventJob, JobStatus, RuntimeFile
 from builder.portal import jobs
 from builder.tasks import run_event_job
 from config.celery import app
 from tests.builder.helpers import assert_error
 from tests.builder.portal.support import answer, fire, pick
 from tests.builder.upstream import file_json, store_bytes
+from workspaces.models import Membership, Role, Workspace
 
 pytestmark = pytest.mark.django_db
 

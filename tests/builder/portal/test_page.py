@@ -139,7 +139,7 @@ class TestWhoSeesIt:
     def test_a_viewer_of_another_workspace_gets_404(
         self, seed_app, make_user, token_client, members
     ):
-        from builder.models import Membership, Role, Workspace
+        from workspaces.models import Membership, Role, Workspace
 
         other = Workspace.objects.create(name="Other")
         stranger = make_user("stranger")

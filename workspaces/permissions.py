@@ -2,15 +2,18 @@
 
 Roles are ordered: a viewer reads and uses published apps, a developer also
 edits, an admin also manages members. Objects of a workspace the user is not a
-member of answer 404, so their existence does not leak.
+member of answer as if they did not exist (`NotAMember`), so their existence
+does not leak.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from builder.api.errors import NotFound, PermissionDenied
-from builder.models import Membership, Role, Workspace
+from django.db.models import QuerySet
+
+from workspaces.errors import NotAMember, RoleTooLow
+from workspaces.models import Membership, Role, Workspace
 
 _RANK = {Role.VIEWER: 1, Role.DEVELOPER: 2, Role.ADMIN: 3}
 
@@ -34,18 +37,18 @@ def has_role(role: Role | None, minimum: Role) -> bool:
 def require_role(user: Any, workspace_id: int, minimum: Role) -> Role:
     """The user's role, if at least `minimum`.
 
-    Raises NotFound for non-members (the workspace's objects are invisible to
-    them) and PermissionDenied for members whose role is too low.
+    Raises NotAMember for non-members (the workspace's objects are invisible
+    to them) and RoleTooLow for members whose role is too low.
     """
     role = role_in(user, workspace_id)
     if role is None:
-        raise NotFound()
+        raise NotAMember()
     if not has_role(role, minimum):
-        raise PermissionDenied(f"This needs the {minimum.value} role in the workspace.")
+        raise RoleTooLow(f"This needs the {minimum.value} role in the workspace.")
     return role
 
 
-def visible_workspaces(user: Any):
+def visible_workspaces(user: Any) -> QuerySet[Workspace]:
     """Workspaces the user is a member of."""
     if not getattr(user, "is_authenticated", False):
         return Workspace.objects.none()

@@ -1,11 +1,14 @@
-"""Datasource routes (API.md): CRUD, authorize, the one OAuth 2.0 callback, token."""
+"""Datasource routes (API.md): CRUD, authorize, the one OAuth 2.0 callback, token.
+
+Included under /api/v1/ by `builder.api.urls`.
+"""
 
 from __future__ import annotations
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from builder.api.datasource_views import CALLBACK_URL_NAME, DatasourceViewSet, OAuth2CallbackView
+from datasources.api.views import CALLBACK_URL_NAME, DatasourceViewSet, OAuth2CallbackView
 
 router = SimpleRouter()
 router.register("datasources", DatasourceViewSet, basename="datasource")

@@ -1,8 +1,10 @@
-"""What every editor view shares: authentication, the body size guard, error docs.
+"""What every API view shares: authentication, the body size guard, error docs.
 
 Token authentication comes first so that an anonymous request answers 401
 with `WWW-Authenticate: Token` (DRF takes the header from the first class);
-session authentication serves the browser editor and enforces CSRF.
+session authentication serves the browser editor and enforces CSRF. Errors
+leave as {"code", "message", "field"?} (`ErrorSerializer`), rendered by the
+one exception handler that settings name.
 """
 
 from __future__ import annotations
@@ -11,14 +13,22 @@ from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
+from rest_framework.status import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
-from builder.api.editor_serializers import ErrorSerializer
-from builder.errors import PayloadTooLarge
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error the API answers (documentation only)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    field = serializers.CharField(required=False, help_text="Dotted JSON path of the fault.")
+    errors = serializers.JSONField(required=False, help_text="Every fault, when there are several.")
+
 
 _ERROR_MEANINGS = {
     400: "Invalid input; `field` names the fault.",
@@ -39,6 +49,12 @@ def error_responses(*statuses: int, anonymous: bool = False) -> dict[int, OpenAp
     }
 
 
+class RequestBodyTooLarge(exceptions.APIException):
+    status_code = HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
 class EditorViewSet(viewsets.GenericViewSet):
     """Base of the editor API's views: authenticated users only, roles checked per object."""
 
@@ -52,7 +68,7 @@ class EditorViewSet(viewsets.GenericViewSet):
         length = request.META.get("CONTENT_LENGTH") or "0"
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length.isdigit() and int(length) > limit:
-            raise PayloadTooLarge(f"The request body is over {limit} bytes.")
+            raise RequestBodyTooLarge(f"The request body is over {limit} bytes.")
 
 
 def valid_body(serializer_class: type[Serializer], data: Any) -> dict[str, Any]:

@@ -13,12 +13,6 @@ from typing import Any
 
 from rest_framework import serializers
 
-from builder.api.strict import (
-    StrictCharField,
-    StrictChoiceField,
-    StrictIntegerField,
-    StrictSerializer,
-)
 from datasources.models import (
     AuthType,
     ClientAuthentication,
@@ -29,6 +23,12 @@ from datasources.models import (
     TokenStatus,
 )
 from datasources.presets import PRESETS
+from restapi.strict import (
+    StrictCharField,
+    StrictChoiceField,
+    StrictIntegerField,
+    StrictSerializer,
+)
 
 URL_MAX_LENGTH = 2000
 SECRET_MAX_LENGTH = 8192

@@ -1,9 +1,11 @@
 """Datasource routes: CRUD, Save and Authorize, the OAuth 2.0 callback, token status.
 
-Views are thin: check the role (``builder.permissions``), call one
+Views are thin: check the role (``workspaces.permissions``), call one
 ``datasources`` service, serialise. Roles: viewers read (never a secret) and,
 when tokens are per user, authorize, refresh and forget their own token;
-developers and admins do everything; non-members get 404.
+developers and admins do everything; non-members get 404. Faults are raised
+as ``datasources.errors`` (and ``workspaces.errors``); the API's exception
+handler gives them their status.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from builder.api.base import EditorViewSet, error_responses, valid_body
-from builder.api.datasource_serializers import (
+from datasources import flow, selectors, services, tokens
+from datasources.api.serializers import (
     DatasourceCreateIn,
     DatasourceOut,
     DatasourceUpdateIn,
@@ -33,41 +36,20 @@ from builder.api.datasource_serializers import (
     TokenForgetOut,
     TokenStatusOut,
 )
-from builder.api.errors import APIError, Conflict, NotFound
-from builder.models import Role
-from builder.permissions import require_role, visible_workspaces
-from datasources import flow, selectors, services, tokens
 from datasources.errors import (
     AuthorizationError,
     ConfigurationError,
-    DatasourceError,
-    DatasourceInUseError,
-    TokenRefreshError,
-    TokenUnavailableError,
+    NotOAuth2Error,
+    SessionRequiredError,
 )
 from datasources.models import Datasource
+from restapi.base import EditorViewSet, error_responses, valid_body
+from workspaces.models import Role
+from workspaces.permissions import require_role, visible_workspaces
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_URL_NAME = "datasource-oauth2-callback"
-
-
-class ProviderError(APIError):
-    status_code = status.HTTP_502_BAD_GATEWAY
-    default_code = "token_refresh_failed"
-
-
-def api_error(exc: DatasourceError) -> APIError:
-    """The API's rendering of a datasources error."""
-    if isinstance(exc, ConfigurationError):
-        return APIError(exc.message, code=exc.code, field=exc.field)
-    if isinstance(exc, DatasourceInUseError):
-        return Conflict(exc.message, code=exc.code)
-    if isinstance(exc, TokenRefreshError) and exc.retryable:
-        return ProviderError(exc.message, code=exc.code)
-    if isinstance(exc, TokenUnavailableError):
-        return Conflict(exc.message, code=exc.code)
-    return APIError(exc.message, code=exc.code)
 
 
 def callback_url(request: HttpRequest) -> str:
@@ -132,7 +114,7 @@ class DatasourceViewSet(EditorViewSet):
         workspace = request.query_params.get("workspace")
         if workspace is not None:
             if not workspace.isdigit():
-                raise APIError("workspace must be a workspace id.", field="workspace")
+                raise ConfigurationError("workspace must be a workspace id.", field="workspace")
             queryset = queryset.filter(workspace_id=int(workspace))
         return Response([_out(request, ds) for ds in queryset.order_by("workspace_id", "name")])
 
@@ -142,10 +124,7 @@ class DatasourceViewSet(EditorViewSet):
     def create(self, request: Request) -> Response:
         body = valid_body(DatasourceCreateIn, request.data)
         require_role(request.user, body["workspace"], Role.DEVELOPER)
-        try:
-            datasource = services.create_datasource(body.pop("workspace"), body)
-        except DatasourceError as exc:
-            raise api_error(exc) from None
+        datasource = services.create_datasource(body.pop("workspace"), body)
         return Response(_out(request, datasource), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: DatasourceOut, **error_responses(404)})
@@ -159,19 +138,13 @@ class DatasourceViewSet(EditorViewSet):
         datasource = _datasource(request, pk, Role.DEVELOPER)
         serializer = DatasourceUpdateIn(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            datasource = services.update_datasource(datasource, serializer.validated_data)
-        except DatasourceError as exc:
-            raise api_error(exc) from None
+        datasource = services.update_datasource(datasource, serializer.validated_data)
         return Response(_out(request, datasource))
 
     @extend_schema(responses={204: None, **error_responses(403, 404, 409)})
     def destroy(self, request: Request, pk: str) -> Response:
         datasource = _datasource(request, pk, Role.DEVELOPER)
-        try:
-            services.delete_datasource(datasource)
-        except DatasourceError as exc:
-            raise api_error(exc) from None
+        services.delete_datasource(datasource)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -188,20 +161,16 @@ class DatasourceViewSet(EditorViewSet):
         # The state is bound to the browser session that will come back.
         session = request._request.session
         if not session.session_key or session.get(SESSION_KEY) != str(request.user.pk):
-            raise APIError(
-                "Authorize from a signed-in browser session, not with an API token.",
-                code="session_required",
+            raise SessionRequiredError(
+                "Authorize from a signed-in browser session, not with an API token."
             )
-        try:
-            url = flow.start_authorization(
-                datasource,
-                user_id=request.user.pk,
-                session_key=session.session_key,
-                return_to=request.query_params.get("return_to", "/"),
-                redirect_uri=callback_url(request),
-            )
-        except DatasourceError as exc:
-            raise api_error(exc) from None
+        url = flow.start_authorization(
+            datasource,
+            user_id=request.user.pk,
+            session_key=session.session_key,
+            return_to=request.query_params.get("return_to", "/"),
+            redirect_uri=callback_url(request),
+        )
         return HttpResponseRedirect(url)
 
     @extend_schema(methods=["GET"], responses={200: TokenStatusOut, **error_responses(400, 404)})
@@ -216,22 +185,17 @@ class DatasourceViewSet(EditorViewSet):
         """The token a run by you would use: status, refresh now, revoke and forget."""
         datasource = _datasource(request, pk, Role.VIEWER)
         if not datasource.is_oauth2:
-            raise APIError(
-                "Only OAuth 2.0 datasources have tokens.",
-                code="not_oauth2",
-                field="authentication.type",
+            raise NotOAuth2Error(
+                "Only OAuth 2.0 datasources have tokens.", field="authentication.type"
             )
         if request.method == "GET":
             return Response(TokenStatusOut(_status(datasource, request.user.pk)).data)
         require_role(request.user, datasource.workspace_id, _own_token_role(datasource))
-        try:
-            if request.method == "POST":
-                valid_body(TokenActionIn, request.data)
-                tokens.refresh_now(datasource, request.user.pk)
-                return Response(TokenStatusOut(_status(datasource, request.user.pk)).data)
-            revoked = tokens.forget(datasource, request.user.pk)
-        except DatasourceError as exc:
-            raise api_error(exc) from None
+        if request.method == "POST":
+            valid_body(TokenActionIn, request.data)
+            tokens.refresh_now(datasource, request.user.pk)
+            return Response(TokenStatusOut(_status(datasource, request.user.pk)).data)
+        revoked = tokens.forget(datasource, request.user.pk)
         return Response(
             TokenForgetOut(
                 {"revoked": revoked, "authorization": _status(datasource, request.user.pk)}
