@@ -18,6 +18,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from runtime import FILE_REFERENCE_PREFIX
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
@@ -204,7 +206,7 @@ class RuntimeFile(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"blob:{self.id}"
+        return f"{FILE_REFERENCE_PREFIX}{self.id}"
 
 
 class RuntimeSession(models.Model):

@@ -68,7 +68,7 @@ from runtime.page_compiler import compile_page
 from runtime.segments import is_dynamic, split_segments
 from runtime.templates import TemplateResult, evaluate_json_template, evaluate_template
 from runtime.triggers import HandlerRun, QueryOutcome, TriggerHost, run_handler
-from runtime.values import UNDEFINED, is_file_reference
+from runtime.values import FILE_REFERENCE_PREFIX, UNDEFINED, is_file_reference
 
 
 def clear_caches() -> None:
@@ -89,6 +89,7 @@ def clear_caches() -> None:
 __all__ = [
     "DEFAULT_LIMITS",
     "ENGINE_NAMES",
+    "FILE_REFERENCE_PREFIX",
     "UNDEFINED",
     "AsyncInDataField",
     "BindingError",
