@@ -9,7 +9,7 @@ that widget names must not collide with. Faults leave as API errors whose
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from builder.api.errors import APIError, PayloadTooLarge
@@ -21,6 +21,7 @@ from widgets import (
     LayoutValidationError,
     collect_widget_names,
     validate_layout,
+    walk_widgets,
 )
 
 __all__ = ["check_layout", "default_layout", "layout_size", "widget_count"]
@@ -88,15 +89,7 @@ def _named_widget_paths(layout: object, root: str) -> Iterator[tuple[str, str]]:
 
     Only called on a layout `validate_layout` accepted, so the tree is sound.
     """
-    stack: list[tuple[str, object]] = [(root, layout)]
-    while stack:
-        path, node = stack.pop()
-        if not isinstance(node, Mapping):
-            continue
-        name = node.get("widgetName")
+    for visit in walk_widgets(layout, path=root):
+        name = visit.widget.get("widgetName")
         if isinstance(name, str):
-            yield path, name
-        children = node.get("children")
-        if isinstance(children, list):
-            indexed = [(f"{path}.children[{i}]", child) for i, child in enumerate(children)]
-            stack.extend(reversed(indexed))
+            yield visit.path, name

@@ -70,6 +70,38 @@ def test_the_browser_code_writes_no_file_reference_prefix() -> None:
     assert places == []
 
 
+def _reads_children(node: ast.AST) -> bool:
+    """``x["children"]`` or ``x.get("children")``."""
+    if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+        key = node.slice
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and node.args
+    ):
+        key = node.args[0]
+    else:
+        return False
+    return isinstance(key, ast.Constant) and key.value == "children"
+
+
+def test_the_widget_tree_is_walked_only_by_walk_widgets() -> None:
+    # widgets.layout reads `children` too: it is the grammar of the tree, checking
+    # every node's shape (its walk reports what walk_widgets skips).
+    allowed = {Path("widgets/tree.py"), Path("widgets/layout.py")}
+    readers = sorted(
+        {
+            str(path.relative_to(ROOT))
+            for path in _python_files()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if _reads_children(node)
+        }
+        - {str(path) for path in allowed}
+    )
+    assert readers == []
+
+
 def _line_of(path: Path, text: str) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     return next(number for number, line in enumerate(lines, 1) if text in line)
