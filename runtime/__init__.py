@@ -42,6 +42,7 @@ Event handlers (``docs/triggers.md``)::
 
 from __future__ import annotations
 
+from runtime.effects import STORE_EFFECTS, EffectType
 from runtime.engine import QuickJSEngine
 from runtime.engines import ENGINE_NAMES, Engine, get_engine
 from runtime.errors import (
@@ -90,6 +91,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "ENGINE_NAMES",
     "FILE_REFERENCE_PREFIX",
+    "STORE_EFFECTS",
     "UNDEFINED",
     "AsyncInDataField",
     "BindingError",
@@ -97,6 +99,7 @@ __all__ = [
     "CompiledPage",
     "ConfigurationError",
     "DependencyCycle",
+    "EffectType",
     "Engine",
     "EngineCrashed",
     "EngineUnavailable",
