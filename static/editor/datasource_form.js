@@ -7,7 +7,6 @@
 import { KeyValues } from "./key_values.js";
 
 const TOP_FIELDS = ["name", "preset", "preset_region", "url", "headers", "query_params"];
-const REGION_PRESET = "zoho_campaigns";
 
 function splitList(text) {
   return text.split(/[\s,]+/).filter(Boolean);
@@ -61,6 +60,12 @@ export class DatasourceForm {
     return this.get("authentication.type");
   }
 
+  // The presets that ask for a region come with the page (datasources/choices.py).
+  get needsRegion() {
+    const field = this.form.querySelector("[data-region-presets]");
+    return Boolean(field) && field.dataset.regionPresets.split(" ").includes(this.get("preset"));
+  }
+
   get usesAuthorizationCode() {
     return this.authType === "oauth2" && this.get("authentication.grant_type") === "authorization_code";
   }
@@ -70,7 +75,7 @@ export class DatasourceForm {
     const type = this.authType;
     for (const section of this.form.querySelectorAll("[data-auth]")) section.hidden = section.dataset.auth !== type;
     for (const el of this.form.querySelectorAll('[data-show-when="authorization_code"]')) el.hidden = !this.usesAuthorizationCode;
-    for (const el of this.form.querySelectorAll('[data-show-when="zoho"]')) el.hidden = this.get("preset") !== REGION_PRESET;
+    for (const el of this.form.querySelectorAll("[data-region-presets]")) el.hidden = !this.needsRegion;
   }
 
   get(name) {
@@ -131,7 +136,7 @@ export class DatasourceForm {
     if (names.has("preset")) names.add("preset_region");
     for (const name of names) {
       let value = this.get(name);
-      if (name === "preset_region") value = this.get("preset") === REGION_PRESET ? value : "";
+      if (name === "preset_region") value = this.needsRegion ? value : "";
       else if (!this.applies(name)) continue;
       const el = this.element(name);
       if (el && el.dataset && "secret" in el.dataset && !value) continue;

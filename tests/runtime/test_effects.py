@@ -15,7 +15,7 @@ import pytest
 
 from runtime import EngineCrashed, EvaluationLimits, QueryOutcome, engine, run_handler
 from runtime.effects import BRIDGED_NAMES, STORE_EFFECTS, TIMER_FUNCTIONS, EffectType
-from runtime.js_scope_analysis import parser
+from tests.js_objects import object_literal
 from widgets import RESERVED_GLOBAL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,30 +70,9 @@ def test_the_sandbox_refuses_a_list_that_differs_from_its_functions(
         run_handler("{{ showAlert('x') }}", {}, NoQueries(), action_names=(), limits=LIMITS)
 
 
-def _object_keys(source: str, name: str) -> set[str]:
-    """The keys of the object literal assigned to the top-level ``const name``."""
-    tree = parser().parse(source.encode())
-    for statement in tree.root_node.named_children:
-        if statement.type != "lexical_declaration":
-            continue
-        for declarator in statement.named_children:
-            target = declarator.child_by_field_name("name")
-            value = declarator.child_by_field_name("value")
-            if target is None or value is None or target.text != name.encode():
-                continue
-            assert value.type == "object", f"{name} is not an object literal"
-            keys = set()
-            for entry in value.named_children:
-                key = entry.child_by_field_name("key") if entry.type == "pair" else entry
-                if key is not None and key.type != "comment" and key.text is not None:
-                    keys.add(key.text.decode().strip("\"'"))
-            return keys
-    raise AssertionError(f"no top-level const {name}")
-
-
 def test_the_portal_applies_every_effect_and_no_other() -> None:
     source = (ROOT / "static" / "portal" / "effects.js").read_text(encoding="utf-8")
-    assert _object_keys(source, "HANDLERS") == set(EffectType)
+    assert set(object_literal(source, "HANDLERS")) == set(EffectType)
 
 
 @pytest.mark.parametrize(
