@@ -2,7 +2,7 @@
 widget tree each), actions (queries) and published versions.
 
 A page's `layout` is the JSON widget tree validated by `widgets`; an action's
-`config` is the query as the API pane edits it (see API.md). Entity names
+`config` is the query as the API pane edits it (docs/editor-api.md). Entity names
 (widgets and actions) are unique per page: bindings reference them.
 
 End users of published apps have runtime files (picked in a FilePicker), one

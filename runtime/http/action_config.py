@@ -1,6 +1,6 @@
 """Validated input of the executor: an evaluated action config and its datasource.
 
-The executor's caller stores actions and datasources as JSON (see API.md) and
+The executor's caller stores actions and datasources as JSON (docs/editor-api.md) and
 evaluates every ``{{ }}`` binding before calling us, so these classes parse
 plain JSON values. Validation is eager and every error names its field, e.g.
 ``config.headers[2].key``, so the editor can highlight the box to fix.

@@ -1,4 +1,4 @@
-// The datasource form and the API's datasource object (API.md), both ways.
+// The datasource form and the API's datasource object (docs/editor-api.md), both ways.
 //
 // Only what the user changed is sent: the server fills a preset's defaults
 // into the fields it is not given, and a PATCH keeps whatever it is not
