@@ -1,12 +1,14 @@
 """The stored shape of an action's `config`: the query as the API pane edits it.
 
-    method        one of HTTP_METHODS; default GET
+    method        one of runtime.http.action_config.METHODS; default GET
     path          appended to the datasource URL; may hold {{ }} bindings
     headers       [{key, value}] strings; values may hold bindings
     query_params  [{key, value}] strings, like headers
-    body_type     one of BODY_TYPES; default none
+    body_type     one of runtime.http.BodyType; default none
     body          a string (may hold bindings) or any JSON value
-    timeout_s     1..300 seconds; default 60
+    timeout_s     MIN_TIMEOUT_S..MAX_TIMEOUT_S seconds; default
+                  runtime.http.action_config.DEFAULT_TIMEOUT_S (60), which the
+                  runtime also applies to a config stored without it
 
 Body types (Appsmith's names where it has one):
 
@@ -20,9 +22,6 @@ Body types (Appsmith's names where it has one):
 
 from __future__ import annotations
 
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-BODY_TYPES = ("none", "json", "form_urlencoded", "multipart", "raw", "binary")
-DEFAULT_TIMEOUT_S = 60
 MIN_TIMEOUT_S = 1
 MAX_TIMEOUT_S = 300
 MAX_PATH_LENGTH = 2000

@@ -31,6 +31,7 @@ from builder.errors import Invalid
 from builder.models import Application, RuntimeFile
 from builder.page_runtime import RuntimeState, user_info
 from builder.published_pages import PublishedPage
+from runtime import FILE_REFERENCE_PREFIX
 from runtime.http import ResolvedFile
 from widgets import MetaValidationError, WidgetNotFoundError, apply_meta_changes, find_widget
 
@@ -46,7 +47,6 @@ __all__ = [
 ]
 
 FILE_PICKER = "FilePicker"
-REFERENCE_PREFIX = "blob:"
 # Text and Base64 data formats put the content in the answer (and in the
 # session's meta state) only up to this size; larger files stay references.
 INLINE_MAX_BYTES = 1024 * 1024
@@ -165,7 +165,7 @@ class RuntimeFileResolver:
         self.application_id = getattr(application, "pk", application)
 
     def resolve(self, reference: str) -> ResolvedFile:
-        file_id = reference.removeprefix(REFERENCE_PREFIX)
+        file_id = reference.removeprefix(FILE_REFERENCE_PREFIX)
         runtime_file = RuntimeFile.objects.filter(
             pk=file_id,
             owner_id=self.user_id,

@@ -10,7 +10,7 @@ JSON path); the builder's own checks raise `builder.errors` naming the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from builder.errors import Invalid, PayloadTooLarge
@@ -22,6 +22,7 @@ from widgets import (
     LayoutValidationError,
     collect_widget_names,
     validate_layout,
+    walk_widgets,
 )
 
 __all__ = ["check_layout", "default_layout", "layout_size", "widget_count"]
@@ -83,15 +84,7 @@ def _named_widget_paths(layout: object, root: str) -> Iterator[tuple[str, str]]:
 
     Only called on a layout `validate_layout` accepted, so the tree is sound.
     """
-    stack: list[tuple[str, object]] = [(root, layout)]
-    while stack:
-        path, node = stack.pop()
-        if not isinstance(node, Mapping):
-            continue
-        name = node.get("widgetName")
+    for visit in walk_widgets(layout, path=root):
+        name = visit.widget.get("widgetName")
         if isinstance(name, str):
-            yield path, name
-        children = node.get("children")
-        if isinstance(children, list):
-            indexed = [(f"{path}.children[{i}]", child) for i, child in enumerate(children)]
-            stack.extend(reversed(indexed))
+            yield visit.path, name

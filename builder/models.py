@@ -2,7 +2,7 @@
 pages (a widget tree each), actions (queries) and published versions.
 
 A page's `layout` is the JSON widget tree validated by `widgets`; an action's
-`config` is the query as the API pane edits it (see API.md). Entity names
+`config` is the query as the API pane edits it (docs/editor-api.md). Entity names
 (widgets and actions) are unique per page: bindings reference them.
 
 End users of published apps have runtime files (picked in a FilePicker), one
@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from runtime import FILE_REFERENCE_PREFIX
 from workspaces.models import Workspace
 
 
@@ -167,7 +168,7 @@ class RuntimeFile(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"blob:{self.id}"
+        return f"{FILE_REFERENCE_PREFIX}{self.id}"
 
 
 class RuntimeSession(models.Model):

@@ -238,7 +238,7 @@ def run_action(
 ) -> dict[str, Any]:
     """Run one action (a published snapshot or `action_snapshot`) and return its result.
 
-    The result is API.md's run answer: ``{data, response_meta: {status_code,
+    The result is a run's answer (docs/editor-api.md): ``{data, response_meta: {status_code,
     headers, is_execution_success}, duration_ms, request, error}``; ``request``
     is the request as sent with credentials redacted (None if nothing was
     sent), ``error`` is None or ``{code, message, ...}``. Raises

@@ -14,27 +14,39 @@ from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
+class Region:
+    """One of a provider's data centres: where it is, and the domain of its hosts."""
+
+    name: str
+    domain: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.domain})"
+
+
+@dataclass(frozen=True)
 class Preset:
     key: str
     label: str
     # Model field name -> default; "{domain}" is replaced by the region's domain.
     defaults: dict[str, Any]
     custom_auth_params: tuple[tuple[str, str], ...] = ()
-    regions: dict[str, str] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
 
 
-# Zoho data centres: region -> domain suffix of its hosts.
-ZOHO_REGIONS: dict[str, str] = {
-    "com": "zoho.com",
-    "eu": "zoho.eu",
-    "in": "zoho.in",
-    "com.au": "zoho.com.au",
-    "jp": "zoho.jp",
-    "ca": "zohocloud.ca",
-    "sa": "zoho.sa",
-    "com.cn": "zoho.com.cn",
+# Zoho data centres, by the region key a datasource stores (`preset_region`).
+ZOHO_REGIONS: dict[str, Region] = {
+    "com": Region("United States", "zoho.com"),
+    "eu": Region("Europe", "zoho.eu"),
+    "in": Region("India", "zoho.in"),
+    "com.au": Region("Australia", "zoho.com.au"),
+    "jp": Region("Japan", "zoho.jp"),
+    "ca": Region("Canada", "zohocloud.ca"),
+    "sa": Region("Saudi Arabia", "zoho.sa"),
+    "com.cn": Region("China", "zoho.com.cn"),
 }
-ZOHO_ACCOUNTS_HOSTS = frozenset(f"accounts.{domain}" for domain in ZOHO_REGIONS.values())
+ZOHO_ACCOUNTS_HOSTS = frozenset(f"accounts.{region.domain}" for region in ZOHO_REGIONS.values())
 
 PRESETS: dict[str, Preset] = {
     "dropbox": Preset(
@@ -101,7 +113,7 @@ def preset_defaults(key: str, region: str = "") -> tuple[dict[str, Any], list[di
     Raises KeyError for an unknown preset or region; callers validate first.
     """
     preset = PRESETS[key]
-    domain = preset.regions[region] if preset.regions else ""
+    domain = preset.regions[region].domain if preset.regions else ""
     values = {
         name: value.replace("{domain}", domain) if isinstance(value, str) else value
         for name, value in preset.defaults.items()

@@ -42,6 +42,7 @@ Event handlers (``docs/triggers.md``)::
 
 from __future__ import annotations
 
+from runtime.effects import STORE_EFFECTS, EffectType
 from runtime.engine import QuickJSEngine
 from runtime.engines import ENGINE_NAMES, Engine, get_engine
 from runtime.errors import (
@@ -68,7 +69,7 @@ from runtime.page_compiler import compile_page
 from runtime.segments import is_dynamic, split_segments
 from runtime.templates import TemplateResult, evaluate_json_template, evaluate_template
 from runtime.triggers import HandlerRun, QueryOutcome, TriggerHost, run_handler
-from runtime.values import UNDEFINED, is_file_reference
+from runtime.values import FILE_REFERENCE_PREFIX, UNDEFINED, is_file_reference
 
 
 def clear_caches() -> None:
@@ -89,6 +90,8 @@ def clear_caches() -> None:
 __all__ = [
     "DEFAULT_LIMITS",
     "ENGINE_NAMES",
+    "FILE_REFERENCE_PREFIX",
+    "STORE_EFFECTS",
     "UNDEFINED",
     "AsyncInDataField",
     "BindingError",
@@ -96,6 +99,7 @@ __all__ = [
     "CompiledPage",
     "ConfigurationError",
     "DependencyCycle",
+    "EffectType",
     "Engine",
     "EngineCrashed",
     "EngineUnavailable",

@@ -55,6 +55,7 @@ from typing import Any
 
 import quickjs
 
+from runtime.effects import BRIDGED_NAMES
 from runtime.errors import (
     BindingError,
     EngineCrashed,
@@ -262,7 +263,10 @@ def _locked_handler_context(limits: EvaluationLimits) -> tuple[Any, Any]:
     context = _limited_context(limits)
     api = _evaluate_api(context, _SANDBOX_JS, "__brace_sandbox")
     factory = _evaluate_api(context, _TRIGGERS_JS, "__brace_triggers")
-    dispatch = context.eval("(api, f) => f(api.classify)")(api, factory)
+    # The names of the bridged functions are runtime.effects' (the one list);
+    # the factory refuses to build if it implements a different set.
+    names = context.parse_json(json.dumps(BRIDGED_NAMES))
+    dispatch = context.eval("(api, f, names) => f(api.classify, names)")(api, factory, names)
     context.eval("(api, d, n) => api.lockdown([api, d], n)")(api, dispatch, limits.max_array_length)
     return context, dispatch
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+from runtime.effects import BRIDGED_NAMES, EffectType
 from runtime.engine import HandlerContext, check_handler_function, prepare_handler_contexts
 from runtime.errors import (
     BindingError,
@@ -57,21 +58,7 @@ from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.program import is_identifier
 from runtime.segments import parse_template
 
-BRIDGED_NAMES = (
-    "showAlert",
-    "storeValue",
-    "removeValue",
-    "clearStore",
-    "navigateTo",
-    "resetWidget",
-    "download",
-    "copyToClipboard",
-    "showModal",
-    "closeModal",
-    "setTimeout",
-    "clearTimeout",
-)
-EFFECT_TYPES = frozenset(BRIDGED_NAMES) - {"setTimeout", "clearTimeout"}
+EFFECT_TYPES = frozenset(EffectType)
 MAX_REQUEST_CHARS = 1024 * 1024
 MAX_EFFECTS = 500
 MAX_TURNS = 1000
@@ -254,11 +241,11 @@ class _Loop:
             raise EngineCrashed(f"the handler sandbox sent a malformed effect: {effect!r:.200}")
         self.run.effects.append(effect)
         store = self.run.store
-        if effect["type"] == "storeValue":
+        if effect["type"] == EffectType.STORE_VALUE:
             store[effect["key"]] = effect["value"]
-        elif effect["type"] == "removeValue":
+        elif effect["type"] == EffectType.REMOVE_VALUE:
             store.pop(effect["key"], None)
-        elif effect["type"] == "clearStore":
+        elif effect["type"] == EffectType.CLEAR_STORE:
             store.clear()
 
     def _perform(self, request_id: int, kind: str, name: str, body: Any) -> list[Any]:
@@ -374,7 +361,6 @@ def run_handler(
 
 
 __all__ = [
-    "BRIDGED_NAMES",
     "HandlerRun",
     "QueryOutcome",
     "TriggerHost",

@@ -41,15 +41,19 @@ class _Undefined:
 
 UNDEFINED: Final = _Undefined()
 
+# A picked file's ``data`` is ``blob:<id>``, a reference to the stored file that
+# only the executor's ``FileResolver`` turns into bytes. Written here only.
+FILE_REFERENCE_PREFIX: Final = "blob:"
+
 
 def is_file_reference(value: Any) -> bool:
     """A picked file (``{name, size, type, data: "blob:..."}``) or its ``blob:`` data."""
     if isinstance(value, str):
-        return value.startswith("blob:")
+        return value.startswith(FILE_REFERENCE_PREFIX)
     return (
         isinstance(value, dict)
         and isinstance(value.get("data"), str)
-        and (value["data"].startswith("blob:"))
+        and (value["data"].startswith(FILE_REFERENCE_PREFIX))
     )
 
 

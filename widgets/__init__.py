@@ -21,8 +21,9 @@ What `builder` uses::
 
 Every error is a `WidgetsError` carrying ``code``, ``message`` and ``path``
 (see `widgets.errors`). Modules: `schema` (how a widget type is declared),
-`types` (the built-in types), `registry`, `names`, `layout` (validation) and
-`entities` (runtime input).
+`types` (the built-in types), `registry`, `names`, `layout` (validation),
+`tree` (the one walk over a widget tree, `walk_widgets`) and `entities`
+(runtime input).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ from widgets.schema import (
     WidgetType,
     is_binding,
 )
+from widgets.tree import WidgetVisit, walk_widgets
 
 __all__ = [
     "GRID_COLUMNS",
@@ -102,6 +104,7 @@ __all__ = [
     "WidgetEntity",
     "WidgetNotFoundError",
     "WidgetType",
+    "WidgetVisit",
     "WidgetsError",
     "apply_meta_changes",
     "collect_widget_names",
@@ -116,5 +119,6 @@ __all__ = [
     "resolve_props",
     "validate_entity_name",
     "validate_layout",
+    "walk_widgets",
     "widget_entities",
 ]

@@ -27,6 +27,7 @@ from widgets.layout import find_widget, validate_layout
 from widgets.paths import member_path
 from widgets.registry import Registry, registry_or_default
 from widgets.schema import WidgetType, is_binding, type_name
+from widgets.tree import walk_widgets
 
 __all__ = [
     "MetaState",
@@ -99,14 +100,12 @@ def widget_entities(
     state = _as_mapping(meta_state)
     entities: dict[str, WidgetEntity] = {}
     # A valid layout is a tree of Mappings at most MAX_DEPTH deep.
-    stack: list[tuple[Mapping[str, object], str | None]] = [(_as_mapping(layout), None)]
-    while stack:
-        node, parent = stack.pop()
+    for visit in walk_widgets(layout):
+        node = visit.widget
         name = str(node["widgetName"])
+        parent = None if visit.parent is None else str(visit.parent["widgetName"])
         widget_type = registry.get(node["type"])
         entities[name] = _entity(name, widget_type, node, parent, _as_mapping(state.get(name)))
-        children = node.get("children") or []
-        stack.extend((_as_mapping(child), name) for child in reversed(_as_list(children)))
     return entities
 
 
@@ -237,10 +236,6 @@ def event_handler(
 def _as_mapping(value: object) -> Mapping[str, object]:
     # A validated layout always holds mappings; session state might not.
     return value if isinstance(value, Mapping) else {}
-
-
-def _as_list(value: object) -> list[object]:
-    return value if isinstance(value, list) else []
 
 
 def evaluated_prop_errors(

@@ -14,6 +14,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 
 from widgets.errors import EntityNameError
+from widgets.tree import walk_widgets
 
 __all__ = [
     "JS_RESERVED_WORDS",
@@ -159,18 +160,8 @@ def collect_widget_names(layout: object) -> list[str]:
 
 
 def iter_named_widgets(layout: object) -> Iterator[tuple[str, Mapping[str, object]]]:
-    """Yield ``(widgetName, widget)`` for each widget with a string name, depth first.
-
-    Iterative, so a hostile nesting depth cannot exhaust the Python stack.
-    """
-    stack: list[object] = [layout]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, Mapping):
-            continue
-        name = node.get("widgetName")
+    """Yield ``(widgetName, widget)`` for each widget with a string name, depth first."""
+    for visit in walk_widgets(layout):
+        name = visit.widget.get("widgetName")
         if isinstance(name, str):
-            yield name, node
-        children = node.get("children")
-        if isinstance(children, list):
-            stack.extend(reversed(children))
+            yield name, visit.widget

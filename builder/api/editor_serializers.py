@@ -13,14 +13,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from builder.action_config import (
-    BODY_TYPES,
-    DEFAULT_TIMEOUT_S,
-    HTTP_METHODS,
-    MAX_PATH_LENGTH,
-    MAX_TIMEOUT_S,
-    MIN_TIMEOUT_S,
-)
+from builder.action_config import MAX_PATH_LENGTH, MAX_TIMEOUT_S, MIN_TIMEOUT_S
 from builder.models import Action, Application, Page, PublishedVersion
 from restapi.strict import (
     StrictCharField,
@@ -28,6 +21,8 @@ from restapi.strict import (
     StrictIntegerField,
     StrictSerializer,
 )
+from runtime.http import BodyType
+from runtime.http.action_config import DEFAULT_TIMEOUT_S, METHODS
 from workspaces.models import Membership, Role, Workspace
 
 NAME_MAX_LENGTH = 120
@@ -208,15 +203,15 @@ class ActionKeyValueIn(StrictSerializer):
 class ActionConfigIn(StrictSerializer):
     """See builder.action_config for what each key means."""
 
-    method = StrictChoiceField(choices=HTTP_METHODS, default="GET")
+    method = StrictChoiceField(choices=METHODS, default="GET")
     path = StrictCharField(
         allow_blank=True, trim_whitespace=False, max_length=MAX_PATH_LENGTH, default=""
     )
     headers = ActionKeyValueIn(many=True, default=list)
     query_params = ActionKeyValueIn(many=True, default=list)
     body_type = StrictChoiceField(
-        choices=BODY_TYPES,
-        default="none",
+        choices=[body_type.value for body_type in BodyType],
+        default=BodyType.NONE.value,
         help_text="none, json, form_urlencoded, multipart, raw or binary (a file's bytes).",
     )
     body = serializers.JSONField(default="", help_text="A string (bindings allowed) or JSON.")

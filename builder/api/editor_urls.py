@@ -1,4 +1,4 @@
-"""Routes of the editor API (see API.md): token login and the builder's objects."""
+"""Routes of the editor API (docs/editor-api.md): token login and the builder's objects."""
 
 from __future__ import annotations
 

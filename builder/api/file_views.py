@@ -19,6 +19,7 @@ from builder.models import RuntimeFile
 from builder.published_pages import published_page
 from restapi.base import error_responses, valid_body
 from restapi.strict import StrictSerializer
+from runtime import FILE_REFERENCE_PREFIX
 
 
 def max_upload_bytes() -> int:
@@ -40,7 +41,8 @@ class PickedFileOut(serializers.Serializer):
     size = serializers.IntegerField()
     type = serializers.CharField()
     data = serializers.CharField(
-        help_text="blob:<id>; with dataFormat Text or Base64 and a file up to 1 MB, the content."
+        help_text=f"{FILE_REFERENCE_PREFIX}<id>; with dataFormat Text or Base64 and a file "
+        "up to 1 MB, the content."
     )
 
 

@@ -1,4 +1,4 @@
-"""Routes of /api/v1/, one module per area (see API.md)."""
+"""Routes of /api/v1/, one module per area (docs/editor-api.md, docs/runtime-api.md)."""
 
 from django.urls import include, path
 

@@ -25,7 +25,13 @@ from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, par
 from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage
 from runtime import CompiledPage
-from widgets import LayoutValidationError, WidgetEntity, get_widget_type, widget_entities
+from widgets import (
+    LayoutValidationError,
+    WidgetEntity,
+    get_widget_type,
+    walk_widgets,
+    widget_entities,
+)
 
 __all__ = [
     "SessionEvaluator",
@@ -48,18 +54,12 @@ def layout_entities(published: PublishedPage) -> dict[str, WidgetEntity]:
 def public_layout(layout: Any) -> Any:
     """The widget tree with every trigger property (event handler code) removed."""
     tree = copy.deepcopy(layout)
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, dict):
-            continue
+    for visit in walk_widgets(tree):
+        node = visit.widget
         props = node.get("props")
-        if isinstance(props, dict):
+        if isinstance(node, dict) and isinstance(props, dict):
             events = get_widget_type(node.get("type")).event_names
             node["props"] = {key: value for key, value in props.items() if key not in events}
-        children = node.get("children")
-        if isinstance(children, list):
-            stack.extend(children)
     return tree
 
 

@@ -31,7 +31,7 @@ from builder.portal.picked_files import check_picked_files
 from builder.portal.query_host import PublishedQueryHost
 from builder.portal.sessions import SessionChanges, SessionView
 from builder.published_pages import PublishedPage, published_page
-from runtime import BraceRuntimeError
+from runtime import STORE_EFFECTS, BraceRuntimeError, EffectType
 from runtime.http import FileResolver
 from runtime.triggers import prepare_handler_contexts, run_handler
 from widgets import (
@@ -191,7 +191,7 @@ def _resets(effects: list[dict[str, Any]], entities: Mapping[str, WidgetEntity])
     names: list[str] = []
     for effect in effects:
         widget = effect.get("widget")
-        if effect.get("type") != "resetWidget" or not isinstance(widget, str):
+        if effect.get("type") != EffectType.RESET_WIDGET or not isinstance(widget, str):
             continue
         if widget not in entities:  # the portal has nothing to reset either
             continue
@@ -271,7 +271,7 @@ def run_event(
                 error = _handler_error(run.error.name, run.error.message)
         closing = SessionChanges(
             actions=actions,
-            store_ops=[e for e in effects if e.get("type") in sessions.STORE_EFFECTS],
+            store_ops=[e for e in effects if e.get("type") in STORE_EFFECTS],
             resets=_resets(effects, prepared.entities),
         )
         if closing.store_ops or closing.resets or actions != written:

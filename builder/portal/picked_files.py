@@ -21,17 +21,16 @@ from django.utils import timezone
 from builder.errors import Invalid
 from builder.files import picked_file_json
 from builder.models import Application, RuntimeFile
+from runtime import FILE_REFERENCE_PREFIX
 
 __all__ = ["check_picked_files"]
-
-REFERENCE_PREFIX = "blob:"
 
 
 def _reference_id(entry: Mapping[str, Any]) -> tuple[str, str]:
     """The stored file's id an entry claims, and the key that claims it."""
     data = entry.get("data")
-    if isinstance(data, str) and data.startswith(REFERENCE_PREFIX):
-        return data.removeprefix(REFERENCE_PREFIX), "data"
+    if isinstance(data, str) and data.startswith(FILE_REFERENCE_PREFIX):
+        return data.removeprefix(FILE_REFERENCE_PREFIX), "data"
     return str(entry.get("id")), "id"
 
 

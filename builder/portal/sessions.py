@@ -42,10 +42,10 @@ from django.db.models import OuterRef, Subquery
 
 from builder.models import PublishedVersion, RuntimeSession, UserStore
 from builder.published_pages import PublishedPage
+from runtime import STORE_EFFECTS, EffectType
 from widgets import collect_widget_names
 
 __all__ = [
-    "STORE_EFFECTS",
     "SessionChanges",
     "SessionView",
     "apply_changes",
@@ -53,9 +53,6 @@ __all__ = [
     "open_session",
     "read_view",
 ]
-
-# Effects that change appsmith.store, replayed on the stored values in order.
-STORE_EFFECTS = frozenset({"storeValue", "removeValue", "clearStore"})
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,7 @@ class SessionView:
 class SessionChanges:
     """What an event changes, applied in this order: meta, query results, store, resets.
 
-    ``store_ops`` are the handler's store effects (`STORE_EFFECTS`) in the order
+    ``store_ops`` are the handler's store effects (`runtime.STORE_EFFECTS`) in the order
     it produced them; ``resets`` are widget names whose meta values go back to
     their defaults.
     """
@@ -194,7 +191,7 @@ def _replay(
 ) -> None:
     for op in ops:
         kind = op.get("type")
-        if kind == "storeValue":
+        if kind == EffectType.STORE_VALUE:
             key = str(op.get("key"))
             if op.get("persist", True) is False:
                 session_values[key] = op.get("value")
@@ -202,11 +199,11 @@ def _replay(
                 persisted[key] = op.get("value")
                 # The newest write wins in the merged store.
                 session_values.pop(key, None)
-        elif kind == "removeValue":
+        elif kind == EffectType.REMOVE_VALUE:
             key = str(op.get("key"))
             session_values.pop(key, None)
             persisted.pop(key, None)
-        elif kind == "clearStore":
+        elif kind == EffectType.CLEAR_STORE:
             session_values.clear()
             persisted.clear()
 

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
 from builder.models import Application
+from datasources.choices import form_choices, region_presets
 from datasources.models import Datasource
 from workspaces.permissions import role_in
 
@@ -83,9 +84,7 @@ def datasource_new(request: HttpRequest) -> HttpResponse:
         if not (raw.isascii() and raw.isdigit()) or not _is_member(request, int(raw)):
             raise Http404("No such workspace.")
         workspace_id = int(raw)
-    return render(
-        request, "editor/datasource.html", {"datasource_id": None, "workspace_id": workspace_id}
-    )
+    return _datasource_screen(request, datasource_id=None, workspace_id=workspace_id)
 
 
 @page_view
@@ -96,8 +95,17 @@ def datasource_edit(request: HttpRequest, datasource_id: int) -> HttpResponse:
     )
     if workspace_id is None or not _is_member(request, workspace_id):
         raise Http404("No such datasource.")
-    return render(
-        request,
-        "editor/datasource.html",
-        {"datasource_id": datasource_id, "workspace_id": workspace_id},
-    )
+    return _datasource_screen(request, datasource_id=datasource_id, workspace_id=workspace_id)
+
+
+def _datasource_screen(
+    request: HttpRequest, *, datasource_id: int | None, workspace_id: int | None
+) -> HttpResponse:
+    # The selects' options come from the models and presets (datasources.choices).
+    context = {
+        "datasource_id": datasource_id,
+        "workspace_id": workspace_id,
+        "choices": form_choices(),
+        "region_presets": region_presets(),
+    }
+    return render(request, "editor/datasource.html", context)

@@ -1,4 +1,4 @@
-"""Serializers of the datasource API (see API.md, "A datasource").
+"""Serializers of the datasource API (see docs/editor-api.md, "A datasource").
 
 Inputs are strict (unknown keys and wrong JSON types are refused, naming the
 field, e.g. ``authentication.client_id``); secrets are write-only fields that

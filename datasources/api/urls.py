@@ -1,4 +1,4 @@
-"""Datasource routes (API.md): CRUD, authorize, the one OAuth 2.0 callback, token.
+"""Datasource routes (docs/editor-api.md): CRUD, authorize, the OAuth 2.0 callback, token.
 
 Included under /api/v1/ by `builder.api.urls`.
 """

@@ -1,6 +1,6 @@
 """Validated input of the executor: an evaluated action config and its datasource.
 
-The executor's caller stores actions and datasources as JSON (see API.md) and
+The executor's caller stores actions and datasources as JSON (docs/editor-api.md) and
 evaluates every ``{{ }}`` binding before calling us, so these classes parse
 plain JSON values. Validation is eager and every error names its field, e.g.
 ``config.headers[2].key``, so the editor can highlight the box to fix.
@@ -27,8 +27,11 @@ __all__ = [
     "to_text",
 ]
 
-DEFAULT_TIMEOUT_S = 10.0
-METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+# The one default of an action's timeout: the editor's API fills it in on save,
+# and a config stored without it (a seed, an import) gets it here.
+DEFAULT_TIMEOUT_S = 60
+# In the order the editor offers them.
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
 class BodyType(StrEnum):
@@ -148,7 +151,7 @@ class ActionConfig:
     query_params: tuple[KeyValue, ...] = ()
     body_type: BodyType = BodyType.NONE
     body: object = None
-    timeout_s: float = DEFAULT_TIMEOUT_S
+    timeout_s: float = float(DEFAULT_TIMEOUT_S)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, prefix: str = "config") -> ActionConfig:
@@ -191,7 +194,7 @@ def _body_type(value: object, field: str) -> BodyType:
 
 def _timeout(value: object, field: str) -> float:
     if value is None:
-        return DEFAULT_TIMEOUT_S
+        return float(DEFAULT_TIMEOUT_S)
     # bool is an int subclass; ``true`` seconds is a mistake, not 1 second.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError("must be a number of seconds", field=field)

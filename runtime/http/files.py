@@ -28,10 +28,10 @@ import httpx
 
 from runtime.http.deadline import Deadline
 from runtime.http.errors import FileReadError, FileReferenceError
+from runtime.values import FILE_REFERENCE_PREFIX
 
 __all__ = [
     "CHUNK_SIZE",
-    "FILE_REFERENCE_PREFIX",
     "FileByteStream",
     "FileResolver",
     "ResolvedFile",
@@ -39,7 +39,6 @@ __all__ = [
     "resolve_reference",
 ]
 
-FILE_REFERENCE_PREFIX = "blob:"
 CHUNK_SIZE = 64 * 1024
 
 _REFERENCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")

@@ -1,6 +1,6 @@
 """What an action run returns, and the redacted request shown in the debug view.
 
-``ExecutionResult.to_dict()`` is the wire shape of API.md's run answer::
+``ExecutionResult.to_dict()`` is the wire shape of a run's answer (docs/editor-api.md)::
 
     {"data": ..., "response_meta": {"status_code", "headers", "is_execution_success"},
      "duration_ms": 12, "request": {"method", "url", "headers", "body", "redirects"},

@@ -2,10 +2,11 @@
 //
 // Evaluated once in a fresh context per handler run, after js/sandbox.js and
 // before the lockdown. It returns a factory; the host calls it with
-// sandbox.js's `classify` (before the lockdown: the factory puts its Promise
-// subclass in place of the global) and keeps the one function it returns,
-// `dispatch(op, arg)`, which no user code can reach. Everything that crosses
-// to Python is a JSON string.
+// sandbox.js's `classify` and the names of the bridged functions (Python's
+// runtime/effects.py BRIDGED_NAMES, the one list of them), before the
+// lockdown: the factory puts its Promise subclass in place of the global.
+// The host keeps the one function it returns, `dispatch(op, arg)`, which no
+// user code can reach. Everything that crosses to Python is a JSON string.
 //
 //   install(setupJSON)   after the lockdown, before any user code: build the
 //                        handler's scope: fresh objects from JSON, bridged
@@ -22,7 +23,7 @@
 // Bridged functions never call the host: they append a request to `queue`
 // and return a pending Promise kept by id. The host performs the request
 // between JavaScript turns (HTTP outside the time limit) and settles it.
-globalThis.__brace_triggers = function (classify) {
+globalThis.__brace_triggers = function (classify, bridgedNames) {
   "use strict";
   const NativePromise = Promise;
   const nativeThen = Promise.prototype.then;
@@ -390,6 +391,16 @@ globalThis.__brace_triggers = function (classify) {
       }
     }
     return best === null ? "null" : stringify(best[1]);
+  }
+
+  // Python's list of names and the functions here are one set: a name
+  // missing here would be `undefined` in handlers, an extra function would
+  // make effects Python refuses. Either stops the build of every context.
+  const implemented = ownKeys(bridged);
+  if (implemented.length !== bridgedNames.length ||
+      !bridgedNames.every((name) => implemented.includes(name))) {
+    throw new TypeError("js/triggers.js implements " + stringify(implemented) +
+      " but runtime/effects.py lists " + stringify(bridgedNames));
   }
 
   // Settled before the lockdown, which then freezes BracePromise with the

@@ -1,5 +1,5 @@
 // @ts-check
-// The datasource form and the API's datasource object (api_types.js), both ways.
+// The datasource form and the API's datasource object (api_types.js, docs/editor-api.md), both ways.
 //
 // Only what the user changed is sent: the server fills a preset's defaults
 // into the fields it is not given, and a PATCH keeps whatever it is not
@@ -12,7 +12,6 @@ import { KeyValues } from "./key_values.js";
 /** @typedef {string | number | boolean | string[] | KeyValue[] | null | undefined} FieldValue */
 
 const TOP_FIELDS = /** @type {const} */ (["name", "preset", "preset_region", "url", "headers", "query_params"]);
-const REGION_PRESET = "zoho_campaigns";
 
 /** @param {string} text */
 function splitList(text) {
@@ -80,6 +79,14 @@ export class DatasourceForm {
     return this.get("authentication.type");
   }
 
+  // The presets that ask for a region come with the page (datasources/choices.py).
+  /** @returns {boolean} Whether the chosen preset needs a region (the template lists them). */
+  get needsRegion() {
+    const field = this.form.querySelector("[data-region-presets]");
+    if (!(field instanceof HTMLElement)) return false;
+    return (field.dataset.regionPresets ?? "").split(" ").includes(String(this.get("preset")));
+  }
+
   get usesAuthorizationCode() {
     return this.authType === "oauth2" && this.get("authentication.grant_type") === "authorization_code";
   }
@@ -89,7 +96,7 @@ export class DatasourceForm {
     const type = this.authType;
     for (const section of this.sections("[data-auth]")) section.hidden = section.dataset.auth !== type;
     for (const el of this.sections('[data-show-when="authorization_code"]')) el.hidden = !this.usesAuthorizationCode;
-    for (const el of this.sections('[data-show-when="zoho"]')) el.hidden = this.get("preset") !== REGION_PRESET;
+    for (const el of this.sections("[data-region-presets]")) el.hidden = !this.needsRegion;
   }
 
   /**
@@ -187,7 +194,7 @@ export class DatasourceForm {
     if (names.has("preset")) names.add("preset_region");
     for (const name of names) {
       let value = this.get(name);
-      if (name === "preset_region") value = this.get("preset") === REGION_PRESET ? value : "";
+      if (name === "preset_region") value = this.needsRegion ? value : "";
       else if (!this.applies(name)) continue;
       const el = this.element(name);
       if (el?.dataset && "secret" in el.dataset && !value) continue;

@@ -203,3 +203,29 @@ def test_outsiders_get_a_404(
     assert response is not None and response.status == 404
     response = page.goto(f"/editor/datasources/new/?workspace={workspace.pk}")
     assert response is not None and response.status == 404
+
+
+def test_the_region_shows_for_a_preset_with_regions_and_is_saved(
+    new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
+) -> None:
+    needs_route("POST", "/api/v1/datasources/", "builder/api/datasource_urls.py")
+    from datasources.models import Datasource
+
+    page = new_page(members["developer"])
+    page.goto(f"/editor/datasources/new/?workspace={workspace.pk}")
+    region = page.get_by_label("Region")
+    expect(region).to_be_hidden()
+    page.get_by_label("Preset").select_option("dropbox")
+    expect(region).to_be_hidden()
+    page.get_by_label("Preset").select_option("zoho_campaigns")
+    expect(region).to_be_visible()
+    region.select_option("eu")
+    page.get_by_label("Name", exact=True).fill("Zoho")
+    page.get_by_label("Client ID").fill("zoho-client")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator("#banner")).to_contain_text("Saved")
+    datasource = Datasource.objects.get(workspace=workspace, name="Zoho")
+    assert datasource.preset_region == "eu"
+    assert datasource.url == "https://campaigns.zoho.eu/api/v1.1/"
+    assert page.errors == []

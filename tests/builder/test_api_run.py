@@ -6,8 +6,11 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from builder.api.editor_serializers import ActionConfigIn
 from builder.models import Action
 from datasources.models import AuthType, Datasource, OAuthToken, TokenSharing, TokenStatus
+from runtime.http import executor as executor_module
+from runtime.http.deadline import Deadline
 from tests.builder.helpers import assert_error
 from tests.builder.upstream import layout, upstream, widget
 
@@ -111,6 +114,26 @@ class TestRunning:
         response = client_as("developer").post(url(action), {}, format="json")
         assert response.json()["response_meta"]["is_execution_success"] is True
         assert "authorization" not in upstream.last.headers
+
+    def test_a_config_stored_without_a_timeout_runs_with_the_documented_default(
+        self, client_as, page, api, upstream, monkeypatch
+    ):
+        # The editor's API writes timeout_s on save; a config stored without it (the
+        # seed, an import) must get the same 60 s from the runtime, not a default of its own.
+        budgets: list[float] = []
+
+        class RecordingDeadline(Deadline):
+            def __init__(self, timeout_s: float) -> None:
+                budgets.append(timeout_s)
+                super().__init__(timeout_s)
+
+        monkeypatch.setattr(executor_module, "Deadline", RecordingDeadline)
+        action = make_action(page, api, path="plain")
+        assert "timeout_s" not in action.config
+        response = client_as("developer").post(url(action), {}, format="json")
+        assert response.json()["response_meta"]["is_execution_success"] is True
+        assert budgets == [60]
+        assert ActionConfigIn().run_validation({})["timeout_s"] == 60
 
     def test_a_broken_saved_layout_is_a_conflict(self, client_as, page, api):
         action = make_action(page, api)

@@ -1,5 +1,5 @@
 """The OpenAPI schema at /api/schema/ is the full, true reference: it generates
-without a warning and names every route of API.md and of the portal runtime."""
+without a warning and names every route of docs/editor-api.md and docs/runtime-api.md."""
 
 from __future__ import annotations
 

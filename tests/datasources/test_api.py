@@ -1,4 +1,4 @@
-"""The datasource REST API: shapes (API.md), validation naming fields, roles on every route."""
+"""The datasource REST API: shapes (docs/editor-api.md), validation naming fields, roles."""
 
 from __future__ import annotations
 

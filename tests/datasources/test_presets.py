@@ -56,7 +56,7 @@ def test_google_docs(workspace: Any) -> None:
 @pytest.mark.parametrize("region", list(ZOHO_REGIONS))
 def test_zoho_campaigns_regions(workspace: Any, region: str) -> None:
     ds = _create(workspace, "zoho_campaigns", region)
-    domain = ZOHO_REGIONS[region]
+    domain = ZOHO_REGIONS[region].domain
     assert ds.authorization_url == f"https://accounts.{domain}/oauth/v2/auth"
     assert ds.access_token_url == f"https://accounts.{domain}/oauth/v2/token"
     assert ds.url == f"https://campaigns.{domain}/api/v1.1/"

@@ -3,10 +3,18 @@ that pages carry ids only (never secrets)."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+
+from datasources.models import AuthType, Datasource
+from datasources.presets import PRESETS, ZOHO_REGIONS
+from tests.js_objects import object_literal
+
+ROOT = Path(__file__).resolve().parents[3]
 
 pytestmark = [pytest.mark.django_db]
 
@@ -146,3 +154,88 @@ def test_a_malformed_workspace_is_a_404(value: str, members: dict[str, Any]) -> 
     response = signed_in(members["developer"]).get(f"/editor/datasources/new/?workspace={value}")
 
     assert response.status_code == 404
+
+
+class _Selects(HTMLParser):
+    """Each <select>'s options by the select's name: [(value, label, selected)]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selects: dict[str, list[tuple[str, str, bool]]] = {}
+        self._select: str | None = None
+        self._option: dict[str, str | None] | None = None
+        self._label = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "select":
+            self._select = dict(attrs)["name"]
+            self.selects[str(self._select)] = []
+        elif tag == "option" and self._select is not None:
+            self._option = dict(attrs)
+            self._label = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._option is not None:
+            self._label += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "option" and self._select is not None and self._option is not None:
+            value = self._option.get("value")
+            entry = (str(value), self._label.strip(), "selected" in self._option)
+            self.selects[self._select].append(entry)
+            self._option = None
+        elif tag == "select":
+            self._select = None
+
+
+def test_the_datasource_screen_offers_the_choices_the_models_define(
+    workspace: Any, members: dict[str, Any]
+) -> None:
+    response = signed_in(members["developer"]).get(
+        f"/editor/datasources/new/?workspace={workspace.pk}"
+    )
+    parser = _Selects()
+    parser.feed(response.content.decode())
+
+    model_fields = {
+        "authentication.type": "auth_type",
+        "authentication.api_key_location": "api_key_location",
+        "authentication.grant_type": "grant_type",
+        "authentication.token_sharing": "token_sharing",
+        "authentication.client_authentication": "client_authentication",
+        "authentication.refresh_client_credentials_location": "refresh_client_credentials_location",
+        "authentication.token_placement": "token_placement",
+    }
+    for select, field_name in model_fields.items():
+        field = Datasource._meta.get_field(field_name)
+        assert [(value, label) for value, label, _ in parser.selects[select]] == [
+            (str(value), str(label)) for value, label in field.choices or ()
+        ], select
+        assert [value for value, _, chosen in parser.selects[select] if chosen] == [
+            str(field.get_default())
+        ], select
+    assert parser.selects["preset"] == [
+        ("", "Custom", True),
+        *((key, preset.label, False) for key, preset in PRESETS.items()),
+    ]
+    assert parser.selects["preset_region"] == [
+        (key, f"{region.name} ({region.domain})", False) for key, region in ZOHO_REGIONS.items()
+    ]
+    assert b'data-region-presets="zoho_campaigns"' in response.content
+    assert set(parser.selects) == {*model_fields, "preset", "preset_region", "workspace"}
+
+
+def test_the_datasource_screen_writes_no_choice_of_its_own() -> None:
+    # Its options are rendered from datasources.choices; the script reads the
+    # presets that need a region from the page.
+    template = (ROOT / "templates" / "editor" / "datasource.html").read_text(encoding="utf-8")
+    script = (ROOT / "static" / "editor" / "datasource_form.js").read_text(encoding="utf-8")
+    assert "<option" not in template
+    for key in PRESETS:
+        assert key not in script
+
+
+def test_the_editor_labels_authentication_types_as_the_model_does() -> None:
+    # The workspace list (home.js) names each datasource's authentication type.
+    script = (ROOT / "static" / "editor" / "status.js").read_text(encoding="utf-8")
+    assert object_literal(script, "AUTH_LABELS") == dict(AuthType.choices)
