@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery
 
 from builder.api.errors import APIError, NotFound
 from builder.models import (
@@ -40,11 +40,19 @@ def referenced(
         ) from error
 
 
+# Ids are 64-bit in the database: a larger number names no row, and the
+# database refuses to compare a column with it.
+_MAX_ID = BigIntegerField.MAX_BIGINT
+
+
 def parse_id(value: Any, *, field: str | None = None) -> int:
-    """An id from a URL or query string; a bad one is a 404 (URL) or a 400 (filter)."""
+    """An id from a URL, a query string or a body; a bad one is a 404 (URL) or a 400 (filter)."""
     text = str(value)
-    if text.isascii() and text.isdigit() and int(text) > 0:
-        return int(text)
+    # Digits are counted first: int() refuses strings of over 4,300 of them.
+    if text.isascii() and text.isdigit() and len(text.lstrip("0")) <= len(str(_MAX_ID)):
+        number = int(text)
+        if 0 < number <= _MAX_ID:
+            return number
     if field is None:
         raise NotFound()
     raise APIError(f"{field} must be a positive integer id.", code="invalid", field=field)

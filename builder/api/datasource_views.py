@@ -36,6 +36,7 @@ from builder.api.datasource_serializers import (
 from builder.api.errors import APIError, Conflict, NotFound
 from builder.models import Role
 from builder.permissions import require_role, visible_workspaces
+from builder.selectors import parse_id
 from datasources import flow, selectors, services, tokens
 from datasources.errors import (
     AuthorizationError,
@@ -84,7 +85,7 @@ def callback_url(request: HttpRequest) -> str:
 
 
 def _datasource(request: Request, pk: Any, minimum: Role) -> Datasource:
-    datasource = Datasource.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    datasource = Datasource.objects.filter(pk=parse_id(pk)).first()
     if datasource is None:
         raise NotFound()
     require_role(request.user, datasource.workspace_id, minimum)
@@ -131,9 +132,7 @@ class DatasourceViewSet(EditorViewSet):
         queryset = Datasource.objects.filter(workspace__in=visible_workspaces(request.user))
         workspace = request.query_params.get("workspace")
         if workspace is not None:
-            if not workspace.isdigit():
-                raise APIError("workspace must be a workspace id.", field="workspace")
-            queryset = queryset.filter(workspace_id=int(workspace))
+            queryset = queryset.filter(workspace_id=parse_id(workspace, field="workspace"))
         return Response([_out(request, ds) for ds in queryset.order_by("workspace_id", "name")])
 
     @extend_schema(
