@@ -19,7 +19,8 @@ from typing import Any
 from builder.errors import NotFound
 from builder.models import Application, Page, PublishedPageRef, PublishedVersion
 from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
-from builder.selectors import current_version, parse_id
+from builder.selectors import current_version
+from restapi.ids import parse_id
 from runtime import CompiledPage
 from runtime import ConfigurationError as RuntimeConfigurationError
 from workspaces.models import Role

@@ -16,6 +16,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from builder.errors import Invalid, NotFound
 from builder.models import Action, Application, Page, PublishedVersion
+from restapi.ids import parse_id
 from workspaces.errors import NotAMember
 from workspaces.models import Membership, Role, Workspace
 from workspaces.permissions import require_role, visible_workspaces
@@ -35,14 +36,8 @@ def referenced(
         ) from error
 
 
-def parse_id(value: Any, *, field: str | None = None) -> int:
-    """An id from a URL or query string; a bad one is a 404 (URL) or a 400 (filter)."""
-    text = str(value)
-    if text.isascii() and text.isdigit() and int(text) > 0:
-        return int(text)
-    if field is None:
-        raise NotFound()
-    raise Invalid(f"{field} must be a positive integer id.", code="invalid", field=field)
+# Ids are 64-bit in the database: a larger number names no row, and the
+# database refuses to compare a column with it.
 
 
 def workspaces_for(user: Any) -> QuerySet[Workspace]:

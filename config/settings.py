@@ -181,6 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "builder.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "restapi.defaults.ViewMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # The client address throttles see: the proxy's X-Forwarded-For entry
     # behind one, REMOTE_ADDR otherwise (never a header the client chose).

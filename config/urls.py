@@ -17,3 +17,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("builder.web.urls")),
 ]
+
+handler404 = "restapi.defaults.page_not_found"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -55,11 +56,25 @@ class RequestBodyTooLarge(exceptions.APIException):
     default_detail = "The request body is too large."
 
 
+class EditorSchema(AutoSchema):
+    """An editor view's OpenAPI operations: those that take a body also answer
+    the 413 of the body size guard (`EditorViewSet.initial`)."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        bodies = super()._get_response_bodies(direction)
+        takes_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer()
+        if takes_body and "413" not in bodies:
+            (too_large,) = error_responses(413, anonymous=True).values()
+            bodies["413"] = self._get_response_for_code(too_large, "413", direction=direction)
+        return bodies
+
+
 class EditorViewSet(viewsets.GenericViewSet):
     """Base of the editor API's views: authenticated users only, roles checked per object."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
+    schema = EditorSchema()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import BigIntegerField
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -49,7 +50,17 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictIntegerField(serializers.IntegerField):
-    """An IntegerField that only accepts JSON integers (not strings, floats or booleans)."""
+    """An IntegerField that only accepts JSON integers (not strings, floats or booleans).
+
+    Unless given narrower bounds, it keeps to the 64-bit range the database
+    holds: a larger number is refused here, naming the field, rather than by
+    the database.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", BigIntegerField.MAX_BIGINT)
+        kwargs.setdefault("min_value", -BigIntegerField.MAX_BIGINT - 1)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> int:
         if isinstance(data, bool) or not isinstance(data, int):

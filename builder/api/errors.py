@@ -1,6 +1,6 @@
 """The one exception handler of the API, and the one table it answers from.
 
-Every app raises its own errors (`builder.errors`, `workspaces.errors`,
+Every app raises its own errors (`builder.errors`, `restapi.errors`, `workspaces.errors`,
 `datasources.errors`, `outbound.errors`, `runtime.errors`, `runtime.http.errors`,
 `widgets.errors`) and knows nothing of HTTP. ``ERROR_STATUSES`` maps each of
 them to a status; the handler renders the error as {"code", "message",
@@ -37,6 +37,7 @@ from builder.errors import (
 )
 from datasources import errors as datasources_errors
 from outbound import errors as outbound_errors
+from restapi import errors as restapi_errors
 from runtime import errors as runtime_errors
 from runtime.http import errors as http_errors
 from widgets import errors as widgets_errors
@@ -60,6 +61,9 @@ ERROR_STATUSES: tuple[tuple[type[Exception], Status], ...] = (
     (Conflict, status.HTTP_409_CONFLICT),
     (PayloadTooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
     (BuilderError, status.HTTP_400_BAD_REQUEST),
+    # restapi: ids and values read from the request itself
+    (restapi_errors.UnknownId, status.HTTP_404_NOT_FOUND),
+    (restapi_errors.RequestValueError, status.HTTP_400_BAD_REQUEST),
     # workspaces
     (workspaces_errors.NotAMember, status.HTTP_404_NOT_FOUND),
     (workspaces_errors.RoleTooLow, status.HTTP_403_FORBIDDEN),

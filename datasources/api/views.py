@@ -38,12 +38,12 @@ from datasources.api.serializers import (
 )
 from datasources.errors import (
     AuthorizationError,
-    ConfigurationError,
     NotOAuth2Error,
     SessionRequiredError,
 )
 from datasources.models import Datasource
 from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.ids import parse_id
 from workspaces.models import Role
 from workspaces.permissions import require_role, visible_workspaces
 
@@ -66,7 +66,7 @@ def callback_url(request: HttpRequest) -> str:
 
 
 def _datasource(request: Request, pk: Any, minimum: Role) -> Datasource:
-    datasource = Datasource.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    datasource = Datasource.objects.filter(pk=parse_id(pk)).first()
     if datasource is None:
         raise NotFound()
     require_role(request.user, datasource.workspace_id, minimum)
@@ -113,9 +113,7 @@ class DatasourceViewSet(EditorViewSet):
         queryset = Datasource.objects.filter(workspace__in=visible_workspaces(request.user))
         workspace = request.query_params.get("workspace")
         if workspace is not None:
-            if not workspace.isdigit():
-                raise ConfigurationError("workspace must be a workspace id.", field="workspace")
-            queryset = queryset.filter(workspace_id=int(workspace))
+            queryset = queryset.filter(workspace_id=parse_id(workspace, field="workspace"))
         return Response([_out(request, ds) for ds in queryset.order_by("workspace_id", "name")])
 
     @extend_schema(

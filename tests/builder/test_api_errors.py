@@ -9,6 +9,7 @@ from builder import errors as builder_errors
 from builder.api.errors import ERROR_STATUSES, exception_handler
 from datasources import errors as datasources_errors
 from outbound import errors as outbound_errors
+from restapi import errors as restapi_errors
 from runtime import errors as runtime_errors
 from runtime.http import errors as http_errors
 from widgets import errors as widgets_errors
@@ -33,6 +34,17 @@ def answer(error: Exception) -> Response | None:
             builder_errors.NotFound("Not published.", code="not_published"),
             404,
             {"code": "not_published", "message": "Not published."},
+        ),
+        # restapi
+        (restapi_errors.UnknownId(), 404, {"code": "not_found", "message": "Not found."}),
+        (
+            restapi_errors.InvalidId("workspace must be a positive integer id.", field="workspace"),
+            400,
+            {
+                "code": "invalid",
+                "message": "workspace must be a positive integer id.",
+                "field": "workspace",
+            },
         ),
         # workspaces
         (
@@ -162,6 +174,7 @@ def test_every_apps_error_root_has_a_row():
     assert {
         builder_errors.BuilderError,
         workspaces_errors.WorkspaceError,
+        restapi_errors.RequestValueError,
         datasources_errors.DatasourceError,
         outbound_errors.OutboundPolicyError,
         http_errors.HttpExecutorError,

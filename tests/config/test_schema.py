@@ -50,3 +50,32 @@ def test_the_schema_is_served(client) -> None:
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Brace API"
+
+
+@pytest.mark.django_db
+def test_every_error_response_is_documented_with_the_error_body(client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    error = {"$ref": "#/components/schemas/Error"}
+    wrong = []
+    for route, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status.startswith("4") and response.get("content") != {
+                    "application/json": {"schema": error}
+                }:
+                    wrong.append(f"{method.upper()} {route} {status}")
+    assert wrong == []
+
+
+@pytest.mark.django_db
+def test_every_operation_that_takes_a_body_documents_the_413_of_the_size_guard(client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    missing = [
+        f"{method.upper()} {route}"
+        for route, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        # Signing in is the one body without the guard (no editor view).
+        if "requestBody" in operation and route != "/api/v1/auth/token/"
+        if "413" not in operation["responses"]
+    ]
+    assert missing == []
