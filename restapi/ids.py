@@ -21,3 +21,22 @@ def parse_id(value: Any, *, field: str | None = None) -> int:
     if field is None:
         raise UnknownId()
     raise InvalidId(f"{field} must be a positive integer id.", field=field)
+
+
+class IdConverter:
+    """A path converter for ids: digits that a 64-bit key can hold, else no match (404).
+
+    Django's `int` converter lets `/apps/99999999999999999999/` through to a query
+    that the database refuses.
+    """
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        try:
+            return parse_id(value)
+        except UnknownId as error:
+            raise ValueError(value) from error
+
+    def to_url(self, value: int) -> str:
+        return str(value)

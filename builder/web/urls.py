@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from builder.web import views
+from restapi.ids import IdConverter
+
+register_converter(IdConverter, "id")
 
 app_name = "web"
 
 urlpatterns = [
-    path("apps/<int:application_id>/", views.portal, name="portal"),
-    path("apps/<int:application_id>/pages/<int:page_id>/", views.portal, name="portal-page"),
+    path("apps/<id:application_id>/", views.portal, name="portal"),
+    path("apps/<id:application_id>/pages/<id:page_id>/", views.portal, name="portal-page"),
     path("editor/", views.editor_home, name="editor"),
     path("editor/datasources/new/", views.datasource_new, name="datasource-new"),
-    path("editor/datasources/<int:datasource_id>/", views.datasource_edit, name="datasource"),
+    path("editor/datasources/<id:datasource_id>/", views.datasource_edit, name="datasource"),
 ]

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_safe
 from builder.models import Application
 from datasources.choices import form_choices, region_presets
 from datasources.models import Datasource
+from restapi.errors import UnknownId
+from restapi.ids import parse_id
 from workspaces.permissions import role_in
 
 View = Callable[..., HttpResponse]
@@ -81,9 +83,12 @@ def datasource_new(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("workspace", "")
     workspace_id: int | None = None
     if raw:
-        if not (raw.isascii() and raw.isdigit()) or not _is_member(request, int(raw)):
+        try:
+            workspace_id = parse_id(raw)
+        except UnknownId:
+            raise Http404("No such workspace.") from None
+        if not _is_member(request, workspace_id):
             raise Http404("No such workspace.")
-        workspace_id = int(raw)
     return _datasource_screen(request, datasource_id=None, workspace_id=workspace_id)
 
 

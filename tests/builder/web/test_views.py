@@ -149,9 +149,20 @@ def test_the_new_datasource_page(query: str, workspace: Any, members: dict[str, 
     assert f'data-workspace-id="{expected}"'.encode() in response.content
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "\uff11"])
+@pytest.mark.parametrize("value", ["abc", "-1", "\uff11", "0", str(2**63), str(2**70), "9" * 5000])
 def test_a_malformed_workspace_is_a_404(value: str, members: dict[str, Any]) -> None:
     response = signed_in(members["developer"]).get(f"/editor/datasources/new/?workspace={value}")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/apps/{big}/", "/apps/{big}/pages/1/", "/apps/1/pages/{big}/", "/editor/datasources/{big}/"],
+)
+@pytest.mark.parametrize("big", [2**63, 2**70, "9" * 5000])
+def test_an_id_no_row_can_have_is_a_404(path: str, big: Any, members: dict[str, Any]) -> None:
+    response = signed_in(members["developer"]).get(path.format(big=big))
 
     assert response.status_code == 404
 
