@@ -182,7 +182,7 @@ def compile_page_json(layout: object, action_names: Iterable[str]) -> dict[str, 
 
 
 def load_compiled(data: Mapping[str, Any]) -> CompiledPage:
-    """A page stored by `compile_page_json` (raises runtime.ConfigurationError if stale)."""
+    """A page stored by `compile_page_json` (raises runtime.InvalidRuntimeInput if stale)."""
     return CompiledPage.from_json(data)
 
 
@@ -235,7 +235,7 @@ def evaluate_page(
 
     ``compiled`` is the page as stored at publish time (`load_compiled`);
     without it, the page is compiled here. Raises `widgets.LayoutValidationError` for an
-    invalid layout and `runtime.ConfigurationError` for state that is not JSON.
+    invalid layout and `runtime.InvalidRuntimeInput` for state that is not JSON.
     """
     state = state or RuntimeState()
     names = list(action_names)

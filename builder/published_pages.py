@@ -21,8 +21,7 @@ from builder.models import Application, Page, PublishedPageRef, PublishedVersion
 from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
 from builder.selectors import current_version
 from restapi.ids import parse_id
-from runtime import CompiledPage
-from runtime import ConfigurationError as RuntimeConfigurationError
+from runtime import CompiledPage, InvalidRuntimeInput
 from workspaces.models import Role
 from workspaces.permissions import require_role
 
@@ -57,7 +56,7 @@ class PublishedPage:
             return None
         try:
             return load_compiled(data)
-        except RuntimeConfigurationError:
+        except InvalidRuntimeInput:
             logger.warning(
                 "published version %s: page %s was compiled in an older format; "
                 "publish again to store it in the current one",

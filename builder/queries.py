@@ -16,7 +16,7 @@ exception, and nothing is sent. The datasource's credentials come as an
 says why (`needs_reauthorization`, `not_authorized`, `token_refresh_failed`).
 
 A config the executor refuses (a header name with a space, a `blob:` that is
-not the caller's) raises `runtime.http.ConfigError`, whose `field` names the
+not the caller's) raises `runtime.http.InvalidActionConfigError`, whose `field` names the
 input: a 400 for the editor's Run button.
 """
 
@@ -34,7 +34,7 @@ from builder.files import RuntimeFileResolver
 from builder.models import Action
 from builder.page_runtime import RuntimeState, evaluate_page, js_engine, js_limits, user_info
 from datasources.auth import datasource_auth
-from datasources.errors import ConfigurationError, TokenUnavailableError
+from datasources.errors import InvalidDatasourceConfigError, TokenUnavailableError
 from datasources.models import Datasource
 from datasources.transport import outbound_policy
 from outbound import OutboundPolicy
@@ -242,7 +242,7 @@ def run_action(
     headers, is_execution_success}, duration_ms, request, error}``; ``request``
     is the request as sent with credentials redacted (None if nothing was
     sent), ``error`` is None or ``{code, message, ...}``. Raises
-    `runtime.http.ConfigError` (``field`` names the input) for a config the
+    `runtime.http.InvalidActionConfigError` (``field`` names the input) for a config the
     executor refuses.
     """
     started = time.perf_counter()
@@ -257,7 +257,7 @@ def run_action(
         )
     try:
         auth = datasource_auth(datasource, user) if datasource is not None else None
-    except ConfigurationError as error:
+    except InvalidDatasourceConfigError as error:
         return failed_result("invalid_datasource", error.message, field=error.field)
     executor = executor or query_executor()
     try:
@@ -282,7 +282,7 @@ def run_draft_action(
 
     Bindings see the draft page as first loaded (no picked files, no earlier
     results), `appsmith.mode` "EDIT". A config the executor refuses raises
-    `runtime.http.ConfigError` naming the field.
+    `runtime.http.InvalidActionConfigError` naming the field.
     """
     page = action.page
     names = list(page.actions.values_list("name", flat=True))

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from datasources import config, tokens
 from datasources.config import CONFIG_FIELDS, SECRET_FIELDS
-from datasources.errors import ConfigurationError, DatasourceError
+from datasources.errors import DatasourceError, InvalidDatasourceConfigError
 from datasources.models import Datasource, OAuthToken
 
 MASK = "•••••• (set)"
@@ -57,7 +57,7 @@ class DatasourceForm(forms.ModelForm):
             # The same rules as the API, so the admin cannot store what the API refuses.
             try:
                 config.validate({name: cleaned.get(name) for name in CONFIG_FIELDS})
-            except ConfigurationError as exc:
+            except InvalidDatasourceConfigError as exc:
                 model_field = exc.field.rpartition(".")[2] if exc.field else None
                 if model_field == "type":
                     model_field = "auth_type"

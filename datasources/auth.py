@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from datasources import tokens
-from datasources.errors import ConfigurationError
+from datasources.errors import InvalidDatasourceConfigError
 from datasources.models import AuthType, Datasource, TokenPlacement
 
 __all__ = ["OAuth2Auth", "datasource_auth", "is_replayable"]
@@ -124,7 +124,7 @@ def datasource_auth(
     """The ``httpx.Auth`` for requests to ``datasource`` on behalf of ``user``.
 
     ``user`` is a user object, a user id or None; it is required when the
-    datasource's tokens are per user (``ConfigurationError`` otherwise) and
+    datasource's tokens are per user (``InvalidDatasourceConfigError`` otherwise) and
     ignored when they are shared. ``token_client`` overrides the client used
     for token calls (tests, benchmarks).
 
@@ -147,4 +147,6 @@ def datasource_auth(
         return _HeaderAuth(ds.api_key_name, ds.api_key_value)
     if kind == AuthType.NONE:
         return httpx.Auth()  # the base class sends the request unchanged
-    raise ConfigurationError(f"Unknown authentication type '{kind}'.", field="authentication.type")
+    raise InvalidDatasourceConfigError(
+        f"Unknown authentication type '{kind}'.", field="authentication.type"
+    )

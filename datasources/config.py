@@ -3,7 +3,7 @@
 The API nests authentication under ``authentication`` and calls the auth type
 ``type``; the model keeps flat columns. ``flatten`` maps one to the other and
 ``validate`` checks a complete configuration (after a preset filled it in),
-raising ``ConfigurationError`` that names the field as the API spells it.
+raising ``InvalidDatasourceConfigError`` that names the field as the API spells it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from datasources.errors import ConfigurationError
+from datasources.errors import InvalidDatasourceConfigError
 from datasources.models import AuthType, Datasource, GrantType, TokenSharing
 from datasources.oauth2.authorization_code import RESERVED_PARAMS
 from datasources.presets import PRESETS
@@ -94,7 +94,9 @@ def current_values(datasource: Datasource) -> dict[str, Any]:
 def _require(fields: dict[str, Any], name: str, why: str) -> None:
     value = fields.get(name)
     if value in (None, "", []):
-        raise ConfigurationError(f"{api_field(name)} is required {why}.", field=api_field(name))
+        raise InvalidDatasourceConfigError(
+            f"{api_field(name)} is required {why}.", field=api_field(name)
+        )
 
 
 def _check_key_values(fields: dict[str, Any], name: str) -> None:
@@ -103,15 +105,15 @@ def _check_key_values(fields: dict[str, Any], name: str) -> None:
         key = str(item.get("key", ""))
         where = f"{api_field(name)}[{index}].key"
         if not key.strip():
-            raise ConfigurationError(f"{where} must not be empty.", field=where)
+            raise InvalidDatasourceConfigError(f"{where} must not be empty.", field=where)
         if name == "custom_auth_params":
             if key in RESERVED_PARAMS:
-                raise ConfigurationError(
+                raise InvalidDatasourceConfigError(
                     f"{where}: '{key}' is set by Brace and cannot be a custom parameter.",
                     field=where,
                 )
             if key in seen:
-                raise ConfigurationError(f"{where}: '{key}' is given twice.", field=where)
+                raise InvalidDatasourceConfigError(f"{where}: '{key}' is given twice.", field=where)
         seen.add(key)
 
 
@@ -120,25 +122,25 @@ def validate_preset(fields: dict[str, Any]) -> None:
     if not key:
         return
     if key not in PRESETS:
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             f"Unknown preset '{key}'; choose one of {', '.join(sorted(PRESETS))}.", field="preset"
         )
     regions = PRESETS[key].regions
     region = fields.get("preset_region") or ""
     if regions and region not in regions:
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             f"preset_region must be one of {', '.join(regions)} for {PRESETS[key].label}.",
             field="preset_region",
         )
     if not regions and region:
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             f"{PRESETS[key].label} has no regions; leave preset_region empty.",
             field="preset_region",
         )
 
 
 def validate(fields: dict[str, Any]) -> None:
-    """Check a complete configuration (model field names). Raises ConfigurationError."""
+    """Check a complete configuration (model field names). Raises InvalidDatasourceConfigError."""
     _require(fields, "name", "")
     _require(fields, "url", "")
     _check_key_values(fields, "headers")
@@ -163,7 +165,7 @@ def _validate_oauth2(fields: dict[str, Any]) -> None:
     else:
         _require(fields, "client_secret", "for the client credentials grant")
         if fields.get("token_sharing") == TokenSharing.PER_USER:
-            raise ConfigurationError(
+            raise InvalidDatasourceConfigError(
                 "authentication.token_sharing: client credentials act as the application, "
                 "so the token can only be shared.",
                 field="authentication.token_sharing",
@@ -171,7 +173,7 @@ def _validate_oauth2(fields: dict[str, Any]) -> None:
     for index, scope in enumerate(fields.get("scopes") or []):
         if not _SCOPE_TOKEN.match(str(scope)):
             where = f"authentication.scopes[{index}]"
-            raise ConfigurationError(
+            raise InvalidDatasourceConfigError(
                 f"{where} is not a valid scope: no spaces, quotes or backslashes.", field=where
             )
     _check_key_values(fields, "custom_auth_params")

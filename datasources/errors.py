@@ -7,7 +7,7 @@ never contain a secret.
 Hierarchy::
 
     DatasourceError                         code
-    ├── ConfigurationError                  "invalid", field (e.g. authentication.client_id)
+    ├── InvalidDatasourceConfigError        "invalid", field (e.g. authentication.client_id)
     │   └── NotOAuth2Error                  "not_oauth2": tokens of a datasource without OAuth 2.0
     ├── DatasourceInUseError                "datasource_in_use" (queries still use it)
     ├── SessionRequiredError                "session_required": authorize from a browser session
@@ -49,7 +49,7 @@ class DatasourceError(Exception):
         self.message = message
 
 
-class ConfigurationError(DatasourceError):
+class InvalidDatasourceConfigError(DatasourceError):
     """The datasource's configuration (or a request about it) is invalid."""
 
     code = "invalid"
@@ -59,7 +59,7 @@ class ConfigurationError(DatasourceError):
         self.field = field
 
 
-class NotOAuth2Error(ConfigurationError):
+class NotOAuth2Error(InvalidDatasourceConfigError):
     code = "not_oauth2"
 
 

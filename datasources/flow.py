@@ -19,8 +19,8 @@ import httpx
 from datasources import state, tokens
 from datasources.errors import (
     AuthorizationError,
-    ConfigurationError,
     InvalidAccountsServerError,
+    InvalidDatasourceConfigError,
     OAuth2Error,
     ProviderAuthorizationError,
     TokenEndpointError,
@@ -57,7 +57,7 @@ def check_return_to(value: str) -> str:
         or parts.netloc
         or any(ord(ch) < 0x20 or ch == "\\" for ch in value)
     ):
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             "return_to must be a path on Brace starting with a single '/'.", field="return_to"
         )
     return value
@@ -83,7 +83,7 @@ def start_authorization(
     """Store the pending authorization and return the provider URL to redirect to."""
     return_to = check_return_to(return_to)
     if not datasource.is_oauth2 or datasource.grant_type != GrantType.AUTHORIZATION_CODE:
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             "Only OAuth 2.0 datasources with the authorization code grant are authorized "
             "in the browser.",
             field="authentication.grant_type",

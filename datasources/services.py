@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from datasources import config, tokens
-from datasources.errors import ConfigurationError, DatasourceInUseError
+from datasources.errors import DatasourceInUseError, InvalidDatasourceConfigError
 from datasources.models import Datasource, OAuthToken
 from datasources.presets import apply_preset
 from datasources.transport import http_client
@@ -43,7 +43,7 @@ def _check_name(workspace_id: int, name: str, exclude_id: int | None = None) -> 
     if exclude_id is not None:
         taken = taken.exclude(pk=exclude_id)
     if taken.exists():
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             f"A datasource named '{name}' already exists in this workspace.", field="name"
         )
 
@@ -60,7 +60,7 @@ def create_datasource(workspace_id: int, data: Mapping[str, Any]) -> Datasource:
             datasource.save()
     except IntegrityError:
         # A concurrent create took the name between the check and the insert.
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             f"A datasource named '{fields['name']}' already exists in this workspace.",
             field="name",
         ) from None
@@ -86,7 +86,7 @@ def update_datasource(datasource: Datasource, data: Mapping[str, Any]) -> Dataso
         try:
             datasource.save()
         except IntegrityError:
-            raise ConfigurationError(
+            raise InvalidDatasourceConfigError(
                 f"A datasource named '{fields['name']}' already exists in this workspace.",
                 field="name",
             ) from None

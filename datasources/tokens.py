@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from datasources.errors import (
-    ConfigurationError,
+    InvalidDatasourceConfigError,
     InvalidGrantError,
     NeedsReauthorizationError,
     NotAuthorizedError,
@@ -48,7 +48,7 @@ def owner_id(datasource: Datasource, user_id: int | None) -> int | None:
     if not datasource.is_per_user:
         return None
     if user_id is None:
-        raise ConfigurationError(
+        raise InvalidDatasourceConfigError(
             f"Datasource '{datasource.name}' uses per-user tokens: a user is needed.",
             field="user",
         )

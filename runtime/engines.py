@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from runtime.engine import QuickJSEngine
-from runtime.errors import ConfigurationError, JavaScriptSyntaxError
+from runtime.errors import InvalidRuntimeInput, JavaScriptSyntaxError
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.program import Program, RunResult
 
@@ -54,7 +54,7 @@ _lock = threading.Lock()
 def get_engine(name: str = "quickjs", limits: EvaluationLimits = DEFAULT_LIMITS) -> Engine:
     """The shared engine called ``name`` with ``limits``."""
     if name not in ENGINE_NAMES:
-        raise ConfigurationError(
+        raise InvalidRuntimeInput(
             f"unknown JavaScript engine {name!r}; use one of {', '.join(ENGINE_NAMES)}"
         )
     key = (name, limits)

@@ -11,7 +11,7 @@ of the page still evaluates. Every record is built from one of the
 Hierarchy::
 
     BraceRuntimeError
-    ├── ConfigurationError          bad limits, bad page spec, bad changed path
+    ├── InvalidRuntimeInput         bad limits, bad page spec, bad changed path
     ├── EngineUnavailable           an optional engine (js2py) is not installed
     ├── EngineCrashed               the engine failed in a way user code cannot cause
     └── BindingError                user JavaScript failed (reported, not raised)
@@ -37,7 +37,7 @@ class BraceRuntimeError(Exception):
     """Root of every exception the runtime raises."""
 
 
-class ConfigurationError(BraceRuntimeError, ValueError):
+class InvalidRuntimeInput(BraceRuntimeError, ValueError):
     """The caller passed something the runtime cannot work with."""
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runtime.errors import ConfigurationError
+from runtime.errors import InvalidRuntimeInput
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ class EvaluationLimits:
 
     def __post_init__(self) -> None:
         if not 0 < self.time_limit_s <= 60:
-            raise ConfigurationError(
+            raise InvalidRuntimeInput(
                 f"time_limit_s must be in (0, 60] seconds, got {self.time_limit_s!r}"
             )
         if self.memory_limit_bytes < 4 * 1024 * 1024:
-            raise ConfigurationError(
+            raise InvalidRuntimeInput(
                 "memory_limit_bytes must be at least 4 MiB (the engine itself needs ~1 MiB),"
                 f" got {self.memory_limit_bytes!r}"
             )
@@ -54,7 +54,7 @@ class EvaluationLimits:
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or value <= 0:
-                raise ConfigurationError(f"{name} must be a positive integer, got {value!r}")
+                raise InvalidRuntimeInput(f"{name} must be a positive integer, got {value!r}")
 
 
 DEFAULT_LIMITS = EvaluationLimits()

@@ -27,7 +27,7 @@ from typing import Any
 
 from runtime.dependency_graph import DependencyGraph, overlaps
 from runtime.engines import Engine, get_engine
-from runtime.errors import ConfigurationError, EvalError
+from runtime.errors import EvalError, InvalidRuntimeInput
 from runtime.js_scope_analysis import Path
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page_format import page_from_json, page_to_json
@@ -66,10 +66,10 @@ class EntitySpec:
         if isinstance(spec, EntitySpec):
             return spec
         if not isinstance(spec, Mapping):
-            raise ConfigurationError(f"entity {name!r}: expected a mapping, got {type(spec)!r}")
+            raise InvalidRuntimeInput(f"entity {name!r}: expected a mapping, got {type(spec)!r}")
         unknown = set(spec) - {"properties", "bindable", "triggers", "derived", "meta"}
         if unknown:
-            raise ConfigurationError(f"entity {name!r}: unknown keys {sorted(unknown)}")
+            raise InvalidRuntimeInput(f"entity {name!r}: unknown keys {sorted(unknown)}")
         bindable = spec.get("bindable")
         return cls(
             properties=dict(spec.get("properties") or {}),
@@ -128,7 +128,7 @@ class CompiledPage:
                 for name, props in self.static.items()
             }
         except (TypeError, ValueError) as exc:
-            raise ConfigurationError(f"static properties must be JSON data: {exc}") from exc
+            raise InvalidRuntimeInput(f"static properties must be JSON data: {exc}") from exc
         self._program_paths = [unit.path for unit in self.program.units]
         for node, unit in enumerate(self.units):
             if unit.target is not None:
@@ -149,7 +149,7 @@ class CompiledPage:
         try:
             state_json = self._state_json(state)
         except (TypeError, ValueError) as exc:
-            raise ConfigurationError(f"state must be JSON data: {exc}") from exc
+            raise InvalidRuntimeInput(f"state must be JSON data: {exc}") from exc
         overridden = self._overridden(state)
         errors = {path: list(errs) for path, errs in self.compile_errors.items()}
         if not overridden:
@@ -235,7 +235,7 @@ class CompiledPage:
         try:
             state_json = _strict_json(partial)
         except (TypeError, ValueError) as exc:
-            raise ConfigurationError(f"state must be JSON data: {exc}") from exc
+            raise InvalidRuntimeInput(f"state must be JSON data: {exc}") from exc
         result = engine.run(self.program, state_json, order)
         for position, index in enumerate(order):
             unit = self.program.units[index]
@@ -252,7 +252,7 @@ class CompiledPage:
         starts: set[int] = set()
         for dotted in changed_paths:
             if not isinstance(dotted, str) or not dotted:
-                raise ConfigurationError(f"changed path must be 'Entity.path', got {dotted!r}")
+                raise InvalidRuntimeInput(f"changed path must be 'Entity.path', got {dotted!r}")
             changed = tuple(dotted.split("."))
             for node, path in self._reads_by_root.get(changed[0], ()):
                 if overlaps(path, changed):
@@ -322,7 +322,7 @@ def _check_state(state: Mapping[str, Any] | None) -> Mapping[str, Any]:
     if state is None:
         return {}
     if not isinstance(state, Mapping):
-        raise ConfigurationError(f"state must be a mapping of entity name to data, got {state!r}")
+        raise InvalidRuntimeInput(f"state must be a mapping of entity name to data, got {state!r}")
     return state
 
 

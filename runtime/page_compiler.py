@@ -15,9 +15,9 @@ from typing import Any
 from runtime.dependency_graph import DependencyGraph
 from runtime.engines import Engine, get_engine
 from runtime.errors import (
-    ConfigurationError,
     DependencyCycle,
     EvalError,
+    InvalidRuntimeInput,
     JavaScriptSyntaxError,
 )
 from runtime.js_analysis import analyse_expression, analyse_expressions
@@ -196,9 +196,9 @@ def _compile_page(
     known = set(global_names)
     for name in specs:
         if not isinstance(name, str) or not is_identifier(name):
-            raise ConfigurationError(f"entity name {name!r} is not a JavaScript identifier")
+            raise InvalidRuntimeInput(f"entity name {name!r} is not a JavaScript identifier")
         if name in known:
-            raise ConfigurationError(f"entity name {name!r} is reserved")
+            raise InvalidRuntimeInput(f"entity name {name!r} is reserved")
     known.update(specs)
 
     static: dict[str, dict[str, Any]] = {}

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from runtime.dependency_graph import DependencyGraph
-from runtime.errors import ConfigurationError, EvalError
+from runtime.errors import EvalError, InvalidRuntimeInput
 from runtime.limits import EvaluationLimits
 from runtime.program import Program, Unit
 
@@ -62,7 +62,7 @@ def page_to_json(page: CompiledPage) -> dict[str, Any]:
 
 def page_from_json(cls: type[CompiledPage], data: Mapping[str, Any]) -> CompiledPage:
     if data.get("version") != FORMAT_VERSION:
-        raise ConfigurationError(
+        raise InvalidRuntimeInput(
             f"compiled page format {data.get('version')!r} is not {FORMAT_VERSION}; "
             "recompile the page (publish again)"
         )

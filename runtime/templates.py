@@ -16,9 +16,9 @@ from typing import Any
 from runtime.engines import Engine, get_engine
 from runtime.errors import (
     BindingError,
-    ConfigurationError,
     EvalError,
     InputTooLarge,
+    InvalidRuntimeInput,
     JavaScriptSyntaxError,
 )
 from runtime.js_analysis import analyse_expression
@@ -128,16 +128,16 @@ def _run(
     scope = scope or {}
     bind_this = this_value is not UNDEFINED
     if THIS_KEY in scope:
-        raise ConfigurationError(f"scope name {THIS_KEY!r} is reserved")
+        raise InvalidRuntimeInput(f"scope name {THIS_KEY!r} is reserved")
     try:
         state_json = json.dumps(scope, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"scope must be JSON data: {exc}") from exc
+        raise InvalidRuntimeInput(f"scope must be JSON data: {exc}") from exc
     if bind_this:
         try:
             this_json = json.dumps(this_value, allow_nan=False)
         except (TypeError, ValueError) as exc:
-            raise ConfigurationError(f"this_value must be JSON data: {exc}") from exc
+            raise InvalidRuntimeInput(f"this_value must be JSON data: {exc}") from exc
         # Appended as text: the scope was serialised above, once.
         head = state_json[:-1] + ("," if scope else "")
         state_json = f'{head}"{THIS_KEY}":{this_json}}}'

@@ -47,10 +47,10 @@ from runtime.effects import BRIDGED_NAMES, EffectType
 from runtime.engine import HandlerContext, check_handler_function, prepare_handler_contexts
 from runtime.errors import (
     BindingError,
-    ConfigurationError,
     EngineCrashed,
     EvalError,
     InputTooLarge,
+    InvalidRuntimeInput,
     LimitExceeded,
     TimeLimitExceeded,
 )
@@ -267,7 +267,7 @@ class _Loop:
         try:  # a copy, and proof that it is JSON before it reaches JavaScript
             state = json.loads(json.dumps(dict(outcome.state), allow_nan=False))
         except (TypeError, ValueError) as exc:
-            raise ConfigurationError(
+            raise InvalidRuntimeInput(
                 f"QueryOutcome.state of {name} must be JSON data: {exc}"
             ) from exc
         self.run.actions[name] = state
@@ -280,21 +280,23 @@ def _check(
     scope: Mapping[str, Any], action_names: Collection[str], engine_name: str, max_queries: int
 ) -> None:
     if engine_name != "quickjs":
-        raise ConfigurationError(
+        raise InvalidRuntimeInput(
             f"event handlers run only in the quickjs engine, not {engine_name!r}"
         )
     if not isinstance(scope, Mapping):
-        raise ConfigurationError(f"scope must be a mapping of names to JSON data, got {scope!r}")
+        raise InvalidRuntimeInput(f"scope must be a mapping of names to JSON data, got {scope!r}")
     if isinstance(action_names, str):
-        raise ConfigurationError("action_names must be a collection of names, not one string")
+        raise InvalidRuntimeInput("action_names must be a collection of names, not one string")
     for name in action_names:
         if not isinstance(name, str) or not is_identifier(name) or name in BRIDGED_NAMES:
-            raise ConfigurationError(f"action name {name!r} is not a usable JavaScript identifier")
+            raise InvalidRuntimeInput(f"action name {name!r} is not a usable JavaScript identifier")
     taken = set(scope) & set(BRIDGED_NAMES)
     if taken:
-        raise ConfigurationError(f"scope names {sorted(taken)} are taken by handler functions")
+        raise InvalidRuntimeInput(f"scope names {sorted(taken)} are taken by handler functions")
     if not isinstance(max_queries, int) or max_queries < 0:
-        raise ConfigurationError(f"max_queries must be a non-negative integer, got {max_queries!r}")
+        raise InvalidRuntimeInput(
+            f"max_queries must be a non-negative integer, got {max_queries!r}"
+        )
 
 
 def run_handler(
@@ -312,7 +314,7 @@ def run_handler(
     ``scope`` is JSON: evaluated widgets, action states and ``appsmith``;
     names in ``action_names`` get ``.run()``/``.clear()``. User JavaScript
     failures never raise: they are ``HandlerRun.error``. Misuse (a scope that
-    is not JSON, a bad name) raises :class:`ConfigurationError`.
+    is not JSON, a bad name) raises :class:`InvalidRuntimeInput`.
     """
     _check(scope, action_names, engine_name, max_queries)
     limits = limits or DEFAULT_LIMITS
@@ -330,7 +332,7 @@ def run_handler(
             allow_nan=False,
         )
     except (TypeError, ValueError) as exc:
-        raise ConfigurationError(f"scope must be JSON data: {exc}") from exc
+        raise InvalidRuntimeInput(f"scope must be JSON data: {exc}") from exc
     appsmith = scope.get("appsmith")
     store = appsmith.get("store") if isinstance(appsmith, Mapping) else None
     run = HandlerRun(store=copy.deepcopy(dict(store)) if isinstance(store, Mapping) else {})

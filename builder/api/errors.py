@@ -70,13 +70,13 @@ ERROR_STATUSES: tuple[tuple[type[Exception], Status], ...] = (
     (workspaces_errors.MembershipConflict, status.HTTP_409_CONFLICT),
     (workspaces_errors.WorkspaceError, status.HTTP_400_BAD_REQUEST),
     # datasources
-    (datasources_errors.ConfigurationError, status.HTTP_400_BAD_REQUEST),
+    (datasources_errors.InvalidDatasourceConfigError, status.HTTP_400_BAD_REQUEST),
     (datasources_errors.DatasourceInUseError, status.HTTP_409_CONFLICT),
     (datasources_errors.TokenRefreshError, _provider_or_conflict),
     (datasources_errors.TokenUnavailableError, status.HTTP_409_CONFLICT),
     (datasources_errors.DatasourceError, status.HTTP_400_BAD_REQUEST),
     # runtime.http: an OutboundError is reported in the run's result; one raised is a fault.
-    (http_errors.ConfigError, status.HTTP_400_BAD_REQUEST),
+    (http_errors.InvalidActionConfigError, status.HTTP_400_BAD_REQUEST),
     (http_errors.HttpExecutorError, None),
     # outbound: a policy the settings make invalid (check datasources.E002 reports it at
     # start-up); a refused address is reported in the run's result, one raised is a fault.

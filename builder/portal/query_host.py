@@ -24,7 +24,7 @@ from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage
 from builder.queries import action_state, failed_result, run_action
 from datasources.models import Datasource
-from runtime.http import ConfigError, FileResolver
+from runtime.http import FileResolver, InvalidActionConfigError
 from runtime.triggers import QueryOutcome
 
 __all__ = ["PublishedQueryHost", "failure_message"]
@@ -97,7 +97,7 @@ class PublishedQueryHost:
                 params=params,
                 files=self.files,
             )
-        except ConfigError as error:
+        except InvalidActionConfigError as error:
             # In the editor a 400; here a failed run the handler's .catch can show.
             return failed_result(error.code, error.message, field=error.field)
 

@@ -14,7 +14,7 @@ from builder.errors import Conflict
 from builder.layouts import default_layout
 from builder.models import Action, Application, Page, PublishedPageRef, PublishedVersion
 from builder.page_runtime import compile_page_json
-from runtime import ConfigurationError as RuntimeConfigurationError
+from runtime import InvalidRuntimeInput
 from widgets import LayoutValidationError
 from workspaces.models import Workspace
 
@@ -144,6 +144,6 @@ def _compile_pages(snapshot: dict[str, Any]) -> dict[str, Any]:
         names = [a["name"] for a in snapshot["actions"] if a["page"] == page["id"]]
         try:
             compiled[str(page["id"])] = compile_page_json(page["layout"], names)
-        except (LayoutValidationError, RuntimeConfigurationError) as error:
+        except (LayoutValidationError, InvalidRuntimeInput) as error:
             logger.warning("page %s not compiled at publish: %s", page["id"], error)
     return compiled

@@ -17,7 +17,7 @@ action's bindings, builds an ``httpx.Auth`` from the datasource and a
     )
     result.to_dict()  # {"data", "response_meta": {...}, "duration_ms", "request", "error"}
 
-Bad input raises a ``ConfigError`` (see ``runtime.http.errors``) naming the
+Bad input raises a ``InvalidActionConfigError`` (see ``runtime.http.errors``) naming the
 field; a failed call is a result with ``is_execution_success`` False.
 """
 
@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from runtime.http.action_config import ActionConfig, BodyType, DatasourceConfig, KeyValue
 from runtime.http.errors import (
-    ConfigError,
     DeadlineExceededError,
     FileReadError,
     FileReferenceError,
     HttpExecutorError,
+    InvalidActionConfigError,
     InvalidBodyError,
     InvalidHeaderError,
     InvalidURLError,
@@ -44,7 +44,6 @@ from runtime.http.result import ExecutionError, ExecutionResult, RequestSummary
 __all__ = [
     "ActionConfig",
     "BodyType",
-    "ConfigError",
     "DatasourceConfig",
     "DeadlineExceededError",
     "ExecutionError",
@@ -54,6 +53,7 @@ __all__ = [
     "FileResolver",
     "HttpExecutor",
     "HttpExecutorError",
+    "InvalidActionConfigError",
     "InvalidBodyError",
     "InvalidHeaderError",
     "InvalidURLError",

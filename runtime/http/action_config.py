@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from runtime.http.errors import ConfigError
+from runtime.http.errors import InvalidActionConfigError
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -91,17 +91,21 @@ def _key_values(raw: object, field: str) -> tuple[KeyValue, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, Sequence) or isinstance(raw, str | bytes):
-        raise ConfigError('must be a list of {"key": ..., "value": ...} rows', field=field)
+        raise InvalidActionConfigError(
+            'must be a list of {"key": ..., "value": ...} rows', field=field
+        )
     rows = []
     for index, row in enumerate(raw):
         row_field = f"{field}[{index}]"
         if not isinstance(row, Mapping):
-            raise ConfigError('must be an object {"key": ..., "value": ...}', field=row_field)
+            raise InvalidActionConfigError(
+                'must be an object {"key": ..., "value": ...}', field=row_field
+            )
         key = row.get("key")
         if key is None:
             key = ""
         if not isinstance(key, str):
-            raise ConfigError("must be a string", field=f"{row_field}.key")
+            raise InvalidActionConfigError("must be a string", field=f"{row_field}.key")
         # The editor always shows a trailing empty row; rows without a key are not sent.
         if not key.strip():
             continue
@@ -114,7 +118,7 @@ def _optional_str(data: Mapping[str, Any], name: str, prefix: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ConfigError("must be a string", field=f"{prefix}.{name}")
+        raise InvalidActionConfigError("must be a string", field=f"{prefix}.{name}")
     return value.strip()
 
 
@@ -133,7 +137,7 @@ class DatasourceConfig:
         if data is None:
             return cls()
         if not isinstance(data, Mapping):
-            raise ConfigError("must be an object", field=prefix)
+            raise InvalidActionConfigError("must be an object", field=prefix)
         return cls(
             url=_optional_str(data, "url", prefix),
             headers=_key_values(data.get("headers"), f"{prefix}.headers"),
@@ -156,7 +160,7 @@ class ActionConfig:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, prefix: str = "config") -> ActionConfig:
         if not isinstance(data, Mapping):
-            raise ConfigError("must be an object", field=prefix)
+            raise InvalidActionConfigError("must be an object", field=prefix)
         return cls(
             method=_method(data.get("method"), f"{prefix}.method"),
             path=_optional_str(data, "path", prefix),
@@ -173,7 +177,7 @@ def _method(value: object, field: str) -> str:
         return "GET"
     if not isinstance(value, str) or value.strip().upper() not in METHODS:
         allowed = ", ".join(sorted(METHODS))
-        raise ConfigError(f"must be one of {allowed}", field=field)
+        raise InvalidActionConfigError(f"must be one of {allowed}", field=field)
     return value.strip().upper()
 
 
@@ -189,7 +193,7 @@ def _body_type(value: object, field: str) -> BodyType:
         except ValueError:
             pass
     allowed = ", ".join(member.value for member in BodyType)
-    raise ConfigError(f"must be one of {allowed}", field=field)
+    raise InvalidActionConfigError(f"must be one of {allowed}", field=field)
 
 
 def _timeout(value: object, field: str) -> float:
@@ -197,7 +201,7 @@ def _timeout(value: object, field: str) -> float:
         return float(DEFAULT_TIMEOUT_S)
     # bool is an int subclass; ``true`` seconds is a mistake, not 1 second.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError("must be a number of seconds", field=field)
+        raise InvalidActionConfigError("must be a number of seconds", field=field)
     if not math.isfinite(value) or value <= 0:
-        raise ConfigError("must be a positive number of seconds", field=field)
+        raise InvalidActionConfigError("must be a positive number of seconds", field=field)
     return float(value)

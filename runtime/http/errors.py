@@ -2,7 +2,7 @@
 
 Two families, because callers must treat them differently:
 
-* ``ConfigError``: the executor was misused or the evaluated action config is
+* ``InvalidActionConfigError``: the executor was misused or the evaluated action config is
   bad. ``HttpExecutor.execute`` raises these before any byte leaves the host.
   They are 4xx-worthy: the API renders them as ``{"code", "message", "field"}``
   with ``status_code`` (400), ``field`` naming the offending input such as
@@ -16,7 +16,7 @@ Two families, because callers must treat them differently:
 Hierarchy::
 
     HttpExecutorError
-    ├── ConfigError                    code "invalid_config", field
+    ├── InvalidActionConfigError   code "invalid_config", field
     │   ├── InvalidURLError            code "invalid_url"
     │   ├── InvalidHeaderError         code "invalid_header"
     │   ├── InvalidBodyError           code "invalid_body"
@@ -38,11 +38,11 @@ result codes by the executor; they are not wrapped in this tree either.
 from __future__ import annotations
 
 __all__ = [
-    "ConfigError",
     "DeadlineExceededError",
     "FileReadError",
     "FileReferenceError",
     "HttpExecutorError",
+    "InvalidActionConfigError",
     "InvalidBodyError",
     "InvalidHeaderError",
     "InvalidURLError",
@@ -62,7 +62,7 @@ class HttpExecutorError(Exception):
         self.message = message
 
 
-class ConfigError(HttpExecutorError, ValueError):
+class InvalidActionConfigError(HttpExecutorError, ValueError):
     """Bad input: the action or datasource config cannot be sent as given.
 
     ``field`` is a dotted path into the input (``config.timeout_s``,
@@ -80,25 +80,25 @@ class ConfigError(HttpExecutorError, ValueError):
         return f"{self.field}: {self.message}"
 
 
-class InvalidURLError(ConfigError):
+class InvalidURLError(InvalidActionConfigError):
     """The URL built from the datasource URL and the query path is unusable."""
 
     code = "invalid_url"
 
 
-class InvalidHeaderError(ConfigError):
+class InvalidHeaderError(InvalidActionConfigError):
     """A header name or value cannot go on the wire (bad token, CR/LF...)."""
 
     code = "invalid_header"
 
 
-class InvalidBodyError(ConfigError):
+class InvalidBodyError(InvalidActionConfigError):
     """The body does not fit its ``body_type`` (bad JSON, missing file...)."""
 
     code = "invalid_body"
 
 
-class FileReferenceError(ConfigError):
+class FileReferenceError(InvalidActionConfigError):
     """A ``blob:`` file reference is malformed or unknown to the resolver."""
 
     code = "invalid_file_reference"

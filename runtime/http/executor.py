@@ -6,7 +6,7 @@ evaluated, the datasource's non-secret config, an optional ``httpx.Auth``
 and a ``FileResolver`` for picked files. It distinguishes two kinds of
 failure:
 
-* bad input raises a ``ConfigError`` naming the field, before any I/O;
+* bad input raises a ``InvalidActionConfigError`` naming the field, before any I/O;
 * a call that fails (timeout, refused address, upstream 500...) returns an
   ``ExecutionResult`` with ``is_execution_success`` False and an ``error``.
 
@@ -38,7 +38,7 @@ from outbound import (
 )
 from runtime.http.action_config import ActionConfig, DatasourceConfig
 from runtime.http.deadline import Deadline
-from runtime.http.errors import ConfigError, OutboundError, TooManyRedirectsError
+from runtime.http.errors import InvalidActionConfigError, OutboundError, TooManyRedirectsError
 from runtime.http.files import FileResolver
 from runtime.http.request_builder import build_request
 from runtime.http.response_reader import (
@@ -114,9 +114,13 @@ class HttpExecutor:
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         if isinstance(max_response_bytes, bool) or max_response_bytes <= 0:
-            raise ConfigError("must be a positive number of bytes", field="max_response_bytes")
+            raise InvalidActionConfigError(
+                "must be a positive number of bytes", field="max_response_bytes"
+            )
         if max_timeout_s <= 0:
-            raise ConfigError("must be a positive number of seconds", field="max_timeout_s")
+            raise InvalidActionConfigError(
+                "must be a positive number of seconds", field="max_timeout_s"
+            )
         self.policy = policy if policy is not None else OutboundPolicy()
         self.max_response_bytes = max_response_bytes
         self.max_timeout_s = max_timeout_s
@@ -148,7 +152,7 @@ class HttpExecutor:
         auth: httpx.Auth | None = None,
         files: FileResolver | None = None,
     ) -> ExecutionResult:
-        """Run one action; raises ``ConfigError`` for bad input, otherwise returns a result.
+        """Run one action; raises ``InvalidActionConfigError`` for bad input, else returns a result.
 
         Exceptions raised by ``auth`` itself (for instance "this datasource
         needs to be authorized again") propagate unchanged: they belong to
@@ -161,7 +165,9 @@ class HttpExecutor:
             else DatasourceConfig.from_mapping(datasource)
         )
         if action.timeout_s > self.max_timeout_s:
-            raise ConfigError(f"must be at most {self.max_timeout_s:g} s", field="config.timeout_s")
+            raise InvalidActionConfigError(
+                f"must be at most {self.max_timeout_s:g} s", field="config.timeout_s"
+            )
         started = time.perf_counter()
         deadline = Deadline(action.timeout_s)
         built = build_request(action, source, files=files, deadline=deadline)

@@ -336,7 +336,7 @@ def build_request(
     files: FileResolver | None = None,
     deadline: Deadline | None = None,
 ) -> BuiltRequest:
-    """Build the request; raises ``ConfigError`` subclasses naming the bad field."""
+    """Build the request; raises ``InvalidActionConfigError`` subclasses naming the bad field."""
     url = build_url(action, datasource)
     headers = httpx.Headers(_headers(action, datasource))
     body = _encode_body(action, headers.get("content-type"), files, deadline)

@@ -65,7 +65,9 @@ def answer(error: Exception) -> Response | None:
         ),
         # datasources
         (
-            datasources_errors.ConfigurationError("Required.", field="authentication.client_id"),
+            datasources_errors.InvalidDatasourceConfigError(
+                "Required.", field="authentication.client_id"
+            ),
             400,
             {"code": "invalid", "message": "Required.", "field": "authentication.client_id"},
         ),
@@ -149,7 +151,7 @@ def test_each_apps_error_renders_with_its_status(error, status, body):
 @pytest.mark.parametrize(
     "error",
     [
-        runtime_errors.ConfigurationError("bad limits"),
+        runtime_errors.InvalidRuntimeInput("bad limits"),
         runtime_errors.EngineCrashed("the sandbox broke"),
         runtime_errors.EngineUnavailable("js2py is not installed"),
         outbound_errors.BlockedAddressError("refused", host="h", address=None, reason="metadata"),

@@ -15,7 +15,7 @@ from builder.page_runtime import RuntimeState, evaluate_page
 from builder.queries import action_snapshot, action_state, evaluate_config, run_action
 from builder.services.applications import create_application
 from datasources.models import AuthType, Datasource, OAuthToken, TokenSharing, TokenStatus
-from runtime.http import ConfigError
+from runtime.http import InvalidActionConfigError
 from tests.builder.upstream import file_json, layout, media, store_bytes, upstream, widget
 
 __all__ = ["media", "upstream"]  # fixtures
@@ -164,7 +164,7 @@ class TestTheDropboxUpload:
         assert upstream.received == []
 
     def test_a_binary_body_needs_a_file_reference(self, upstream):
-        with pytest.raises(ConfigError) as caught:
+        with pytest.raises(InvalidActionConfigError) as caught:
             run(
                 {
                     "method": "POST",
@@ -327,7 +327,7 @@ class TestUpstreamAnswers:
         assert result["error"]["code"] == "http_status"
 
     def test_a_bad_config_raises_naming_the_field(self, upstream):
-        with pytest.raises(ConfigError) as caught:
+        with pytest.raises(InvalidActionConfigError) as caught:
             run({"path": upstream.url, "headers": [{"key": "Bad Name", "value": "1"}]})
         assert caught.value.field == "config.headers[0].key"
 
@@ -339,7 +339,7 @@ class TestFiles:
 
     def test_another_users_file_is_refused(self, upstream, media, application, members):
         picked = store_bytes(members["viewer"], application, b"secret")
-        with pytest.raises(ConfigError) as caught:
+        with pytest.raises(InvalidActionConfigError) as caught:
             self.run_binary(
                 upstream, picked.reference, RuntimeFileResolver(members["developer"], application)
             )
@@ -351,7 +351,7 @@ class TestFiles:
     ):
         other = create_application(user=None, workspace=workspace, name="Other")
         picked = store_bytes(members["developer"], other, b"x")
-        with pytest.raises(ConfigError):
+        with pytest.raises(InvalidActionConfigError):
             self.run_binary(
                 upstream, picked.reference, RuntimeFileResolver(members["developer"], application)
             )
@@ -360,7 +360,7 @@ class TestFiles:
         picked = store_bytes(
             members["developer"], application, b"x", expires_in=timedelta(seconds=-1)
         )
-        with pytest.raises(ConfigError):
+        with pytest.raises(InvalidActionConfigError):
             self.run_binary(
                 upstream, picked.reference, RuntimeFileResolver(members["developer"], application)
             )

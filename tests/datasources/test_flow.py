@@ -9,7 +9,11 @@ import pytest
 from django.utils import timezone
 
 from datasources import flow, state
-from datasources.errors import AuthorizationError, ConfigurationError, TokenExchangeFailedError
+from datasources.errors import (
+    AuthorizationError,
+    InvalidDatasourceConfigError,
+    TokenExchangeFailedError,
+)
 from datasources.models import AuthorizationState, Datasource
 from datasources.services import create_datasource
 
@@ -26,7 +30,7 @@ def test_return_to_accepts_paths_on_brace(given: str, expected: str) -> None:
 
 @pytest.mark.parametrize("given", ["http://a.example/", "//a.example", "/\\a", "a/b", "/a\tb"])
 def test_return_to_refuses_the_rest(given: str) -> None:
-    with pytest.raises(ConfigurationError) as caught:
+    with pytest.raises(InvalidDatasourceConfigError) as caught:
         flow.check_return_to(given)
     assert caught.value.field == "return_to"
 
@@ -87,7 +91,7 @@ def test_only_oauth2_authorization_code_datasources_start_a_flow(
     workspace: Any, members: Any
 ) -> None:
     plain = create_datasource(workspace.pk, {"name": "Plain", "url": "https://api.example/"})
-    with pytest.raises(ConfigurationError) as caught:
+    with pytest.raises(InvalidDatasourceConfigError) as caught:
         flow.start_authorization(
             plain,
             user_id=members["developer"].pk,

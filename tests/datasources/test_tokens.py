@@ -12,7 +12,7 @@ from django.utils import timezone
 from datasources import tokens
 from datasources.auth import datasource_auth
 from datasources.errors import (
-    ConfigurationError,
+    InvalidDatasourceConfigError,
     NeedsReauthorizationError,
     NotAuthorizedError,
     TokenRefreshError,
@@ -306,7 +306,7 @@ def test_per_user_tokens_are_kept_apart(
     assert OAuthToken.objects.filter(datasource=datasource, user=None).count() == 0
     with pytest.raises(NotAuthorizedError):
         _get(datasource, provider.me_url, members["admin"])
-    with pytest.raises(ConfigurationError) as caught:
+    with pytest.raises(InvalidDatasourceConfigError) as caught:
         datasource_auth(datasource)
     assert caught.value.field == "user"
 

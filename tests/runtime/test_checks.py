@@ -11,7 +11,7 @@ from django.core.checks import Error, Warning, registry
 from django.test import override_settings
 
 import runtime
-from runtime import ConfigurationError, EngineUnavailable, get_engine
+from runtime import EngineUnavailable, InvalidRuntimeInput, get_engine
 from runtime.apps import RuntimeConfig
 
 if not settings.configured:  # running without pytest-django (-p no:django)
@@ -76,5 +76,5 @@ def test_js2py_engine_fails_clearly_when_missing(monkeypatch: pytest.MonkeyPatch
 
 
 def test_unknown_engine_name_is_refused() -> None:
-    with pytest.raises(ConfigurationError, match="unknown JavaScript engine"):
+    with pytest.raises(InvalidRuntimeInput, match="unknown JavaScript engine"):
         get_engine("v8")

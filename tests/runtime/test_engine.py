@@ -9,10 +9,10 @@ import pytest
 
 from runtime import (
     UNDEFINED,
-    ConfigurationError,
     EngineCrashed,
     EvalError,
     EvaluationLimits,
+    InvalidRuntimeInput,
     QuickJSEngine,
     compile_page,
     evaluate_template,
@@ -181,7 +181,7 @@ def test_setup_failure_is_engine_crashed() -> None:
     ],
 )
 def test_limits_are_validated_eagerly(kwargs: dict[str, object], message: str) -> None:
-    with pytest.raises(ConfigurationError, match=message):
+    with pytest.raises(InvalidRuntimeInput, match=message):
         EvaluationLimits(**kwargs)  # type: ignore[arg-type]
 
 

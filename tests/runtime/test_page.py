@@ -11,8 +11,8 @@ import pytest
 
 from runtime import (
     CompiledPage,
-    ConfigurationError,
     EntitySpec,
+    InvalidRuntimeInput,
     PageEvaluation,
     compile_page,
     get_engine,
@@ -196,7 +196,7 @@ def test_reevaluate_with_nothing_affected_returns_previous_values(page: Compiled
 
 
 def test_changed_path_must_be_a_string(page: CompiledPage) -> None:
-    with pytest.raises(ConfigurationError, match="changed path"):
+    with pytest.raises(InvalidRuntimeInput, match="changed path"):
         page.reevaluate(page.evaluate(STATE), [""], STATE)
 
 
@@ -215,7 +215,7 @@ def test_compiled_page_pickles(page: CompiledPage) -> None:
 
 
 def test_stored_page_of_another_version_is_refused(page: CompiledPage) -> None:
-    with pytest.raises(ConfigurationError, match="recompile"):
+    with pytest.raises(InvalidRuntimeInput, match="recompile"):
         CompiledPage.from_json({**page.to_json(), "version": 0})
 
 
@@ -233,17 +233,17 @@ def test_stored_page_of_another_version_is_refused(page: CompiledPage) -> None:
     ],
 )
 def test_bad_page_spec_is_a_configuration_error(entities: Any, message: str) -> None:
-    with pytest.raises(ConfigurationError, match=message):
+    with pytest.raises(InvalidRuntimeInput, match=message):
         compile_page(entities)
 
 
 def test_state_must_be_a_mapping(page: CompiledPage) -> None:
-    with pytest.raises(ConfigurationError, match="state"):
+    with pytest.raises(InvalidRuntimeInput, match="state"):
         page.evaluate(["x"])  # type: ignore[arg-type]
 
 
 def test_state_must_be_json(page: CompiledPage) -> None:
-    with pytest.raises(ConfigurationError, match="JSON"):
+    with pytest.raises(InvalidRuntimeInput, match="JSON"):
         page.evaluate({"Input1": {"text": object()}})
 
 
@@ -254,7 +254,7 @@ def test_entity_spec_objects_are_accepted() -> None:
 
 
 def test_static_properties_must_be_json() -> None:
-    with pytest.raises(ConfigurationError, match="static properties must be JSON"):
+    with pytest.raises(InvalidRuntimeInput, match="static properties must be JSON"):
         compile_page({"A": {"properties": {"when": object()}}})
 
 
@@ -368,5 +368,5 @@ def test_meta_survives_storage(meta_page: CompiledPage) -> None:
 
 
 def test_a_page_stored_in_the_previous_format_is_refused(meta_page: CompiledPage) -> None:
-    with pytest.raises(ConfigurationError, match="format 2 is not 3; recompile the page"):
+    with pytest.raises(InvalidRuntimeInput, match="format 2 is not 3; recompile the page"):
         CompiledPage.from_json({**meta_page.to_json(), "version": 2})

@@ -9,7 +9,7 @@ import pytest
 
 from runtime import (
     UNDEFINED,
-    ConfigurationError,
+    InvalidRuntimeInput,
     evaluate_json_template,
     evaluate_template,
     get_engine,
@@ -101,7 +101,7 @@ def test_statement_injection_is_a_syntax_error() -> None:
 
 
 def test_scope_must_be_json() -> None:
-    with pytest.raises(ConfigurationError, match="JSON"):
+    with pytest.raises(InvalidRuntimeInput, match="JSON"):
         evaluate_template("{{ a }}", {"a": object()})
 
 
@@ -297,12 +297,12 @@ def test_this_value_is_a_fresh_copy_each_time() -> None:
 
 
 def test_this_value_must_be_json() -> None:
-    with pytest.raises(ConfigurationError, match="this_value must be JSON data"):
+    with pytest.raises(InvalidRuntimeInput, match="this_value must be JSON data"):
         evaluate_template("{{ this }}", {}, this_value={"f": object()})
 
 
 def test_the_this_key_is_reserved_in_the_scope() -> None:
-    with pytest.raises(ConfigurationError, match="reserved"):
+    with pytest.raises(InvalidRuntimeInput, match="reserved"):
         evaluate_template("{{ 1 }}", {"__this": 1}, this_value={})
 
 

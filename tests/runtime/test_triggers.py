@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from runtime import (
-    ConfigurationError,
     EvaluationLimits,
     HandlerRun,
+    InvalidRuntimeInput,
     QueryOutcome,
     run_handler,
 )
@@ -541,28 +541,28 @@ def test_this_is_undefined_in_a_handler() -> None:
 
 
 def test_scope_must_be_json() -> None:
-    with pytest.raises(ConfigurationError, match="scope must be JSON data"):
+    with pytest.raises(InvalidRuntimeInput, match="scope must be JSON data"):
         run("{{ 1 }}", scope={"A": object()})
 
 
 @pytest.mark.parametrize("names", [{"1bad"}, {"showAlert"}, "Q", {"var"}])
 def test_action_names_must_be_identifiers(names: Any) -> None:
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(InvalidRuntimeInput):
         run("{{ 1 }}", action_names=names)
 
 
 def test_scope_names_may_not_hide_bridged_functions() -> None:
-    with pytest.raises(ConfigurationError, match="taken by handler functions"):
+    with pytest.raises(InvalidRuntimeInput, match="taken by handler functions"):
         run("{{ 1 }}", scope={"showAlert": {}})
 
 
 def test_handlers_run_only_in_quickjs() -> None:
-    with pytest.raises(ConfigurationError, match="only in the quickjs engine"):
+    with pytest.raises(InvalidRuntimeInput, match="only in the quickjs engine"):
         run("{{ 1 }}", engine_name="js2py")
 
 
 def test_max_queries_must_be_a_count() -> None:
-    with pytest.raises(ConfigurationError, match="max_queries"):
+    with pytest.raises(InvalidRuntimeInput, match="max_queries"):
         run("{{ 1 }}", max_queries=-1)
 
 
@@ -573,7 +573,7 @@ def test_scope_keys_that_are_not_identifiers_are_ignored() -> None:
 
 def test_a_query_state_that_is_not_json_is_a_host_error() -> None:
     host = RecordingHost(Q=QueryOutcome(True, {"data": float("nan")}))
-    with pytest.raises(ConfigurationError, match=r"QueryOutcome\.state of Q must be JSON data"):
+    with pytest.raises(InvalidRuntimeInput, match=r"QueryOutcome\.state of Q must be JSON data"):
         run("{{ Q.run() }}", host)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from runtime.http import ActionConfig, BodyType, ConfigError, DatasourceConfig
+from runtime.http import ActionConfig, BodyType, DatasourceConfig, InvalidActionConfigError
 from runtime.http.action_config import DEFAULT_TIMEOUT_S, to_text
 
 
@@ -78,14 +78,14 @@ def test_body_type_spellings(spelling: str | None, expected: BodyType) -> None:
     ],
 )
 def test_action_errors_name_the_field(config: dict[str, Any], field: str) -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(InvalidActionConfigError) as info:
         ActionConfig.from_mapping(config)
     assert info.value.field == field
     assert str(info.value).startswith(field + ": ")
 
 
 def test_config_must_be_an_object() -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(InvalidActionConfigError) as info:
         ActionConfig.from_mapping([])  # type: ignore[arg-type]
     assert info.value.field == "config"
 
@@ -99,7 +99,7 @@ def test_config_must_be_an_object() -> None:
     ],
 )
 def test_datasource_errors_name_the_field(data: Any, field: str) -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(InvalidActionConfigError) as info:
         DatasourceConfig.from_mapping(data)
     assert info.value.field == field
 

@@ -18,7 +18,9 @@ def test_every_public_error_is_in_the_tree() -> None:
     "cls",
     [errors.InvalidURLError, errors.InvalidHeaderError, errors.InvalidBodyError],
 )
-def test_config_errors_are_400_value_errors_with_a_field(cls: type[errors.ConfigError]) -> None:
+def test_config_errors_are_400_value_errors_with_a_field(
+    cls: type[errors.InvalidActionConfigError],
+) -> None:
     error = cls("is wrong", field="config.x")
     assert isinstance(error, ValueError)
     assert error.status_code == 400
@@ -37,4 +39,4 @@ def test_outbound_errors_carry_context() -> None:
     assert errors.DeadlineExceededError("m", timeout_s=1.5).timeout_s == 1.5
     assert errors.FileReadError("m", reference="blob:a").reference == "blob:a"
     assert errors.FileReferenceError("m", field="f", reference="blob:b").reference == "blob:b"
-    assert not issubclass(errors.OutboundError, errors.ConfigError)
+    assert not issubclass(errors.OutboundError, errors.InvalidActionConfigError)

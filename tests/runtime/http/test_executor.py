@@ -16,10 +16,10 @@ import pytest
 
 from outbound import OutboundPolicy
 from runtime.http import (
-    ConfigError,
     ExecutionResult,
     FileReferenceError,
     HttpExecutor,
+    InvalidActionConfigError,
     InvalidBodyError,
     ResolvedFile,
 )
@@ -117,7 +117,7 @@ def test_full_url_path_on_same_origin(executor: HttpExecutor, server: EchoServer
 def test_full_url_path_on_other_origin_is_refused(
     executor: HttpExecutor, server: EchoServer, other_server: EchoServer
 ) -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(InvalidActionConfigError) as info:
         run(executor, server, {"path": f"{other_server.url}/steal"}, auth=BearerAuth())
     assert info.value.field == "config.path"
     assert other_server.requests == []
@@ -534,7 +534,7 @@ def test_connect_error(executor: HttpExecutor) -> None:
 def test_timeout_above_executor_maximum(server: EchoServer) -> None:
     with (
         HttpExecutor(OutboundPolicy(allow_loopback=True), max_timeout_s=30) as ex,
-        pytest.raises(ConfigError) as info,
+        pytest.raises(InvalidActionConfigError) as info,
     ):
         run(ex, server, {"timeout_s": 31})
     assert info.value.field == "config.timeout_s"
@@ -747,6 +747,6 @@ def test_tricky_paths_stay_on_the_datasource_host(
     ],
 )
 def test_executor_settings_are_validated(kwargs: dict[str, Any], field: str) -> None:
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(InvalidActionConfigError) as info:
         HttpExecutor(**kwargs)
     assert info.value.field == field
