@@ -8,10 +8,7 @@ from django.core.management import call_command
 
 from builder.models import Action
 from datasources.models import AuthType, Datasource, OAuthToken, TokenSharing, TokenStatus
-from tests.builder.helpers import assert_error
-from tests.builder.upstream import layout, upstream, widget
-
-__all__ = ["upstream"]  # fixture
+from tests.builder.helpers import assert_error, layout, widget
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from builder.outbound import TokenTransport, outbound_policy, token_transport
 from datasources import tokens
 from datasources.errors import TokenRefreshError
 
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 pytestmark = pytest.mark.django_db
 
 CLIENT_CREDENTIALS = {

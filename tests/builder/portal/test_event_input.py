@@ -12,9 +12,8 @@ import pytest
 
 from builder.models import Membership, Role, RuntimeSession, Workspace
 from builder.services.applications import create_application
-from tests.builder.helpers import assert_error
+from tests.builder.helpers import assert_error, file_json, layout, store_bytes, widget
 from tests.builder.portal.support import answer, events_url, fire, pick, publish_page
-from tests.builder.upstream import file_json, layout, store_bytes, widget
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from runtime.http import HttpExecutor, OutboundPolicy
+from tests.fakes.upstream import EchoServer
 
-from .conftest import DictResolver, EchoServer, echoed, fixed_resolver
+from .conftest import DictResolver, echoed, fixed_resolver
 
 
 class KeyAuth(httpx.Auth):

@@ -14,9 +14,10 @@ import pytest
 
 from runtime.http import BlockedAddressError, HttpExecutor, InvalidURLError, OutboundPolicy
 from runtime.http.network import GuardedNetworkBackend, GuardedTransport, system_resolver
+from tests.fakes.tls import client_context
+from tests.fakes.upstream import EchoServer
 
-from .conftest import EchoServer, fixed_resolver
-from .tls import client_context
+from .conftest import fixed_resolver
 
 LOOPBACK_OK = OutboundPolicy(allow_loopback=True)
 
