@@ -13,7 +13,12 @@ VAR_DIRS := var/celery/queue var/celery/processed var/celery/results var/media v
 # Development defaults for `make run`; override any of them in the environment.
 RUN_ENV := DEBUG=$${DEBUG:-1} PORT=$${PORT:-8000}
 
-.PHONY: install run test lint pytest migrate seed clean
+# pytest runs on a worker per core (pytest-xdist); tests that share an outside
+# resource (Redis, Chromium, the OAuth provider process) are grouped onto one
+# worker by tests/conftest.py. PYTEST_XDIST="-n 0" runs them all in one process.
+PYTEST_XDIST ?= -n auto --dist loadgroup
+
+.PHONY: install run test lint pytest pytest-database migrate seed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +55,16 @@ lint: install $(NODE_STAMP)
 	$(NODE_BIN)/tsc -p jsconfig.json
 
 pytest: install | $(VAR_DIRS)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# Only the tests that use the database (marked `database` by tests/conftest.py),
+# for a second run on another database. The `postgres` tests run afterwards in
+# one process: they hold as many connections as PostgreSQL allows at once, so
+# no other test may run beside them. Exit code 5, no test selected (as with
+# PYTEST_ARGS=tests/runtime), is not a failure.
+pytest-database: install | $(VAR_DIRS)
+	$(BIN)/pytest $(PYTEST_XDIST) -m "database and not postgres" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest -m postgres $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: lint pytest
 

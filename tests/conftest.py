@@ -12,7 +12,19 @@ member of `workspace` with that role ("admin", "developer", "viewer",
 Objects: `application` (in `workspace`, made by the builder's service, so it
 has `Page1`), `page` (that Page1), `datasource` (a plain Datasource in
 `workspace`), and `dropbox_portal`, a fresh copy of the seed's example
-(builder/examples/dropbox_portal.json).
+(builder/examples/dropbox_portal.json). `media` points default storage at a
+fresh folder.
+
+Fixtures live in conftest.py files, next to the tests that use them; the two
+fixture modules every area may need are registered here, once, as plugins:
+the loopback fakes (``tests.fakes.fixtures``) and the real OAuth provider
+(``tests.oauth_provider.fixtures``). Test modules import no fixtures.
+
+This file also applies the test suite's rules at collection: JavaScript runs
+under the generous limit preset (``tests/limits.py``); every test that uses
+the database is marked ``database`` (what ``.ci/run`` runs again on
+PostgreSQL); and, for ``pytest -n`` with ``--dist loadgroup``, tests that
+share an outside resource are grouped onto one worker (``xdist_group``).
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,11 +42,64 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.limits import GENEROUS
+
+pytest_plugins = ["tests.fakes.fixtures", "tests.oauth_provider.fixtures"]
+
 ROLES = ("admin", "developer", "viewer", "outsider", "anonymous")
 PASSWORD = "correct-horse-battery-staple"
 SEED_APP = Path(__file__).resolve().parents[1] / "builder" / "examples" / "dropbox_portal.json"
 
 _numbers = itertools.count(1)
+
+# Fixtures and markers by which a test is known to use the test database.
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+_DATABASE_MARKERS = ("django_db", "postgres")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Django code (and the processes tests start, through the environment) evaluates
+    JavaScript under the generous preset."""
+    from django.conf import settings
+
+    milliseconds = str(round(GENEROUS.time_limit_s * 1000))
+    os.environ["BRACE_JS_TIME_LIMIT_MS"] = milliseconds
+    settings.BRACE_JS_TIME_LIMIT_MS = int(milliseconds)
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    """The worker group of a test that shares an outside resource with others.
+
+    Redis and Celery worker tests share one Redis database; browser tests each
+    drive a Chromium; tests of the OAuth provider share one provider process
+    per worker, so one worker running them all starts it once.
+    """
+    if item.get_closest_marker("redis"):
+        return "redis"
+    if item.get_closest_marker("browser"):
+        return "browser"
+    if "oauth_provider" in getattr(item, "fixturenames", ()):
+        return "oauth_provider"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects and xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & _DATABASE_FIXTURES or any(
+            item.get_closest_marker(name) for name in _DATABASE_MARKERS
+        ):
+            item.add_marker(pytest.mark.database)
+        group = _xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
@@ -129,6 +195,13 @@ def datasource(workspace: Any) -> Any:
     return Datasource.objects.create(
         workspace=workspace, name="Dropbox", url="https://content.dropboxapi.com/"
     )
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Default storage in a fresh folder for this test; its path."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 @pytest.fixture

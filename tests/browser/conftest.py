@@ -11,16 +11,23 @@ Pages are served by pytest-django's `live_server` (a real server thread on a
 loopback port) over the test database, so tests need
 `django_db(transaction=True)`: the server thread cannot see data inside the
 test's open transaction.
+
+`published` is the `application` fixture published; `portal(layout=None,
+widgets=None, errors=None)` opens it in Chromium against `FakeRuntime`
+(tests/browser/fake_runtime.py), which stands in for the runtime API.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.browser.fake_runtime import SEED_WIDGETS, FakeRuntime, seed_layout
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -154,3 +161,40 @@ def needs_route() -> Callable[[str, str, str], None]:
             pytest.skip(f"waits on {method} {path} ({owner})")
 
     return check
+
+
+@pytest.fixture
+def published(application: Any, members: dict[str, Any]) -> Any:
+    """The `application` fixture, published (its one page, Page1)."""
+    from builder.services.applications import publish_application
+
+    publish_application(application=application, user=members["developer"])
+    application.refresh_from_db()
+    return application
+
+
+@pytest.fixture
+def portal(
+    new_page: Callable[..., Any], members: dict[str, Any], published: Any, dropbox_portal: Any
+) -> Callable[..., tuple[Any, FakeRuntime]]:
+    """portal(layout=None, widgets=None) -> (page, fake runtime), the page opened."""
+    from playwright.sync_api import expect
+
+    def open_portal(
+        layout: dict[str, Any] | None = None,
+        widgets: dict[str, Any] | None = None,
+        errors: dict[str, Any] | None = None,
+    ) -> tuple[Any, FakeRuntime]:
+        page = new_page(members["viewer"])
+        runtime = FakeRuntime(
+            page,
+            published,
+            layout or seed_layout(dropbox_portal),
+            json.loads(json.dumps(widgets or SEED_WIDGETS)),
+        )
+        runtime.body["errors"] = errors or {}
+        page.goto(f"/apps/{published.pk}/")
+        expect(page.locator("#portal")).to_have_attribute("aria-busy", "false")
+        return page, runtime
+
+    return open_portal

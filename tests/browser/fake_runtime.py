@@ -2,31 +2,16 @@
 
 `FakeRuntime` answers /api/v1/runtime/ with Playwright routes, as
 docs/runtime-api.md says, and records what the portal sent; the `portal`
-fixture opens the published app's page with it. Test modules import the
-fixtures (`published`, `portal`) from here.
+fixture (tests/browser/conftest.py) opens the published app's page with it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
-import pytest
-from playwright.sync_api import expect
-
 UPLOADED = {"id": "f_1", "name": "a.txt", "size": 5, "type": "text/plain", "data": "blob:f_1"}
-
-
-@pytest.fixture
-def published(application: Any, members: dict[str, Any]) -> Any:
-    """The `application` fixture, published (its one page, Page1)."""
-    from builder.services.applications import publish_application
-
-    publish_application(application=application, user=members["developer"])
-    application.refresh_from_db()
-    return application
 
 
 def node(name: str, type_: str, x: int, y: int, w: int, h: int, **props: Any) -> dict[str, Any]:
@@ -115,32 +100,6 @@ class FakeRuntime:
     def _job(self, route: Any) -> None:
         job_id = route.request.url.rstrip("/").rsplit("/", 1)[-1]
         route.fulfill(json=self.jobs[job_id].pop(0))
-
-
-@pytest.fixture
-def portal(
-    new_page: Callable[..., Any], members: dict[str, Any], published: Any, dropbox_portal: Any
-) -> Callable[..., tuple[Any, FakeRuntime]]:
-    """portal(layout=None, widgets=None) -> (page, fake runtime), the page opened."""
-
-    def open_portal(
-        layout: dict[str, Any] | None = None,
-        widgets: dict[str, Any] | None = None,
-        errors: dict[str, Any] | None = None,
-    ) -> tuple[Any, FakeRuntime]:
-        page = new_page(members["viewer"])
-        runtime = FakeRuntime(
-            page,
-            published,
-            layout or seed_layout(dropbox_portal),
-            json.loads(json.dumps(widgets or SEED_WIDGETS)),
-        )
-        runtime.body["errors"] = errors or {}
-        page.goto(f"/apps/{published.pk}/")
-        expect(page.locator("#portal")).to_have_attribute("aria-busy", "false")
-        return page, runtime
-
-    return open_portal
 
 
 def widget(page: Any, name: str) -> Any:

@@ -11,13 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.oauth_provider.clients import PASSWORD as PROVIDER_PASSWORD
-from tests.oauth_provider.fixtures import Provider, oauth_provider, provider  # noqa: F401
+from tests.oauth_provider.process import Provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def provider_datasource(workspace: Any, provider: Provider) -> Any:  # noqa: F811
+def provider_datasource(workspace: Any, provider: Provider) -> Any:
     """An OAuth 2.0 datasource on the test provider.
 
     The browser reaches the provider as "localhost" (Brace is on 127.0.0.1),
@@ -37,7 +37,7 @@ def provider_datasource(workspace: Any, provider: Provider) -> Any:  # noqa: F81
 def test_save_and_authorize_then_refresh_and_revoke(
     new_page: Any,
     members: dict[str, Any],
-    provider: Provider,  # noqa: F811
+    provider: Provider,
     provider_datasource: Any,
     needs_route: Any,
 ) -> None:

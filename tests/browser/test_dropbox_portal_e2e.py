@@ -33,7 +33,6 @@ from tests.oauth_provider.dropbox import ProviderApis
 from tests.oauth_provider.process import Provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 @pytest.fixture

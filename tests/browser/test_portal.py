@@ -22,13 +22,9 @@ from tests.browser.fake_runtime import (
     SEED_WIDGETS,
     UPLOADED,
     node,
-    portal,
-    published,
     seed_layout,
     widget,
 )
-
-__all__ = ["portal", "published"]  # fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,12 +17,8 @@ from tests.browser.fake_runtime import (
     FORM_LAYOUT,
     FORM_WIDGETS,
     pick_a_file,
-    portal,
-    published,
     widget,
 )
-
-__all__ = ["portal", "published"]  # fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

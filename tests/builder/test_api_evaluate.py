@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builder.models import Action
-from tests.builder.helpers import assert_error
-from tests.builder.upstream import layout, widget
+from tests.builder.helpers import assert_error, layout, widget
 
 pytestmark = pytest.mark.django_db
 

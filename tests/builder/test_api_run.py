@@ -11,10 +11,7 @@ from builder.models import Action
 from datasources.models import AuthType, Datasource, OAuthToken, TokenSharing, TokenStatus
 from runtime.http import executor as executor_module
 from runtime.http.deadline import Deadline
-from tests.builder.helpers import assert_error
-from tests.builder.upstream import layout, upstream, widget
-
-__all__ = ["upstream"]  # fixture
+from tests.builder.helpers import assert_error, layout, widget
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,7 @@ from builder import files
 from builder.files import RuntimeFileResolver, purge_expired_runtime_files
 from builder.models import Page, RuntimeFile
 from builder.services.applications import create_application, publish_application
-from tests.builder.helpers import assert_error
-from tests.builder.upstream import layout, media, store_bytes, widget
-
-__all__ = ["media"]  # fixture
+from tests.builder.helpers import assert_error, layout, store_bytes, widget
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from builder.page_runtime import (
     parse_url,
     user_info,
 )
-from tests.builder.upstream import layout, widget
+from tests.builder.helpers import layout, widget
 from widgets import LayoutValidationError
 
 ACTION = "UploadFileToDropbox"

@@ -16,9 +16,7 @@ from builder.queries import action_snapshot, action_state, evaluate_config, run_
 from builder.services.applications import create_application
 from datasources.models import AuthType, Datasource, OAuthToken, TokenSharing, TokenStatus
 from runtime.http import InvalidActionConfigError
-from tests.builder.upstream import file_json, layout, media, store_bytes, upstream, widget
-
-__all__ = ["media", "upstream"]  # fixtures
+from tests.builder.helpers import file_json, layout, store_bytes, widget
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,7 @@ import pytest
 from builder.models import RuntimeFile
 from builder.tasks import purge_expired_runtime_files
 from config.celery import app
-from tests.builder.upstream import media, store_bytes
-
-__all__ = ["media"]  # fixture
+from tests.builder.helpers import store_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from datasources.models import OAuthToken, TokenStatus
 from datasources.services import create_datasource
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 def _echo(auth: httpx.Auth, provider: Any) -> dict[str, Any]:

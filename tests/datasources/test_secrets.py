@@ -19,7 +19,6 @@ from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
 
 pytestmark = [pytest.mark.django_db]
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 API = "/api/v1/datasources/"
 

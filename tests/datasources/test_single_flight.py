@@ -29,7 +29,6 @@ pytestmark = [
         reason="needs PostgreSQL: DATABASE_URL=postgres://...",
     ),
 ]
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 def _run(datasource_id: int, me_url: str, barrier: threading.Barrier, out: list[Any]) -> None:

@@ -35,7 +35,6 @@ pytestmark = [
         not os.environ.get("CI") and not _redis_up(), reason=f"needs Redis at {REDIS_URL}"
     ),
 ]
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 @dataclass

@@ -20,7 +20,6 @@ from datasources.errors import (
 from datasources.models import OAuthToken, TokenStatus
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 def _get(datasource: Any, url: str, user: Any = None) -> httpx.Response:

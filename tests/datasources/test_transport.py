@@ -17,7 +17,6 @@ from datasources.errors import TokenRefreshError
 from datasources.transport import TokenTransport, http_client, outbound_policy
 from tests.processes import ROOT
 
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 pytestmark = pytest.mark.django_db
 
 CLIENT_CREDENTIALS = {

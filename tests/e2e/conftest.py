@@ -1,6 +1,6 @@
-"""Fixtures the end-to-end modules share: a developer's API client, a fresh
-media folder and the portal's end user. The provider and its APIs come from
-``tests.oauth_provider.fixtures``, which each module loads.
+"""Fixtures the end-to-end modules share: a developer's API client and the
+portal's end user. The provider and its APIs come from
+``tests.oauth_provider.fixtures`` (registered in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -16,13 +16,6 @@ from rest_framework.test import APIClient
 def developer(members: dict[str, Any], token_client: Callable[[Any], APIClient]) -> APIClient:
     """The workspace developer's API client (a token, as scripts use)."""
     return token_client(members["developer"])
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> Any:
-    """Picked files go to a fresh folder for this test."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
 
 
 @pytest.fixture

@@ -56,7 +56,6 @@ from tests.oauth_provider.process import Provider
 from tests.processes import brace_env
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 @pytest.fixture

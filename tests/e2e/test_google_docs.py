@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.builder.upstream import layout, widget
+from tests.builder.helpers import layout, widget
 from tests.e2e.seed_app import API, alerts, authorize_in_browser, created, fire, publish, run
 from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
@@ -26,7 +26,6 @@ from tests.oauth_provider.dropbox import ProviderApis
 from tests.oauth_provider.process import Provider
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 LAYOUT = layout(
     widget("TitleInput", "Input", {"label": "Title", "defaultText": "Quarterly plan"}),

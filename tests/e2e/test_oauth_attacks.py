@@ -21,7 +21,6 @@ from datasources.oauth2.pkce import s256_challenge
 from tests.oauth_provider import browser as dance
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 INVALID_STATE_MESSAGE = (
     "This authorization link is invalid, expired or already used. Start the authorization again."

@@ -18,7 +18,6 @@ from datasources.models import OAuthToken, TokenStatus
 from tests.oauth_provider import browser as dance
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 
 def test_authorize_then_call_the_protected_api(

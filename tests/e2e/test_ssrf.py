@@ -17,17 +17,15 @@ through the HTTP routes.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from rest_framework.test import APIClient
 
-from tests.builder.upstream import layout, widget
+from tests.builder.helpers import layout, widget
 from tests.e2e.seed_app import API, created, fire, publish
+from tests.fakes.upstream import Redirector
 
 pytestmark = pytest.mark.django_db
 
@@ -44,67 +42,17 @@ METADATA_URLS = [
 ]
 
 
-class _Redirector(BaseHTTPRequestHandler):
-    """``/to?url=X`` answers 302 to X (307 for ``/to307``); anything else 200 JSON."""
-
-    server: LoopbackServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _handle(self) -> None:
-        parts = urlsplit(self.path)
-        self.server.seen.append(
-            {"path": parts.path, "authorization": self.headers.get("Authorization", "")}
-        )
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
-        target = parse_qs(parts.query).get("url", [""])[0]
-        if parts.path in ("/to", "/to307") and target:
-            self.send_response(307 if parts.path == "/to307" else 302)
-            self.send_header("Location", target)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        body = b'{"ok": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _handle
-
-
-class LoopbackServer(ThreadingHTTPServer):
-    daemon_threads = True
-    seen: list[dict[str, str]]
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-def _serve() -> Iterator[LoopbackServer]:
-    server = LoopbackServer(("127.0.0.1", 0), _Redirector)
-    server.seen = []
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture
-def loopback() -> Iterator[LoopbackServer]:
+def loopback() -> Iterator[Redirector]:
     """A real HTTP server on 127.0.0.1 that redirects where it is told."""
-    yield from _serve()
+    with Redirector() as server:
+        yield server
 
 
 @pytest.fixture
-def other_loopback() -> Iterator[LoopbackServer]:
-    yield from _serve()
+def other_loopback() -> Iterator[Redirector]:
+    with Redirector() as server:
+        yield server
 
 
 @pytest.fixture
@@ -188,7 +136,7 @@ def test_an_octal_spelling_is_refused_as_an_invalid_url(developer: APIClient, pa
 
 
 def test_a_redirect_from_a_real_server_to_the_metadata_address_is_refused(
-    developer: APIClient, workspace: Any, page: Any, loopback: LoopbackServer
+    developer: APIClient, workspace: Any, page: Any, loopback: Redirector
 ) -> None:
     datasource = make_datasource(
         developer, workspace, loopback.origin + "/", type="bearer", bearer_token="secret-tok"
@@ -212,7 +160,7 @@ def test_a_redirect_from_a_real_server_to_the_metadata_address_is_refused(
 
 
 def test_a_307_redirect_keeps_neither_the_body_nor_the_token_on_the_way_to_metadata(
-    developer: APIClient, workspace: Any, page: Any, loopback: LoopbackServer
+    developer: APIClient, workspace: Any, page: Any, loopback: Redirector
 ) -> None:
     datasource = make_datasource(
         developer, workspace, loopback.origin + "/", type="bearer", bearer_token="secret-tok"
@@ -241,8 +189,8 @@ def test_the_token_does_not_follow_a_redirect_to_another_origin(
     developer: APIClient,
     workspace: Any,
     page: Any,
-    loopback: LoopbackServer,
-    other_loopback: LoopbackServer,
+    loopback: Redirector,
+    other_loopback: Redirector,
 ) -> None:
     datasource = make_datasource(
         developer, workspace, loopback.origin + "/", type="bearer", bearer_token="secret-tok"
@@ -257,7 +205,7 @@ def test_the_token_does_not_follow_a_redirect_to_another_origin(
 
 
 def test_production_settings_refuse_loopback_too(
-    developer: APIClient, workspace: Any, page: Any, loopback: LoopbackServer, settings: Any
+    developer: APIClient, workspace: Any, page: Any, loopback: Redirector, settings: Any
 ) -> None:
     settings.BRACE_OUTBOUND_ALLOW_PRIVATE = False
     datasource = make_datasource(developer, workspace, loopback.origin + "/")
@@ -338,7 +286,7 @@ def test_the_portal_refuses_the_metadata_address(
     page: Any,
     members: dict[str, Any],
     token_client: Callable[[Any], APIClient],
-    loopback: LoopbackServer,
+    loopback: Redirector,
     url: str,
 ) -> None:
     if url == "redirect":

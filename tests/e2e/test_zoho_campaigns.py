@@ -20,7 +20,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.builder.upstream import layout, widget
+from tests.builder.helpers import layout, widget
 from tests.e2e.seed_app import API, authorize_in_browser, created, run
 from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
@@ -28,7 +28,6 @@ from tests.oauth_provider.dropbox import ProviderApis
 from tests.oauth_provider.process import Provider
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ("tests.oauth_provider.fixtures",)
 
 LAYOUT = layout(
     widget("EmailInput", "Input", {"label": "Email", "defaultText": "ann+news@example.com"}),

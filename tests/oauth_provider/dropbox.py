@@ -5,20 +5,11 @@ mimicked closely enough that a wrong header, prefix or body shape fails the
 way the real API would. Every call needs an access token issued by this
 provider (django-oauth-toolkit), checked like ``/api/me/``:
 
-* ``POST /2/files/upload`` is Dropbox's ``files/upload`` (content.dropboxapi.com).
-  The body is the file's bytes (``Content-Type: application/octet-stream``);
-  the ``Dropbox-API-Arg`` header is the JSON ``UploadArg`` (``path``, ``mode``,
-  ``autorename``, ``client_modified``, ``mute``, ``strict_conflict``,
-  ``property_groups``, ``content_hash``). The answer is Dropbox's file
-  metadata. Mode ``add`` with ``autorename`` stores ``/a.txt`` as
-  ``/a (1).txt`` when ``/a.txt`` holds other bytes; identical bytes are no
-  conflict unless ``strict_conflict``. Faults answer as Dropbox does: 400 for
-  a bad argument or Content-Type (Dropbox says it in plain text; here it is
-  JSON, ``{"error_summary", "error": {".tag": "bad_input", "field", "message"}}``,
-  so tests can read the field), 401 ``expired_access_token`` /
-  ``invalid_access_token`` / ``missing_scope`` (scope ``files.content.write``),
-  409 ``path/conflict/file``. The header must be ASCII (Dropbox wants other
-  characters JSON-escaped as ``\\uXXXX``).
+* ``POST /2/files/upload`` is Dropbox's ``files/upload`` (content.dropboxapi.com),
+  with the argument checks, conflict rules, metadata and errors of
+  ``tests.fakes.dropbox`` (which the in-process fakes share). The body is the
+  file's bytes; the token must carry scope ``files.content.write``, else 401
+  ``expired_access_token`` / ``invalid_access_token`` / ``missing_scope``.
 * ``POST /v1/documents`` is Google Docs' ``documents.create`` (``{title}`` ->
   ``{documentId, title, revisionId}``) and ``POST /v1/documents/{id}:batchUpdate``
   applies ``insertText`` requests; errors use Google's ``{"error": {code,
@@ -42,11 +33,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +43,22 @@ import httpx
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from tests.fakes.dropbox import (
+    BLOCK,
+    SCOPE,
+    Answer,
+    Files,
+    auth_error,
+    check_content_type,
+    conflict,
+    content_hash_mismatch,
+    metadata,
+    parse_upload_arg,
+)
+
 __all__ = [
     "ProviderApis",
     "batch_update_document",
-    "content_hash",
     "control",
     "control_content",
     "control_reset",
@@ -66,43 +67,15 @@ __all__ = [
     "zoho_list_subscribe",
 ]
 
-DROPBOX_SCOPE = "files.content.write"
 WRITE_SCOPE = "write"
-DROPBOX_BLOCK = 4 * 1024 * 1024
 CHUNK = 64 * 1024
-UPLOAD_CONTENT_TYPES = ("application/octet-stream", "text/plain; charset=dropbox-cors-hack")
-UPLOAD_ARG_FIELDS = frozenset(
-    {
-        "path",
-        "mode",
-        "autorename",
-        "client_modified",
-        "mute",
-        "property_groups",
-        "strict_conflict",
-        "content_hash",
-    }
-)
-_PATH = re.compile(r"(/(.|[\r\n])*)|(ns:[0-9]+(/.*)?)|(id:.*)")
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 _lock = threading.RLock()  # views log while holding it
-_files: dict[str, dict[str, Any]] = {}  # path_lower -> metadata and storage details
+_files = Files(lock=_lock)  # each entry also names the file holding its bytes
 _documents: dict[str, dict[str, Any]] = {}
 _subscriptions: list[dict[str, Any]] = []
 _requests: list[dict[str, Any]] = []
-_counter = {"rev": 0x5E1A000}
 _ACCOUNT = "tests.provider_account"
-
-
-def content_hash(data: bytes) -> str:
-    """Dropbox's content hash: sha256 over the sha256 of every 4 MB block."""
-    blocks = b"".join(
-        hashlib.sha256(data[i : i + DROPBOX_BLOCK]).digest()
-        for i in range(0, len(data), DROPBOX_BLOCK)
-    )
-    return hashlib.sha256(blocks).hexdigest()
 
 
 def _storage() -> Path:
@@ -111,10 +84,6 @@ def _storage() -> Path:
     folder = Path(settings.DATABASES["default"]["NAME"]).parent / "dropbox-files"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # Seeing requests
@@ -186,79 +155,8 @@ def _check_token(request: HttpRequest, prefix: str, scope: str) -> _TokenProblem
 # Dropbox
 
 
-def _dropbox_bad_input(field: str, message: str) -> JsonResponse:
-    summary = f'Error in call to API function "files/upload": {message}'
-    return JsonResponse(
-        {
-            "error_summary": summary,
-            "error": {".tag": "bad_input", "field": field, "message": summary},
-        },
-        status=400,
-    )
-
-
-def _dropbox_auth_error(problem: _TokenProblem) -> JsonResponse:
-    error: dict[str, Any] = {".tag": problem.tag}
-    if problem.tag == "missing_scope":
-        error["required_scope"] = DROPBOX_SCOPE
-    return JsonResponse({"error_summary": f"{problem.tag}/..", "error": error}, status=401)
-
-
-def _dropbox_conflict() -> JsonResponse:
-    return JsonResponse(
-        {
-            "error_summary": "path/conflict/file/..",
-            "error": {
-                ".tag": "path",
-                "reason": {".tag": "conflict", "conflict": {".tag": "file"}},
-                "upload_session_id": secrets.token_hex(16),
-            },
-        },
-        status=409,
-    )
-
-
-def _upload_arg(raw: str) -> dict[str, Any] | JsonResponse:
-    """The parsed ``Dropbox-API-Arg``, or Dropbox's 400 naming what is wrong."""
-    header = 'HTTP header "Dropbox-API-Arg"'
-    if not raw:
-        return _dropbox_bad_input("Dropbox-API-Arg", f"{header} is missing")
-    if any(ord(ch) > 0x7E or (ord(ch) < 0x20 and ch != "\t") for ch in raw):
-        return _dropbox_bad_input(
-            "Dropbox-API-Arg",
-            f"{header}: the value must be ASCII; escape other characters as \\uXXXX",
-        )
-    try:
-        arg = json.loads(raw)
-    except ValueError:
-        return _dropbox_bad_input("Dropbox-API-Arg", f"{header}: could not decode input as JSON")
-    if not isinstance(arg, dict):
-        return _dropbox_bad_input("Dropbox-API-Arg", f"{header}: expected an object")
-    for key in arg:
-        if key not in UPLOAD_ARG_FIELDS:
-            return _dropbox_bad_input(key, f"{header}: unknown field '{key}'")
-    path = arg.get("path")
-    if not isinstance(path, str):
-        return _dropbox_bad_input("path", f"{header}: missing required field 'path'")
-    if not _PATH.fullmatch(path):
-        return _dropbox_bad_input(
-            "path", f"{header}: path: '{path}' did not match pattern '{_PATH.pattern}'"
-        )
-    for flag in ("autorename", "mute", "strict_conflict"):
-        if flag in arg and not isinstance(arg[flag], bool):
-            return _dropbox_bad_input(flag, f"{header}: {flag}: expected boolean")
-    mode = arg.get("mode", "add")
-    tag = mode.get(".tag") if isinstance(mode, dict) else mode
-    bare_update = tag == "update" and not isinstance(mode, dict)
-    if tag not in ("add", "overwrite", "update") or bare_update:
-        return _dropbox_bad_input("mode", f"{header}: mode: unknown tag '{tag}'")
-    modified = arg.get("client_modified")
-    if modified is not None and not (isinstance(modified, str) and _TIMESTAMP.fullmatch(modified)):
-        return _dropbox_bad_input("client_modified", f"{header}: client_modified: bad timestamp")
-    expected = arg.get("content_hash")
-    if expected is not None and not (isinstance(expected, str) and _HEX64.fullmatch(expected)):
-        return _dropbox_bad_input("content_hash", f"{header}: content_hash: bad hash")
-    return arg
+def _json(answer: Answer) -> JsonResponse:
+    return JsonResponse(answer.body, status=answer.status)
 
 
 def _read_body(request: HttpRequest, target: Path) -> tuple[int, str, str]:
@@ -274,82 +172,16 @@ def _read_body(request: HttpRequest, target: Path) -> tuple[int, str, str]:
             digest.update(chunk)
             size += len(chunk)
             while chunk:
-                take = chunk[: DROPBOX_BLOCK - in_block]
+                take = chunk[: BLOCK - in_block]
                 block.update(take)
                 in_block += len(take)
                 chunk = chunk[len(take) :]
-                if in_block == DROPBOX_BLOCK:
+                if in_block == BLOCK:
                     blocks.append(block.digest())
                     block, in_block = hashlib.sha256(), 0
     if in_block:
         blocks.append(block.digest())
     return size, digest.hexdigest(), hashlib.sha256(b"".join(blocks)).hexdigest()
-
-
-def _renamed(path: str, number: int) -> str:
-    folder, _, name = path.rpartition("/")
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem:
-        stem, ext = name, ""
-    return f"{folder}/{stem} ({number}){'.' + ext if ext else ''}"
-
-
-def _metadata(entry: dict[str, Any]) -> dict[str, Any]:
-    keys = ("name", "path_lower", "path_display", "id", "client_modified", "server_modified")
-    data = {key: entry[key] for key in keys}
-    data.update(
-        rev=entry["rev"],
-        size=entry["size"],
-        is_downloadable=True,
-        content_hash=entry["content_hash"],
-    )
-    return data
-
-
-def _place(arg: dict[str, Any], size: int, sha256: str, chash: str) -> dict[str, Any] | None:
-    """Where the upload lands under ``mode``: the new entry, or None for a conflict.
-
-    Called with the lock held.
-    """
-    path = arg["path"]
-    mode = arg.get("mode", "add")
-    tag = mode.get(".tag") if isinstance(mode, dict) else mode
-    strict = arg.get("strict_conflict", False)
-    existing = _files.get(path.lower())
-    if existing is not None and tag == "add":
-        if existing["sha256"] == sha256 and not strict:
-            return existing  # the same bytes again: Dropbox answers the file as it is
-        if not arg.get("autorename", False):
-            return None
-        number = 1
-        while _renamed(path, number).lower() in _files:
-            number += 1
-        path = _renamed(path, number)
-    elif tag == "update" and (existing is None or existing["rev"] != mode.get("update")):
-        if not arg.get("autorename", False) or strict:
-            return None
-        number = 1
-        while _renamed(path, number).lower() in _files:
-            number += 1
-        path = _renamed(path, number)
-    _counter["rev"] += 1
-    now = _now()
-    previous = _files.get(path.lower())
-    entry = {
-        "name": path.rsplit("/", 1)[-1],
-        "path_lower": path.lower(),
-        "path_display": path,
-        "id": previous["id"] if previous else "id:" + secrets.token_urlsafe(16),
-        "client_modified": arg.get("client_modified") or now,
-        "server_modified": now,
-        "rev": f"{_counter['rev']:012x}",
-        "size": size,
-        "content_hash": chash,
-        "sha256": sha256,
-        "mute": arg.get("mute", False),
-    }
-    _files[path.lower()] = entry
-    return entry
 
 
 @csrf_exempt
@@ -358,43 +190,34 @@ def upload(request: HttpRequest) -> HttpResponse:
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
     if request.method != "POST":
         return _log(request, "dropbox.upload", HttpResponse(status=405), arg=raw_arg)
-    problem = _check_token(request, "Bearer", DROPBOX_SCOPE)
+    problem = _check_token(request, "Bearer", SCOPE)
     if problem is not None:
-        return _log(request, "dropbox.upload", _dropbox_auth_error(problem), arg=raw_arg)
-    content_type = request.META.get("CONTENT_TYPE", "")
-    if content_type not in UPLOAD_CONTENT_TYPES:
-        expected = ", ".join(f'"{t}"' for t in UPLOAD_CONTENT_TYPES)
-        fault = _dropbox_bad_input(
-            "Content-Type",
-            f'Bad HTTP "Content-Type" header: "{content_type}".  Expecting one of {expected}.',
-        )
-        return _log(request, "dropbox.upload", fault, arg=raw_arg)
+        return _log(request, "dropbox.upload", _json(auth_error(problem.tag)), arg=raw_arg)
+    wrong_type = check_content_type(request.META.get("CONTENT_TYPE", ""))
+    if wrong_type is not None:
+        return _log(request, "dropbox.upload", _json(wrong_type), arg=raw_arg)
     if not request.META.get("CONTENT_LENGTH"):
         # The provider runs on wsgiref, which cannot read a chunked body.
         fault = JsonResponse({"error_summary": "length_required/"}, status=411)
         return _log(request, "dropbox.upload", fault, arg=raw_arg)
-    arg = _upload_arg(raw_arg)
-    if isinstance(arg, JsonResponse):
-        return _log(request, "dropbox.upload", arg, arg=raw_arg)
+    arg = parse_upload_arg(raw_arg)
+    if isinstance(arg, Answer):
+        return _log(request, "dropbox.upload", _json(arg), arg=raw_arg)
     incoming = _storage() / f"incoming-{secrets.token_hex(8)}"
     size, sha256, chash = _read_body(request, incoming)
     if arg.get("content_hash") not in (None, chash):
         incoming.unlink()
-        mismatch = {".tag": "content_hash_mismatch"}
-        fault = JsonResponse(
-            {"error_summary": "content_hash_mismatch/..", "error": mismatch}, status=409
-        )
-        return _log(request, "dropbox.upload", fault, arg=raw_arg)
+        return _log(request, "dropbox.upload", _json(content_hash_mismatch()), arg=raw_arg)
     with _lock:
-        entry = _place(arg, size, sha256, chash)
+        entry = _files.place(arg, size, sha256, chash)
         if entry is not None:
             stored = _storage() / hashlib.sha256(entry["path_lower"].encode()).hexdigest()
             incoming.replace(stored)  # the same bytes when an identical file was re-sent
             entry["file"] = str(stored)
     if entry is None:
         incoming.unlink()
-        return _log(request, "dropbox.upload", _dropbox_conflict(), arg=raw_arg)
-    return _log(request, "dropbox.upload", JsonResponse(_metadata(entry)), arg=raw_arg)
+        return _log(request, "dropbox.upload", _json(conflict()), arg=raw_arg)
+    return _log(request, "dropbox.upload", JsonResponse(metadata(entry)), arg=raw_arg)
 
 
 # Google Docs
@@ -530,8 +353,8 @@ def control(request: HttpRequest) -> HttpResponse:
     """Stored files (metadata and sha256), documents, subscriptions and every request seen."""
     with _lock:
         files = [
-            {**_metadata(entry), "sha256": entry["sha256"], "mute": entry["mute"]}
-            for entry in _files.values()
+            {**metadata(entry), "sha256": entry["sha256"], "mute": entry["mute"]}
+            for entry in _files.entries.values()
         ]
         return JsonResponse(
             {
@@ -546,7 +369,7 @@ def control(request: HttpRequest) -> HttpResponse:
 def control_content(request: HttpRequest) -> HttpResponse:
     """The bytes stored at ``?path=``."""
     with _lock:
-        entry = _files.get(request.GET.get("path", "").lower())
+        entry = _files.entries.get(request.GET.get("path", "").lower())
     if entry is None:
         return JsonResponse({"error": "not_found"}, status=404)
     return HttpResponse(Path(entry["file"]).read_bytes(), content_type="application/octet-stream")
@@ -555,9 +378,9 @@ def control_content(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def control_reset(request: HttpRequest) -> HttpResponse:
     with _lock:
-        for entry in _files.values():
+        for entry in _files.entries.values():
             Path(entry["file"]).unlink(missing_ok=True)
-        _files.clear()
+        _files.entries.clear()
         _documents.clear()
         _subscriptions.clear()
         _requests.clear()

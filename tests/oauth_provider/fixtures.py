@@ -1,7 +1,6 @@
 """Pytest fixtures that start the test provider and talk to it.
 
-Load them with ``pytest_plugins = ("tests.oauth_provider.fixtures",)`` in a test
-module.
+``tests/conftest.py`` registers them (``pytest_plugins``) for every test area.
 
 ``oauth_provider`` (session scope) runs ``tests.oauth_provider.serve`` in a
 subprocess on a free loopback port with a fresh SQLite file, waits until it

@@ -7,7 +7,7 @@ loopback, is tested in ``tests/runtime/http/test_executor_outbound.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import httpcore
 import httpx
@@ -15,17 +15,7 @@ import pytest
 
 from outbound import BlockedAddressError, OutboundPolicy
 from outbound.transport import GuardedNetworkBackend, GuardedTransport, system_resolver
-
-
-def fixed_resolver(mapping: dict[str, list[str]]) -> Callable[[str], list[str]]:
-    """A DNS stand-in: ``host -> addresses``; unknown names fail like NXDOMAIN."""
-
-    def resolve(host: str) -> list[str]:
-        if host not in mapping:
-            raise OSError(f"Name or service not known: {host}")
-        return mapping[host]
-
-    return resolve
+from tests.fakes.dns import fixed_resolver
 
 
 class RecordingBackend(httpcore.NetworkBackend):

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
-from runtime import EngineCrashed, EvaluationLimits, QueryOutcome, engine, run_handler
+from runtime import EngineCrashed, QueryOutcome, engine, run_handler
 from runtime.effects import BRIDGED_NAMES, STORE_EFFECTS, TIMER_FUNCTIONS, EffectType
 from tests.js_objects import object_literal
+from tests.limits import GENEROUS
 from widgets import RESERVED_GLOBAL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
-LIMITS = EvaluationLimits(time_limit_s=5.0)
+LIMITS = GENEROUS
 
 # One call per effect type, each making exactly that effect.
 CALLS = {

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from runtime import EngineCrashed, EvaluationLimits, HandlerRun, QueryOutcome, engine, run_handler
+from runtime import EngineCrashed, HandlerRun, QueryOutcome, engine, run_handler
 from runtime.triggers import MAX_EFFECTS, MAX_REQUEST_CHARS, _Loop, prepare_handler_contexts
+from tests.limits import GENEROUS, TIGHT, TIGHT_MEMORY
 
-# Tests that expect no timeout run with time to spare: the limit is wall time,
-# and a stalled VM once made a trivial handler miss 0.3 s. Tests of the time
-# limit itself pass SHORT.
-LIMITS = EvaluationLimits(time_limit_s=5.0)
-SHORT = EvaluationLimits(time_limit_s=0.3)
 STATE = {"data": None, "isLoading": False, "responseMeta": None}
 
 
@@ -39,7 +36,7 @@ class RecordingHost:
 def run(code: str, host: RecordingHost | None = None, **kwargs: Any) -> HandlerRun:
     scope = kwargs.pop("scope", {"Q": dict(STATE), "Secret": dict(STATE), "appsmith": {}})
     kwargs.setdefault("action_names", {"Q"})
-    kwargs.setdefault("limits", LIMITS)
+    kwargs.setdefault("limits", GENEROUS)
     return run_handler("{{ " + code + " }}", scope, host or RecordingHost(), **kwargs)
 
 
@@ -242,18 +239,18 @@ def test_infinite_loop_in_a_then_callback_ends_at_the_time_limit() -> None:
         "showAlert('a'); Q.run().then(() => { for (;;) {} })",
         "time_limit",
         "0.3 s time limit",
-        limits=SHORT,
+        limits=TIGHT,
     )
     assert alerts(result) == ["a"]
 
 
 def test_infinite_loop_in_the_handler_body_ends_at_the_time_limit() -> None:
-    fails("for (;;) {}", "time_limit", limits=SHORT)
+    fails("for (;;) {}", "time_limit", limits=TIGHT)
 
 
 def test_an_endless_chain_of_jobs_ends_at_the_time_limit() -> None:
     fails(
-        "(function again() { return Promise.resolve().then(again) })()", "time_limit", limits=SHORT
+        "(function again() { return Promise.resolve().then(again) })()", "time_limit", limits=TIGHT
     )
 
 
@@ -263,14 +260,14 @@ def test_busy_turns_end_at_the_total_time_budget() -> None:
         " await showAlert('turn') } })()"
     )
     # Each turn stays under 0.3 s; the whole handler may not pass 3 x 0.3 s.
-    fails(code, "time_limit", limits=SHORT)
+    fails(code, "time_limit", limits=TIGHT)
 
 
 def test_a_trap_on_an_action_object_runs_under_the_time_limit() -> None:
     fails(
         "Object.defineProperty(Q, 'data', { set() { for (;;) {} } }); Q.run()",
         "time_limit",
-        limits=SHORT,
+        limits=TIGHT,
     )
 
 
@@ -287,13 +284,10 @@ def test_a_setter_trap_on_an_action_object_is_reported() -> None:
 
 
 def test_memory_is_bounded() -> None:
-    # A time limit far above what filling 16 MB takes, so the memory limit is
-    # what ends the run even on a busy machine.
-    limits = EvaluationLimits(time_limit_s=10.0, memory_limit_bytes=16 * 1024 * 1024)
     fails(
         "const a = []; for (;;) a.push('x'.repeat(100000) + a.length)",
         "memory_limit",
-        limits=limits,
+        limits=TIGHT_MEMORY,
     )
 
 
@@ -319,13 +313,13 @@ def test_code_that_would_escape_its_function_wrapper_is_refused() -> None:
 
 
 def test_a_getter_trap_on_an_unhandled_rejection_reason_runs_under_the_time_limit() -> None:
-    fails("Promise.reject({ get name() { for (;;) {} } })", "time_limit", limits=SHORT)
+    fails("Promise.reject({ get name() { for (;;) {} } })", "time_limit", limits=TIGHT)
 
 
 def test_the_host_refuses_a_request_no_bridged_function_could_make() -> None:
     # Requests are only made by the sandbox's own functions; one for an action
     # outside action_names would mean the JavaScript half is broken.
-    loop = _Loop(None, RecordingHost(), HandlerRun(), frozenset({"Q"}), 5, LIMITS)  # type: ignore[arg-type]
+    loop = _Loop(None, RecordingHost(), HandlerRun(), frozenset({"Q"}), 5, GENEROUS)  # type: ignore[arg-type]
     with pytest.raises(EngineCrashed, match="'query' request for 'Secret'"):
         loop._perform(1, "query", "Secret", {})
     with pytest.raises(EngineCrashed, match="malformed effect"):
@@ -341,11 +335,11 @@ def _spare_contexts() -> list[Any]:
 
 def test_a_context_built_ahead_is_locked_down_and_serves_one_run() -> None:
     assert shows("showAlert('this thread has run a handler')")
-    prepare_handler_contexts(LIMITS)
+    prepare_handler_contexts(GENEROUS)
     assert len(_spare_contexts()) == 1
     fails("Object.prototype.polluted = 1", "TypeError")  # runs in the spare
     assert _spare_contexts() == []
-    prepare_handler_contexts(LIMITS)
+    prepare_handler_contexts(GENEROUS)
     assert shows("showAlert(typeof ({}).polluted)") == ["undefined"]
     fails("Function('return globalThis')()", "code generation")
 
@@ -353,15 +347,15 @@ def test_a_context_built_ahead_is_locked_down_and_serves_one_run() -> None:
 def test_a_context_built_ahead_tracks_unhandled_rejections() -> None:
     # Its Promise is the tracking subclass, put in place before the lockdown.
     assert shows("showAlert('warm')")
-    prepare_handler_contexts(LIMITS)
+    prepare_handler_contexts(GENEROUS)
     fails("new Promise((_, reject) => reject(new Error('nobody caught me')))", "nobody caught")
     assert _spare_contexts() == []
 
 
 def test_a_context_built_for_other_limits_is_not_used() -> None:
     assert shows("showAlert('warm')")
-    prepare_handler_contexts(EvaluationLimits(time_limit_s=0.3, max_array_length=1 << 30))
-    # LIMITS' own array guard (2 ** 21) applies, not the spare's.
+    prepare_handler_contexts(replace(TIGHT, max_array_length=1 << 30))
+    # The run's own limits' array guard (2 ** 21) applies, not the spare's.
     fails("const a = []; a.length = 2 ** 22; a.reverse()", "refuses length")
     assert _spare_contexts() == []
 
@@ -370,7 +364,7 @@ def test_a_thread_that_never_ran_a_handler_builds_none() -> None:
     kept: list[Any] = []
 
     def idle() -> None:
-        prepare_handler_contexts(LIMITS)
+        prepare_handler_contexts(GENEROUS)
         kept.append(engine._spare.__dict__.get("contexts"))
 
     thread = threading.Thread(target=idle)

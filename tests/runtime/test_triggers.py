@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from runtime import (
-    EvaluationLimits,
     HandlerRun,
     InvalidRuntimeInput,
     QueryOutcome,
@@ -21,6 +21,7 @@ from runtime import (
 )
 from runtime.triggers import MAX_TURNS
 from tests.conftest import SEED_APP
+from tests.limits import GENEROUS
 
 SEED_HANDLER = (
     "{{UploadFileToDropbox.run().then(() => showAlert('Uploaded ' + FilePicker1.files[0].name,"
@@ -68,6 +69,7 @@ ACTIONS = {"Q", "R", "UploadFileToDropbox"}
 
 def run(code: str, host: RecordingHost | None = None, **kwargs: Any) -> HandlerRun:
     kwargs.setdefault("action_names", ACTIONS)
+    kwargs.setdefault("limits", GENEROUS)
     return run_handler(code, kwargs.pop("scope", SCOPE), host or RecordingHost(), **kwargs)
 
 
@@ -516,7 +518,7 @@ def test_the_first_error_wins() -> None:
 
 
 def test_handler_code_over_the_size_limit() -> None:
-    limits = EvaluationLimits(max_binding_chars=100)
+    limits = replace(GENEROUS, max_binding_chars=100)
     result = run("{{ showAlert('" + "x" * 200 + "') }}", limits=limits)
     assert result.error is not None and result.error.code == "too_large"
 

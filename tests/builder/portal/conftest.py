@@ -6,11 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.builder.portal.dropbox_api import DropboxApi, dropbox_api
 from tests.builder.portal.support import SeedApp, publish_seed
-from tests.builder.upstream import media
-
-__all__ = ["dropbox_api", "media"]  # fixtures
+from tests.fakes.dropbox import DropboxApi
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from builder.models import Action, Application, Page
 from builder.services.applications import publish_application
 from datasources.models import AuthType, Datasource
-from tests.builder.portal.dropbox_api import TOKEN
+from tests.fakes.dropbox import TOKEN
 
 API = "/api/v1/runtime"
 

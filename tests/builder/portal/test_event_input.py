@@ -12,9 +12,8 @@ import pytest
 
 from builder.models import RuntimeSession
 from builder.services.applications import create_application
-from tests.builder.helpers import assert_error
+from tests.builder.helpers import assert_error, file_json, layout, store_bytes, widget
 from tests.builder.portal.support import answer, events_url, fire, pick, publish_page
-from tests.builder.upstream import file_json, layout, store_bytes, widget
 from workspaces.models import Membership, Role, Workspace
 
 pytestmark = pytest.mark.django_db

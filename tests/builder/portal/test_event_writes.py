@@ -11,10 +11,8 @@ import pytest
 
 from builder.models import RuntimeSession, UserStore
 from datasources.models import Datasource
+from tests.builder.helpers import layout, widget
 from tests.builder.portal.support import answer, fire, publish_page
-from tests.builder.upstream import layout, upstream, widget
-
-__all__ = ["upstream"]  # fixture
 
 pytestmark = pytest.mark.django_db
 

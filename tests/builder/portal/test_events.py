@@ -16,8 +16,7 @@ import pytest
 from builder.models import RuntimeSession, UserStore
 from builder.portal import query_host
 from datasources.models import AuthType, Datasource
-from tests.builder.helpers import assert_error
-from tests.builder.portal.dropbox_api import TOKEN
+from tests.builder.helpers import assert_error, layout, widget
 from tests.builder.portal.support import (
     answer,
     events_url,
@@ -26,9 +25,7 @@ from tests.builder.portal.support import (
     pick,
     publish_page,
 )
-from tests.builder.upstream import layout, upstream, widget
-
-__all__ = ["upstream"]  # fixture
+from tests.fakes.dropbox import TOKEN
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,8 @@ from builder.models import EventJob, JobStatus, RuntimeFile
 from builder.portal import jobs
 from builder.tasks import run_event_job
 from config.celery import app
-from tests.builder.helpers import assert_error
+from tests.builder.helpers import assert_error, file_json, store_bytes
 from tests.builder.portal.support import answer, fire, pick
-from tests.builder.upstream import file_json, store_bytes
 from workspaces.models import Membership, Role, Workspace
 
 pytestmark = pytest.mark.django_db
@@ -249,7 +248,8 @@ class TestWhoSeesAJob:
     def test_anonymous(self, queued, api_client):
         assert_error(api_client.get(job_url(queued[0]["jobs"][0]["id"])), 401, "not_authenticated")
 
-    @pytest.mark.parametrize("job_id", ["nope", "123", str(uuid.uuid4())])
+    # Fixed ids: every pytest-xdist worker must collect the same test ids.
+    @pytest.mark.parametrize("job_id", ["nope", "123", "5f0c8a7e-3b1d-4e2f-9a6b-c4d3e2f1a0b9"])
     def test_no_such_job(self, client_as, job_id):
         assert_error(client_as("viewer").get(job_url(job_id)), 404, "not_found")
 

@@ -9,9 +9,8 @@ from django.apps import apps as django_apps
 
 from builder.models import Page, PublishedPageRef, PublishedVersion
 from builder.services.applications import create_application, publish_application
-from tests.builder.helpers import assert_error
+from tests.builder.helpers import assert_error, layout, widget
 from tests.builder.portal.support import answer, fire, page_url, pick, publish_page
-from tests.builder.upstream import layout, widget
 
 pytestmark = pytest.mark.django_db
 

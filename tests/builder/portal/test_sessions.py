@@ -8,8 +8,8 @@ from builder.models import RuntimeSession, UserStore
 from builder.portal import sessions
 from builder.portal.sessions import SessionChanges
 from builder.published_pages import published_page
+from tests.builder.helpers import layout, widget
 from tests.builder.portal.support import publish_page
-from tests.builder.upstream import layout, widget
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,9 @@ from builder.portal import sessions
 from builder.portal.sessions import SessionChanges
 from builder.published_pages import published_page
 from datasources.models import AuthType, Datasource
-from tests.builder.portal.dropbox_api import TOKEN
+from tests.builder.helpers import layout, widget
 from tests.builder.portal.support import publish_page
-from tests.builder.upstream import layout, widget
+from tests.fakes.dropbox import TOKEN
 
 pytestmark = [
     pytest.mark.postgres,

@@ -25,8 +25,10 @@ from runtime.http import (
 )
 from runtime.http.files import CHUNK_SIZE
 from tests.conftest import SEED_APP
+from tests.fakes.dns import fixed_resolver
+from tests.fakes.upstream import PNG_BYTES, EchoServer
 
-from .conftest import PNG_BYTES, DictResolver, EchoServer, echoed, fixed_resolver
+from .conftest import DictResolver, echoed
 
 
 def run(

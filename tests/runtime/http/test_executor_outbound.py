@@ -14,9 +14,9 @@ import pytest
 
 from outbound import GuardedTransport, OutboundPolicy
 from runtime.http import HttpExecutor, InvalidURLError
-
-from .conftest import EchoServer, fixed_resolver
-from .tls import client_context
+from tests.fakes.dns import fixed_resolver
+from tests.fakes.tls import client_context
+from tests.fakes.upstream import EchoServer
 
 LOOPBACK_OK = OutboundPolicy(allow_loopback=True)
 

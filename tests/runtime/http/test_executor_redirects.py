@@ -10,8 +10,10 @@ import pytest
 
 from outbound import OutboundPolicy
 from runtime.http import HttpExecutor
+from tests.fakes.dns import fixed_resolver
+from tests.fakes.upstream import EchoServer
 
-from .conftest import DictResolver, EchoServer, echoed, fixed_resolver
+from .conftest import DictResolver, echoed
 
 
 class KeyAuth(httpx.Auth):

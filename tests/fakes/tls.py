@@ -1,4 +1,4 @@
-"""A throwaway certificate authority and an HTTPS echo server, for TLS tests."""
+"""A throwaway certificate authority, and TLS contexts for a loopback fake and its clients."""
 
 from __future__ import annotations
 
