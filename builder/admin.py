@@ -14,14 +14,16 @@ list here also counts each one's applications, which only builder knows of.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django_stubs_ext import WithAnnotations
 
 from builder.errors import BuilderError
 from builder.layouts import check_layout, widget_count
@@ -35,11 +37,22 @@ from builder.models import (
     UserStore,
 )
 from widgets import LayoutValidationError
+from workspaces.admin import MemberTotal
 from workspaces.admin import WorkspaceAdmin as BaseWorkspaceAdmin
 from workspaces.models import Workspace
 
+_Row = TypeVar("_Row", bound=Model)
+
 # Registered by workspaces.admin (imported above), extended here.
 admin.site.unregister(Workspace)
+
+
+class ApplicationTotal(MemberTotal):
+    application_total: int
+
+
+class PageTotal(TypedDict):
+    page_total: int
 
 
 @admin.register(Workspace)
@@ -56,12 +69,12 @@ class WorkspaceAdmin(BaseWorkspaceAdmin):
         )
 
     @admin.display(description="applications", ordering="application_total")
-    def application_count(self, workspace: Any) -> int:
+    def application_count(self, workspace: WithAnnotations[Workspace, ApplicationTotal]) -> int:
         return workspace.application_total
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(admin.ModelAdmin[Application]):
     list_display = ["name", "workspace", "page_count", "published_number", "updated_at"]
     list_filter = ["workspace", "updated_at"]
     search_fields = ["name", "slug", "workspace__name"]
@@ -73,7 +86,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(page_total=Count("pages", distinct=True))
 
     @admin.display(description="pages", ordering="page_total")
-    def page_count(self, application: Any) -> int:
+    def page_count(self, application: WithAnnotations[Application, PageTotal]) -> int:
         return application.page_total
 
     @admin.display(description="published version", ordering="published_version__number")
@@ -82,7 +95,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return version.number if version else None
 
 
-class PageAdminForm(forms.ModelForm):
+class PageAdminForm(forms.ModelForm[Page]):
     class Meta:
         model = Page
         fields = ["application", "name", "slug", "order", "layout"]
@@ -102,7 +115,7 @@ class PageAdminForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(admin.ModelAdmin[Page]):
     form = PageAdminForm
     list_display = ["name", "application", "order", "widget_total", "updated_at"]
     list_filter = ["application__workspace"]
@@ -117,7 +130,7 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(admin.ModelAdmin[Action]):
     list_display = ["name", "page", "datasource", "method", "updated_at"]
     list_filter = ["page__application__workspace", "datasource"]
     search_fields = ["name", "page__name", "page__application__name", "datasource__name"]
@@ -132,7 +145,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublishedVersion)
-class PublishedVersionAdmin(admin.ModelAdmin):
+class PublishedVersionAdmin(admin.ModelAdmin[PublishedVersion]):
     list_display = ["application", "number", "published_by", "created_at"]
     list_filter = ["application__workspace", "created_at"]
     search_fields = ["application__name", "published_by__username"]
@@ -141,7 +154,9 @@ class PublishedVersionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(
+        self, request: HttpRequest, obj: PublishedVersion | None = None
+    ) -> bool:
         return False
 
 
@@ -151,7 +166,7 @@ def pretty_json(value: Any) -> SafeString:
     return format_html('<pre style="margin: 0; white-space: pre-wrap">{}</pre>', text)
 
 
-class RuntimeRowAdmin(admin.ModelAdmin):
+class RuntimeRowAdmin(admin.ModelAdmin[_Row]):
     """Rows that portal events write: viewable and deletable, never added or edited here.
 
     An edit would bypass the checks events make (picked files belong to the
@@ -161,17 +176,17 @@ class RuntimeRowAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _Row | None = None) -> bool:
         return False
 
 
 @admin.register(RuntimeSession)
-class RuntimeSessionAdmin(RuntimeRowAdmin):
+class RuntimeSessionAdmin(RuntimeRowAdmin[RuntimeSession]):
     list_display = ["user", "application", "published_number", "revision", "updated_at"]
     list_filter = ["application__workspace", "updated_at"]
     search_fields = ["user__username", "application__name"]
     list_select_related = ["user", "application", "published_version"]
-    fields = [
+    fields = (
         "user",
         "application",
         "published_version",
@@ -181,7 +196,7 @@ class RuntimeSessionAdmin(RuntimeRowAdmin):
         "meta_json",
         "actions_json",
         "store_json",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description="published version", ordering="published_version__number")
@@ -203,12 +218,12 @@ class RuntimeSessionAdmin(RuntimeRowAdmin):
 
 
 @admin.register(UserStore)
-class UserStoreAdmin(RuntimeRowAdmin):
+class UserStoreAdmin(RuntimeRowAdmin[UserStore]):
     list_display = ["user", "application", "key_count", "updated_at"]
     list_filter = ["application__workspace", "updated_at"]
     search_fields = ["user__username", "application__name"]
     list_select_related = ["user", "application"]
-    fields = ["user", "application", "updated_at", "values_json"]
+    fields = ("user", "application", "updated_at", "values_json")
     readonly_fields = fields
 
     @admin.display(description="keys")
@@ -221,7 +236,7 @@ class UserStoreAdmin(RuntimeRowAdmin):
 
 
 @admin.register(EventJob)
-class EventJobAdmin(RuntimeRowAdmin):
+class EventJobAdmin(RuntimeRowAdmin[EventJob]):
     list_display = [
         "id",
         "user",
@@ -236,7 +251,7 @@ class EventJobAdmin(RuntimeRowAdmin):
     search_fields = ["session__user__username", "session__application__name", "action"]
     list_select_related = ["session__user", "session__application"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = (
         "id",
         "user",
         "application",
@@ -253,15 +268,15 @@ class EventJobAdmin(RuntimeRowAdmin):
         "meta_json",
         "result_json",
         "error_json",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description="user", ordering="session__user__username")
-    def user(self, job: EventJob) -> Any:
+    def user(self, job: EventJob) -> User:
         return job.session.user
 
     @admin.display(description="application", ordering="session__application__name")
-    def application(self, job: EventJob) -> Any:
+    def application(self, job: EventJob) -> Application:
         return job.session.application
 
     @admin.display(description="progress", ordering="progress")

@@ -24,6 +24,7 @@ from restapi.ids import parse_id
 from runtime import CompiledPage, InvalidRuntimeInput
 from workspaces.models import Role
 from workspaces.permissions import require_role
+from workspaces.users import AnyUser
 
 __all__ = ["PublishedPage", "published_page"]
 
@@ -69,7 +70,7 @@ class PublishedPage:
         return evaluate_page(self.layout, self.action_names, state, compiled=self.compiled())
 
 
-def published_page(user: Any, page_id: Any, minimum: Role = Role.VIEWER) -> PublishedPage:
+def published_page(user: AnyUser, page_id: Any, minimum: Role = Role.VIEWER) -> PublishedPage:
     """The published form of page `page_id` for a user with at least `minimum` role.
 
     NotFound (404) when the page does not exist, the application is not

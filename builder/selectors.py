@@ -20,12 +20,13 @@ from restapi.ids import parse_id
 from workspaces.errors import NotAMember
 from workspaces.models import Membership, Role, Workspace
 from workspaces.permissions import require_role, visible_workspaces
+from workspaces.users import AnyUser
 
 _T = TypeVar("_T")
 
 
 def referenced(
-    getter: Callable[[Any, Any, Role], _T], user: Any, pk: int, minimum: Role, *, field: str
+    getter: Callable[[AnyUser, Any, Role], _T], user: AnyUser, pk: int, minimum: Role, *, field: str
 ) -> _T:
     """An object a request body refers to by id: a 400 naming the field if not visible."""
     try:
@@ -40,13 +41,15 @@ def referenced(
 # database refuses to compare a column with it.
 
 
-def workspaces_for(user: Any) -> QuerySet[Workspace]:
+def workspaces_for(user: AnyUser) -> QuerySet[Workspace]:
     """The user's workspaces, each annotated with `my_role`."""
+    if not user.is_authenticated:
+        return Workspace.objects.none()
     role = Membership.objects.filter(workspace=OuterRef("pk"), user_id=user.pk).values("role")
     return visible_workspaces(user).annotate(my_role=Subquery(role[:1])).order_by("name", "id")
 
 
-def get_workspace(user: Any, workspace_id: Any, minimum: Role) -> Workspace:
+def get_workspace(user: AnyUser, workspace_id: Any, minimum: Role) -> Workspace:
     pk = parse_id(workspace_id)
     require_role(user, pk, minimum)
     workspace = workspaces_for(user).filter(pk=pk).first()
@@ -63,7 +66,7 @@ def members_of(workspace: Workspace) -> QuerySet[Membership]:
     )
 
 
-def get_membership(user: Any, workspace_id: Any, user_id: Any) -> Membership:
+def get_membership(user: AnyUser, workspace_id: Any, user_id: Any) -> Membership:
     """A member of a workspace the user administers."""
     workspace = get_workspace(user, workspace_id, Role.ADMIN)
     membership = members_of(workspace).filter(user_id=parse_id(user_id)).first()
@@ -76,14 +79,14 @@ def _with_pages(queryset: QuerySet[Application]) -> QuerySet[Application]:
     return queryset.select_related("published_version").prefetch_related("pages")
 
 
-def applications_for(user: Any, *, workspace_id: Any = None) -> QuerySet[Application]:
+def applications_for(user: AnyUser, *, workspace_id: Any = None) -> QuerySet[Application]:
     queryset = Application.objects.filter(workspace__in=visible_workspaces(user))
     if workspace_id is not None:
         queryset = queryset.filter(workspace_id=parse_id(workspace_id, field="workspace"))
     return _with_pages(queryset).order_by("workspace_id", "name", "id")
 
 
-def get_application(user: Any, application_id: Any, minimum: Role) -> Application:
+def get_application(user: AnyUser, application_id: Any, minimum: Role) -> Application:
     application = _with_pages(Application.objects.all()).filter(pk=parse_id(application_id)).first()
     if application is None:
         raise NotFound()
@@ -99,14 +102,14 @@ def current_version(application: Application) -> PublishedVersion:
     return version
 
 
-def pages_for(user: Any, *, application_id: Any = None) -> QuerySet[Page]:
+def pages_for(user: AnyUser, *, application_id: Any = None) -> QuerySet[Page]:
     queryset = Page.objects.filter(application__workspace__in=visible_workspaces(user))
     if application_id is not None:
         queryset = queryset.filter(application_id=parse_id(application_id, field="application"))
     return queryset.order_by("application_id", "order", "id")
 
 
-def get_page(user: Any, page_id: Any, minimum: Role) -> Page:
+def get_page(user: AnyUser, page_id: Any, minimum: Role) -> Page:
     page = Page.objects.select_related("application").filter(pk=parse_id(page_id)).first()
     if page is None:
         raise NotFound()
@@ -114,7 +117,9 @@ def get_page(user: Any, page_id: Any, minimum: Role) -> Page:
     return page
 
 
-def actions_for(user: Any, *, page_id: Any = None, application_id: Any = None) -> QuerySet[Action]:
+def actions_for(
+    user: AnyUser, *, page_id: Any = None, application_id: Any = None
+) -> QuerySet[Action]:
     queryset = Action.objects.filter(page__application__workspace__in=visible_workspaces(user))
     if page_id is not None:
         queryset = queryset.filter(page_id=parse_id(page_id, field="page"))
@@ -125,7 +130,7 @@ def actions_for(user: Any, *, page_id: Any = None, application_id: Any = None) -
     return queryset.order_by("page_id", "name")
 
 
-def get_action(user: Any, action_id: Any, minimum: Role) -> Action:
+def get_action(user: AnyUser, action_id: Any, minimum: Role) -> Action:
     action = (
         Action.objects.select_related("page__application").filter(pk=parse_id(action_id)).first()
     )

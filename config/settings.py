@@ -11,9 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
+
+# Django's generic classes (ModelAdmin, ModelForm, ...) take their type
+# arguments at run time too, as `admin.ModelAdmin[Application]`.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BRACE_VAR_DIR", str(BASE_DIR / "var")))

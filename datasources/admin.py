@@ -28,7 +28,7 @@ def masked(value: str) -> str:
     return MASK if value else "—"
 
 
-class DatasourceForm(forms.ModelForm):
+class DatasourceForm(forms.ModelForm[Datasource]):
     class Meta:
         model = Datasource
         fields = ["workspace", *CONFIG_FIELDS]
@@ -49,7 +49,8 @@ class DatasourceForm(forms.ModelForm):
             self.fields[name].help_text = "Write-only. Leave blank to keep the current value."
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name in SECRET_FIELDS:
             if not cleaned.get(name) and self.instance.pk:
                 cleaned[name] = getattr(self.instance, name)
@@ -68,11 +69,11 @@ class DatasourceForm(forms.ModelForm):
         return cleaned
 
 
-class TokenInline(admin.TabularInline):
+class TokenInline(admin.TabularInline[OAuthToken, Datasource]):
     model = OAuthToken
     extra = 0
     can_delete = False
-    fields = ["user", "status", "expires_at", "access", "refresh", "last_error"]
+    fields = ("user", "status", "expires_at", "access", "refresh", "last_error")
     readonly_fields = fields
     show_change_link = True
 
@@ -84,12 +85,12 @@ class TokenInline(admin.TabularInline):
     def refresh(self, obj: OAuthToken) -> str:
         return masked(obj.refresh_token)
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Datasource | None = None) -> bool:
         return False
 
 
 @admin.register(Datasource)
-class DatasourceAdmin(admin.ModelAdmin):
+class DatasourceAdmin(admin.ModelAdmin[Datasource]):
     form = DatasourceForm
     list_display = ["name", "workspace", "auth_type", "grant_type", "token_sharing", "secret"]
     list_filter = ["auth_type", "grant_type", "token_sharing", "preset"]
@@ -119,7 +120,7 @@ def _forget(request: HttpRequest, token: OAuthToken) -> None:
 
 
 @admin.register(OAuthToken)
-class OAuthTokenAdmin(admin.ModelAdmin):
+class OAuthTokenAdmin(admin.ModelAdmin[OAuthToken]):
     list_display = [
         "id",
         "datasource",
@@ -131,7 +132,7 @@ class OAuthTokenAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status"]
     list_select_related = ["datasource", "user"]
-    fields = [
+    fields = (
         "datasource",
         "user",
         "status",
@@ -144,7 +145,7 @@ class OAuthTokenAdmin(admin.ModelAdmin):
         "last_error",
         "last_refreshed_at",
         "refresh_failures",
-    ]
+    )
     readonly_fields = fields
     actions = ["refresh_now", "revoke"]
 
@@ -159,7 +160,7 @@ class OAuthTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: OAuthToken | None = None) -> bool:
         return False
 
     @admin.action(description="Refresh now", permissions=["view"])

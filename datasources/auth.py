@@ -14,13 +14,13 @@ synchronous (it reads the database); use it with ``httpx.Client``.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
 
 import httpx
 
 from datasources import tokens
 from datasources.errors import InvalidDatasourceConfigError
 from datasources.models import AuthType, Datasource, TokenPlacement
+from workspaces.users import AnyUser
 
 __all__ = ["OAuth2Auth", "datasource_auth", "is_replayable"]
 
@@ -117,7 +117,7 @@ def is_replayable(stream: object) -> bool:
 
 def datasource_auth(
     datasource: Datasource | int,
-    user: Any = None,
+    user: AnyUser | int | None = None,
     *,
     token_client: httpx.Client | None = None,
 ) -> httpx.Auth:
@@ -132,7 +132,7 @@ def datasource_auth(
     auth raises ``TokenUnavailableError`` subclasses while a request is sent.
     """
     ds = datasource if isinstance(datasource, Datasource) else Datasource.objects.get(pk=datasource)
-    user_id = getattr(user, "pk", user)
+    user_id = user if user is None or isinstance(user, int) else user.pk
     kind = ds.auth_type
     if kind == AuthType.OAUTH2:
         tokens.owner_id(ds, user_id)  # fail now, not on the first request

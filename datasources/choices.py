@@ -56,8 +56,9 @@ def form_choices() -> dict[str, FieldChoices]:
     the API checks a region against its own preset's.
     """
     choices = {}
+    columns = {field.name: field for field in Datasource._meta.concrete_fields}
     for name in _MODEL_CHOICE_FIELDS:
-        field = Datasource._meta.get_field(name)
+        field = columns[name]
         options = tuple((str(value), str(label)) for value, label in field.choices or ())
         choices[name] = FieldChoices(options, str(field.get_default()))
     presets = (("", NO_PRESET_LABEL), *((key, preset.label) for key, preset in PRESETS.items()))

@@ -23,8 +23,10 @@ def _signing_key() -> bytes:
     return hashlib.sha256(b"brace-field-signing:" + settings.BRACE_ENCRYPTION_KEY.encode()).digest()
 
 
-def encrypted_text() -> models.TextField:
+def encrypted_text() -> models.TextField[str, str]:
     """An optional text field stored encrypted (empty string by default)."""
-    field = encrypt(models.TextField(blank=True, default=""))
-    field._fernet = FernetBytes(None, FernetSigner(key=_signing_key()))
+    field: models.TextField[str, str] = encrypt(models.TextField(blank=True, default=""))
+    # encrypt() is annotated as returning its argument's type; it returns a
+    # subclass that mixes in EncryptedMixin, which has `_fernet`.
+    field._fernet = FernetBytes(None, FernetSigner(key=_signing_key()))  # type: ignore[attr-defined]
     return field

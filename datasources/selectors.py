@@ -32,7 +32,7 @@ def authorization_status(datasource: Datasource, user_id: int | None) -> Authori
     owner = token_owner(datasource, user_id)
     token = None
     if owner is not None or not datasource.is_per_user:
-        token = OAuthToken.objects.filter(datasource=datasource, user_id=owner).first()
+        token = OAuthToken.objects.filter(datasource=datasource, user=owner).first()
     if token is None or (not token.access_token and token.status != TokenStatus.ERROR):
         return AuthorizationStatus(
             status=TokenStatus.UNAUTHORIZED, token_sharing=datasource.token_sharing

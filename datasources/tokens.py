@@ -56,7 +56,7 @@ def owner_id(datasource: Datasource, user_id: int | None) -> int | None:
 
 
 def find_token(datasource: Datasource, owner: int | None) -> OAuthToken | None:
-    return OAuthToken.objects.filter(datasource=datasource, user_id=owner).first()
+    return OAuthToken.objects.filter(datasource=datasource, user=owner).first()
 
 
 def client_auth(datasource: Datasource, *, for_refresh: bool = False) -> ClientAuth:
@@ -170,9 +170,7 @@ def _single_flight(
     failure: TokenUnavailableError
     with transaction.atomic():
         token = (
-            OAuthToken.objects.select_for_update()
-            .filter(datasource=datasource, user_id=owner)
-            .first()
+            OAuthToken.objects.select_for_update().filter(datasource=datasource, user=owner).first()
         )
         if token is None or (not is_cc and not token.access_token):
             raise NotAuthorizedError(
@@ -317,9 +315,7 @@ def forget(
     owner = owner_id(datasource, user_id)
     with transaction.atomic():
         token = (
-            OAuthToken.objects.select_for_update()
-            .filter(datasource=datasource, user_id=owner)
-            .first()
+            OAuthToken.objects.select_for_update().filter(datasource=datasource, user=owner).first()
         )
         if token is None:
             return False

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[Any]):
     """A Serializer that rejects keys it has no writable field for."""
 
     def to_internal_value(self, data: Any) -> Any:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django_stubs_ext import WithAnnotations
 
 from workspaces.models import Membership, Workspace
 
 
-class MembershipInline(admin.TabularInline):
+class MemberTotal(TypedDict):
+    member_total: int
+
+
+class MembershipInline(admin.TabularInline[Membership, Workspace]):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -20,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Workspace)
-class WorkspaceAdmin(admin.ModelAdmin):
+class WorkspaceAdmin(admin.ModelAdmin[Workspace]):
     list_display = ["name", "id", "member_count", "created_at"]
     search_fields = ["name", "memberships__user__username"]
     list_filter = ["created_at"]
@@ -32,12 +37,12 @@ class WorkspaceAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="members", ordering="member_total")
-    def member_count(self, workspace: Any) -> int:
+    def member_count(self, workspace: WithAnnotations[Workspace, MemberTotal]) -> int:
         return workspace.member_total
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "workspace__name"]

@@ -8,19 +8,18 @@ does not leak.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from workspaces.errors import NotAMember, RoleTooLow
 from workspaces.models import Membership, Role, Workspace
+from workspaces.users import AnyUser
 
 _RANK = {Role.VIEWER: 1, Role.DEVELOPER: 2, Role.ADMIN: 3}
 
 
-def role_in(user: Any, workspace_id: int) -> Role | None:
+def role_in(user: AnyUser, workspace_id: int) -> Role | None:
     """The user's role in the workspace, or None when not a member."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     role = (
         Membership.objects.filter(workspace_id=workspace_id, user_id=user.pk)
@@ -34,7 +33,7 @@ def has_role(role: Role | None, minimum: Role) -> bool:
     return role is not None and _RANK[role] >= _RANK[minimum]
 
 
-def require_role(user: Any, workspace_id: int, minimum: Role) -> Role:
+def require_role(user: AnyUser, workspace_id: int, minimum: Role) -> Role:
     """The user's role, if at least `minimum`.
 
     Raises NotAMember for non-members (the workspace's objects are invisible
@@ -48,8 +47,8 @@ def require_role(user: Any, workspace_id: int, minimum: Role) -> Role:
     return role
 
 
-def visible_workspaces(user: Any) -> QuerySet[Workspace]:
+def visible_workspaces(user: AnyUser) -> QuerySet[Workspace]:
     """Workspaces the user is a member of."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Workspace.objects.none()
     return Workspace.objects.filter(memberships__user_id=user.pk)

@@ -9,9 +9,8 @@ business (`builder.services.workspaces`): it knows what lives in one.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from workspaces.errors import AlreadyMember, LastAdmin, UnknownUser
@@ -19,7 +18,7 @@ from workspaces.models import Membership, Role, Workspace
 
 
 @transaction.atomic
-def create_workspace(*, user: Any, name: str) -> Workspace:
+def create_workspace(*, user: User, name: str) -> Workspace:
     """A new workspace with its creator as admin."""
     workspace = Workspace.objects.create(name=name)
     Membership.objects.create(workspace=workspace, user=user, role=Role.ADMIN)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -18,7 +20,7 @@ from builder.api.editor_serializers import (
 )
 from builder.models import Application
 from builder.services import applications as services
-from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from workspaces.models import Role
 
 
@@ -50,7 +52,7 @@ class ApplicationViewSet(EditorViewSet):
             field="workspace",
         )  # fmt: skip
         application = services.create_application(
-            user=request.user, workspace=workspace, name=body["name"]
+            user=signed_in_user(request), workspace=workspace, name=body["name"]
         )
         return Response(_out(request, application.pk), status=status.HTTP_201_CREATED)
 
@@ -89,7 +91,9 @@ class ApplicationViewSet(EditorViewSet):
     def publish(self, request: Request, pk: str) -> Response:
         application = selectors.get_application(request.user, pk, Role.DEVELOPER)
         valid_body(PublishIn, request.data)
-        version = services.publish_application(application=application, user=request.user)
+        version = services.publish_application(
+            application=application, user=signed_in_user(request)
+        )
         return Response(PublishedVersionOut(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -102,6 +106,6 @@ class ApplicationViewSet(EditorViewSet):
         return Response(PublishedVersionOut(selectors.current_version(application)).data)
 
 
-def _out(request: Request, pk: int) -> dict:
+def _out(request: Request, pk: int) -> dict[str, Any]:
     """The application as it reads now (pages and published version included)."""
     return ApplicationOut(selectors.get_application(request.user, pk, Role.VIEWER)).data

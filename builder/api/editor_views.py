@@ -32,7 +32,7 @@ from builder.api.editor_serializers import (
 from builder.errors import Invalid
 from builder.services.workspaces import delete_workspace
 from builder.throttles import LoginRateThrottle
-from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from workspaces import services
 from workspaces.models import Membership, Role, Workspace
 
@@ -73,7 +73,7 @@ class WorkspaceViewSet(EditorViewSet):
     @extend_schema(request=WorkspaceIn, responses={201: WorkspaceOut, **error_responses(400)})
     def create(self, request: Request) -> Response:
         body = valid_body(WorkspaceIn, request.data)
-        workspace = services.create_workspace(user=request.user, name=body["name"])
+        workspace = services.create_workspace(user=signed_in_user(request), name=body["name"])
         fresh = selectors.get_workspace(request.user, workspace.pk, Role.VIEWER)
         return Response(WorkspaceOut(fresh).data, status=status.HTTP_201_CREATED)
 

@@ -154,6 +154,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = error_body(code, message, field, errors=exc.detail)
     else:
         detail = getattr(exc, "detail", str(exc))
-        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        response.data = error_body(str(code), str(detail))
+        code = str(getattr(detail, "code", None) or getattr(exc, "default_code", "error"))
+        response.data = error_body(code, str(detail))
     return response

@@ -35,18 +35,18 @@ class PickedFileIn(StrictSerializer):
     widget = serializers.CharField(max_length=120, help_text="The FilePicker's name.")
 
 
-class PickedFileOut(serializers.Serializer):
+class PickedFileOut(serializers.Serializer[Any]):
     id = serializers.CharField()
     name = serializers.CharField()
     size = serializers.IntegerField()
     type = serializers.CharField()
-    data = serializers.CharField(
+    data = serializers.CharField(  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
         help_text=f"{FILE_REFERENCE_PREFIX}<id>; with dataFormat Text or Base64 and a file "
         "up to 1 MB, the content."
     )
 
 
-class RuntimeFileViewSet(viewsets.GenericViewSet):
+class RuntimeFileViewSet(viewsets.GenericViewSet[Any]):
     """Like the editor's views (token or session, CSRF for the browser), but multipart."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]

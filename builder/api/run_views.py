@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -19,7 +21,7 @@ from workspaces.models import Role
 class ActionStateIn(StrictSerializer):
     """An action's result as bindings read it, hence the JavaScript (camelCase) names."""
 
-    data = serializers.JSONField(required=False, allow_null=True)
+    data = serializers.JSONField(required=False, allow_null=True)  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
     responseMeta = serializers.JSONField(
         required=False, allow_null=True, help_text="{statusCode, headers, isExecutionSuccess}"
     )
@@ -50,11 +52,11 @@ class EvaluateIn(StrictSerializer):
     )
 
 
-class EvaluateOut(serializers.Serializer):
+class EvaluateOut(serializers.Serializer[Any]):
     values = serializers.DictField(
         child=serializers.DictField(), help_text="Every evaluated property, by widget."
     )
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
         child=serializers.ListField(child=serializers.DictField()),
         help_text='By "Widget.property": [{code, name, message, binding, line?, column?}].',
     )
@@ -68,14 +70,14 @@ class RunIn(StrictSerializer):
     )
 
 
-class ResponseMetaOut(serializers.Serializer):
+class ResponseMetaOut(serializers.Serializer[Any]):
     status_code = serializers.IntegerField(allow_null=True)
     headers = serializers.DictField(child=serializers.CharField())
     is_execution_success = serializers.BooleanField()
 
 
-class RunOut(serializers.Serializer):
-    data = serializers.JSONField(allow_null=True)
+class RunOut(serializers.Serializer[Any]):
+    data = serializers.JSONField(allow_null=True)  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
     response_meta = ResponseMetaOut()
     duration_ms = serializers.IntegerField()
     request = serializers.JSONField(

@@ -7,6 +7,8 @@ parameter if given, else the request's Referer (the portal's fetches send it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -60,19 +62,19 @@ class EventIn(StrictSerializer):
     )
 
 
-class HandlerErrorOut(serializers.Serializer):
+class HandlerErrorOut(serializers.Serializer[Any]):
     code = serializers.CharField(help_text="handler_error")
     name = serializers.CharField(help_text="The JavaScript error's name, e.g. TypeError.")
     message = serializers.CharField()
 
 
-class JobLineOut(serializers.Serializer):
+class JobLineOut(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     action = serializers.CharField(required=False, help_text="The query the handler runs.")
     status = serializers.CharField(help_text="queued")
 
 
-class ChangesOut(serializers.Serializer):
+class ChangesOut(serializers.Serializer[Any]):
     widgets = serializers.DictField(
         child=serializers.DictField(),
         help_text="Changed properties only, by widget; null for a property that lost its value.",
@@ -80,7 +82,7 @@ class ChangesOut(serializers.Serializer):
     actions = serializers.DictField(
         child=serializers.DictField(), help_text="Changed {data, isLoading, responseMeta}."
     )
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
         child=serializers.ListField(child=serializers.DictField()),
         help_text='Errors of re-evaluated properties by "Widget.prop"; [] clears.',
     )
@@ -95,20 +97,20 @@ class EventOut(ChangesOut):
     error = HandlerErrorOut(required=False, help_text="Only when the handler threw.")
 
 
-class ApplicationLineOut(serializers.Serializer):
+class ApplicationLineOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
     published_version = serializers.IntegerField(help_text="The version number served.")
 
 
-class PageLineOut(serializers.Serializer):
+class PageLineOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
 
 
-class RuntimePageOut(serializers.Serializer):
+class RuntimePageOut(serializers.Serializer[Any]):
     application = ApplicationLineOut()
     page = PageLineOut()
     pages = PageLineOut(many=True)
@@ -119,7 +121,7 @@ class RuntimePageOut(serializers.Serializer):
     actions = serializers.DictField(
         child=serializers.DictField(), help_text="{data, isLoading, responseMeta} by query."
     )
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
         child=serializers.ListField(child=serializers.DictField()),
         help_text='By "Widget.prop": [{code, name, message, binding, line?, column?}].',
     )
@@ -127,7 +129,7 @@ class RuntimePageOut(serializers.Serializer):
     url = serializers.DictField(help_text="appsmith.URL: {host, pathname, queryParams}.")
 
 
-class JobOut(serializers.Serializer):
+class JobOut(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     action = serializers.CharField(allow_null=True)
     # A plain string: a "status" enum here would collide with other components' names.

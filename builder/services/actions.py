@@ -67,7 +67,8 @@ def _lock(page: Page) -> Page:
 
 def _check_name(page: Page, name: str, *, exclude: int | None = None) -> None:
     taken = set(collect_widget_names(page.layout))
-    taken.update(page.actions.exclude(pk=exclude).values_list("name", flat=True))
+    actions = page.actions.all() if exclude is None else page.actions.exclude(pk=exclude)
+    taken.update(actions.values_list("name", flat=True))
     validate_entity_name(name, taken=taken, path="name")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
@@ -34,9 +34,7 @@ def unique_slug(name: str, taken: set[str], *, fallback: str, max_length: int = 
 
 
 @transaction.atomic
-def create_application(
-    *, user: AbstractBaseUser | None, workspace: Workspace, name: str
-) -> Application:
+def create_application(*, user: User | None, workspace: Workspace, name: str) -> Application:
     """A new application holding one page, `Page1`, with an empty root container."""
     # Lock the workspace so two applications of the same name get distinct slugs.
     Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
@@ -80,9 +78,7 @@ def delete_application(*, application: Application) -> None:
 
 
 @transaction.atomic
-def publish_application(
-    *, application: Application, user: AbstractBaseUser | None
-) -> PublishedVersion:
+def publish_application(*, application: Application, user: User | None) -> PublishedVersion:
     """Freeze the current pages and actions as the next published version.
 
     `compiled` holds each page compiled once, by page id (a string: JSON

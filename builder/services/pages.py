@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from builder.errors import Conflict, Invalid
 from builder.layouts import check_layout, default_layout
@@ -79,14 +79,19 @@ def delete_page(*, page: Page) -> None:
     page.delete()
 
 
+def _pages(application: Application, *, exclude: int | None) -> QuerySet[Page]:
+    pages = application.pages.all()
+    return pages if exclude is None else pages.exclude(pk=exclude)
+
+
 def _slugs(application: Application, *, exclude: int | None = None) -> set[str]:
-    return set(application.pages.exclude(pk=exclude).values_list("slug", flat=True))
+    return set(_pages(application, exclude=exclude).values_list("slug", flat=True))
 
 
 def _check_page_name_free(
     application: Application, name: str, *, exclude: int | None = None
 ) -> None:
-    if application.pages.exclude(pk=exclude).filter(name=name).exists():
+    if _pages(application, exclude=exclude).filter(name=name).exists():
         raise Invalid(
             f"The application already has a page named {name!r}.",
             code="duplicate_name",

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from datasources.models import (
     AuthType,
     ClientAuthentication,
     CredentialsLocation,
+    Datasource,
     GrantType,
     TokenPlacement,
     TokenSharing,
@@ -132,12 +134,12 @@ class DatasourceCreateIn(DatasourceUpdateIn):
     name = StrictCharField(max_length=120)
 
 
-class KeyValueOut(serializers.Serializer):
+class KeyValueOut(serializers.Serializer[Any]):
     key = serializers.CharField()
     value = serializers.CharField()
 
 
-class AuthenticationOut(serializers.Serializer):
+class AuthenticationOut(serializers.Serializer[Any]):
     type = serializers.ChoiceField(choices=AuthType.choices, source="auth_type")
     username = serializers.CharField()
     password_set = serializers.BooleanField()
@@ -180,7 +182,7 @@ class _SecretFlags:
         return getattr(self._datasource, name)
 
 
-class TokenStatusOut(serializers.Serializer):
+class TokenStatusOut(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=TokenStatus.choices)
     expires_at = serializers.DateTimeField(allow_null=True)
     scopes = serializers.ListField(child=serializers.CharField())
@@ -190,13 +192,15 @@ class TokenStatusOut(serializers.Serializer):
     refresh_failures = serializers.IntegerField()
 
 
-class AuthorizationOut(serializers.Serializer):
+class AuthorizationOut(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=TokenStatus.choices)
     expires_at = serializers.DateTimeField(allow_null=True)
     scopes = serializers.ListField(child=serializers.CharField())
 
 
-class DatasourceOut(serializers.Serializer):
+class DatasourceOut(serializers.Serializer[Datasource]):
+    # The context gives the callback URL (`redirect_url`) and the status of the
+    # token a run by the requester would use (`authorization`).
     id = serializers.IntegerField()
     workspace = serializers.IntegerField(source="workspace_id")
     name = serializers.CharField()
@@ -206,16 +210,24 @@ class DatasourceOut(serializers.Serializer):
     headers = KeyValueOut(many=True)
     query_params = KeyValueOut(many=True)
     authentication = AuthenticationOut(source="*")
-    redirect_url = serializers.CharField(read_only=True)
-    authorization = AuthorizationOut(allow_null=True, read_only=True)
+    redirect_url = serializers.SerializerMethodField()
+    authorization = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    def get_redirect_url(self, datasource: Datasource) -> str:
+        return str(self.context["redirect_url"])
+
+    @extend_schema_field(AuthorizationOut(allow_null=True))
+    def get_authorization(self, datasource: Datasource) -> dict[str, Any] | None:
+        found = self.context["authorization"]
+        return None if found is None else AuthorizationOut(found).data
 
 
 class TokenActionIn(StrictSerializer):
     action = StrictChoiceField(choices=[("refresh", "Refresh now")])
 
 
-class TokenForgetOut(serializers.Serializer):
+class TokenForgetOut(serializers.Serializer[Any]):
     revoked = serializers.BooleanField(help_text="Whether the provider confirmed the revocation.")
     authorization = TokenStatusOut()

@@ -42,7 +42,7 @@ from datasources.errors import (
     SessionRequiredError,
 )
 from datasources.models import Datasource
-from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.ids import parse_id
 from workspaces.models import Role
 from workspaces.permissions import require_role, visible_workspaces
@@ -94,9 +94,11 @@ def _status(datasource: Datasource, user_id: int) -> dict[str, Any] | None:
 
 
 def _out(request: Request, datasource: Datasource) -> dict[str, Any]:
-    datasource.redirect_url = callback_url(request)
-    datasource.authorization = _status(datasource, request.user.pk)
-    return DatasourceOut(datasource).data
+    context = {
+        "redirect_url": callback_url(request),
+        "authorization": _status(datasource, signed_in_user(request).pk),
+    }
+    return DatasourceOut(datasource, context=context).data
 
 
 @extend_schema(tags=["datasources"])
@@ -158,13 +160,14 @@ class DatasourceViewSet(EditorViewSet):
         require_role(request.user, datasource.workspace_id, _own_token_role(datasource))
         # The state is bound to the browser session that will come back.
         session = request._request.session
-        if not session.session_key or session.get(SESSION_KEY) != str(request.user.pk):
+        user = signed_in_user(request)
+        if not session.session_key or session.get(SESSION_KEY) != str(user.pk):
             raise SessionRequiredError(
                 "Authorize from a signed-in browser session, not with an API token."
             )
         url = flow.start_authorization(
             datasource,
-            user_id=request.user.pk,
+            user_id=user.pk,
             session_key=session.session_key,
             return_to=request.query_params.get("return_to", "/"),
             redirect_uri=callback_url(request),
@@ -186,18 +189,17 @@ class DatasourceViewSet(EditorViewSet):
             raise NotOAuth2Error(
                 "Only OAuth 2.0 datasources have tokens.", field="authentication.type"
             )
+        user_id = signed_in_user(request).pk
         if request.method == "GET":
-            return Response(TokenStatusOut(_status(datasource, request.user.pk)).data)
+            return Response(TokenStatusOut(_status(datasource, user_id)).data)
         require_role(request.user, datasource.workspace_id, _own_token_role(datasource))
         if request.method == "POST":
             valid_body(TokenActionIn, request.data)
-            tokens.refresh_now(datasource, request.user.pk)
-            return Response(TokenStatusOut(_status(datasource, request.user.pk)).data)
-        revoked = tokens.forget(datasource, request.user.pk)
+            tokens.refresh_now(datasource, user_id)
+            return Response(TokenStatusOut(_status(datasource, user_id)).data)
+        revoked = tokens.forget(datasource, user_id)
         return Response(
-            TokenForgetOut(
-                {"revoked": revoked, "authorization": _status(datasource, request.user.pk)}
-            ).data
+            TokenForgetOut({"revoked": revoked, "authorization": _status(datasource, user_id)}).data
         )
 
 

@@ -218,7 +218,9 @@ class TestSessionLogin:
     def test_posting_with_the_csrf_token_signs_in(self, members):
         client = Client(enforce_csrf_checks=True)
         page = client.get("/accounts/login/").content.decode()
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found is not None
+        csrf = found.group(1)
         response = client.post(
             "/accounts/login/",
             {"username": "alice_admin", "password": PASSWORD, "csrfmiddlewaretoken": csrf},

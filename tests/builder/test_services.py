@@ -119,6 +119,7 @@ class TestPages:
         with pytest.raises(LayoutValidationError) as caught:
             pages.update_page(page=page, layout=layout)
         errors = caught.value.to_dict()["errors"]
+        assert isinstance(errors, list)
         assert caught.value.path == errors[0]["field"] == "layout.children[0].type"
         assert len(errors) >= 3
 

@@ -106,6 +106,7 @@ def test_used_up_states_are_purged_after_a_day(oauth_ds: Datasource, members: An
     _pending(oauth_ds, members["developer"])
     _pending(oauth_ds, members["developer"])
     old = AuthorizationState.objects.first()
+    assert old is not None
     AuthorizationState.objects.filter(pk=old.pk).update(
         expires_at=timezone.now() - timedelta(days=2)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -112,7 +113,7 @@ def test_client_auth_repr_hides_the_secret() -> None:
     assert "cs-value" not in repr(ClientAuth("cid", "cs-value", "body"))
 
 
-def _response(status: int, **kwargs: object) -> httpx.Response:
+def _response(status: int, **kwargs: Any) -> httpx.Response:
     return httpx.Response(status, request=httpx.Request("POST", "https://t.example/"), **kwargs)
 
 
@@ -152,7 +153,7 @@ def test_a_form_encoded_token_response() -> None:
         ("odd", OAuth2Error),
     ],
 )
-def test_rfc_6749_error_responses(error: str, cls: type) -> None:
+def test_rfc_6749_error_responses(error: str, cls: type[OAuth2Error]) -> None:
     with pytest.raises(cls) as caught:
         parse_response(_response(400, json={"error": error, "error_description": "why"}))
     assert caught.value.error_code == error

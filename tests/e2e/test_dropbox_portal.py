@@ -552,11 +552,13 @@ def celery_worker(tmp_path: Path, settings: Any) -> Iterator[Path]:
         "control_folder": str(var_dir / "celery" / "control"),
     }
     app.conf.update(broker_url="filesystem://localhost//", broker_transport_options=options)
-    app._pool = None
-    app.amqp._producer_pool = None
+    # Celery's private connection pools, which its stubs leave out.
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
     # Shared tasks send through the *current* app, which any Celery() made
     # earlier in the session (tests/config/test_celery.py makes clients) may be.
-    previous_app = current_app._get_current_object()
+    # `current_app` is a proxy; the stubs type it as the app it stands for.
+    previous_app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.set_current()
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
@@ -576,8 +578,8 @@ def celery_worker(tmp_path: Path, settings: Any) -> Iterator[Path]:
             worker.kill()
             worker.wait()
         app.conf.update(saved)
-        app._pool = None
-        app.amqp._producer_pool = None
+        app._pool = None  # type: ignore[attr-defined]
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]
         previous_app.set_current()
 
 

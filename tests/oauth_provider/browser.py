@@ -60,13 +60,16 @@ def consent(provider_url: str, *, username: str = "alice", allow: bool = True) -
         if response.status_code == 302 and "/accounts/login/" in response.headers["location"]:
             login_page = web.get(response.headers["location"])
             next_url = parse_qs(urlsplit(response.headers["location"]).query)["next"][0]
+            csrf = _CSRF.search(login_page.text)
+            if csrf is None:
+                raise AssertionError("the provider's login page has no CSRF token")
             response = web.post(
                 "/accounts/login/",
                 data={
                     "username": username,
                     "password": PASSWORD,
                     "next": next_url,
-                    "csrfmiddlewaretoken": _CSRF.search(login_page.text).group(1),
+                    "csrfmiddlewaretoken": csrf.group(1),
                 },
             )
             if response.status_code != 302:

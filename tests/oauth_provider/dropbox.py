@@ -293,7 +293,7 @@ def batch_update_document(request: HttpRequest, document_id: str) -> HttpRespons
         if document is None:
             fault = _google_error(404, "NOT_FOUND", "Requested entity was not found.")
             return _log(request, "docs.batchUpdate", fault, body=body)
-        replies = []
+        replies: list[dict[str, Any]] = []
         for index, item in enumerate(body.get("requests") or []):
             insert = item.get("insertText") if isinstance(item, dict) else None
             if not isinstance(insert, dict) or not isinstance(insert.get("text"), str):
@@ -327,7 +327,7 @@ def zoho_list_subscribe(request: HttpRequest) -> HttpResponse:
         return _log(request, "zoho.listsubscribe", fault)
     query = dict(request.GET.items())
     try:
-        contact = json.loads(query.get("contactinfo", ""))
+        contact = json.loads(request.GET.get("contactinfo", ""))
     except ValueError:
         contact = None
     if request.method != "POST" or not query.get("listkey") or not isinstance(contact, dict):

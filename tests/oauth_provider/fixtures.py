@@ -90,6 +90,6 @@ def authorize(browser: Callable[[Any], Client], members: dict[str, Any]) -> Call
         if landing.response_status != "success":
             raise AssertionError(f"authorization failed: {landing.params}")
         owner = user.pk if datasource.is_per_user else None
-        return OAuthToken.objects.get(datasource=datasource, user_id=owner)
+        return OAuthToken.objects.get(datasource=datasource, user=owner)
 
     return run

@@ -59,7 +59,7 @@ def test_hierarchy(cls: type[Exception], parent: type[Exception]) -> None:
 
 
 def test_codes_are_unique() -> None:
-    classes = [
+    classes: list[type[BindingError]] = [
         JavaScriptSyntaxError,
         JavaScriptException,
         TimeLimitExceeded,

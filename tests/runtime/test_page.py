@@ -154,6 +154,9 @@ class CountingEngine:
     def syntax_error(self, code: str) -> Any:
         return self.inner.syntax_error(code)
 
+    def verify(self, program: Program) -> set[int]:
+        return self.inner.verify(program)
+
 
 def test_reevaluate_runs_only_affected_bindings(page: CompiledPage) -> None:
     engine = CountingEngine()
@@ -344,7 +347,7 @@ def test_reevaluate_after_typing_keeps_the_typed_value(meta_page: CompiledPage) 
 def test_reevaluate_when_the_default_changes_keeps_the_typed_value(
     meta_page: CompiledPage,
 ) -> None:
-    state = {"Input1": {"text": "typed"}}
+    state: dict[str, Any] = {"Input1": {"text": "typed"}}
     before = meta_page.evaluate(state)
     state = {**state, "Api1": {"data": {"name": "New"}}}
     after = meta_page.reevaluate(before, ["Api1.data"], state)

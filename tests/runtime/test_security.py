@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from runtime import UNDEFINED, EvaluationLimits, compile_page, evaluate_template, get_engine
+from runtime.engine import QuickJSEngine
 from tests.limits import GENEROUS, TIGHT
 
 
@@ -165,6 +166,7 @@ def test_no_weak_references_or_finalizers() -> None:
 
 def test_queued_jobs_never_run_in_a_later_evaluation() -> None:
     engine = get_engine("quickjs", GENEROUS)
+    assert isinstance(engine, QuickJSEngine)
     page = compile_page(
         {"A": {"properties": {"x": "{{ (queueMicrotask(() => { for (;;) {} }), 1) }}"}}},
         limits=GENEROUS,

@@ -242,10 +242,10 @@ class RefusingEngine:
 
 def test_refused_template_is_an_error_not_a_crash() -> None:
     engine = RefusingEngine()
-    result = evaluate_template("a {{ 1 }}", engine=engine)  # type: ignore[arg-type]
+    result = evaluate_template("a {{ 1 }}", engine=engine)
     assert result.value is UNDEFINED
     assert result.errors[0].code == "syntax_error"
-    body = evaluate_json_template('{"a": {{ 1 }}}', engine=engine)  # type: ignore[arg-type]
+    body = evaluate_json_template('{"a": {{ 1 }}}', engine=engine)
     assert json.loads(body.value) == {"a": None}
     assert body.errors[0].code == "syntax_error"
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from workspaces.errors import NotAMember, RoleTooLow
 from workspaces.models import Role, Workspace
 from workspaces.permissions import has_role, require_role, role_in, visible_workspaces
 
-ANONYMOUS = SimpleNamespace(is_authenticated=False, pk=None)
+ANONYMOUS = AnonymousUser()
 
 
 def test_roles_are_ordered_viewer_developer_admin():

@@ -8,7 +8,7 @@ none is lost.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -77,7 +77,7 @@ def test_concurrent_store_writes_are_all_kept(published, members):
     connection.close()
 
     def write(index: int) -> Callable[[], Any]:
-        ops = [
+        ops: list[Mapping[str, Any]] = [
             {"type": "storeValue", "key": f"s{index}", "value": index, "persist": False},
             {"type": "storeValue", "key": f"p{index}", "value": index, "persist": True},
         ]

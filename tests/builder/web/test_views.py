@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models import Field
 from django.test import Client
 
 from datasources.models import AuthType, Datasource
@@ -219,6 +220,7 @@ def test_the_datasource_screen_offers_the_choices_the_models_define(
     }
     for select, field_name in model_fields.items():
         field = Datasource._meta.get_field(field_name)
+        assert isinstance(field, Field), field_name
         assert [(value, label) for value, label, _ in parser.selects[select]] == [
             (str(value), str(label)) for value, label in field.choices or ()
         ], select
