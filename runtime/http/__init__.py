@@ -34,6 +34,7 @@ from runtime.http.errors import (
     InvalidHeaderError,
     InvalidURLError,
     OutboundError,
+    ResponseDecodingError,
     ResponseTooLargeError,
     TooManyRedirectsError,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "RequestSummary",
     "ResolvedFile",
     "Resolver",
+    "ResponseDecodingError",
     "ResponseTooLargeError",
     "TooManyRedirectsError",
     "system_resolver",

@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 
 from runtime.http.action_config import ActionConfig, BodyType, DatasourceConfig, KeyValue, to_text
+from runtime.http.content_coding import ACCEPT_ENCODING
 from runtime.http.deadline import Deadline
 from runtime.http.errors import InvalidBodyError, InvalidHeaderError, InvalidURLError
 from runtime.http.files import (
@@ -43,7 +44,7 @@ __all__ = ["DEFAULT_HEADERS", "BuiltRequest", "build_request", "build_url", "mer
 DEFAULT_HEADERS = (
     KeyValue("User-Agent", "Brace/0.1 (+httpx)", "defaults"),
     KeyValue("Accept", "*/*", "defaults"),
-    KeyValue("Accept-Encoding", "gzip, deflate", "defaults"),
+    KeyValue("Accept-Encoding", ACCEPT_ENCODING, "defaults"),
 )
 # Framing headers are computed from the body; a user-set value would corrupt
 # the request. Host must match the URL that the outbound policy checked.

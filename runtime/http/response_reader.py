@@ -1,8 +1,9 @@
 """Reading an upstream response into the ``data`` a query exposes.
 
-The body is streamed and counted as it arrives (after content decoding, so a
-gzip bomb is measured by what it expands to) and reading stops at the cap.
-Then it becomes:
+The body is streamed and counted as it arrives, after content decoding, so a
+gzip bomb is measured by what it expands to; the raw bytes are decoded here in
+bounded steps (``content_coding``), never by httpx, so reading stops at the
+cap whatever the body expands to. Then it becomes:
 
 * JSON (``application/json``, ``*/*+json``): the parsed value; if it does not
   parse, the text, so the user can see what the API actually sent;
@@ -19,11 +20,14 @@ from __future__ import annotations
 
 import base64
 import codecs
+import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
+from runtime.http.content_coding import content_codings, decode
 from runtime.http.deadline import Deadline
 from runtime.http.errors import ResponseTooLargeError
 
@@ -53,23 +57,39 @@ def _too_large(limit: int) -> ResponseTooLargeError:
 def read_body(
     response: httpx.Response, *, max_bytes: int, deadline: Deadline | None = None
 ) -> bytes:
-    """Read the decoded body of a streamed response, refusing more than ``max_bytes``."""
+    """Read the decoded body of a streamed response, refusing more than ``max_bytes``.
+
+    Holds at most ``max_bytes`` of body plus one decoding step per content
+    coding, whatever the body expands to.
+    """
+    codings = content_codings(response.headers.get_list("content-encoding"))
     declared = response.headers.get("content-length", "")
     # Only an identity body's length is final; a compressed one is checked as it expands.
-    if (
-        declared.isdigit()
-        and int(declared) > max_bytes
-        and not response.headers.get("content-encoding")
-    ):
+    if declared.isdigit() and int(declared) > max_bytes and not codings:
         raise _too_large(max_bytes)
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
+    if response.is_stream_consumed:
+        # Built in memory (an httpx.MockTransport's answer): httpx has read it already.
+        pieces: Iterator[bytes] = iter([response.content])
+    else:
+        pieces = decode(_raw(response, deadline), codings)
+    body = io.BytesIO()
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > max_bytes:
             raise _too_large(max_bytes)
+        body.write(piece)
         if deadline is not None:
             deadline.check()
-    return bytes(body)
+    # BytesIO hands its buffer over without a copy.
+    return body.getvalue()
+
+
+def _raw(response: httpx.Response, deadline: Deadline | None) -> Iterator[bytes]:
+    for chunk in response.iter_raw():
+        yield chunk
+        if deadline is not None:
+            deadline.check()
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:
