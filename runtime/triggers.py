@@ -26,7 +26,8 @@ locked-down context (:class:`runtime.engine.HandlerContext`), dropped after;
 builds the thread's next one ahead (it is still used by one run only).
 
 Bounds: each turn's JavaScript ≤ ``limits.time_limit_s``; the whole
-handler's JavaScript ≤ ``TOTAL_TIME_FACTOR`` times that; ≤ ``max_queries``
+handler's JavaScript ≤ ``TOTAL_TIME_FACTOR`` times that (both in the thread's
+own CPU time, so other threads' work never counts); ≤ ``max_queries``
 queries, ``MAX_EFFECTS`` effects, ``MAX_TURNS`` turns; each request (an
 effect or query params) ≤ ``MAX_REQUEST_CHARS`` of JSON; the memory and
 stack limits of ``limits``. Hitting one ends the handler with the error;
@@ -196,13 +197,14 @@ class _Loop:
         budget = min(self.turn_left, self.total_left)
         if budget <= 0:
             raise self._timeout()
-        start = time.perf_counter()
+        # This thread's CPU time, as the engine counts each call's limit.
+        start = time.thread_time()
         try:
             return work(budget)
         except TimeLimitExceeded as exc:
             raise self._timeout() from exc
         finally:
-            spent = time.perf_counter() - start
+            spent = time.thread_time() - start
             self.turn_left -= spent
             self.total_left -= spent
 

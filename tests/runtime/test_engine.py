@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pytest
 
@@ -16,6 +19,7 @@ from runtime import (
     QuickJSEngine,
     compile_page,
     evaluate_template,
+    run_handler,
 )
 from runtime.program import SINGLE, Program, Unit
 
@@ -242,3 +246,86 @@ def test_a_runaway_text_during_verification_is_pinpointed() -> None:
     program.add_function(["1); } for (;;) {} function g() { return (1"], [])
     program.add_function(["2"], [])
     assert QuickJSEngine(FAST).verify(program) == {1}
+
+
+# --- one evaluation's time is its own ---------------------------------------
+
+LOOP = "{{ (() => { for (;;) {} })() }}"
+# About 0.1 s of work, counted in iterations rather than in time.
+BUSY = "let x = 0; for (let i = 0; i < 3e6; i++) { x = (x + i) % 7 }"
+LOOPERS = 8
+
+
+def finishes_among_loopers(
+    modest: Callable[[EvaluationLimits], bool], loop: Callable[[], None]
+) -> bool:
+    """Whether ``modest`` succeeds while LOOPERS threads run ``loop`` over and over.
+
+    Its limit is four times the CPU time it takes alone. A limit counted on
+    the process's clock would be spent by the loopers, who run alongside it
+    on every core (with eight loopers, about nine times its own time).
+    """
+    outcome: dict[str, bool] = {}
+    calibrated, busy, done = threading.Event(), threading.Event(), threading.Event()
+
+    def run_modest() -> None:
+        try:
+            started = time.thread_time()
+            outcome["alone"] = modest(EvaluationLimits(time_limit_s=10.0))
+            own = time.thread_time() - started
+            calibrated.set()
+            busy.wait()
+            outcome["among"] = modest(EvaluationLimits(time_limit_s=max(4 * own, 0.1)))
+        finally:
+            calibrated.set()
+            done.set()
+
+    def run_loop(ready: threading.Event) -> None:
+        calibrated.wait()
+        ready.set()
+        while not done.is_set():
+            loop()
+
+    readies = [threading.Event() for _ in range(LOOPERS)]
+    threads = [threading.Thread(target=run_loop, args=(ready,)) for ready in readies]
+    threads.append(threading.Thread(target=run_modest))
+    for thread in threads:
+        thread.start()
+    for ready in readies:
+        ready.wait()
+    busy.set()
+    for thread in threads:
+        thread.join()
+    assert outcome["alone"]
+    return outcome["among"]
+
+
+def test_bindings_looping_in_other_threads_do_not_spend_an_evaluations_time() -> None:
+    def modest(limits: EvaluationLimits) -> bool:
+        result = evaluate_template(f"{{{{ (() => {{ {BUSY}; return x }})() }}}}", limits=limits)
+        return not result.errors
+
+    def loop() -> None:
+        assert evaluate_template(LOOP, limits=FAST).errors[0].code == "time_limit"
+
+    assert finishes_among_loopers(modest, loop)
+
+
+class NoQueries:
+    def run_query(self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]) -> Any:
+        raise AssertionError("no query runs here")
+
+
+def test_handlers_looping_in_other_threads_do_not_spend_a_handlers_time() -> None:
+    host = NoQueries()
+
+    def modest(limits: EvaluationLimits) -> bool:
+        code = f"{{{{ {BUSY}; showAlert(String(x)) }}}}"
+        run = run_handler(code, {}, host, action_names=(), limits=limits)
+        return run.error is None and len(run.effects) == 1
+
+    def loop() -> None:
+        run = run_handler("{{ for (;;) {} }}", {}, host, action_names=(), limits=FAST)
+        assert run.error is not None and run.error.code == "time_limit"
+
+    assert finishes_among_loopers(modest, loop)

@@ -16,9 +16,9 @@ import pytest
 from runtime import EngineCrashed, EvaluationLimits, HandlerRun, QueryOutcome, engine, run_handler
 from runtime.triggers import MAX_EFFECTS, MAX_REQUEST_CHARS, _Loop, prepare_handler_contexts
 
-# Tests that expect no timeout run with time to spare: the limit is wall time,
-# and a stalled VM once made a trivial handler miss 0.3 s. Tests of the time
-# limit itself pass SHORT.
+# Tests that expect no timeout run with time to spare: a stalled VM once made a
+# trivial handler miss 0.3 s (when the limit still counted wall time). Tests of
+# the time limit itself pass SHORT.
 LIMITS = EvaluationLimits(time_limit_s=5.0)
 SHORT = EvaluationLimits(time_limit_s=0.3)
 STATE = {"data": None, "isLoading": False, "responseMeta": None}
