@@ -17,7 +17,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
+from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -35,6 +37,7 @@ from builder.models import (
     UserStore,
     Workspace,
 )
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 from widgets import LayoutValidationError
 
 
@@ -103,6 +106,39 @@ class ApplicationAdmin(admin.ModelAdmin):
         return version.number if version else None
 
 
+def _too_deep(text: str) -> bool:
+    try:
+        return nests_deeper_than(json.loads(text), MAX_JSON_DEPTH)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False  # Django's field reports invalid JSON
+
+
+class BoundedJSONField(forms.JSONField):
+    """Django's JSON form field, refusing JSON nested deeper than Brace keeps.
+
+    Django's catches only JSONDecodeError: 1,000 nested arrays raise the
+    parser's RecursionError, a 500 (and re-showing the form parses again).
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and _too_deep(value):
+            raise forms.ValidationError(
+                f"Arrays and objects nest more than {MAX_JSON_DEPTH} levels deep.",
+                code="too_deep",
+            )
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        if isinstance(data, str) and _too_deep(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+
+JSON_FIELDS = {models.JSONField: {"form_class": BoundedJSONField}}
+
+
 class PageAdminForm(forms.ModelForm):
     class Meta:
         model = Page
@@ -125,6 +161,7 @@ class PageAdminForm(forms.ModelForm):
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
     form = PageAdminForm
+    formfield_overrides = JSON_FIELDS
     list_display = ["name", "application", "order", "widget_total", "updated_at"]
     list_filter = ["application__workspace"]
     search_fields = ["name", "slug", "application__name"]
@@ -139,6 +176,7 @@ class PageAdmin(admin.ModelAdmin):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FIELDS
     list_display = ["name", "page", "datasource", "method", "updated_at"]
     list_filter = ["page__application__workspace", "datasource"]
     search_fields = ["name", "page__name", "page__application__name", "datasource__name"]

@@ -77,11 +77,13 @@ from runtime.errors import (
     JavaScriptException,
     JavaScriptSyntaxError,
     MemoryLimitExceeded,
+    NestedTooDeep,
     StackLimitExceeded,
     TimeLimitExceeded,
 )
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.program import Program, RunResult
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 
 _SANDBOX_JS = resources.files("runtime").joinpath("js/sandbox.js").read_text(encoding="utf-8")
 _TRIGGERS_JS = resources.files("runtime").joinpath("js/triggers.js").read_text(encoding="utf-8")
@@ -243,10 +245,16 @@ class QuickJSEngine:
             else:
                 error = ("js_exception", "InternalError", message)
             return _partial(ctl, start), error
-        discard = json.loads(ctl.json()).get("discard")
+        try:
+            values, exceptions, discard = json.loads(wire)
+        except RecursionError:
+            # A value nests deeper than Python's parser goes: decode unit by unit.
+            result, discard = _partial(ctl, start), False
+        else:
+            result = _refuse_too_deep(RunResult.from_wire([values, exceptions], start))
         if discard or _has_pending_job(context, self.limits.time_limit_s):
             sandbox.broken = True
-        return RunResult.from_wire(json.loads(wire), start), None
+        return result, None
 
     def verify(self, program: Program) -> set[int]:
         # Verifying is building the program's sandbox (see js/compile.js), which
@@ -490,13 +498,43 @@ def _has_pending_job(context: Any, seconds: float) -> bool:
 
 
 def _partial(ctl: Any, start: int) -> RunResult:
-    """What an interrupted batch finished before it stopped."""
+    """What a batch finished, decoded unit by unit (an interrupted one, before it stopped)."""
     try:
         data = json.loads(ctl.json())
     except Exception:
         return RunResult()
-    values = [None if item == "null" else json.loads(item) for item in data.get("out", [])]
-    return RunResult.from_wire([values, data.get("ex", [])], start)
+    values: list[Any] = []
+    deep: list[int] = []
+    for k, item in enumerate(data.get("out", [])):
+        try:
+            values.append(json.loads(item))
+        except RecursionError:
+            values.append(None)
+            deep.append(k)
+    result = RunResult.from_wire([values, data.get("ex", [])], start)
+    for k in deep:
+        result.missing[k] = _TOO_DEEP
+    return _refuse_too_deep(result)
+
+
+_TOO_DEEP = (
+    NestedTooDeep.code,
+    NestedTooDeep.name,
+    f"the value nests arrays and objects more than {MAX_JSON_DEPTH} levels deep",
+)
+
+
+def _refuse_too_deep(result: RunResult) -> RunResult:
+    """Values nested deeper than Brace keeps become errors on their properties.
+
+    Checked on what crossed, not inside the sandbox, where a getter could
+    answer a shallow value to the check and a deep one to JSON.stringify.
+    """
+    for k, value in enumerate(result.values):
+        if isinstance(value, (dict, list)) and nests_deeper_than(value, MAX_JSON_DEPTH):
+            result.values[k] = None
+            result.missing[k] = _TOO_DEEP
+    return result
 
 
 def _first_line(exc: BaseException) -> str:

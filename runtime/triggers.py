@@ -52,11 +52,13 @@ from runtime.errors import (
     EvalError,
     InputTooLarge,
     LimitExceeded,
+    NestedTooDeep,
     TimeLimitExceeded,
 )
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.program import is_identifier
 from runtime.segments import parse_template
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 
 BRIDGED_NAMES = (
     "showAlert",
@@ -231,7 +233,7 @@ class _Loop:
         self.drain()
         for _ in range(MAX_TURNS):
             self.new_turn()
-            requests = json.loads(self.call("take"))
+            requests = self._take()
             if requests:
                 outcomes = [self._perform(*request) for request in requests]
                 self.call("settle", json.dumps(outcomes, allow_nan=False))
@@ -244,11 +246,11 @@ class _Loop:
         """After a stop, keep the effects the handler made before it (queries are not run)."""
         self.turn_left = self.total_left = self.limits.time_limit_s
         try:
-            requests = json.loads(self.call("take"))
+            requests = self._take()
         except BindingError:
             return
         for _id, kind, _name, body in requests:
-            if kind == "effect" and len(self.run.effects) < MAX_EFFECTS:
+            if kind == "effect" and len(self.run.effects) < MAX_EFFECTS and not _too_deep(body):
                 self._effect(body)
 
     def _effect(self, effect: Any) -> None:
@@ -263,7 +265,15 @@ class _Loop:
         elif effect["type"] == "clearStore":
             store.clear()
 
+    def _take(self) -> list[Any]:
+        try:
+            return list(json.loads(self.call("take")))
+        except RecursionError:  # deeper than Python's parser goes
+            raise _nested_too_deep() from None
+
     def _perform(self, request_id: int, kind: str, name: str, body: Any) -> list[Any]:
+        if _too_deep(body):
+            raise _nested_too_deep()
         if kind == "effect":
             if len(self.run.effects) >= MAX_EFFECTS:
                 raise LimitExceeded(f"the handler made more than {MAX_EFFECTS} effects")
@@ -289,6 +299,17 @@ class _Loop:
         error = outcome.error_message or f"{name} failed to execute"
         payload = {"state": state, "value": state.get("data"), "error": error}
         return [request_id, bool(outcome.ok), payload]
+
+
+def _too_deep(body: Any) -> bool:
+    # The effect or the query's params, as Brace would keep and serve them.
+    return nests_deeper_than(body, MAX_JSON_DEPTH)
+
+
+def _nested_too_deep() -> NestedTooDeep:
+    return NestedTooDeep(
+        f"a request of the handler nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
+    )
 
 
 def _check(

@@ -91,7 +91,7 @@ def _read_body(response: httpx.Response) -> dict[str, Any] | None:
             return dict(pairs)
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         return None
     return data if isinstance(data, dict) else None
 

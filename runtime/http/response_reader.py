@@ -6,7 +6,8 @@ bounded steps (``content_coding``), never by httpx, so reading stops at the
 cap whatever the body expands to. Then it becomes:
 
 * JSON (``application/json``, ``*/*+json``): the parsed value; if it does not
-  parse, the text, so the user can see what the API actually sent;
+  parse, or nests deeper than ``MAX_JSON_DEPTH`` (which Brace could neither
+  keep nor serve), the text, so the user can see what the API actually sent;
 * text (``text/*``, XML, JavaScript, form data): a string decoded with the
   declared charset, UTF-8 otherwise, undecodable bytes replaced;
 * anything else: ``{"base64": ..., "content_type": ..., "size": ...}``.
@@ -30,6 +31,7 @@ import httpx
 from runtime.http.content_coding import content_codings, decode
 from runtime.http.deadline import Deadline
 from runtime.http.errors import ResponseTooLargeError
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "decode_body", "read_body", "response_headers"]
 
@@ -140,10 +142,7 @@ def decode_body(content: bytes, content_type: str | None) -> Any:
     mime, charset = _media_type(content_type)
     if _is_json_type(mime):
         text = _decode_text(content, charset)
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
+        return _json_or_text(text)
     if _is_text_type(mime):
         return _decode_text(content, charset)
     if mime:
@@ -159,11 +158,16 @@ def _sniff(content: bytes) -> Any:
     if "\x00" in text:
         return _binary(content, "")
     if text.lstrip()[:1] in ("{", "["):
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
+        return _json_or_text(text)
     return text
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
+        return text
+    return text if nests_deeper_than(value, MAX_JSON_DEPTH) else value
 
 
 def response_headers(response: httpx.Response) -> dict[str, str]:

@@ -22,6 +22,7 @@ from runtime import (
     run_handler,
 )
 from runtime.program import SINGLE, Program, Unit
+from runtime.values import MAX_JSON_DEPTH
 
 FAST = EvaluationLimits(time_limit_s=0.2)
 
@@ -203,6 +204,33 @@ def test_deeply_nested_result_is_a_stack_error() -> None:
         "{{ (() => { let o = {}; for (let i = 0; i < 1e5; i++) o = { o }; return o })() }}"
     )
     assert error.code == "stack_limit"
+
+
+def nested(depth: int) -> str:
+    """JavaScript building arrays nested ``depth`` levels deep."""
+    return f"(() => {{ let a = []; for (let i = 1; i < {depth}; i++) a = [a]; return a }})()"
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_000, 2_000])
+def test_a_value_nested_deeper_than_brace_keeps_is_an_error_on_its_property(depth: int) -> None:
+    page = compile_page(
+        {
+            "A": {"properties": {"deep": "{{ " + nested(depth) + " }}", "x": "{{ 1 }}"}},
+            "B": {"properties": {"y": "{{ A.x + 1 }}"}},
+        }
+    )
+    result = page.evaluate()
+    assert result.values == {"A.x": 1, "B.y": 2}
+    (error,) = result.errors["A.deep"]
+    assert (error.code, error.name) == ("too_deep", "RangeError")
+    assert str(MAX_JSON_DEPTH) in error.message
+
+
+def test_a_value_as_deep_as_brace_keeps_comes_back() -> None:
+    value = evaluate_template("{{ " + nested(MAX_JSON_DEPTH) + " }}").value
+    for _ in range(MAX_JSON_DEPTH - 1):
+        (value,) = value
+    assert value == []
 
 
 def test_state_tampered_by_an_earlier_binding_is_an_error_not_a_crash() -> None:
