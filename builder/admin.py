@@ -37,8 +37,9 @@ from builder.models import (
     UserStore,
     Workspace,
 )
+from builder.services.actions import check_action_name
 from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
-from widgets import LayoutValidationError
+from widgets import EntityNameError, LayoutValidationError
 
 
 class MembershipInline(admin.TabularInline):
@@ -174,8 +175,27 @@ class PageAdmin(admin.ModelAdmin):
         return widget_count(page.layout)
 
 
+class ActionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["page", "name", "datasource", "config"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        page, name = cleaned.get("page"), cleaned.get("name")
+        if page is not None and name is not None:
+            try:
+                # The rules of every path that names an entity: identifier, no
+                # reserved or global name, unique among the page's widgets and actions.
+                check_action_name(page, name, exclude=self.instance.pk)
+            except EntityNameError as error:
+                self.add_error("name", error.message)
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
+    form = ActionAdminForm
     formfield_overrides = JSON_FIELDS
     list_display = ["name", "page", "datasource", "method", "updated_at"]
     list_filter = ["page__application__workspace", "datasource"]

@@ -298,3 +298,24 @@ def test_json_nested_too_deep_is_refused_on_its_field(admin_client, objects, dep
     page.refresh_from_db()
     action.refresh_from_db()
     assert (page.layout, action.config) == (default_layout(), {"method": "POST"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("toString", "Object.prototype"),
+        ("__proto__", "'__'"),
+        ("Math", "global name"),
+        ("MainContainer", "already used"),
+    ],
+)
+def test_an_action_name_is_checked_as_everywhere(admin_client, objects, name, rule):
+    page, action = objects["page"], objects["action"]
+    url = reverse("admin:builder_action_change", args=[action.pk])
+    form = {"page": page.pk, "name": name, "datasource": action.datasource_id, "config": "{}"}
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert rule in response.context["adminform"].form.errors["name"][0]
+    action.refresh_from_db()
+    assert action.name == "Fetch"
