@@ -64,13 +64,13 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
 import quickjs
 
-from runtime.cpu_limit import cpu_limit
+from runtime.cpu_limit import CpuLimit
 from runtime.errors import (
     BindingError,
     EngineCrashed,
@@ -417,16 +417,14 @@ def _field(context: Any, offset: int) -> ctypes.c_long:
     return ctypes.c_long.from_address(id(context) + offset)
 
 
-@contextlib.contextmanager
-def _time_limit(context: Any, seconds: float) -> Iterator[None]:
+def _time_limit(context: Any, seconds: float) -> CpuLimit:
     """Interrupt the calls into ``context`` in the body once this thread has spent ``seconds``."""
 
     def interrupt() -> None:
         # The call's check is `clock() - start >= limit`: with 0 it fires at the next poll.
         _field(context, _CALL_LIMIT).value = 0
 
-    with cpu_limit(seconds, interrupt):
-        yield
+    return CpuLimit(seconds, interrupt)
 
 
 def _check_binding_layout() -> None:

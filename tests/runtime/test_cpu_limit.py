@@ -9,7 +9,7 @@ import time
 import pytest
 
 from runtime import engine
-from runtime.cpu_limit import cpu_limit
+from runtime.cpu_limit import CpuLimit
 
 
 def spin_until(stop: threading.Event, cpu_s: float = 30.0) -> bool:
@@ -24,7 +24,7 @@ def spin_until(stop: threading.Event, cpu_s: float = 30.0) -> bool:
 def test_the_interrupt_comes_once_the_thread_has_spent_its_budget() -> None:
     interrupted = threading.Event()
     started = time.thread_time()
-    with cpu_limit(0.05, interrupted.set):
+    with CpuLimit(0.05, interrupted.set):
         assert spin_until(interrupted)
     assert time.thread_time() - started >= 0.05
 
@@ -39,7 +39,7 @@ def test_other_threads_cpu_time_does_not_count() -> None:
         spent.set()
 
     other = threading.Thread(target=burn)
-    with cpu_limit(0.2, interrupted.set):
+    with CpuLimit(0.2, interrupted.set):
         other.start()
         spent.wait()  # sleeping: the other thread spends 0.5 s of CPU meanwhile
     other.join()
@@ -48,7 +48,7 @@ def test_other_threads_cpu_time_does_not_count() -> None:
 
 def test_no_interrupt_after_the_body() -> None:
     calls: list[int] = []
-    with cpu_limit(0.001, lambda: calls.append(1)):
+    with CpuLimit(0.001, lambda: calls.append(1)):
         spin_until(threading.Event(), 0.01)
     after = len(calls)
     spin_until(threading.Event(), 0.05)
@@ -57,14 +57,14 @@ def test_no_interrupt_after_the_body() -> None:
 
 def test_a_forked_child_gets_its_own_watchdog() -> None:
     interrupted = threading.Event()
-    with cpu_limit(0.01, interrupted.set):  # the parent's watchdog thread is running
+    with CpuLimit(0.01, interrupted.set):  # the parent's watchdog thread is running
         assert spin_until(interrupted)
     pid = os.fork()
     if pid == 0:  # the child: no watchdog thread came with it
         code = 2
         try:
             child = threading.Event()
-            with cpu_limit(0.01, child.set):
+            with CpuLimit(0.01, child.set):
                 code = 0 if spin_until(child, 5.0) else 1
         finally:
             os._exit(code)
