@@ -151,7 +151,7 @@ def _wire_value(value: str) -> bytes:
         return value.encode("ascii")
     try:
         json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         return value.encode("utf-8")
     escaped = "".join(ch if ch.isascii() else json.dumps(ch)[1:-1] for ch in value)
     return escaped.encode("ascii")
@@ -250,6 +250,10 @@ def _encode_json(body: object) -> _Body:
             json.loads(body)
         except ValueError as exc:
             raise InvalidBodyError(f"is not valid JSON: {exc}", field="config.body") from None
+        except RecursionError:
+            raise InvalidBodyError(
+                "nests arrays and objects too deeply to be read", field="config.body"
+            ) from None
         return _text_body("json", body, "application/json")
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     return _text_body("json", text, "application/json")
