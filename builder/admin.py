@@ -19,7 +19,9 @@ from typing import Any, TypedDict, TypeVar
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import Count, Model, QuerySet
+from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -36,7 +38,9 @@ from builder.models import (
     RuntimeSession,
     UserStore,
 )
-from widgets import LayoutValidationError
+from builder.services.actions import check_action_name
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
+from widgets import EntityNameError, LayoutValidationError
 from workspaces.admin import MemberTotal
 from workspaces.admin import WorkspaceAdmin as BaseWorkspaceAdmin
 from workspaces.models import Workspace
@@ -95,6 +99,41 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
         return version.number if version else None
 
 
+def _too_deep(text: str) -> bool:
+    try:
+        return nests_deeper_than(json.loads(text), MAX_JSON_DEPTH)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False  # Django's field reports invalid JSON
+
+
+class BoundedJSONField(forms.JSONField):
+    """Django's JSON form field, refusing JSON nested deeper than Brace keeps.
+
+    Django's catches only JSONDecodeError: 1,000 nested arrays raise the
+    parser's RecursionError, a 500 (and re-showing the form parses again).
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and _too_deep(value):
+            raise forms.ValidationError(
+                f"Arrays and objects nest more than {MAX_JSON_DEPTH} levels deep.",
+                code="too_deep",
+            )
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        if isinstance(data, str) and _too_deep(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+
+JSON_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.JSONField: {"form_class": BoundedJSONField}
+}
+
+
 class PageAdminForm(forms.ModelForm[Page]):
     class Meta:
         model = Page
@@ -117,6 +156,7 @@ class PageAdminForm(forms.ModelForm[Page]):
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin[Page]):
     form = PageAdminForm
+    formfield_overrides = JSON_FIELDS
     list_display = ["name", "application", "order", "widget_total", "updated_at"]
     list_filter = ["application__workspace"]
     search_fields = ["name", "slug", "application__name"]
@@ -129,8 +169,28 @@ class PageAdmin(admin.ModelAdmin[Page]):
         return widget_count(page.layout)
 
 
+class ActionAdminForm(forms.ModelForm[Action]):
+    class Meta:
+        model = Action
+        fields = ["page", "name", "datasource", "config"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        page, name = cleaned.get("page"), cleaned.get("name")
+        if page is not None and name is not None:
+            try:
+                # The rules of every path that names an entity: identifier, no
+                # reserved or global name, unique among the page's widgets and actions.
+                check_action_name(page, name, exclude=self.instance.pk)
+            except EntityNameError as error:
+                self.add_error("name", error.message)
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin[Action]):
+    form = ActionAdminForm
+    formfield_overrides = JSON_FIELDS
     list_display = ["name", "page", "datasource", "method", "updated_at"]
     list_filter = ["page__application__workspace", "datasource"]
     search_fields = ["name", "page__name", "page__application__name", "datasource__name"]

@@ -8,12 +8,14 @@ only whether a secret is set. Tokens are read-only, with "Refresh now" and
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 
 from datasources import config, tokens
@@ -28,14 +30,53 @@ def masked(value: str) -> str:
     return MASK if value else "—"
 
 
+def _flat_list(text: str) -> bool:
+    """Whether ``text`` is a JSON list of scalars or of objects holding scalars."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):  # 1,000 nested arrays exhaust the parser's stack
+        return False
+    return isinstance(value, list) and all(
+        not isinstance(item, (list, dict))
+        or (isinstance(item, dict) and not any(isinstance(v, (list, dict)) for v in item.values()))
+        for item in value
+    )
+
+
+class FlatJSONListField(forms.JSONField):
+    """Headers, parameters and scopes: a JSON list of strings or of flat objects.
+
+    Checked before Django's own field parses the text, whose RecursionError on
+    deeply nested JSON would be a 500, as would rows that are not objects.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() and not _flat_list(value):
+            raise forms.ValidationError(
+                'Enter a JSON list of strings or of {"key": ..., "value": ...} objects.',
+                code="invalid",
+            )
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        if isinstance(data, str) and data.strip() and not _flat_list(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+
 class DatasourceForm(forms.ModelForm[Datasource]):
     class Meta:
         model = Datasource
         fields = ["workspace", *CONFIG_FIELDS]
         # Django 6 changes the default scheme of URL form fields to https; say so now.
         field_classes = {
-            name: partial(forms.URLField, assume_scheme="https")
-            for name in ("url", "authorization_url", "access_token_url", "revocation_url")
+            **{
+                name: partial(forms.URLField, assume_scheme="https")
+                for name in ("url", "authorization_url", "access_token_url", "revocation_url")
+            },
+            **dict.fromkeys(
+                ("headers", "query_params", "scopes", "custom_auth_params"), FlatJSONListField
+            ),
         }
         widgets = {
             name: forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})

@@ -345,7 +345,7 @@ def revoke(datasource: Datasource, token: OAuthToken, http: httpx.Client) -> boo
         )
         try:
             response = send(request, http=http)
-        except ProviderUnavailableError:
+        except TokenEndpointError:
             ok = False
             continue
         ok = ok and response.is_success

@@ -25,9 +25,22 @@ runs in C without checking the time limit (``max_array_length``).
 Contexts are kept per thread because QuickJS runtimes must not be shared
 across threads, even one at a time.
 
-Limits. ``set_time_limit`` bounds each call into JavaScript. A batch that is
+Limits. ``time_limit_s`` bounds each call into JavaScript, counted in the
+calling thread's own CPU time (:func:`_time_limit`). A batch that is
 interrupted resumes in a fresh context after the unit that ran too long, so
 one infinite loop costs its own property and one time limit, not the page.
+
+The binding's own ``set_time_limit`` cannot be that limit: it counts C's
+``clock()``, the CPU time of the whole process, so evaluations looping in
+other threads would spend this one's budget. Nor does the binding let Python
+install an interrupt handler. What it does is arm, at the start of each call,
+its C interrupt check ``clock() - start >= limit`` with fields of its context
+object. So every context gets an unreachable binding limit, and
+:mod:`runtime.cpu_limit`'s watchdog, once the calling thread has spent its
+budget, sets that call's ``limit`` to 0: QuickJS's next interrupt poll stops
+the call, as the binding's own limit would. The fields' offsets are checked
+against the binding when this module loads (:func:`_check_binding_layout`);
+a binding that does not match is refused, never written into.
 
 Event handlers use :class:`HandlerContext`. quickjs-ng cannot call into
 Python while a time limit is set, so JavaScript never calls the host: a
@@ -46,8 +59,10 @@ idle; the run's scope is installed after the lockdown.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from importlib import resources
@@ -55,6 +70,7 @@ from typing import Any
 
 import quickjs
 
+from runtime.cpu_limit import CpuLimit
 from runtime.effects import BRIDGED_NAMES
 from runtime.errors import (
     BindingError,
@@ -62,11 +78,13 @@ from runtime.errors import (
     JavaScriptException,
     JavaScriptSyntaxError,
     MemoryLimitExceeded,
+    NestedTooDeep,
     StackLimitExceeded,
     TimeLimitExceeded,
 )
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.program import Program, RunResult
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 
 _SANDBOX_JS = resources.files("runtime").joinpath("js/sandbox.js").read_text(encoding="utf-8")
 _TRIGGERS_JS = resources.files("runtime").joinpath("js/triggers.js").read_text(encoding="utf-8")
@@ -102,10 +120,10 @@ class _Sandbox:
         else:
             texts = [f.source() for f in program.functions]
             compile_each = self.context.eval(_COMPILE_JS)
-            # An escaping text may run (and loop) while it compiles.
-            self.context.set_time_limit(limits.time_limit_s)
             try:
-                answer = compile_each(self.context.parse_json(json.dumps(texts)), True)
+                # An escaping text may run (and loop) while it compiles.
+                with _time_limit(self.context, limits.time_limit_s):
+                    answer = compile_each(self.context.parse_json(json.dumps(texts)), True)
             except (quickjs.JSException, quickjs.StackOverflow):
                 # Something ran away, or the page is too big to compile within
                 # one time limit: check the texts in throwaway contexts.
@@ -114,7 +132,6 @@ class _Sandbox:
                     _remember_verified(fingerprint)
                     self.__init__(program, limits, fingerprint)  # type: ignore[misc]
                 return
-            self.context.set_time_limit(-1)  # no limit
             if isinstance(answer, str):
                 self.rejected = {int(i) for i in answer.split(",") if i}
                 return
@@ -123,8 +140,6 @@ class _Sandbox:
         units = self.context.parse_json(program.units_json())
         self.context.eval("(api, f, u) => api.load(f, u)")(api, functions, units)
         self.context.eval("(api, n) => api.lockdown([api], n)")(api, limits.max_array_length)
-        # The time limit is set last: setting up is the host's own work.
-        self.context.set_time_limit(limits.time_limit_s)
         self.broken = False
 
 
@@ -212,7 +227,8 @@ class QuickJSEngine:
         try:
             state = context.parse_json(state_json)
             order_js = None if order is None else context.parse_json(json.dumps(list(order)))
-            wire = sandbox.run_fn(state, order_js, ctl, self.limits.max_result_chars)
+            with _time_limit(context, self.limits.time_limit_s):
+                wire = sandbox.run_fn(state, order_js, ctl, self.limits.max_result_chars)
         except quickjs.StackOverflow as exc:
             sandbox.broken = True
             return _partial(ctl, start), ("stack_limit", "RangeError", _first_line(exc))
@@ -230,9 +246,16 @@ class QuickJSEngine:
             else:
                 error = ("js_exception", "InternalError", message)
             return _partial(ctl, start), error
-        if json.loads(ctl.json()).get("discard") or _has_pending_job(context):
+        try:
+            values, exceptions, discard = json.loads(wire)
+        except RecursionError:
+            # A value nests deeper than Python's parser goes: decode unit by unit.
+            result, discard = _partial(ctl, start), False
+        else:
+            result = _refuse_too_deep(RunResult.from_wire([values, exceptions], start))
+        if discard or _has_pending_job(context, self.limits.time_limit_s):
             sandbox.broken = True
-        return RunResult.from_wire(json.loads(wire), start), None
+        return result, None
 
     def verify(self, program: Program) -> set[int]:
         # Verifying is building the program's sandbox (see js/compile.js), which
@@ -250,12 +273,10 @@ class QuickJSEngine:
         return sandbox.rejected
 
     def syntax_error(self, code: str) -> JavaScriptSyntaxError | None:
-        context = quickjs.Context()
-        context.set_memory_limit(self.limits.memory_limit_bytes)
-        context.set_time_limit(self.limits.time_limit_s)
         # A throwaway context: if the code escapes the wrapper, what it runs
         # at top level is harmless here (verify() then rejects it).
-        return _syntax_error_in(context, f"(function () {{ return (\n{code}\n); }})")
+        source = f"(function () {{ return (\n{code}\n); }})"
+        return _syntax_error_in(_limited_context(self.limits), source, self.limits)
 
 
 def _locked_handler_context(limits: EvaluationLimits) -> tuple[Any, Any]:
@@ -327,10 +348,9 @@ class HandlerContext:
         return bool(self._guard(budget, self.context.execute_pending_job))
 
     def _guard(self, budget: float, call: Any) -> Any:
-        # quickjs-ng measures the limit from the start of each call.
-        self.context.set_time_limit(max(budget, 0.001))
         try:
-            return call()
+            with _time_limit(self.context, max(budget, 0.001)):
+                return call()
         except quickjs.StackOverflow as exc:
             raise StackLimitExceeded(_first_line(exc)) from exc
         except quickjs.JSException as exc:
@@ -350,7 +370,7 @@ def check_handler_function(text: str, limits: EvaluationLimits) -> BindingError 
     there, harmlessly, and is then refused for not being one function.
     User code starts on the wrapper's second line.
     """
-    error = _syntax_error_in(_scratch_context(limits), f"({text})")
+    error = _syntax_error_in(_limited_context(limits), f"({text})", limits)
     if error is not None:
         return error
     if _verify_texts([text], limits):
@@ -372,17 +392,67 @@ def forget_verified() -> None:
 
 
 def _limited_context(limits: EvaluationLimits) -> Any:
-    """A new context with the memory and stack limits; the caller sets the time limit."""
+    """A new context with the memory and stack limits; calls take their time limit.
+
+    The binding's own limit is armed but out of reach, so that its interrupt
+    check runs in every call (see :func:`_time_limit`); armed, it also
+    refuses calls from JavaScript into Python, which Brace never makes.
+    """
     context = quickjs.Context()
     context.set_memory_limit(limits.memory_limit_bytes)
     context.set_max_stack_size(limits.max_stack_bytes)
+    context.set_time_limit(_BINDING_LIMIT_S)
     return context
 
 
-def _scratch_context(limits: EvaluationLimits) -> Any:
-    context = _limited_context(limits)
-    context.set_time_limit(limits.time_limit_s)
-    return context
+# The binding's context object (module.c's RuntimeData, 64-bit): its time limit
+# and, for the call running, the interrupt check's ``start`` and ``limit``,
+# all clock_t in CLOCKS_PER_SEC (POSIX: one million) units.
+_CONTEXT_SIZE = 80
+_HAS_TIME_LIMIT = 32  # int
+_TIME_LIMIT = 40
+_CALL_START = 56
+_CALL_LIMIT = 64
+_CLOCKS_PER_SEC = 1_000_000
+_BINDING_LIMIT_S = 1e6  # ~11 days of process CPU time: never reached first
+
+
+def _field(context: Any, offset: int) -> ctypes.c_long:
+    return ctypes.c_long.from_address(id(context) + offset)
+
+
+def _time_limit(context: Any, seconds: float) -> CpuLimit:
+    """Interrupt the calls into ``context`` in the body once this thread has spent ``seconds``."""
+
+    def interrupt() -> None:
+        # The call's check is `clock() - start >= limit`: with 0 it fires at the next poll.
+        _field(context, _CALL_LIMIT).value = 0
+
+    return CpuLimit(seconds, interrupt)
+
+
+def _check_binding_layout() -> None:
+    """Confirm that the binding's fields are where ``_time_limit`` writes; refuse it otherwise."""
+    context = quickjs.Context()
+    context.set_time_limit(2.5)
+    before = time.process_time() * _CLOCKS_PER_SEC
+    context.eval("0")
+    after = time.process_time() * _CLOCKS_PER_SEC
+    found = (
+        type(context).__basicsize__ == _CONTEXT_SIZE
+        and ctypes.c_int.from_address(id(context) + _HAS_TIME_LIMIT).value == 1
+        and _field(context, _TIME_LIMIT).value == 2_500_000
+        and _field(context, _CALL_LIMIT).value == 2_500_000
+        and before - 1 <= _field(context, _CALL_START).value <= after + 1
+    )
+    if not found:
+        raise ImportError(
+            "the installed quickjs-ng binding does not lay out its context as the pinned "
+            "version does; Brace cannot enforce per-evaluation time limits with it"
+        )
+
+
+_check_binding_layout()
 
 
 def _evaluate_api(context: Any, source: str, name: str) -> Any:
@@ -400,10 +470,11 @@ def _verify_texts(texts: Sequence[str], limits: EvaluationLimits) -> set[int]:
     """Positions in ``texts`` that do not compile to exactly one function."""
     if not texts:
         return set()
-    context = _scratch_context(limits)
+    context = _limited_context(limits)
     try:
         check = context.eval(_COMPILE_JS)
-        answer = check(context.parse_json(json.dumps(list(texts))), False)
+        with _time_limit(context, limits.time_limit_s):
+            answer = check(context.parse_json(json.dumps(list(texts))), False)
     except (quickjs.JSException, quickjs.StackOverflow):
         # Something ran away (or broke the context): check one by one, each
         # in a context of its own, so the culprit is the only one refused.
@@ -413,7 +484,7 @@ def _verify_texts(texts: Sequence[str], limits: EvaluationLimits) -> set[int]:
     return {int(i) for i in str(answer).split(",") if i}
 
 
-def _has_pending_job(context: Any) -> bool:
+def _has_pending_job(context: Any, seconds: float) -> bool:
     """True if this evaluation left Promise jobs behind.
 
     They are callbacks queued by this evaluation and must never run during
@@ -422,29 +493,63 @@ def _has_pending_job(context: Any) -> bool:
     evaluation's code, under the time limit, on a context about to go.
     """
     try:
-        return bool(context.execute_pending_job())
+        with _time_limit(context, seconds):
+            return bool(context.execute_pending_job())
     except (quickjs.JSException, quickjs.StackOverflow):
         return True
 
 
 def _partial(ctl: Any, start: int) -> RunResult:
-    """What an interrupted batch finished before it stopped."""
+    """What a batch finished, decoded unit by unit (an interrupted one, before it stopped)."""
     try:
         data = json.loads(ctl.json())
     except Exception:
         return RunResult()
-    values = [None if item == "null" else json.loads(item) for item in data.get("out", [])]
-    return RunResult.from_wire([values, data.get("ex", [])], start)
+    values: list[Any] = []
+    deep: list[int] = []
+    for k, item in enumerate(data.get("out", [])):
+        try:
+            values.append(json.loads(item))
+        except RecursionError:
+            values.append(None)
+            deep.append(k)
+    result = RunResult.from_wire([values, data.get("ex", [])], start)
+    for k in deep:
+        result.missing[k] = _TOO_DEEP
+    return _refuse_too_deep(result)
+
+
+_TOO_DEEP = (
+    NestedTooDeep.code,
+    NestedTooDeep.name,
+    f"the value nests arrays and objects more than {MAX_JSON_DEPTH} levels deep",
+)
+
+
+def _refuse_too_deep(result: RunResult) -> RunResult:
+    """Values nested deeper than Brace keeps become errors on their properties.
+
+    Checked on what crossed, not inside the sandbox, where a getter could
+    answer a shallow value to the check and a deep one to JSON.stringify.
+    """
+    for k, value in enumerate(result.values):
+        if isinstance(value, (dict, list)) and nests_deeper_than(value, MAX_JSON_DEPTH):
+            result.values[k] = None
+            result.missing[k] = _TOO_DEEP
+    return result
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _syntax_error_in(context: Any, source: str) -> JavaScriptSyntaxError | None:
+def _syntax_error_in(
+    context: Any, source: str, limits: EvaluationLimits
+) -> JavaScriptSyntaxError | None:
     """QuickJS's syntax error for ``source`` in a throwaway ``context``; else None."""
     try:
-        context.eval(source)
+        with _time_limit(context, limits.time_limit_s):
+            context.eval(source)
     except quickjs.JSException as exc:
         if str(exc).startswith("SyntaxError"):
             return JavaScriptSyntaxError.from_engine_message(str(exc))

@@ -21,7 +21,8 @@ Hierarchy::
         │   ├── TimeLimitExceeded
         │   ├── MemoryLimitExceeded
         │   ├── StackLimitExceeded  recursion or nesting too deep
-        │   └── InputTooLarge       binding source or result over the size limit
+        │   ├── InputTooLarge       binding source or result over the size limit
+        │   └── NestedTooDeep       a value out of the sandbox nests deeper than Brace keeps
         ├── NonJsonResult           a function, symbol, BigInt or cyclic object
         ├── AsyncInDataField        a data binding returned a Promise
         └── DependencyCycle         the property is part of a cycle
@@ -132,6 +133,10 @@ class InputTooLarge(LimitExceeded):
     code = "too_large"
 
 
+class NestedTooDeep(LimitExceeded):
+    code = "too_deep"
+
+
 class NonJsonResult(BindingError):
     code = "non_json_result"
     name = "TypeError"
@@ -165,6 +170,7 @@ ERRORS_BY_CODE: dict[str, type[BindingError]] = {
         MemoryLimitExceeded,
         StackLimitExceeded,
         InputTooLarge,
+        NestedTooDeep,
         NonJsonResult,
         AsyncInDataField,
     )

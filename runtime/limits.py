@@ -15,7 +15,8 @@ from runtime.errors import InvalidRuntimeInput
 class EvaluationLimits:
     """Limits applied to every JavaScript call the runtime makes.
 
-    ``time_limit_s`` bounds each call into the engine; a page whose bindings
+    ``time_limit_s`` bounds each call into the engine, in the calling
+    thread's own CPU time (``runtime.cpu_limit``); a page whose bindings
     keep hitting it stops after ``max_timeouts_per_run`` of them, so a page
     full of infinite loops costs a bounded few seconds rather than one second
     per binding.

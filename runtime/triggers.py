@@ -26,7 +26,8 @@ locked-down context (:class:`runtime.engine.HandlerContext`), dropped after;
 builds the thread's next one ahead (it is still used by one run only).
 
 Bounds: each turn's JavaScript ≤ ``limits.time_limit_s``; the whole
-handler's JavaScript ≤ ``TOTAL_TIME_FACTOR`` times that; ≤ ``max_queries``
+handler's JavaScript ≤ ``TOTAL_TIME_FACTOR`` times that (both in the thread's
+own CPU time, so other threads' work never counts); ≤ ``max_queries``
 queries, ``MAX_EFFECTS`` effects, ``MAX_TURNS`` turns; each request (an
 effect or query params) ≤ ``MAX_REQUEST_CHARS`` of JSON; the memory and
 stack limits of ``limits``. Hitting one ends the handler with the error;
@@ -52,11 +53,13 @@ from runtime.errors import (
     InputTooLarge,
     InvalidRuntimeInput,
     LimitExceeded,
+    NestedTooDeep,
     TimeLimitExceeded,
 )
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.program import is_identifier
 from runtime.segments import parse_template
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 
 EFFECT_TYPES = frozenset(EffectType)
 MAX_REQUEST_CHARS = 1024 * 1024
@@ -183,13 +186,14 @@ class _Loop:
         budget = min(self.turn_left, self.total_left)
         if budget <= 0:
             raise self._timeout()
-        start = time.perf_counter()
+        # This thread's CPU time, as the engine counts each call's limit.
+        start = time.thread_time()
         try:
             return work(budget)
         except TimeLimitExceeded as exc:
             raise self._timeout() from exc
         finally:
-            spent = time.perf_counter() - start
+            spent = time.thread_time() - start
             self.turn_left -= spent
             self.total_left -= spent
 
@@ -216,7 +220,7 @@ class _Loop:
         self.drain()
         for _ in range(MAX_TURNS):
             self.new_turn()
-            requests = json.loads(self.call("take"))
+            requests = self._take()
             if requests:
                 outcomes = [self._perform(*request) for request in requests]
                 self.call("settle", json.dumps(outcomes, allow_nan=False))
@@ -229,11 +233,11 @@ class _Loop:
         """After a stop, keep the effects the handler made before it (queries are not run)."""
         self.turn_left = self.total_left = self.limits.time_limit_s
         try:
-            requests = json.loads(self.call("take"))
+            requests = self._take()
         except BindingError:
             return
         for _id, kind, _name, body in requests:
-            if kind == "effect" and len(self.run.effects) < MAX_EFFECTS:
+            if kind == "effect" and len(self.run.effects) < MAX_EFFECTS and not _too_deep(body):
                 self._effect(body)
 
     def _effect(self, effect: Any) -> None:
@@ -248,7 +252,15 @@ class _Loop:
         elif effect["type"] == EffectType.CLEAR_STORE:
             store.clear()
 
+    def _take(self) -> list[Any]:
+        try:
+            return list(json.loads(self.call("take")))
+        except RecursionError:  # deeper than Python's parser goes
+            raise _nested_too_deep() from None
+
     def _perform(self, request_id: int, kind: str, name: str, body: Any) -> list[Any]:
+        if _too_deep(body):
+            raise _nested_too_deep()
         if kind == "effect":
             if len(self.run.effects) >= MAX_EFFECTS:
                 raise LimitExceeded(f"the handler made more than {MAX_EFFECTS} effects")
@@ -274,6 +286,17 @@ class _Loop:
         error = outcome.error_message or f"{name} failed to execute"
         payload = {"state": state, "value": state.get("data"), "error": error}
         return [request_id, bool(outcome.ok), payload]
+
+
+def _too_deep(body: Any) -> bool:
+    # The effect or the query's params, as Brace would keep and serve them.
+    return nests_deeper_than(body, MAX_JSON_DEPTH)
+
+
+def _nested_too_deep() -> NestedTooDeep:
+    return NestedTooDeep(
+        f"a request of the handler nests arrays and objects more than {MAX_JSON_DEPTH} levels deep"
+    )
 
 
 def _check(

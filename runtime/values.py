@@ -45,6 +45,30 @@ UNDEFINED: Final = _Undefined()
 # only the executor's ``FileResolver`` turns into bytes. Written here only.
 FILE_REFERENCE_PREFIX: Final = "blob:"
 
+# JSON that Brace keeps and serves (request bodies, query data, values out of
+# the sandbox) nests at most this deep. Python's json and copy recurse once or
+# twice per level, and must still have room under their 1,000-frame limit
+# with a request's own stack beneath them; a layout of the deepest widget
+# nesting allowed is about 105 levels.
+MAX_JSON_DEPTH: Final = 200
+
+
+def nests_deeper_than(value: Any, depth: int) -> bool:
+    """Whether JSON ``value`` holds lists or dicts more than ``depth`` levels deep.
+
+    ``1`` and ``[]`` are 0 and 1 level deep, ``{"a": [1]}`` 2. Iterative, so
+    that checking a value deeper than the stack allows cannot fail.
+    """
+    pending: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while pending:
+        node, level = pending.pop()
+        if level > depth:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                pending.append((child, level + 1))
+    return False
+
 
 def is_file_reference(value: Any) -> bool:
     """A picked file (``{name, size, type, data: "blob:..."}``) or its ``blob:`` data."""

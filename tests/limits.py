@@ -18,3 +18,9 @@ from runtime import EvaluationLimits
 GENEROUS = EvaluationLimits(time_limit_s=10.0)
 TIGHT = EvaluationLimits(time_limit_s=0.3)
 TIGHT_MEMORY = replace(GENEROUS, memory_limit_bytes=16 * 1024 * 1024)
+
+
+def cpu_budget(seconds: float) -> EvaluationLimits:
+    """A limit sized from CPU time a test measured (``time.thread_time``), for the
+    tests of whose time an evaluation spends; never from wall time."""
+    return replace(GENEROUS, time_limit_s=seconds)

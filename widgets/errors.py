@@ -99,8 +99,8 @@ class EntityNameError(WidgetsError):
     """A widget or action name is not a usable JavaScript identifier.
 
     ``code`` says why: ``invalid_type``, ``empty_name``, ``name_too_long``,
-    ``invalid_identifier``, ``reserved_word``, ``reserved_global`` or
-    ``duplicate_name``.
+    ``invalid_identifier``, ``reserved_word``, ``reserved_prefix``,
+    ``reserved_property``, ``reserved_global`` or ``duplicate_name``.
     """
 
     default_code = "invalid_name"

@@ -2,10 +2,14 @@
 
 A widget or action name becomes a JavaScript identifier in every binding on its
 page (``{{FilePicker1.files[0].name}}``), so it must be a plain ASCII
-identifier, must not be a reserved word, and must not shadow a global a
-binding may need (``Math``, ``JSON``, ``showAlert``...). Names are unique per
-page across widgets *and* actions; `builder` checks action names against
-`collect_widget_names` with the same `validate_entity_name`.
+identifier, must not be a reserved word, must not begin with ``__`` (kept for
+the sandbox's own names), must not be a member of every object
+(``toString``, ``constructor``, ``__proto__``: such a name would mean one
+thing in bindings, which read entities from an object, and another in event
+handlers, which see them as globals), and must not shadow a global a binding
+may need (``Math``, ``JSON``, ``showAlert``...). Names are unique per page
+across widgets *and* actions. Every path that names an entity (layouts,
+actions and their renames, the admin) calls `validate_entity_name`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from widgets.tree import walk_widgets
 __all__ = [
     "JS_RESERVED_WORDS",
     "MAX_NAME_LENGTH",
+    "OBJECT_PROTOTYPE_NAMES",
     "RESERVED_GLOBAL_NAMES",
+    "RESERVED_PREFIX",
     "collect_widget_names",
     "is_valid_entity_name",
     "iter_named_widgets",
@@ -51,6 +57,19 @@ JS_RESERVED_WORDS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+# Members of Object.prototype: every object has them, the one bindings read
+# entities from included.
+OBJECT_PROTOTYPE_NAMES: frozenset[str] = frozenset(
+    {
+        "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable",
+        "toLocaleString", "toString", "valueOf", "__proto__", "__defineGetter__",
+        "__defineSetter__", "__lookupGetter__", "__lookupSetter__",
+    }
+)  # fmt: skip
+
+# The sandbox's own names (its state parameter, its internals) begin so.
+RESERVED_PREFIX = "__"
+
 RESERVED_GLOBAL_NAMES: frozenset[str] = frozenset(
     {
         # Value properties and functions of the JavaScript global object.
@@ -66,7 +85,10 @@ RESERVED_GLOBAL_NAMES: frozenset[str] = frozenset(
         "ReferenceError", "Reflect", "RegExp", "Set", "SharedArrayBuffer", "String",
         "Symbol", "SyntaxError", "TypeError", "URIError", "Uint8Array",
         "Uint8ClampedArray", "Uint16Array", "Uint32Array", "WeakMap", "WeakRef",
-        "WeakSet",
+        "WeakSet", "AsyncDisposableStack", "DisposableStack", "SuppressedError",
+        "Float16Array",
+        # QuickJS's own globals.
+        "InternalError", "DOMException", "performance",
         # Host globals users expect from a browser.
         "window", "self", "document", "console", "location", "navigator",
         "localStorage", "sessionStorage", "fetch", "XMLHttpRequest", "alert",
@@ -130,6 +152,22 @@ def validate_entity_name(name: object, *, taken: Collection[str] = (), path: str
             f"{name!r} is a JavaScript reserved word; choose another name.",
             name=name,
             code="reserved_word",
+            path=path,
+        )
+    if name.startswith(RESERVED_PREFIX):
+        raise EntityNameError(
+            f"{name!r} begins with {RESERVED_PREFIX!r}, which Brace keeps for the sandbox's "
+            "own names; choose another name.",
+            name=name,
+            code="reserved_prefix",
+            path=path,
+        )
+    if name in OBJECT_PROTOTYPE_NAMES:
+        raise EntityNameError(
+            f"{name!r} is a member of every JavaScript object (Object.prototype), so it would "
+            "mean one thing in bindings and another in event handlers; choose another name.",
+            name=name,
+            code="reserved_property",
             path=path,
         )
     if name in RESERVED_GLOBAL_NAMES:

@@ -25,7 +25,7 @@ def create_action(
     *, page: Page, name: str, config: dict[str, Any], datasource_id: int | None = None
 ) -> Action:
     page = _lock(page)
-    _check_name(page, name)
+    check_action_name(page, name)
     action = Action(
         page=page,
         name=name,
@@ -47,7 +47,7 @@ def update_action(
     page = _lock(action.page)
     action = Action.objects.select_for_update().get(pk=action.pk)
     if name is not _UNSET and name != action.name:
-        _check_name(page, name, exclude=action.pk)
+        check_action_name(page, name, exclude=action.pk)
         action.name = name
     if config is not _UNSET:
         action.config = config
@@ -65,7 +65,11 @@ def _lock(page: Page) -> Page:
     return Page.objects.select_for_update().select_related("application").get(pk=page.pk)
 
 
-def _check_name(page: Page, name: str, *, exclude: int | None = None) -> None:
+def check_action_name(page: Page, name: str, *, exclude: int | None = None) -> None:
+    """Raise `widgets.EntityNameError` unless ``name`` may name an action on ``page``.
+
+    ``exclude``: the action being renamed. The admin checks with this too.
+    """
     taken = set(collect_widget_names(page.layout))
     actions = page.actions.all() if exclude is None else page.actions.exclude(pk=exclude)
     taken.update(actions.values_list("name", flat=True))

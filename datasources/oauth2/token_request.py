@@ -4,6 +4,11 @@
 in the form body; ``parse_response`` turns the answer into a ``TokenResponse``
 (§5.1) or raises from the ``datasources.errors`` tree (§5.2); ``send`` is the
 one place that performs the HTTP call.
+
+The endpoint's URL is typed in by users, so its answer is read as an
+attacker's would be: uncompressed (the request asks for ``identity`` and a
+compressed answer is refused, so that no bomb is ever expanded) and at most
+``MAX_RESPONSE_BYTES`` of it, read as it arrives.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from datasources.errors import (
 )
 
 ClientAuthMethod = Literal["basic_header", "body"]
+
+# Token and revocation answers are a few hundred bytes of JSON.
+MAX_RESPONSE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def basic_authorization(client_id: str, client_secret: str) -> str:
 
 def build_request(url: str, params: dict[str, str], client: ClientAuth) -> httpx.Request:
     body = dict(params)
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
     if client.method == "basic_header" and client.client_secret:
         headers["Authorization"] = basic_authorization(client.client_id, client.client_secret)
     else:
@@ -83,7 +91,7 @@ def _read_body(response: httpx.Response) -> dict[str, Any] | None:
             return dict(pairs)
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         return None
     return data if isinstance(data, dict) else None
 
@@ -134,9 +142,17 @@ def parse_response(response: httpx.Response) -> TokenResponse:
 
 
 def send(request: httpx.Request, *, http: httpx.Client) -> httpx.Response:
-    """Perform the call; transport failures become ``ProviderUnavailableError``."""
+    """Perform the call and read the answer into memory, bounded (see the module docstring).
+
+    Transport failures become ``ProviderUnavailableError``; a compressed or
+    oversized answer, ``InvalidTokenResponseError``.
+    """
     try:
-        return http.send(request)
+        response = http.send(request, stream=True)
+        try:
+            content = _read_bounded(response)
+        finally:
+            response.close()
     except httpx.TimeoutException:
         raise ProviderUnavailableError("The token endpoint did not answer in time.") from None
     except httpx.TransportError as exc:
@@ -144,6 +160,30 @@ def send(request: httpx.Request, *, http: httpx.Client) -> httpx.Response:
         raise ProviderUnavailableError(
             f"The token endpoint could not be reached ({type(exc).__name__})."
         ) from None
+    return httpx.Response(
+        response.status_code, headers=response.headers, content=content, request=request
+    )
+
+
+def _read_bounded(response: httpx.Response) -> bytes:
+    codings = [
+        coding.strip().lower()
+        for coding in response.headers.get_list("content-encoding", split_commas=True)
+    ]
+    if any(coding not in ("", "identity") for coding in codings):
+        raise InvalidTokenResponseError(
+            "The token endpoint answered compressed "
+            f"(Content-Encoding: {', '.join(codings)}) although Brace asked for identity."
+        )
+    content = bytearray()
+    # Identity only, so httpx decodes nothing here.
+    for chunk in response.iter_bytes():
+        content += chunk
+        if len(content) > MAX_RESPONSE_BYTES:
+            raise InvalidTokenResponseError(
+                f"The token endpoint's answer is larger than {MAX_RESPONSE_BYTES} bytes."
+            )
+    return bytes(content)
 
 
 def request_token(

@@ -34,6 +34,7 @@ from runtime.http.errors import (
     InvalidHeaderError,
     InvalidURLError,
     OutboundError,
+    ResponseDecodingError,
     ResponseTooLargeError,
     TooManyRedirectsError,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "OutboundError",
     "RequestSummary",
     "ResolvedFile",
+    "ResponseDecodingError",
     "ResponseTooLargeError",
     "TooManyRedirectsError",
 ]

@@ -24,6 +24,7 @@ Hierarchy::
     └── OutboundError                  code "outbound_error"
         ├── TooManyRedirectsError      code "too_many_redirects", limit
         ├── ResponseTooLargeError      code "response_too_large", limit
+        ├── ResponseDecodingError      code "decoding_error", encoding
         ├── DeadlineExceededError      code "timeout", timeout_s
         └── FileReadError              code "file_read_error", reference
 
@@ -47,6 +48,7 @@ __all__ = [
     "InvalidHeaderError",
     "InvalidURLError",
     "OutboundError",
+    "ResponseDecodingError",
     "ResponseTooLargeError",
     "TooManyRedirectsError",
 ]
@@ -132,6 +134,19 @@ class ResponseTooLargeError(OutboundError):
     def __init__(self, message: str, *, limit: int) -> None:
         super().__init__(message)
         self.limit = limit
+
+
+class ResponseDecodingError(OutboundError):
+    """The body's ``Content-Encoding`` is not one Brace decodes, or its data is corrupt.
+
+    ``encoding`` is the content coding at fault.
+    """
+
+    code = "decoding_error"
+
+    def __init__(self, message: str, *, encoding: str) -> None:
+        super().__init__(message)
+        self.encoding = encoding
 
 
 class DeadlineExceededError(OutboundError):

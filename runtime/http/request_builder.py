@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 
 from runtime.http.action_config import ActionConfig, BodyType, DatasourceConfig, KeyValue, to_text
+from runtime.http.content_coding import ACCEPT_ENCODING
 from runtime.http.deadline import Deadline
 from runtime.http.errors import InvalidBodyError, InvalidHeaderError, InvalidURLError
 from runtime.http.files import (
@@ -43,7 +44,7 @@ __all__ = ["DEFAULT_HEADERS", "BuiltRequest", "build_request", "build_url", "mer
 DEFAULT_HEADERS = (
     KeyValue("User-Agent", "Brace/0.1 (+httpx)", "defaults"),
     KeyValue("Accept", "*/*", "defaults"),
-    KeyValue("Accept-Encoding", "gzip, deflate", "defaults"),
+    KeyValue("Accept-Encoding", ACCEPT_ENCODING, "defaults"),
 )
 # Framing headers are computed from the body; a user-set value would corrupt
 # the request. Host must match the URL that the outbound policy checked.
@@ -150,7 +151,7 @@ def _wire_value(value: str) -> bytes:
         return value.encode("ascii")
     try:
         json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         return value.encode("utf-8")
     escaped = "".join(ch if ch.isascii() else json.dumps(ch)[1:-1] for ch in value)
     return escaped.encode("ascii")
@@ -249,6 +250,10 @@ def _encode_json(body: object) -> _Body:
             json.loads(body)
         except ValueError as exc:
             raise InvalidBodyError(f"is not valid JSON: {exc}", field="config.body") from None
+        except RecursionError:
+            raise InvalidBodyError(
+                "nests arrays and objects too deeply to be read", field="config.body"
+            ) from None
         return _text_body("json", body, "application/json")
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
     return _text_body("json", text, "application/json")

@@ -1,11 +1,13 @@
 """Reading an upstream response into the ``data`` a query exposes.
 
-The body is streamed and counted as it arrives (after content decoding, so a
-gzip bomb is measured by what it expands to) and reading stops at the cap.
-Then it becomes:
+The body is streamed and counted as it arrives, after content decoding, so a
+gzip bomb is measured by what it expands to; the raw bytes are decoded here in
+bounded steps (``content_coding``), never by httpx, so reading stops at the
+cap whatever the body expands to. Then it becomes:
 
 * JSON (``application/json``, ``*/*+json``): the parsed value; if it does not
-  parse, the text, so the user can see what the API actually sent;
+  parse, or nests deeper than ``MAX_JSON_DEPTH`` (which Brace could neither
+  keep nor serve), the text, so the user can see what the API actually sent;
 * text (``text/*``, XML, JavaScript, form data): a string decoded with the
   declared charset, UTF-8 otherwise, undecodable bytes replaced;
 * anything else: ``{"base64": ..., "content_type": ..., "size": ...}``.
@@ -19,13 +21,17 @@ from __future__ import annotations
 
 import base64
 import codecs
+import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
+from runtime.http.content_coding import content_codings, decode
 from runtime.http.deadline import Deadline
 from runtime.http.errors import ResponseTooLargeError
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "decode_body", "read_body", "response_headers"]
 
@@ -53,23 +59,39 @@ def _too_large(limit: int) -> ResponseTooLargeError:
 def read_body(
     response: httpx.Response, *, max_bytes: int, deadline: Deadline | None = None
 ) -> bytes:
-    """Read the decoded body of a streamed response, refusing more than ``max_bytes``."""
+    """Read the decoded body of a streamed response, refusing more than ``max_bytes``.
+
+    Holds at most ``max_bytes`` of body plus one decoding step per content
+    coding, whatever the body expands to.
+    """
+    codings = content_codings(response.headers.get_list("content-encoding"))
     declared = response.headers.get("content-length", "")
     # Only an identity body's length is final; a compressed one is checked as it expands.
-    if (
-        declared.isdigit()
-        and int(declared) > max_bytes
-        and not response.headers.get("content-encoding")
-    ):
+    if declared.isdigit() and int(declared) > max_bytes and not codings:
         raise _too_large(max_bytes)
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > max_bytes:
+    if response.is_stream_consumed:
+        # Built in memory (an httpx.MockTransport's answer): httpx has read it already.
+        pieces: Iterator[bytes] = iter([response.content])
+    else:
+        pieces = decode(_raw(response, deadline), codings)
+    body = io.BytesIO()
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > max_bytes:
             raise _too_large(max_bytes)
+        body.write(piece)
         if deadline is not None:
             deadline.check()
-    return bytes(body)
+    # BytesIO hands its buffer over without a copy.
+    return body.getvalue()
+
+
+def _raw(response: httpx.Response, deadline: Deadline | None) -> Iterator[bytes]:
+    for chunk in response.iter_raw():
+        yield chunk
+        if deadline is not None:
+            deadline.check()
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:
@@ -120,10 +142,7 @@ def decode_body(content: bytes, content_type: str | None) -> Any:
     mime, charset = _media_type(content_type)
     if _is_json_type(mime):
         text = _decode_text(content, charset)
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
+        return _json_or_text(text)
     if _is_text_type(mime):
         return _decode_text(content, charset)
     if mime:
@@ -139,11 +158,16 @@ def _sniff(content: bytes) -> Any:
     if "\x00" in text:
         return _binary(content, "")
     if text.lstrip()[:1] in ("{", "["):
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
+        return _json_or_text(text)
     return text
+
+
+def _json_or_text(text: str) -> Any:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
+        return text
+    return text if nests_deeper_than(value, MAX_JSON_DEPTH) else value
 
 
 def response_headers(response: httpx.Response) -> dict[str, str]:

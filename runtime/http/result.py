@@ -36,8 +36,8 @@ class ExecutionError:
 
     Codes: ``http_status`` (upstream answered non-2xx), ``timeout``,
     ``connect_error``, ``blocked_address``, ``too_many_redirects``,
-    ``response_too_large``, ``protocol_error``, ``network_error``,
-    ``file_read_error``.
+    ``response_too_large``, ``decoding_error``, ``protocol_error``,
+    ``network_error``, ``file_read_error``.
     """
 
     code: str

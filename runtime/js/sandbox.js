@@ -178,9 +178,10 @@ globalThis.__brace_sandbox = (function () {
     return json;
   }
 
-  // Output: [[value, ...], [[k] | [k, code, name, message], ...]]. Values
-  // are one JSON array (null where a unit is undefined or failed) so that
-  // the host decodes them in one go; the exceptions list is short.
+  // Output: [[value, ...], [[k] | [k, code, name, message], ...], discard].
+  // Values are one JSON array (null where a unit is undefined or failed) so
+  // that the host decodes them in one go; the exceptions list is short;
+  // discard says the context must not be used again.
   function run(S, order, ctl, maxResult) {
     const out = ctl.out;
     const ex = ctl.ex;
@@ -235,9 +236,9 @@ globalThis.__brace_sandbox = (function () {
       }
       out.push(json === undefined ? "null" : json);
     }
-    const result = ["[[", out.join(","), "],", stringify(ex), "]"].join("");
-    ctl.out = [];  // progress is only needed if the run is interrupted
-    return result;
+    // ctl.out stays: the host decodes it unit by unit if the whole will not decode.
+    return ["[[", out.join(","), "],", stringify(ex), ",", stringify(ctl.discard === true), "]"]
+      .join("");
   }
 
   function load(functions, units) {

@@ -22,6 +22,7 @@ from builder.models import (
     UserStore,
 )
 from builder.services.applications import publish_application
+from runtime.values import MAX_JSON_DEPTH
 from workspaces.models import Membership
 
 MODELS = ["workspace", "membership", "application", "page", "action", "publishedversion"]
@@ -274,3 +275,53 @@ def test_job_columns_and_filters(admin_client, runtime_rows):
     assert admin_client.get(url, {"status__exact": "failed"}).context["cl"].result_count == 0
     sessions = admin_client.get(reverse("admin:builder_runtimesession_changelist"))
     assert ">1<" in sessions.content.decode()  # published version 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("depth", [1_000, MAX_JSON_DEPTH + 1])
+def test_json_nested_too_deep_is_refused_on_its_field(admin_client, objects, depth):
+    page, action = objects["page"], objects["action"]
+    deep = "[" * depth + "]" * depth
+    forms = {
+        reverse("admin:builder_page_change", args=[page.pk]): {
+            "application": page.application_id,
+            "name": page.name,
+            "slug": page.slug,
+            "order": 0,
+            "layout": deep,
+        },
+        reverse("admin:builder_action_change", args=[action.pk]): {
+            "page": page.pk,
+            "name": action.name,
+            "datasource": action.datasource_id,
+            "config": deep,
+        },
+    }
+    for url, form in forms.items():
+        response = admin_client.post(url, form)
+        assert response.status_code == 200
+        assert f"more than {MAX_JSON_DEPTH} levels deep" in response.content.decode()
+    page.refresh_from_db()
+    action.refresh_from_db()
+    assert (page.layout, action.config) == (default_layout(), {"method": "POST"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("toString", "Object.prototype"),
+        ("__proto__", "'__'"),
+        ("Math", "global name"),
+        ("MainContainer", "already used"),
+    ],
+)
+def test_an_action_name_is_checked_as_everywhere(admin_client, objects, name, rule):
+    page, action = objects["page"], objects["action"]
+    url = reverse("admin:builder_action_change", args=[action.pk])
+    form = {"page": page.pk, "name": name, "datasource": action.datasource_id, "config": "{}"}
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert rule in response.context["adminform"].form.errors["name"][0]
+    action.refresh_from_db()
+    assert action.name == "Fetch"

@@ -83,6 +83,11 @@ class TestCreating:
             ("my query", "invalid_identifier"),
             ("class", "reserved_word"),
             ("showAlert", "reserved_global"),
+            ("Math", "reserved_global"),
+            ("toString", "reserved_property"),
+            ("constructor", "reserved_property"),
+            ("hasOwnProperty", "reserved_property"),
+            ("__proto__", "reserved_prefix"),
             ("FilePicker1", "duplicate_name"),
             ("MainContainer", "duplicate_name"),
         ],
@@ -205,6 +210,22 @@ class TestEditing:
         )
         assert response.status_code == 200
         assert response.json()["name"] == "UploadFileToDropbox"
+
+    @pytest.mark.parametrize(
+        ("name", "code"),
+        [
+            ("toString", "reserved_property"),
+            ("__proto__", "reserved_prefix"),
+            ("JSON", "reserved_global"),
+        ],
+    )
+    def test_renaming_to_a_name_javascript_gives_meaning_is_refused(
+        self, client_as, action, name, code
+    ):
+        response = client_as("developer").patch(f"{URL}{action.pk}/", {"name": name}, format="json")
+        assert_error(response, 400, code, "name")
+        action.refresh_from_db()
+        assert action.name == "UploadFileToDropbox"
 
     def test_renaming_to_a_widget_name_is_refused(self, client_as, action):
         response = client_as("developer").patch(

@@ -158,6 +158,29 @@ class TestSaving:
         )
         assert_error(response, 400, "duplicate_name", "layout.children[1].widgetName")
 
+    @pytest.mark.parametrize(
+        ("name", "code"),
+        [
+            ("__proto__", "reserved_prefix"),
+            ("constructor", "reserved_property"),
+            ("hasOwnProperty", "reserved_property"),
+            ("toString", "reserved_property"),
+            ("Promise", "reserved_global"),
+            ("appsmith", "reserved_global"),
+        ],
+    )
+    def test_a_widget_may_not_take_a_name_javascript_gives_meaning(
+        self, client_as, page, name, code
+    ):
+        layout = layout_with(text_widget("Title"), text_widget(name, y=3))
+        response = client_as("developer").patch(
+            f"{URL}{page.pk}/", {"layout": layout}, format="json"
+        )
+        body = assert_error(response, 400, "invalid_layout", "layout.children[1].widgetName")
+        assert [error["code"] for error in body["errors"]] == [code]
+        page.refresh_from_db()
+        assert page.layout == default_layout()
+
     def test_an_action_on_another_page_does_not_collide(self, client_as, application, page):
         other = Page.objects.create(application=application, name="Other", slug="other", order=1)
         Action.objects.create(page=other, name="Fetch", config={})

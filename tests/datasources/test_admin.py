@@ -74,3 +74,17 @@ def test_a_url_without_a_scheme_is_read_as_https(admin: Client, workspace: Any) 
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Datasource.objects.get().url == "https://docs.example.com/"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["[" * 1_000 + "]" * 1_000, "[[]]", '{"X-A": "1"}', "5", '[{"key": "X", "value": [1]}]'],
+)
+def test_headers_that_are_not_a_flat_list_are_refused_on_their_field(
+    admin: Client, workspace: Any, value: str
+) -> None:
+    form = _form_data(workspace, headers=value)
+    response = admin.post("/admin/datasources/datasource/add/", form)
+    assert response.status_code == 200
+    assert "headers" in response.context["adminform"].form.errors
+    assert not Datasource.objects.exists()

@@ -167,6 +167,8 @@ def test_rfc_6749_error_responses(error: str, cls: type[OAuth2Error]) -> None:
         (_response(404, text="nope"), InvalidTokenResponseError),
         (_response(200, json={"token_type": "bearer"}), InvalidTokenResponseError),
         (_response(200, text="<html>"), InvalidTokenResponseError),
+        # Nested deeper than Python's parser can go: unreadable, not a crash.
+        (_response(200, text="[" * 100_000 + "]" * 100_000), InvalidTokenResponseError),
     ],
 )
 def test_unusable_answers(response: httpx.Response, cls: type) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -17,9 +20,11 @@ from runtime import (
     QuickJSEngine,
     compile_page,
     evaluate_template,
+    run_handler,
 )
 from runtime.program import SINGLE, Program, Unit
-from tests.limits import GENEROUS, TIGHT, TIGHT_MEMORY
+from runtime.values import MAX_JSON_DEPTH
+from tests.limits import GENEROUS, TIGHT, TIGHT_MEMORY, cpu_budget
 
 
 def one_error(
@@ -196,6 +201,33 @@ def test_deeply_nested_result_is_a_stack_error() -> None:
     assert error.code == "stack_limit"
 
 
+def nested(depth: int) -> str:
+    """JavaScript building arrays nested ``depth`` levels deep."""
+    return f"(() => {{ let a = []; for (let i = 1; i < {depth}; i++) a = [a]; return a }})()"
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_000, 2_000])
+def test_a_value_nested_deeper_than_brace_keeps_is_an_error_on_its_property(depth: int) -> None:
+    page = compile_page(
+        {
+            "A": {"properties": {"deep": "{{ " + nested(depth) + " }}", "x": "{{ 1 }}"}},
+            "B": {"properties": {"y": "{{ A.x + 1 }}"}},
+        }
+    )
+    result = page.evaluate()
+    assert result.values == {"A.x": 1, "B.y": 2}
+    (error,) = result.errors["A.deep"]
+    assert (error.code, error.name) == ("too_deep", "RangeError")
+    assert str(MAX_JSON_DEPTH) in error.message
+
+
+def test_a_value_as_deep_as_brace_keeps_comes_back() -> None:
+    value = evaluate_template("{{ " + nested(MAX_JSON_DEPTH) + " }}").value
+    for _ in range(MAX_JSON_DEPTH - 1):
+        (value,) = value
+    assert value == []
+
+
 def test_state_tampered_by_an_earlier_binding_is_an_error_not_a_crash() -> None:
     trap = "new Proxy({}, { set() { throw new Error('no') } })"
     page = compile_page(
@@ -237,3 +269,86 @@ def test_a_runaway_text_during_verification_is_pinpointed() -> None:
     program.add_function(["1); } for (;;) {} function g() { return (1"], [])
     program.add_function(["2"], [])
     assert QuickJSEngine(TIGHT).verify(program) == {1}
+
+
+# --- one evaluation's time is its own ---------------------------------------
+
+LOOP = "{{ (() => { for (;;) {} })() }}"
+# About 0.1 s of work, counted in iterations rather than in time.
+BUSY = "let x = 0; for (let i = 0; i < 3e6; i++) { x = (x + i) % 7 }"
+LOOPERS = 8
+
+
+def finishes_among_loopers(
+    modest: Callable[[EvaluationLimits], bool], loop: Callable[[], None]
+) -> bool:
+    """Whether ``modest`` succeeds while LOOPERS threads run ``loop`` over and over.
+
+    Its limit is four times the CPU time it takes alone. A limit counted on
+    the process's clock would be spent by the loopers, who run alongside it
+    on every core (with eight loopers, about nine times its own time).
+    """
+    outcome: dict[str, bool] = {}
+    calibrated, busy, done = threading.Event(), threading.Event(), threading.Event()
+
+    def run_modest() -> None:
+        try:
+            started = time.thread_time()
+            outcome["alone"] = modest(GENEROUS)
+            own = time.thread_time() - started
+            calibrated.set()
+            busy.wait()
+            outcome["among"] = modest(cpu_budget(max(4 * own, 0.1)))
+        finally:
+            calibrated.set()
+            done.set()
+
+    def run_loop(ready: threading.Event) -> None:
+        calibrated.wait()
+        ready.set()
+        while not done.is_set():
+            loop()
+
+    readies = [threading.Event() for _ in range(LOOPERS)]
+    threads = [threading.Thread(target=run_loop, args=(ready,)) for ready in readies]
+    threads.append(threading.Thread(target=run_modest))
+    for thread in threads:
+        thread.start()
+    for ready in readies:
+        ready.wait()
+    busy.set()
+    for thread in threads:
+        thread.join()
+    assert outcome["alone"]
+    return outcome["among"]
+
+
+def test_bindings_looping_in_other_threads_do_not_spend_an_evaluations_time() -> None:
+    def modest(limits: EvaluationLimits) -> bool:
+        result = evaluate_template(f"{{{{ (() => {{ {BUSY}; return x }})() }}}}", limits=limits)
+        return not result.errors
+
+    def loop() -> None:
+        assert evaluate_template(LOOP, limits=TIGHT).errors[0].code == "time_limit"
+
+    assert finishes_among_loopers(modest, loop)
+
+
+class NoQueries:
+    def run_query(self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]) -> Any:
+        raise AssertionError("no query runs here")
+
+
+def test_handlers_looping_in_other_threads_do_not_spend_a_handlers_time() -> None:
+    host = NoQueries()
+
+    def modest(limits: EvaluationLimits) -> bool:
+        code = f"{{{{ {BUSY}; showAlert(String(x)) }}}}"
+        run = run_handler(code, {}, host, action_names=(), limits=limits)
+        return run.error is None and len(run.effects) == 1
+
+    def loop() -> None:
+        run = run_handler("{{ for (;;) {} }}", {}, host, action_names=(), limits=TIGHT)
+        assert run.error is not None and run.error.code == "time_limit"
+
+    assert finishes_among_loopers(modest, loop)

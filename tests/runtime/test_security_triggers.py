@@ -16,6 +16,7 @@ import pytest
 
 from runtime import EngineCrashed, HandlerRun, QueryOutcome, engine, run_handler
 from runtime.triggers import MAX_EFFECTS, MAX_REQUEST_CHARS, _Loop, prepare_handler_contexts
+from runtime.values import MAX_JSON_DEPTH
 from tests.limits import GENEROUS, TIGHT, TIGHT_MEMORY
 
 STATE = {"data": None, "isLoading": False, "responseMeta": None}
@@ -224,6 +225,19 @@ def test_huge_query_params_are_refused() -> None:
     host = RecordingHost()
     fails("Q.run({ big: 'x'.repeat(2 * 1024 * 1024) })", "RangeError", host=host)
     assert host.calls == []
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_000])
+@pytest.mark.parametrize("call", ["navigateTo('P', a)", "Q.run(a)", "storeValue('k', a)"])
+def test_a_request_nested_deeper_than_brace_keeps_ends_the_handler(call: str, depth: int) -> None:
+    host = RecordingHost()
+    build = f"let a = {{}}; for (let i = 1; i < {depth}; i++) a = {{ a }};"
+    result = run(f"await showAlert('a'); {build} {call}", host)
+    assert result.error is not None
+    # Deeper than QuickJS itself goes, storeValue's freeze stops it first.
+    assert result.error.code in ("too_deep", "stack_limit")
+    assert host.calls == []
+    assert alerts(result) == ["a"]
 
 
 def test_a_caught_huge_effect_sends_nothing() -> None:

@@ -153,6 +153,8 @@ def test_too_many_widgets_stops_the_walk() -> None:
         ("x" * 101, "name_too_long"),
         ("class", "reserved_word"),
         ("showAlert", "reserved_global"),
+        ("toString", "reserved_property"),
+        ("__proto__", "reserved_prefix"),
     ],
 )
 def test_bad_widget_names(name: object, code: str) -> None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from runtime import engine
+from runtime.effects import BRIDGED_NAMES
+from runtime.limits import DEFAULT_LIMITS
+from runtime.program import STATE_PARAM, THIS_KEY
 from tests.widgets.layouts import page, portal_layout, widget
 from widgets.errors import EntityNameError
 from widgets.names import (
     JS_RESERVED_WORDS,
     MAX_NAME_LENGTH,
+    OBJECT_PROTOTYPE_NAMES,
     RESERVED_GLOBAL_NAMES,
     collect_widget_names,
     is_valid_entity_name,
@@ -86,6 +93,27 @@ def test_global_names_are_rejected(name: str) -> None:
     assert _code(name) == "reserved_global"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "constructor", "hasOwnProperty", "toString", "valueOf", "isPrototypeOf",
+        "propertyIsEnumerable", "toLocaleString",
+    ],
+)  # fmt: skip
+def test_members_of_every_object_are_rejected_naming_the_rule(name: str) -> None:
+    assert _code(name) == "reserved_property"
+    with pytest.raises(EntityNameError) as caught:
+        validate_entity_name(name)
+    assert "Object.prototype" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "name", ["__proto__", "__defineGetter__", "__lookupSetter__", "__s", "__this", "__brace"]
+)
+def test_names_beginning_with_two_underscores_are_brace_s(name: str) -> None:
+    assert _code(name) == "reserved_prefix"
+
+
 def test_names_are_case_sensitive_like_javascript() -> None:
     assert is_valid_entity_name("math")
     assert is_valid_entity_name("If")
@@ -105,9 +133,33 @@ def test_the_path_is_copied_onto_the_error() -> None:
 
 def test_every_reserved_name_reaches_its_own_check() -> None:
     # Every reserved entry is itself an identifier, or the identifier check would hide it.
-    for name in JS_RESERVED_WORDS | RESERVED_GLOBAL_NAMES:
+    for name in JS_RESERVED_WORDS | RESERVED_GLOBAL_NAMES | OBJECT_PROTOTYPE_NAMES:
         assert name.isascii()
-        assert _code(name) in {"reserved_word", "reserved_global"}
+        assert _code(name) in {
+            "reserved_word",
+            "reserved_global",
+            "reserved_property",
+            "reserved_prefix",
+        }
+
+
+def sandbox_names(code: str) -> set[str]:
+    """What ``code`` lists in a locked-down handler context, as a run would see it."""
+    context, dispatch = engine._locked_handler_context(DEFAULT_LIMITS)
+    setup = {"scope": {}, "actions": [], "names": list(BRIDGED_NAMES), "maxRequestChars": 1}
+    dispatch("install", json.dumps(setup))
+    return set(json.loads(context.eval(f"JSON.stringify({code})")))
+
+
+def test_no_name_the_sandbox_gives_meaning_to_can_name_an_entity() -> None:
+    """Every global of the sandbox (the engine's and Brace's) and every member
+    of Object.prototype is refused, and so are the binding functions' own
+    parameter names."""
+    names = sandbox_names("Object.getOwnPropertyNames(globalThis)")
+    assert sandbox_names("Object.getOwnPropertyNames(Object.prototype)") == OBJECT_PROTOTYPE_NAMES
+    names |= OBJECT_PROTOTYPE_NAMES | set(BRIDGED_NAMES) | {STATE_PARAM, THIS_KEY, "appsmith"}
+    assert {"Math", "JSON", "showAlert", "appsmith"} <= names
+    assert sorted(name for name in names if is_valid_entity_name(name)) == []
 
 
 def test_collect_widget_names_walks_depth_first_in_document_order() -> None:

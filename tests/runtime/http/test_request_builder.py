@@ -130,6 +130,20 @@ def test_json_body_and_summary() -> None:
     }
 
 
+DEEP = "[" * 100_000 + '"é"' + "]" * 100_000
+
+
+def test_json_text_nested_deeper_than_the_parser_goes_is_a_config_error() -> None:
+    with pytest.raises(InvalidBodyError) as info:
+        build({"method": "POST", "body_type": "json", "body": DEEP})
+    assert info.value.field == "config.body"
+
+
+def test_a_header_value_nested_deeper_than_the_parser_goes_is_sent_as_utf8() -> None:
+    built = build({"headers": [{"key": "X-Deep", "value": DEEP}]})
+    assert built.request.headers.raw[-1] == (b"X-Deep", DEEP.encode())
+
+
 def test_long_body_preview_is_truncated() -> None:
     built = build({"method": "POST", "body_type": "raw", "body": "x" * 5000})
     assert len(built.body_summary["preview"]) == 2048

@@ -12,6 +12,7 @@ import pytest
 from runtime.http import DeadlineExceededError, ResponseTooLargeError
 from runtime.http.deadline import Deadline
 from runtime.http.response_reader import decode_body, read_body, response_headers
+from runtime.values import MAX_JSON_DEPTH
 
 
 def streamed(chunks: list[bytes], headers: dict[str, str] | None = None) -> httpx.Response:
@@ -115,3 +116,15 @@ def test_response_headers_lowercased_and_joined() -> None:
         200, headers=[("X-A", "1"), ("Set-Cookie", "a=1"), ("set-cookie", "b=2")]
     )
     assert response_headers(response) == {"x-a": "1", "set-cookie": "a=1, b=2"}
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_000, 100_000])
+@pytest.mark.parametrize("content_type", ["application/json", None])
+def test_json_nested_deeper_than_brace_keeps_is_text(depth: int, content_type: str | None) -> None:
+    text = "[" * depth + "]" * depth
+    assert decode_body(text.encode(), content_type) == text
+
+
+def test_json_as_deep_as_brace_keeps_is_data() -> None:
+    text = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    assert isinstance(decode_body(text.encode(), "application/json"), list)

@@ -1,0 +1,45 @@
+"""The API's JSON parser: DRF's, refusing bodies nested deeper than Brace keeps.
+
+Python's json parser recurses once per level: 1,000 nested arrays (2 KB)
+exhaust the stack, and its RecursionError is no ValueError, so DRF's parser
+let it escape as a 500. A body that parses but nests hundreds of levels deep
+would fail the same way later (copying, validating, rendering it). Every
+route that reads JSON goes through this parser (``DEFAULT_PARSER_CLASSES``),
+so both are one 400 here, naming the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import IO, Any
+
+from rest_framework.parsers import JSONParser
+
+from builder.errors import Invalid
+from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
+
+__all__ = ["BoundedJSONParser"]
+
+
+class BoundedJSONParser(JSONParser):
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise _too_deep() from None
+        if nests_deeper_than(data, MAX_JSON_DEPTH):
+            raise _too_deep()
+        return data
+
+
+def _too_deep() -> Invalid:
+    return Invalid(
+        f"The request body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep.",
+        code="too_deep",
+        field="body",
+    )

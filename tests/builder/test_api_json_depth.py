@@ -1,0 +1,104 @@
+"""Deeply nested JSON bodies: a 400 naming the body on every route that reads JSON.
+
+The routes come from the OpenAPI schema (every operation with a JSON request
+body), each called with objects that exist and a role that may use it, so
+that the body is what the route answers about.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+
+from builder.services.actions import create_action
+from builder.services.applications import publish_application
+from datasources.models import AuthType
+from runtime.values import MAX_JSON_DEPTH
+from tests.builder.helpers import assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def json_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return sorted(
+        (method, path)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    )
+
+
+OPERATIONS = json_operations()
+
+
+def test_the_schema_lists_the_json_routes() -> None:
+    assert ("post", "/api/v1/auth/token/") in OPERATIONS
+    assert ("post", "/api/v1/runtime/pages/{id}/events/") in OPERATIONS
+    assert len(OPERATIONS) > 10
+
+
+@pytest.fixture
+def ids(application: Any, page: Any, datasource: Any, members: dict[str, Any]) -> dict[str, int]:
+    """Path parameters by name, `{id}` by the resource it follows."""
+    action = create_action(page=page, name="Q", config={"method": "GET", "path": "x"})
+    datasource.auth_type = AuthType.OAUTH2  # only OAuth 2.0 datasources have a token route
+    datasource.save()
+    publish_application(application=application, user=members["developer"])
+    return {
+        "workspaces": application.workspace.pk,
+        "workspace_pk": application.workspace.pk,
+        "user_pk": members["viewer"].pk,
+        "applications": application.pk,
+        "pages": page.pk,
+        "actions": action.pk,
+        "datasources": datasource.pk,
+    }
+
+
+def concrete(path: str, ids: dict[str, int]) -> str:
+    parts = path.split("/")
+    for index, part in enumerate(parts):
+        if part == "{id}":
+            parts[index] = str(ids[parts[index - 1]])
+        elif part.startswith("{"):
+            parts[index] = str(ids[part[1:-1]])
+    return "/".join(parts)
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000, MAX_JSON_DEPTH + 1])
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_a_body_nested_too_deep_is_a_400_naming_the_body(
+    method: str,
+    path: str,
+    depth: int,
+    ids: dict[str, int],
+    client_as: Any,
+    api_client: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The token login is anonymous; the rest run as an admin of the workspace.
+    client = api_client if path == "/api/v1/auth/token/" else client_as("admin")
+    url = concrete(path, ids)
+    with caplog.at_level(logging.WARNING):
+        response = getattr(client, method)(url, nested(depth), content_type="application/json")
+    body = assert_error(response, 400, "too_deep", "body")
+    assert str(MAX_JSON_DEPTH) in body["message"]
+    assert not [record for record in caplog.records if record.exc_info], "a traceback was logged"
+
+
+def test_a_body_as_deep_as_the_limit_is_read(client_as: Any, ids: dict[str, int]) -> None:
+    name: Any = "Deep"
+    for _ in range(MAX_JSON_DEPTH - 1):
+        name = [name]
+    response = client_as("admin").patch(
+        f"/api/v1/workspaces/{ids['workspaces']}/", {"name": name}, format="json"
+    )
+    assert_error(response, 400, "invalid", "name")  # the name, not the depth
