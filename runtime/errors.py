@@ -24,6 +24,7 @@ Hierarchy::
         │   └── InputTooLarge       binding source or result over the size limit
         ├── NonJsonResult           a function, symbol, BigInt or cyclic object
         ├── AsyncInDataField        a data binding returned a Promise
+        ├── BindingInUrlOrigin      a binding where it would set a URL's scheme, host or port
         └── DependencyCycle         the property is part of a cycle
 """
 
@@ -143,6 +144,13 @@ class AsyncInDataField(BindingError):
 
     def __init__(self) -> None:
         super().__init__("data fields cannot run asynchronous code")
+
+
+class BindingInUrlOrigin(BindingError):
+    """A query URL's binding sits in its scheme, host or port (``runtime.url_template``)."""
+
+    code = "binding_in_url_origin"
+    name = "URIError"
 
 
 class DependencyCycle(BindingError):
