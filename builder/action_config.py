@@ -1,7 +1,8 @@
 """The stored shape of an action's `config`: the query as the API pane edits it.
 
     method        one of runtime.http.action_config.METHODS; default GET
-    path          appended to the datasource URL; may hold {{ }} bindings
+    path          appended to the datasource URL; may hold {{ }} bindings, each
+                  value percent-encoded where it sits (docs/editor-api.md)
     headers       [{key, value}] strings; values may hold bindings
     query_params  [{key, value}] strings, like headers
     body_type     one of runtime.http.BodyType; default none

@@ -9,7 +9,9 @@ Bindings read the page's entities and `appsmith`, plus `this.params` (the
 arguments of `Query.run(params)`, as in Appsmith). A JSON body, and a header
 value written as a JSON document (Dropbox's `Dropbox-API-Arg`), are filled in
 JSON-aware: a string inserted inside a JSON string is escaped there, so a
-quote in a picked file's name cannot break the JSON. Every binding failure is a
+quote in a picked file's name cannot break the JSON. In the path each binding
+is percent-encoded for where it sits (`runtime.url_template`), so an end
+user's `../admin?x=1` stays one segment under the datasource URL. Every binding failure is a
 failed result naming the config field (`config.headers[0].value`), never an
 exception, and nothing is sent. The datasource's credentials come as an
 `httpx.Auth` from `datasources`; when it cannot get a token the result
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from django.conf import settings
@@ -42,8 +44,10 @@ from runtime import (
     UNDEFINED,
     EvalError,
     TemplateResult,
+    evaluate_form_template,
     evaluate_json_template,
     evaluate_template,
+    evaluate_url_template,
     is_dynamic,
     split_segments,
 )
@@ -132,6 +136,15 @@ class _Binder:
     def json(self, field: str, text: Any) -> Any:
         return self._run(evaluate_json_template, field, text)
 
+    def url(self, field: str, text: Any, *, has_base_url: bool) -> Any:
+        """The path: each binding percent-encoded for where it sits (`a/b` -> `a%2Fb`)."""
+        evaluate = partial(evaluate_url_template, has_base_url=has_base_url)
+        return self._run(evaluate, field, text)
+
+    def form(self, field: str, text: Any) -> Any:
+        """A form body typed as text: each binding encoded as a form value."""
+        return self._run(evaluate_form_template, field, text)
+
     def header_value(self, field: str, text: Any) -> Any:
         """A header value; one written as a JSON document is filled in JSON-aware.
 
@@ -189,6 +202,8 @@ def _body(binder: _Binder, body_type: Any, body: Any) -> Any:
             if isinstance(body, str)
             else binder.nested("config.body", body)
         )
+    if body_type == "form_urlencoded" and isinstance(body, str):
+        return binder.form("config.body", body)
     if body_type in ("form_urlencoded", "multipart") and isinstance(body, list):
         # Key/value rows: a value may be a picked file, which stays an object.
         return binder.rows("config.body", body)
@@ -198,12 +213,19 @@ def _body(binder: _Binder, body_type: Any, body: Any) -> Any:
 
 
 def evaluate_config(
-    config: Mapping[str, Any], scope: Mapping[str, Any], params: Mapping[str, Any] | None = None
+    config: Mapping[str, Any],
+    scope: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+    *,
+    has_base_url: bool = True,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The config with every binding evaluated, and the failures (field, name, message)."""
+    """The config with every binding evaluated, and the failures (field, name, message).
+
+    ``has_base_url``: the path is joined to a datasource URL (see `runtime.url_template`).
+    """
     binder = _Binder(scope, params or {})
     evaluated = dict(config)
-    evaluated["path"] = binder.value("config.path", config.get("path"))
+    evaluated["path"] = binder.url("config.path", config.get("path"), has_base_url=has_base_url)
     evaluated["headers"] = binder.rows(
         "config.headers", config.get("headers"), value=binder.header_value
     )
@@ -246,7 +268,10 @@ def run_action(
     executor refuses.
     """
     started = time.perf_counter()
-    config, failures = evaluate_config(action.get("config") or {}, scope, params)
+    has_base_url = datasource is not None and bool(datasource.url)
+    config, failures = evaluate_config(
+        action.get("config") or {}, scope, params, has_base_url=has_base_url
+    )
     if failures:
         first = failures[0]
         return failed_result(

@@ -8,6 +8,8 @@ Templates::
     is_dynamic("{{ a }}")                      # True
     evaluate_template(text, scope) -> TemplateResult(value, errors)
     evaluate_json_template(body, scope)        # JSON-aware, for query bodies
+    evaluate_url_template(path, scope)         # each value percent-encoded where it sits
+    evaluate_form_template(body, scope)        # each value encoded as a form value
     evaluate_template(text, scope, this_value={"params": {...}})   # `this` in bindings
 
 Exactly one binding keeps its JavaScript type; mixed text is a string.
@@ -48,6 +50,7 @@ from runtime.engines import ENGINE_NAMES, Engine, get_engine
 from runtime.errors import (
     AsyncInDataField,
     BindingError,
+    BindingInUrlOrigin,
     BraceRuntimeError,
     DependencyCycle,
     EngineCrashed,
@@ -68,7 +71,13 @@ from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page import CompiledPage, EntitySpec, PageEvaluation
 from runtime.page_compiler import compile_page
 from runtime.segments import is_dynamic, split_segments
-from runtime.templates import TemplateResult, evaluate_json_template, evaluate_template
+from runtime.templates import (
+    TemplateResult,
+    evaluate_form_template,
+    evaluate_json_template,
+    evaluate_template,
+    evaluate_url_template,
+)
 from runtime.triggers import HandlerRun, QueryOutcome, TriggerHost, run_handler
 from runtime.values import FILE_REFERENCE_PREFIX, UNDEFINED, is_file_reference
 
@@ -96,6 +105,7 @@ __all__ = [
     "UNDEFINED",
     "AsyncInDataField",
     "BindingError",
+    "BindingInUrlOrigin",
     "BraceRuntimeError",
     "CompiledPage",
     "DependencyCycle",
@@ -124,8 +134,10 @@ __all__ = [
     "TriggerHost",
     "clear_caches",
     "compile_page",
+    "evaluate_form_template",
     "evaluate_json_template",
     "evaluate_template",
+    "evaluate_url_template",
     "get_engine",
     "is_dynamic",
     "is_file_reference",

@@ -25,6 +25,7 @@ Hierarchy::
         │   └── NestedTooDeep       a value out of the sandbox nests deeper than Brace keeps
         ├── NonJsonResult           a function, symbol, BigInt or cyclic object
         ├── AsyncInDataField        a data binding returned a Promise
+        ├── BindingInUrlOrigin      a binding where it would set a URL's scheme, host or port
         └── DependencyCycle         the property is part of a cycle
 """
 
@@ -148,6 +149,13 @@ class AsyncInDataField(BindingError):
 
     def __init__(self) -> None:
         super().__init__("data fields cannot run asynchronous code")
+
+
+class BindingInUrlOrigin(BindingError):
+    """A query URL's binding sits in its scheme, host or port (``runtime.url_template``)."""
+
+    code = "binding_in_url_origin"
+    name = "URIError"
 
 
 class DependencyCycle(BindingError):

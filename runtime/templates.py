@@ -1,4 +1,4 @@
-"""Evaluating one template against a scope: ``evaluate_template`` and query bodies.
+"""Evaluating one template against a scope: ``evaluate_template``, query URLs and bodies.
 
 This is the path for one-off evaluation (a query's URL, headers and body, a
 preview in the editor). Pages use :mod:`runtime.page`, which compiles every
@@ -8,7 +8,7 @@ binding of a page into one program instead.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,7 +34,8 @@ from runtime.program import (
     is_identifier,
     split_template,
 )
-from runtime.segments import Binding, parse_template
+from runtime.segments import Binding, Template, parse_template
+from runtime.url_template import substitute_form, substitute_url
 from runtime.values import UNDEFINED, substitute_json
 
 
@@ -206,7 +207,86 @@ def evaluate_json_template(
         return TemplateResult(text)
     if template.is_single_binding:
         return evaluate_template(text, scope, limits=limits, engine=engine, this_value=this_value)
-    outcomes, errors = _run(text, scope, True, limits, engine, this_value)
+    parts, values, records = _binding_values(template, scope, limits, engine, this_value)
+    return TemplateResult(substitute_json(parts, values), records)
+
+
+def evaluate_url_template(
+    text: str,
+    scope: Mapping[str, Any] | None = None,
+    *,
+    limits: EvaluationLimits | None = None,
+    engine: Engine | None = None,
+    this_value: Any = UNDEFINED,
+    has_base_url: bool = True,
+) -> TemplateResult:
+    """Evaluate a query's URL path: each binding percent-encoded for where it sits.
+
+    In a path segment a value is one segment (``a/b`` -> ``a%2Fb``), in the
+    query string a query value; a binding in a full URL's scheme, host or
+    port is an error. ``has_base_url`` False (a query without a datasource
+    URL): a binding opening the path is the URL's start, as it is. The
+    rules: :mod:`runtime.url_template`. Any failed binding makes the value
+    ``UNDEFINED``. ``this_value``: as for :func:`evaluate_template`.
+    """
+
+    def substitute(parts: Sequence[str | None], values: Sequence[Any]) -> str:
+        return substitute_url(parts, values, has_base_url=has_base_url)
+
+    return _evaluate_filled(text, scope, limits, engine, this_value, substitute)
+
+
+def evaluate_form_template(
+    text: str,
+    scope: Mapping[str, Any] | None = None,
+    *,
+    limits: EvaluationLimits | None = None,
+    engine: Engine | None = None,
+    this_value: Any = UNDEFINED,
+) -> TemplateResult:
+    """Evaluate a form-encoded body typed as text: each binding encoded as a form value.
+
+    ``a={{x}}&b=2`` with ``x`` = ``1&admin=1`` stays two fields. A body that
+    is exactly one binding keeps its value, as :func:`evaluate_template`
+    has it: the binding wrote the whole body (or an object of fields).
+    """
+    template = parse_template(text) if isinstance(text, str) else None
+    if template is not None and template.is_single_binding:
+        return evaluate_template(text, scope, limits=limits, engine=engine, this_value=this_value)
+    return _evaluate_filled(text, scope, limits, engine, this_value, substitute_form)
+
+
+def _evaluate_filled(
+    text: str,
+    scope: Mapping[str, Any] | None,
+    limits: EvaluationLimits | None,
+    engine: Engine | None,
+    this_value: Any,
+    substitute: Callable[[Sequence[str | None], Sequence[Any]], str],
+) -> TemplateResult:
+    """Text whose bindings ``substitute`` writes in; ``UNDEFINED`` if any binding fails."""
+    template = parse_template(text) if isinstance(text, str) else None
+    if template is None or not template.bindings:
+        return TemplateResult(text)
+    parts, values, records = _binding_values(template, scope, limits, engine, this_value)
+    if records:
+        return TemplateResult(UNDEFINED, records)
+    try:
+        return TemplateResult(substitute(parts, values))
+    except BindingError as error:
+        return TemplateResult(UNDEFINED, (error.to_record(text),))
+
+
+def _binding_values(
+    template: Template,
+    scope: Mapping[str, Any] | None,
+    limits: EvaluationLimits | None,
+    engine: Engine | None,
+    this_value: Any,
+) -> tuple[list[str | None], list[Any], tuple[EvalError, ...]]:
+    """Each binding evaluated on its own: the template's text with ``None`` where
+    each binding goes, the values (``UNDEFINED`` where one failed) and the errors."""
+    outcomes, errors = _run(template.text, scope, True, limits, engine, this_value)
     failed = {e.binding for e in errors}
     results = iter(range(len(outcomes)))
     records = list(errors)
@@ -229,4 +309,4 @@ def evaluate_json_template(
         if record is not None:
             records.append(record)
         values.append(UNDEFINED if outcome.undefined else outcome.value)
-    return TemplateResult(substitute_json(parts, values), tuple(records))
+    return parts, values, tuple(records)

@@ -3,9 +3,11 @@
 Merge rules (each layer overrides the previous one on the same name):
 
 * URL: the datasource URL, then the action path appended with exactly one
-  ``/`` between them; a path that starts with ``?`` is appended as is. A path
-  that is a full URL is allowed only on the datasource's own origin, because
-  the datasource's credentials go with every request it makes.
+  ``/`` between them; a path that starts with ``?`` is appended as is. The
+  result, or a path that is a full URL, must be on the datasource's own
+  origin (scheme, host and port), because the datasource's credentials go
+  with every request it makes. Bindings in the path come here already
+  percent-encoded for where they sit (``runtime.url_template``).
 * Headers (names compared case-insensitively): executor defaults, then
   datasource headers, then action headers.
 * Query parameters: the datasource URL's query string, the datasource rows,
@@ -104,23 +106,16 @@ def _query_rows(url: httpx.URL, field_name: str) -> list[KeyValue]:
 def build_url(action: ActionConfig, datasource: DatasourceConfig) -> httpx.URL:
     """The final URL, query parameters merged (see the module docstring)."""
     path = action.path
+    base = _parse_url(datasource.url, "datasource.url") if datasource.url else None
+    base_rows: list[KeyValue] = []
     if _ABSOLUTE_URL.match(path):
         url = _parse_url(path, "config.path")
-        if datasource.url and _origin(url) != _origin(_parse_url(datasource.url, "datasource.url")):
-            raise InvalidURLError(
-                "a full URL must be on the datasource's host, because the datasource's "
-                "credentials are sent with it; use a path relative to the datasource URL",
-                field="config.path",
-            )
-        base_rows: list[KeyValue] = []
-        path_rows = _query_rows(url, "config.path")
+    elif base is None:
+        raise InvalidURLError(
+            "must be a full http(s) URL when the action has no datasource URL",
+            field="config.path",
+        )
     else:
-        if not datasource.url:
-            raise InvalidURLError(
-                "must be a full http(s) URL when the action has no datasource URL",
-                field="config.path",
-            )
-        base = _parse_url(datasource.url, "datasource.url")
         base_rows = _query_rows(base, "datasource.url")
         joined = str(base.copy_with(query=None, fragment=None))
         if path.startswith("?"):
@@ -128,7 +123,15 @@ def build_url(action: ActionConfig, datasource: DatasourceConfig) -> httpx.URL:
         elif path:
             joined = joined.rstrip("/") + "/" + path.lstrip("/")
         url = _parse_url(joined, "config.path")
-        path_rows = _query_rows(url, "config.path")
+    # Checked on the URL as built, whatever the path holds: bound values are
+    # encoded so that they cannot move it (runtime.url_template), typed text can.
+    if base is not None and _origin(url) != _origin(base):
+        raise InvalidURLError(
+            "must stay on the datasource URL's scheme, host and port, because the "
+            "datasource's credentials are sent with it; use a path relative to the datasource URL",
+            field="config.path",
+        )
+    path_rows = _query_rows(url, "config.path")
     params = merge_rows(
         [base_rows, datasource.query_params, path_rows, action.query_params], ignore_case=False
     )

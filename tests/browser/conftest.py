@@ -3,7 +3,8 @@
 `browser` is Debian's Chromium (/usr/bin/chromium) driven by Playwright's sync
 API, one per test module (see `playwright_driver` for why not one per
 session); each test gets fresh contexts (no shared cookies or storage) from
-`new_page`. Without Chromium the tests skip, except under CI
+`new_page`, which fails a test whose pages break the Content-Security-Policy
+(`page.csp_violations`). Without Chromium the tests skip, except under CI
 (the CI variable set), where a missing browser is a failure: .ci/run installs
 it, so its absence there is a broken setup, not an optional extra.
 
@@ -115,11 +116,40 @@ def new_page(browser: Any, site_url: str) -> Iterator[Callable[..., Any]]:
         # A JavaScript error in Brace's own modules fails the test that caused it.
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
+        record_csp_violations(page)
+        pages.append(page)
         return page
 
+    pages: list[Any] = []
     yield make
+    violations = [v for page in pages for v in page.csp_violations]
     for context in contexts:
         context.close()
+    # Every screen any browser test opens runs under the Content-Security-Policy.
+    assert violations == [], "Content-Security-Policy violations"
+
+
+# Reports each `securitypolicyviolation` event to Python. Playwright injects it
+# through the DevTools protocol, so the page's policy does not apply to it.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.braceCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+    `on ${event.documentURI} (${event.sourceFile || ""}:${event.lineNumber})`);
+});
+"""
+
+
+def record_csp_violations(page: Any) -> None:
+    """Collect the page's Content-Security-Policy violations in `page.csp_violations`."""
+    violations: list[str] = []
+
+    def record(violation: str) -> None:
+        violations.append(violation)
+
+    page.csp_violations = violations
+    page.expose_function("braceCspViolation", record)
+    page.add_init_script(_REPORT_CSP_VIOLATIONS)
 
 
 def session_cookie(user: Any, url: str) -> dict[str, Any]:

@@ -315,6 +315,64 @@ class TestBindings:
         assert config["body"] == picked
 
 
+class TestBoundValuesInTheUrl:
+    """An end user's value in the path or a form body is data, never URL structure."""
+
+    ATTACK = "../../admin?x=1#frag"
+
+    def bearer_datasource(self, workspace, url):
+        return make_datasource(
+            workspace, url, auth_type=AuthType.BEARER, bearer_token="sl.secret-token"
+        )
+
+    def test_a_bound_path_segment_cannot_climb_out_or_add_a_query(self, upstream, workspace):
+        datasource = self.bearer_datasource(workspace, upstream.url + "api/v1/")
+        scope = {"Input1": {"text": self.ATTACK}}
+        result = run({"path": "p/{{Input1.text}}"}, scope=scope, datasource=datasource)
+        assert result["error"] is None
+        assert upstream.last.path == "/api/v1/p/..%2F..%2Fadmin%3Fx%3D1%23frag"
+        assert upstream.last.query == []
+        assert upstream.last.headers["authorization"] == "Bearer sl.secret-token"
+
+    def test_a_bound_query_value_cannot_add_a_parameter(self, upstream, workspace):
+        datasource = self.bearer_datasource(workspace, upstream.url)
+        scope = {"Input1": {"text": "a&admin=1#x"}}
+        run({"path": "search?q={{Input1.text}}"}, scope=scope, datasource=datasource)
+        assert upstream.last.query == [("q", "a&admin=1#x")]
+
+    @pytest.mark.parametrize(
+        ("value", "path"),
+        [
+            ("//evil.test/", "/evil.test%2F"),
+            ("@evil.test", "/%40evil.test"),
+            ("https://evil.test/", "/https%3A%2F%2Fevil.test%2F"),
+        ],
+    )
+    def test_a_binding_cannot_change_the_host(self, upstream, workspace, value, path):
+        datasource = self.bearer_datasource(workspace, upstream.url)
+        result = run({"path": "{{x}}"}, scope={"x": value}, datasource=datasource)
+        assert result["error"] is None
+        assert upstream.last.path == path
+
+    def test_a_binding_in_the_host_of_a_full_url_is_refused(self, upstream, workspace):
+        datasource = self.bearer_datasource(workspace, upstream.url)
+        result = run({"path": "http://{{x}}/p"}, scope={"x": "evil.test"}, datasource=datasource)
+        assert result["error"]["code"] == "binding_error"
+        assert result["error"]["field"] == "config.path"
+        assert "scheme, host or port" in result["error"]["message"]
+        assert upstream.received == []
+
+    def test_a_bound_value_in_a_form_body_typed_as_text_is_one_value(self, upstream):
+        form = {
+            "method": "POST",
+            "path": upstream.url + "form",
+            "body_type": "form_urlencoded",
+            "body": "name={{ Who.text }}&n=2",
+        }
+        run(form, scope={"Who": {"text": "Ann&role=admin"}})
+        assert upstream.last.body == b"name=Ann%26role%3Dadmin&n=2"
+
+
 class TestUpstreamAnswers:
     def test_a_4xx_is_a_result(self, upstream, workspace):
         datasource = make_datasource(workspace, upstream.url)
