@@ -26,6 +26,7 @@ from datasources.models import (
 )
 from datasources.presets import PRESETS
 from restapi.strict import (
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
     StrictIntegerField,
@@ -34,15 +35,6 @@ from restapi.strict import (
 
 URL_MAX_LENGTH = 2000
 SECRET_MAX_LENGTH = 8192
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """Only JSON true/false: "yes" or 1 for a boolean is a client bug worth naming."""
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
 
 
 class StrictURLField(serializers.URLField):
