@@ -188,6 +188,31 @@ class TestRun:
         assert KEY not in summary and TOKEN not in summary
         assert result["request"]["headers"]["x-api-key"] == "[REDACTED]"
 
+    def test_a_datasources_kept_header_reaches_the_upstream(
+        self, client_as: Any, workspace: Any, page: Any, upstream: Any
+    ) -> None:
+        client = client_as("developer")
+        body = {
+            "workspace": workspace.pk,
+            "name": "Keyed",
+            "url": upstream.url,
+            "headers": [{"key": "X-API-Key", "value": KEY}],
+        }
+        datasource = client.post("/api/v1/datasources/", body, format="json").json()
+        client.patch(
+            f"/api/v1/datasources/{datasource['id']}/",
+            {"headers": datasource["headers"]},
+            format="json",
+        )
+        action = {"page": page.pk, "name": "Q", "datasource": datasource["id"]}
+        action_id = client.post(URL, action, format="json").json()["id"]
+
+        result = client.post(f"{URL}{action_id}/run/", {}, format="json").json()
+
+        assert datasource["headers"] == [{"key": "X-API-Key", **HIDDEN}]
+        assert upstream.last.headers["x-api-key"] == KEY
+        assert result["request"]["headers"]["x-api-key"] == "[REDACTED]"
+
     def test_the_portal_runs_the_published_value_and_never_shows_it(
         self, client_as: Any, page: Any, members: Any, api: Datasource, upstream: Any
     ) -> None:

@@ -124,6 +124,67 @@ def test_a_per_user_datasource_shows_the_callers_own_status(
     assert viewers["status"] == "unauthorized"
 
 
+# Credentials typed into headers and query parameters
+
+TYPED = "typed-credential-value"
+
+
+def test_typed_credentials_come_back_only_as_set_and_are_kept(
+    client_as: Any, workspace: Any
+) -> None:
+    headers = [
+        {"key": "Authorization", "value": f"Basic {TYPED}"},
+        {"key": "Accept", "value": "application/json"},
+    ]
+    params = [{"key": "api_key", "value": TYPED}]
+    body = {**_oauth_body(workspace), "headers": headers, "query_params": params}
+    client = client_as("developer")
+
+    created = client.post(API, body, format="json")
+    shown = created.json()
+    kept = client.patch(
+        f"{API}{shown['id']}/",
+        {"headers": shown["headers"], "query_params": shown["query_params"]},
+        format="json",
+    )
+    renamed = client.patch(f"{API}{shown['id']}/", {"name": "Renamed"}, format="json")
+
+    assert shown["headers"] == [
+        {"key": "Authorization", "value": "", "value_set": True},
+        {"key": "Accept", "value": "application/json"},
+    ]
+    assert shown["query_params"] == [{"key": "api_key", "value": "", "value_set": True}]
+    for response in (created, kept, renamed, client.get(f"{API}{shown['id']}/"), client.get(API)):
+        assert response.status_code in (200, 201)
+        assert TYPED not in response.content.decode()
+    stored = Datasource.objects.get(pk=shown["id"])
+    assert (stored.headers, stored.query_params) == (headers, params)
+
+
+def test_a_typed_credential_is_replaced_by_a_value(client_as: Any, workspace: Any) -> None:
+    body = {**_oauth_body(workspace), "headers": [{"key": "X-Token", "value": "old"}]}
+    client = client_as("developer")
+    pk = client.post(API, body, format="json").json()["id"]
+
+    new = [{"key": "X-Token", "value": "new", "value_set": True}]
+    client.patch(f"{API}{pk}/", {"headers": new}, format="json")
+
+    assert Datasource.objects.get(pk=pk).headers == [{"key": "X-Token", "value": "new"}]
+
+
+def test_nothing_stored_cannot_be_kept(client_as: Any, oauth_ds: Datasource) -> None:
+    rows = [{"key": "Accept", "value": "x"}, {"key": "Cookie", "value": "", "value_set": True}]
+    response = client_as("developer").patch(
+        f"{API}{oauth_ds.pk}/", {"headers": rows}, format="json"
+    )
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == (
+        "no_stored_value",
+        "headers[1].value",
+    )
+    assert Datasource.objects.get(pk=oauth_ds.pk).headers == []
+
+
 # Validation
 
 
