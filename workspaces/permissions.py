@@ -53,8 +53,12 @@ def require_role(user: AnyUser, workspace_id: int, minimum: Role) -> Role:
     if role is None:
         raise NotAMember()
     if not has_role(role, minimum):
-        raise RoleTooLow(f"This needs the {minimum.value} role in the workspace.")
+        raise RoleTooLow(_too_low(minimum))
     return role
+
+
+def _too_low(minimum: Role) -> str:
+    return f"This needs the {minimum.value} role in the workspace."
 
 
 def require_editor(user: AnyUser, workspace_id: int, minimum: Role = EDITOR_ROLE) -> Role:
@@ -73,8 +77,8 @@ def require_editor_of_filter(user: AnyUser, workspace_id: int | None) -> None:
     if workspace_id is None:
         return
     role = role_in(user, workspace_id)
-    if role is not None:
-        require_editor(user, workspace_id)
+    if role is not None and not has_role(role, EDITOR_ROLE):
+        raise RoleTooLow(_too_low(EDITOR_ROLE))
 
 
 def visible_workspaces(user: AnyUser) -> QuerySet[Workspace]:
