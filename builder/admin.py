@@ -2,7 +2,11 @@
 
 Layouts and configs are edited through the editor API, which validates them;
 here a page's layout is validated too on save, and published versions are
-read-only because portals serve them as they were frozen. Runtime sessions,
+read-only because portals serve them as they were frozen. Credentials typed
+into a query's headers and parameters are write-only here as in the API
+(`builder.action_config`): an action's config and a published version's
+snapshot show them as `value_set`, and a config saved with such a row keeps
+the stored value. Runtime sessions,
 stored values and background jobs are written only by portal events: operators
 can look them up and delete them (to reset a user's state, or drop a stuck
 job), not edit them. Their JSON is end users' data (picked files' references,
@@ -27,6 +31,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_stubs_ext import WithAnnotations
 
+from builder.action_config import config_to_store, shown_config
 from builder.errors import BuilderError
 from builder.layouts import check_layout, widget_count
 from builder.models import (
@@ -173,6 +178,27 @@ class ActionAdminForm(forms.ModelForm[Action]):
     class Meta:
         model = Action
         fields = ["page", "name", "datasource", "config"]
+        help_texts = {
+            "config": (
+                "Credentials typed into headers and query parameters show as value_set; "
+                "leave them so to keep the stored value, or write a value to replace it."
+            )
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["config"] = shown_config(self.instance.config)
+
+    def clean_config(self) -> Any:
+        config = self.cleaned_data["config"]
+        if not isinstance(config, dict):
+            return config
+        stored = self.instance.config if self.instance.pk else None
+        try:
+            return config_to_store(config, stored)
+        except BuilderError as error:
+            raise forms.ValidationError(f"{error.field}: {error.message}") from error
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -210,6 +236,19 @@ class PublishedVersionAdmin(admin.ModelAdmin[PublishedVersion]):
     list_filter = ["application__workspace", "created_at"]
     search_fields = ["application__name", "published_by__username"]
     list_select_related = ["application", "published_by"]
+    fields = ("application", "number", "published_by", "created_at", "snapshot_json", "compiled")
+    readonly_fields = fields
+
+    @admin.display(description="snapshot (typed credentials hidden)")
+    def snapshot_json(self, version: PublishedVersion) -> SafeString:
+        snapshot = version.snapshot if isinstance(version.snapshot, dict) else {}
+        actions = [
+            {**action, "config": shown_config(action.get("config"))}
+            if isinstance(action, dict)
+            else action
+            for action in snapshot.get("actions", [])
+        ]
+        return pretty_json({**snapshot, "actions": actions})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,6 +5,14 @@ NotFound when the object does not exist, `workspaces.errors.NotAMember` when it
 lives in a workspace the user is not a member of (both answer 404 not_found,
 so ids do not leak), RoleTooLow when the user's role is too low. Lists only
 ever hold the user's workspaces.
+
+Pages and actions are drafts: their reads need the editor role
+(`workspaces.permissions.EDITOR_ROLE`) whatever the caller asks for, and their
+lists hold only the workspaces where the user has it; a list narrowed to an
+object of a workspace where the user is a viewer is refused (RoleTooLow).
+Viewers see the published version only, through the portal's runtime API.
+Workspaces and applications (names, published version) stay readable to
+viewers: that is how they find the portals they may open.
 """
 
 from __future__ import annotations
@@ -19,7 +27,14 @@ from builder.models import Action, Application, Page, PublishedVersion
 from restapi.ids import parse_id
 from workspaces.errors import NotAMember
 from workspaces.models import Membership, Role, Workspace
-from workspaces.permissions import require_role, visible_workspaces
+from workspaces.permissions import (
+    EDITOR_ROLE,
+    editor_workspaces,
+    require_editor,
+    require_editor_of_filter,
+    require_role,
+    visible_workspaces,
+)
 from workspaces.users import AnyUser
 
 _T = TypeVar("_T")
@@ -103,41 +118,53 @@ def current_version(application: Application) -> PublishedVersion:
 
 
 def pages_for(user: AnyUser, *, application_id: Any = None) -> QuerySet[Page]:
-    queryset = Page.objects.filter(application__workspace__in=visible_workspaces(user))
+    queryset = Page.objects.filter(application__workspace__in=editor_workspaces(user))
     if application_id is not None:
-        queryset = queryset.filter(application_id=parse_id(application_id, field="application"))
+        pk = parse_id(application_id, field="application")
+        require_editor_of_filter(user, _workspace_of(Application.objects.filter(pk=pk)))
+        queryset = queryset.filter(application_id=pk)
     return queryset.order_by("application_id", "order", "id")
 
 
-def get_page(user: AnyUser, page_id: Any, minimum: Role) -> Page:
+def get_page(user: AnyUser, page_id: Any, minimum: Role = EDITOR_ROLE) -> Page:
     page = Page.objects.select_related("application").filter(pk=parse_id(page_id)).first()
     if page is None:
         raise NotFound()
-    require_role(user, page.application.workspace_id, minimum)
+    require_editor(user, page.application.workspace_id, minimum)
     return page
 
 
 def actions_for(
     user: AnyUser, *, page_id: Any = None, application_id: Any = None
 ) -> QuerySet[Action]:
-    queryset = Action.objects.filter(page__application__workspace__in=visible_workspaces(user))
+    queryset = Action.objects.filter(page__application__workspace__in=editor_workspaces(user))
     if page_id is not None:
-        queryset = queryset.filter(page_id=parse_id(page_id, field="page"))
-    if application_id is not None:
-        queryset = queryset.filter(
-            page__application_id=parse_id(application_id, field="application")
+        pk = parse_id(page_id, field="page")
+        require_editor_of_filter(
+            user, _workspace_of(Page.objects.filter(pk=pk), "application__workspace_id")
         )
+        queryset = queryset.filter(page_id=pk)
+    if application_id is not None:
+        pk = parse_id(application_id, field="application")
+        require_editor_of_filter(user, _workspace_of(Application.objects.filter(pk=pk)))
+        queryset = queryset.filter(page__application_id=pk)
     return queryset.order_by("page_id", "name")
 
 
-def get_action(user: AnyUser, action_id: Any, minimum: Role) -> Action:
+def get_action(user: AnyUser, action_id: Any, minimum: Role = EDITOR_ROLE) -> Action:
     action = (
         Action.objects.select_related("page__application").filter(pk=parse_id(action_id)).first()
     )
     if action is None:
         raise NotFound()
-    require_role(user, action.page.application.workspace_id, minimum)
+    require_editor(user, action.page.application.workspace_id, minimum)
     return action
+
+
+def _workspace_of(rows: QuerySet[Any], path: str = "workspace_id") -> int | None:
+    """The workspace of the one row a list filter names; None if there is no such row."""
+    workspace_id: int | None = rows.values_list(path, flat=True).first()
+    return workspace_id
 
 
 def page_entity_names(page: Page, *, exclude_action: int | None = None) -> set[str]:

@@ -2,8 +2,10 @@
 
 Secrets are never rendered: forms use password inputs that do not echo the
 stored value (left blank, the secret is kept), and lists and detail pages show
-only whether a secret is set. Tokens are read-only, with "Refresh now" and
-"Revoke" actions that call the same services as the API.
+only whether a secret is set. Credentials typed into headers and query
+parameters show as ``value_set`` (left so, the stored value is kept). Tokens
+are read-only, with "Refresh now" and "Revoke" actions that call the same
+services as the API.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 
 from datasources import config, tokens
-from datasources.config import CONFIG_FIELDS, SECRET_FIELDS
-from datasources.errors import DatasourceError, InvalidDatasourceConfigError
+from datasources.config import CONFIG_FIELDS, CREDENTIAL_ROWS, SECRET_FIELDS, shown_rows
+from datasources.errors import DatasourceError, InvalidDatasourceConfigError, NoStoredValueError
 from datasources.models import Datasource, OAuthToken
 
 MASK = "•••••• (set)"
@@ -88,6 +90,10 @@ class DatasourceForm(forms.ModelForm[Datasource]):
         for name in SECRET_FIELDS:
             self.fields[name].required = False
             self.fields[name].help_text = "Write-only. Leave blank to keep the current value."
+        for name in CREDENTIAL_ROWS:
+            self.fields[name].help_text = "Credentials show as value_set: left so, they are kept."
+            if self.instance.pk:
+                self.initial[name] = shown_rows(getattr(self.instance, name))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -95,6 +101,16 @@ class DatasourceForm(forms.ModelForm[Datasource]):
         for name in SECRET_FIELDS:
             if not cleaned.get(name) and self.instance.pk:
                 cleaned[name] = getattr(self.instance, name)
+        if not self.errors:
+            stored = config.current_values(self.instance) if self.instance.pk else {}
+            try:
+                cleaned.update(
+                    config.keep_typed_credentials(
+                        {name: cleaned.get(name) for name in CREDENTIAL_ROWS}, stored
+                    )
+                )
+            except NoStoredValueError as exc:
+                raise forms.ValidationError(f"{exc.field}: {exc.message}") from None
         if not self.errors:
             # The same rules as the API, so the admin cannot store what the API refuses.
             try:

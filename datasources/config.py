@@ -4,6 +4,11 @@ The API nests authentication under ``authentication`` and calls the auth type
 ``type``; the model keeps flat columns. ``flatten`` maps one to the other and
 ``validate`` checks a complete configuration (after a preset filled it in),
 raising ``InvalidDatasourceConfigError`` that names the field as the API spells it.
+
+Credentials typed into ``headers`` and ``query_params`` (``outbound.credentials``
+says which names) are write-only like the secrets: ``shown_rows`` gives them as
+``value_set``, and ``keep_typed_credentials`` keeps the stored value of a row
+sent back so.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from datasources.errors import InvalidDatasourceConfigError
+from datasources.errors import InvalidDatasourceConfigError, NoStoredValueError
 from datasources.models import AuthType, Datasource, GrantType, TokenSharing
 from datasources.oauth2.authorization_code import RESERVED_PARAMS
 from datasources.presets import PRESETS
+from outbound import NoStoredCredentialError, hide_credentials, keep_credentials
 
 TOP_FIELDS = ("name", "preset", "preset_region", "url", "headers", "query_params")
 # API name under "authentication" -> model field.
@@ -52,6 +58,8 @@ AUTH_FIELDS: dict[str, str] = {
     },
 }
 SECRET_FIELDS = frozenset({"password", "bearer_token", "api_key_value", "client_secret"})
+# Key/value rows whose values may be typed credentials (write-only).
+CREDENTIAL_ROWS = ("headers", "query_params")
 CONFIG_FIELDS = TOP_FIELDS + tuple(AUTH_FIELDS.values())
 # Changing any of these makes existing tokens meaningless: they are forgotten.
 TOKEN_IDENTITY_FIELDS = frozenset(
@@ -85,6 +93,30 @@ def flatten(data: Mapping[str, Any]) -> dict[str, Any]:
         if api in auth:
             fields[model] = auth[api]
     return fields
+
+
+def shown_rows(rows: Any) -> Any:
+    """Headers or query parameters as the API and the admin show them: typed credentials hidden.
+
+    Every value of a datasource's rows is sent as typed (no bindings).
+    """
+    return hide_credentials(rows)
+
+
+def keep_typed_credentials(given: dict[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The given fields, each credential row sent back as ``value_set`` given its stored value."""
+    kept = dict(given)
+    for name in CREDENTIAL_ROWS:
+        rows = kept.get(name)
+        if not isinstance(rows, list):
+            continue
+        try:
+            kept[name] = keep_credentials(rows, stored.get(name))
+        except NoStoredCredentialError as error:
+            raise NoStoredValueError(
+                error.message, field=f"{api_field(name)}[{error.index}].value"
+            ) from error
+    return kept
 
 
 def current_values(datasource: Datasource) -> dict[str, Any]:

@@ -8,7 +8,8 @@ Hierarchy::
 
     DatasourceError                         code
     ├── InvalidDatasourceConfigError        "invalid", field (e.g. authentication.client_id)
-    │   └── NotOAuth2Error                  "not_oauth2": tokens of a datasource without OAuth 2.0
+    │   ├── NotOAuth2Error                  "not_oauth2": tokens of a datasource without OAuth 2.0
+    │   └── NoStoredValueError              "no_stored_value": a header kept as value_set, never set
     ├── DatasourceInUseError                "datasource_in_use" (queries still use it)
     ├── SessionRequiredError                "session_required": authorize from a browser session
     ├── AuthorizationError                  the callback's response_status; return_to
@@ -57,6 +58,12 @@ class InvalidDatasourceConfigError(DatasourceError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class NoStoredValueError(InvalidDatasourceConfigError):
+    """A header or query parameter sent as ``value_set`` (keep it) has no stored value."""
+
+    code = "no_stored_value"
 
 
 class NotOAuth2Error(InvalidDatasourceConfigError):

@@ -49,7 +49,7 @@ def _check_name(workspace_id: int, name: str, exclude_id: int | None = None) -> 
 
 
 def create_datasource(workspace_id: int, data: Mapping[str, Any]) -> Datasource:
-    given = config.flatten(data)
+    given = config.keep_typed_credentials(config.flatten(data), {})
     fields = {**_defaults(), **given}
     fields = _with_preset(fields, given, preset_changed=True)
     config.validate(fields)
@@ -69,9 +69,9 @@ def create_datasource(workspace_id: int, data: Mapping[str, Any]) -> Datasource:
 
 
 def update_datasource(datasource: Datasource, data: Mapping[str, Any]) -> Datasource:
-    """Apply the given fields (a PATCH). Secrets not given are kept."""
-    given = config.flatten(data)
+    """Apply the given fields (a PATCH). Secrets not given, or sent back as set, are kept."""
     before = config.current_values(datasource)
+    given = config.keep_typed_credentials(config.flatten(data), before)
     fields = {**before, **given}
     preset_changed = any(
         name in given and given[name] != before[name] for name in ("preset", "preset_region")

@@ -13,10 +13,17 @@ token, refresh and revocation calls (``datasources``)::
 
 ``policy`` classifies addresses and checks URLs; ``transport`` resolves once,
 checks every answer and dials the checked address; ``errors`` holds the tree
-(``BlockedAddressError`` for a refused destination).
+(``BlockedAddressError`` for a refused destination); ``credentials`` says
+which headers and parameters of a request carry credentials, by name.
 """
 
-from outbound.errors import BlockedAddressError, InvalidPolicyError, OutboundPolicyError
+from outbound.credentials import hide_credentials, is_credential_name, keep_credentials
+from outbound.errors import (
+    BlockedAddressError,
+    InvalidPolicyError,
+    NoStoredCredentialError,
+    OutboundPolicyError,
+)
 from outbound.policy import (
     DEFAULT_BLOCKED_HOSTNAMES,
     MAX_REDIRECTS_LIMIT,
@@ -37,10 +44,14 @@ __all__ = [
     "GuardedTransport",
     "IPAddress",
     "InvalidPolicyError",
+    "NoStoredCredentialError",
     "OutboundPolicy",
     "OutboundPolicyError",
     "Resolver",
     "classify_address",
+    "hide_credentials",
+    "is_credential_name",
+    "keep_credentials",
     "parse_ip_literal",
     "system_resolver",
 ]

@@ -8,7 +8,8 @@ Hierarchy::
 
     OutboundPolicyError                 code, message, field (None unless named)
     ├── InvalidPolicyError              "invalid_config", field (policy.max_redirects)
-    └── BlockedAddressError             "blocked_address"; host, address, reason
+    ├── BlockedAddressError             "blocked_address"; host, address, reason
+    └── NoStoredCredentialError         "no_stored_value"; index, name (credentials)
 
 ``BlockedAddressError.reason`` is the class of the refused address
 (``metadata``, ``link_local``, ``loopback``, ``private``, ``reserved``) or
@@ -22,7 +23,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-__all__ = ["BlockedAddressError", "InvalidPolicyError", "OutboundPolicyError"]
+__all__ = [
+    "BlockedAddressError",
+    "InvalidPolicyError",
+    "NoStoredCredentialError",
+    "OutboundPolicyError",
+]
 
 
 class OutboundPolicyError(Exception):
@@ -59,3 +65,18 @@ class BlockedAddressError(OutboundPolicyError):
         self.host = host
         self.address = address
         self.reason = reason
+
+
+class NoStoredCredentialError(OutboundPolicyError, LookupError):
+    """A key/value row asks to keep a write-only value (``value_set``) that is not stored.
+
+    ``index`` is the row's position in the list sent, ``name`` its key; the
+    caller names the field (``config.headers[2].value``).
+    """
+
+    code = "no_stored_value"
+
+    def __init__(self, index: int, name: str) -> None:
+        super().__init__(f"There is no stored value of {name!r} to keep: send the value itself.")
+        self.index = index
+        self.name = name

@@ -49,6 +49,15 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """Only JSON true/false: "yes" or 1 for a boolean is a client bug worth naming."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 class StrictIntegerField(serializers.IntegerField):
     """An IntegerField that only accepts JSON integers (not strings, floats or booleans).
 

@@ -1,9 +1,16 @@
 """Who may do what in a workspace.
 
-Roles are ordered: a viewer reads and uses published apps, a developer also
-edits, an admin also manages members. Objects of a workspace the user is not a
-member of answer as if they did not exist (`NotAMember`), so their existence
-does not leak.
+Roles are ordered: a viewer uses published apps, a developer also reads and
+edits what the workspace builds, an admin also manages members. Objects of a
+workspace the user is not a member of answer as if they did not exist
+(`NotAMember`), so their existence does not leak.
+
+What a workspace builds is read through the editor API by `EDITOR_ROLE` and
+above only: pages with their layouts (handler code the portal strips on
+purpose), actions with their configs, datasources' settings, unpublished work.
+Viewers are a portal's end users: they use the published version, through the
+portal and its runtime API. Every read of that work goes through
+`require_editor` (one object) or `editor_workspaces` (lists).
 """
 
 from __future__ import annotations
@@ -15,6 +22,9 @@ from workspaces.models import Membership, Role, Workspace
 from workspaces.users import AnyUser
 
 _RANK = {Role.VIEWER: 1, Role.DEVELOPER: 2, Role.ADMIN: 3}
+
+EDITOR_ROLE = Role.DEVELOPER
+"""The least role that reads what a workspace builds (drafts, configs, settings)."""
 
 
 def role_in(user: AnyUser, workspace_id: int) -> Role | None:
@@ -43,12 +53,48 @@ def require_role(user: AnyUser, workspace_id: int, minimum: Role) -> Role:
     if role is None:
         raise NotAMember()
     if not has_role(role, minimum):
-        raise RoleTooLow(f"This needs the {minimum.value} role in the workspace.")
+        raise RoleTooLow(_too_low(minimum))
     return role
+
+
+def _too_low(minimum: Role) -> str:
+    return f"This needs the {minimum.value} role in the workspace."
+
+
+def require_editor(user: AnyUser, workspace_id: int, minimum: Role = EDITOR_ROLE) -> Role:
+    """`require_role` for what the workspace builds: never less than `EDITOR_ROLE`."""
+    needed = minimum if has_role(minimum, EDITOR_ROLE) else EDITOR_ROLE
+    return require_role(user, workspace_id, needed)
+
+
+def require_editor_of_filter(user: AnyUser, workspace_id: int | None) -> None:
+    """A list of built work narrowed to one workspace's object (``?application=``).
+
+    RoleTooLow for a member below `EDITOR_ROLE`, as for that object alone. A
+    non-member, or an object that does not exist (None), passes: the list is
+    empty for them, as it is for any object outside their workspaces.
+    """
+    if workspace_id is None:
+        return
+    role = role_in(user, workspace_id)
+    if role is not None and not has_role(role, EDITOR_ROLE):
+        raise RoleTooLow(_too_low(EDITOR_ROLE))
 
 
 def visible_workspaces(user: AnyUser) -> QuerySet[Workspace]:
     """Workspaces the user is a member of."""
+    return workspaces_with_role(user, Role.VIEWER)
+
+
+def editor_workspaces(user: AnyUser) -> QuerySet[Workspace]:
+    """Workspaces whose built work the user reads: at least `EDITOR_ROLE` there."""
+    return workspaces_with_role(user, EDITOR_ROLE)
+
+
+def workspaces_with_role(user: AnyUser, minimum: Role) -> QuerySet[Workspace]:
+    """Workspaces where the user's role is at least `minimum`."""
     if not user.is_authenticated:
         return Workspace.objects.none()
-    return Workspace.objects.filter(memberships__user_id=user.pk)
+    roles = [role for role in _RANK if has_role(role, minimum)]
+    # One membership per user and workspace: the join adds no duplicates.
+    return Workspace.objects.filter(memberships__user_id=user.pk, memberships__role__in=roles)

@@ -17,7 +17,7 @@ from workspaces.models import Role
 
 @extend_schema(tags=["actions"])
 class ActionViewSet(EditorViewSet):
-    """Queries on your pages. Viewers read; developers create, edit and delete."""
+    """Queries on your pages, for developers and admins (viewers use the portal)."""
 
     queryset = Action.objects.none()  # for the schema; reads go through selectors
 
@@ -26,7 +26,7 @@ class ActionViewSet(EditorViewSet):
             OpenApiParameter("page", int, description="Only this page's."),
             OpenApiParameter("application", int, description="Only this application's."),
         ],
-        responses={200: ActionOut(many=True), **error_responses(400)},
+        responses={200: ActionOut(many=True), **error_responses(400, 403)},
     )
     def list(self, request: Request) -> Response:
         actions = selectors.actions_for(
@@ -55,9 +55,9 @@ class ActionViewSet(EditorViewSet):
         )
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: ActionOut, **error_responses(404)})
+    @extend_schema(responses={200: ActionOut, **error_responses(403, 404)})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(ActionOut(selectors.get_action(request.user, pk, Role.VIEWER)).data)
+        return Response(ActionOut(selectors.get_action(request.user, pk)).data)
 
     @extend_schema(
         summary="Rename, reconfigure or rebind (developers)",

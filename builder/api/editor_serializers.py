@@ -13,9 +13,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from builder.action_config import MAX_PATH_LENGTH, MAX_TIMEOUT_S, MIN_TIMEOUT_S
+from builder.action_config import MAX_PATH_LENGTH, MAX_TIMEOUT_S, MIN_TIMEOUT_S, shown_config
 from builder.models import Action, Application, Page, PublishedVersion
 from restapi.strict import (
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
     StrictIntegerField,
@@ -198,6 +199,15 @@ class PageListOut(serializers.ModelSerializer[Page]):
 class ActionKeyValueIn(StrictSerializer):
     key = StrictCharField(allow_blank=True, trim_whitespace=False, max_length=1000)
     value = StrictCharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    value_set = StrictBooleanField(
+        required=False,
+        help_text=(
+            "Answered true, with an empty value, for a credential typed as a literal value "
+            "under a name such as Authorization, Cookie or one holding key, token, secret or "
+            "password: it is write-only. Sent back so, with an empty value, the stored value "
+            "is kept; a value replaces it."
+        ),
+    )
 
 
 class ActionConfigIn(StrictSerializer):
@@ -256,4 +266,4 @@ class ActionOut(serializers.ModelSerializer[Action]):
 
     @extend_schema_field(ActionConfigOut)
     def get_config(self, action: Action) -> Any:
-        return action.config
+        return shown_config(action.config)

@@ -17,14 +17,14 @@ from workspaces.models import Role
 
 @extend_schema(tags=["pages"])
 class PageViewSet(EditorViewSet):
-    """Pages of your applications. Viewers read; developers create, save and delete."""
+    """Pages of your applications, for developers and admins (viewers use the portal)."""
 
     queryset = Page.objects.none()  # for the schema; reads go through selectors
 
     @extend_schema(
         summary="List (without layouts)",
         parameters=[OpenApiParameter("application", int, description="Only this application's.")],
-        responses={200: PageListOut(many=True), **error_responses(400)},
+        responses={200: PageListOut(many=True), **error_responses(400, 403)},
     )
     def list(self, request: Request) -> Response:
         pages = selectors.pages_for(
@@ -46,9 +46,9 @@ class PageViewSet(EditorViewSet):
         page = services.create_page(application=application, **body)
         return Response(PageOut(page).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: PageOut, **error_responses(404)})
+    @extend_schema(responses={200: PageOut, **error_responses(403, 404)})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(PageOut(selectors.get_page(request.user, pk, Role.VIEWER)).data)
+        return Response(PageOut(selectors.get_page(request.user, pk)).data)
 
     @extend_schema(
         summary="Save a new name and/or layout (developers)",

@@ -4,6 +4,8 @@ An action's name becomes a binding identifier on its page, so it is checked
 with `widgets.validate_entity_name` against the page's widget names and other
 actions. The page row is locked while checking, so a layout saved at the same
 moment cannot give a widget the same name (services.pages locks it too).
+Credentials typed into headers and parameters are write-only: a config row
+sent back as `value_set` keeps the stored value (`builder.action_config`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from builder.action_config import config_to_store
 from builder.errors import Invalid
 from builder.models import Action, Page
 from datasources.models import Datasource
@@ -30,7 +33,7 @@ def create_action(
         page=page,
         name=name,
         datasource=_datasource(page, datasource_id),
-        config=config,
+        config=config_to_store(config, None),
     )
     return _save(action)
 
@@ -50,7 +53,7 @@ def update_action(
         check_action_name(page, name, exclude=action.pk)
         action.name = name
     if config is not _UNSET:
-        action.config = config
+        action.config = config_to_store(config, action.config)
     if datasource_id is not _UNSET:
         action.datasource = _datasource(page, datasource_id)
     return _save(action)

@@ -2,7 +2,9 @@
 
 Inputs are strict (unknown keys and wrong JSON types are refused, naming the
 field, e.g. ``authentication.client_id``); secrets are write-only fields that
-never appear in an output. Whether a secret is set shows as ``*_set``.
+never appear in an output. Whether a secret is set shows as ``*_set``; so does
+a credential typed into a header or query parameter (``value_set`` on its row,
+``datasources.config.shown_rows``).
 Cross-field rules (what an OAuth 2.0 datasource needs, presets) are checked by
 ``datasources.config`` after the preset filled its defaults.
 """
@@ -14,6 +16,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from datasources.config import shown_rows
 from datasources.models import (
     AuthType,
     ClientAuthentication,
@@ -26,6 +29,7 @@ from datasources.models import (
 )
 from datasources.presets import PRESETS
 from restapi.strict import (
+    StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
     StrictIntegerField,
@@ -34,15 +38,6 @@ from restapi.strict import (
 
 URL_MAX_LENGTH = 2000
 SECRET_MAX_LENGTH = 8192
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """Only JSON true/false: "yes" or 1 for a boolean is a client bug worth naming."""
-
-    def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
 
 
 class StrictURLField(serializers.URLField):
@@ -80,8 +75,19 @@ class KeyValueIn(StrictSerializer):
     value = StrictCharField(max_length=URL_MAX_LENGTH, allow_blank=True, trim_whitespace=False)
 
 
-def _pairs() -> serializers.ListField:
-    return serializers.ListField(child=KeyValueIn(), required=False, max_length=100)
+class CredentialKeyValueIn(KeyValueIn):
+    value_set = StrictBooleanField(
+        required=False,
+        help_text=(
+            "Answered true, with an empty value, for a credential typed under a name such as "
+            "Authorization, Cookie or one holding key, token, secret or password: it is "
+            "write-only. Sent back so, with an empty value, the stored value is kept."
+        ),
+    )
+
+
+def _pairs(child: type[KeyValueIn] = KeyValueIn) -> serializers.ListField:
+    return serializers.ListField(child=child(), required=False, max_length=100)
 
 
 class AuthenticationIn(StrictSerializer):
@@ -123,8 +129,8 @@ class DatasourceUpdateIn(StrictSerializer):
     )
     preset_region = _text(16)
     url = StrictURLField(max_length=URL_MAX_LENGTH, required=False)
-    headers = _pairs()
-    query_params = _pairs()
+    headers = _pairs(CredentialKeyValueIn)
+    query_params = _pairs(CredentialKeyValueIn)
     authentication = AuthenticationIn(required=False)
 
 
@@ -137,6 +143,12 @@ class DatasourceCreateIn(DatasourceUpdateIn):
 class KeyValueOut(serializers.Serializer[Any]):
     key = serializers.CharField()
     value = serializers.CharField()
+
+
+class CredentialKeyValueOut(KeyValueOut):
+    value_set = serializers.BooleanField(
+        required=False, help_text="Present and true for a write-only credential (value empty)."
+    )
 
 
 class AuthenticationOut(serializers.Serializer[Any]):
@@ -207,13 +219,21 @@ class DatasourceOut(serializers.Serializer[Datasource]):
     preset = serializers.CharField()
     preset_region = serializers.CharField()
     url = serializers.CharField()
-    headers = KeyValueOut(many=True)
-    query_params = KeyValueOut(many=True)
+    headers = serializers.SerializerMethodField()
+    query_params = serializers.SerializerMethodField()
     authentication = AuthenticationOut(source="*")
     redirect_url = serializers.SerializerMethodField()
     authorization = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(CredentialKeyValueOut(many=True))
+    def get_headers(self, datasource: Datasource) -> Any:
+        return shown_rows(datasource.headers)
+
+    @extend_schema_field(CredentialKeyValueOut(many=True))
+    def get_query_params(self, datasource: Datasource) -> Any:
+        return shown_rows(datasource.query_params)
 
     def get_redirect_url(self, datasource: Datasource) -> str:
         return str(self.context["redirect_url"])

@@ -1,9 +1,11 @@
 """Datasource routes: CRUD, Save and Authorize, the OAuth 2.0 callback, token status.
 
 Views are thin: check the role (``workspaces.permissions``), call one
-``datasources`` service, serialise. Roles: viewers read (never a secret) and,
-when tokens are per user, authorize, refresh and forget their own token;
-developers and admins do everything; non-members get 404. Faults are raised
+``datasources`` service, serialise. Roles: a datasource's settings are read by
+developers and admins only (``workspaces.permissions.EDITOR_ROLE``); viewers
+see the status of the token a run by them would use and, when tokens are per
+user, authorize, refresh and forget their own; developers and admins do
+everything; non-members get 404. Faults are raised
 as ``datasources.errors`` (and ``workspaces.errors``); the API's exception
 handler gives them their status.
 """
@@ -45,7 +47,12 @@ from datasources.models import Datasource
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.ids import parse_id
 from workspaces.models import Role
-from workspaces.permissions import require_role, visible_workspaces
+from workspaces.permissions import (
+    EDITOR_ROLE,
+    editor_workspaces,
+    require_editor_of_filter,
+    require_role,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +116,15 @@ class DatasourceViewSet(EditorViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("workspace", int, description="Only this workspace's.")],
-        responses={200: DatasourceOut(many=True), **error_responses(400)},
+        responses={200: DatasourceOut(many=True), **error_responses(400, 403)},
     )
     def list(self, request: Request) -> Response:
-        queryset = Datasource.objects.filter(workspace__in=visible_workspaces(request.user))
+        queryset = Datasource.objects.filter(workspace__in=editor_workspaces(request.user))
         workspace = request.query_params.get("workspace")
         if workspace is not None:
-            queryset = queryset.filter(workspace_id=parse_id(workspace, field="workspace"))
+            workspace_id = parse_id(workspace, field="workspace")
+            require_editor_of_filter(request.user, workspace_id)
+            queryset = queryset.filter(workspace_id=workspace_id)
         return Response([_out(request, ds) for ds in queryset.order_by("workspace_id", "name")])
 
     @extend_schema(
@@ -127,9 +136,9 @@ class DatasourceViewSet(EditorViewSet):
         datasource = services.create_datasource(body.pop("workspace"), body)
         return Response(_out(request, datasource), status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: DatasourceOut, **error_responses(404)})
+    @extend_schema(responses={200: DatasourceOut, **error_responses(403, 404)})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(_out(request, _datasource(request, pk, Role.VIEWER)))
+        return Response(_out(request, _datasource(request, pk, EDITOR_ROLE)))
 
     @extend_schema(
         request=DatasourceUpdateIn, responses={200: DatasourceOut, **error_responses(400, 403, 404)}

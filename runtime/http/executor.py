@@ -215,8 +215,9 @@ class HttpExecutor:
             self.policy.check_url(hop.url)
             if _origin(hop.url) != _origin(trace.current.url):
                 # httpx strips Authorization across origins; a credential the auth put
-                # in another header (an API key header) must not travel either.
-                for name in trace.redactor.secret_headers:
+                # in another header, or one typed under a credential's name (an API
+                # key header), must not travel either.
+                for name in [name for name in hop.headers if trace.redactor.is_secret_header(name)]:
                     hop.headers.pop(name, None)
             trace.redirects.append(hop.url)
             trace.current = hop

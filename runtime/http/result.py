@@ -9,8 +9,9 @@
 The request summary must never show credentials. The executor does not know
 what an ``httpx.Auth`` adds, so ``Redactor`` compares the request as built
 with the request as sent: every header or query parameter that the auth
-added or changed is shown as ``[REDACTED]``, as are ``Authorization``-like
-headers and ``access_token`` parameters whoever set them.
+added or changed is shown as ``[REDACTED]``, as is every header and query
+parameter whose name says it is a credential (``outbound.is_credential_name``:
+``Authorization``, ``X-API-Key``, ``access_token``...), whoever set it.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from typing import Any
 
 import httpx
 
+from outbound import is_credential_name
+
 __all__ = ["REDACTED", "ExecutionError", "ExecutionResult", "Redactor", "RequestSummary"]
 
 REDACTED = "[REDACTED]"
 
-_ALWAYS_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
-_ALWAYS_SECRET_PARAMS = frozenset({"access_token"})
 # Changed by httpx itself (redirects, body framing), not by the auth.
 _TRANSPORT_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "cookie"})
 
@@ -125,14 +126,17 @@ class Redactor:
 
     def is_secret_header(self, name: str) -> bool:
         key = name.lower()
-        return key in _ALWAYS_SECRET_HEADERS or key in self.secret_headers
+        return is_credential_name(key) or key in self.secret_headers
+
+    def is_secret_param(self, name: str) -> bool:
+        return is_credential_name(name) or name in self.secret_params
 
     def url(self, url: httpx.URL) -> str:
-        secret = _ALWAYS_SECRET_PARAMS | self.secret_params
-        if not any(key in secret for key in url.params):
+        if not any(self.is_secret_param(key) for key in url.params):
             return str(url)
         params = [
-            (key, REDACTED if key in secret else value) for key, value in url.params.multi_items()
+            (key, REDACTED if self.is_secret_param(key) else value)
+            for key, value in url.params.multi_items()
         ]
         return str(url.copy_with(params=httpx.QueryParams(tuple(params))))
 

@@ -52,9 +52,13 @@
  */
 
 /**
+ * A header or query parameter. A credential typed under a credential's name
+ * is write-only: it comes back with an empty `value` and `value_set: true`,
+ * and sent back so, the stored value is kept.
  * @typedef {object} KeyValue
  * @property {string} key
  * @property {string} value
+ * @property {boolean} [value_set]
  */
 
 /**

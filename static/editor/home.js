@@ -1,6 +1,8 @@
 // @ts-check
 // The editor's start screen: each workspace with its datasources and its
-// applications (open the portal, publish).
+// applications (open the portal, publish). A viewer sees the applications
+// only, to open their portals: the rest is for developers and admins, and the
+// API refuses it to viewers anyway.
 /** @import { Application, Datasource, Listing, PublishedVersion, Workspace } from "../brace/api_types.js" */
 import {
   applicationPublishPath,
@@ -48,8 +50,11 @@ function publishedLabel(app) {
   return number ? `Published v${number}` : "Published";
 }
 
-/** @param {Application[]} applications */
-function applicationTable(applications) {
+/**
+ * @param {Application[]} applications
+ * @param {boolean} edits whether the user may publish (not a viewer)
+ */
+function applicationTable(applications, edits) {
   if (applications.length === 0) return h("p", { class: "empty", text: "No applications yet." });
   return h("table", { class: "table" },
     h("thead", {}, h("tr", {}, h("th", { text: "Name" }), h("th", { text: "Published" }), h("th"))),
@@ -73,7 +78,7 @@ function applicationTable(applications) {
         state,
         h("td", { class: "actions-cell" },
           h("a", { class: "btn btn-small", href: `/apps/${app.id}/`, target: "_blank", rel: "noopener", text: "Open" }),
-          publish));
+          edits ? publish : null));
     })));
 }
 
@@ -93,20 +98,25 @@ async function workspaceCard(workspace) {
     h("div", { class: "card-head" },
       h("h2", { text: workspace.name }),
       workspace.role ? h("span", { class: "badge", text: workspace.role }) : null));
+  const edits = workspace.role !== "viewer";
   const [datasources, applications] = await Promise.all([
-    listOrError(/** @type {Promise<Listing<Datasource>>} */ (api("GET", workspaceDatasourcesPath(workspace.id)))),
+    edits ? listOrError(/** @type {Promise<Listing<Datasource>>} */ (api("GET", workspaceDatasourcesPath(workspace.id)))) : null,
     listOrError(/** @type {Promise<Listing<Application>>} */ (api("GET", workspaceApplicationsPath(workspace.id)))),
   ]);
-  const newDatasource = h("a", { class: "btn btn-small", href: `/editor/datasources/new/?workspace=${workspace.id}`, text: "New datasource" });
+  if (datasources !== null) {
+    const newDatasource = h("a", { class: "btn btn-small", href: `/editor/datasources/new/?workspace=${workspace.id}`, text: "New datasource" });
+    card.append(
+      h("div", { class: "card-head" }, h("h3", { text: "Datasources" }), newDatasource),
+      datasources instanceof Error
+        ? h("p", { class: "field-error", text: `Datasources could not be loaded: ${datasources.message}` })
+        : datasourceTable(datasources.filter((ds) => ds.workspace === undefined || ds.workspace === workspace.id)),
+    );
+  }
   card.append(
-    h("div", { class: "card-head" }, h("h3", { text: "Datasources" }), newDatasource),
-    datasources instanceof Error
-      ? h("p", { class: "field-error", text: `Datasources could not be loaded: ${datasources.message}` })
-      : datasourceTable(datasources.filter((ds) => ds.workspace === undefined || ds.workspace === workspace.id)),
     h("h3", { text: "Applications" }),
     applications instanceof Error
       ? h("p", { class: "field-error", text: `Applications could not be loaded: ${applications.message}` })
-      : applicationTable(applications.filter((app) => app.workspace === undefined || app.workspace === workspace.id)),
+      : applicationTable(applications.filter((app) => app.workspace === undefined || app.workspace === workspace.id), edits),
   );
   return card;
 }

@@ -1,7 +1,9 @@
 // @ts-check
 // Key/value rows (headers, query parameters, custom authorization
 // parameters). Each row carries data-field="<field>[i]" so that an API
-// error such as `headers[1].key` lands next to its row.
+// error such as `headers[1].key` lands next to its row. A write-only value
+// (`value_set`, a typed credential) is never shown: left empty, the row goes
+// back with `value_set` and the server keeps the stored value.
 /** @import { KeyValue } from "../brace/api_types.js" */
 import { h } from "../brace/dom.js";
 
@@ -39,6 +41,10 @@ export class KeyValues {
     const row = /** @type {HTMLElement} */ (blank.cloneNode(true));
     input(row, ".kv-key").value = item.key ?? "";
     input(row, ".kv-value").value = item.value ?? "";
+    if (item.value_set) {
+      row.dataset.valueSet = "true";
+      input(row, ".kv-value").placeholder = "Set (type to replace)";
+    }
     /** @type {HTMLButtonElement} */ (row.querySelector(".kv-remove")).addEventListener("click", () => {
       row.remove();
       this.changed();
@@ -64,8 +70,13 @@ export class KeyValues {
   /** @returns {KeyValue[]} the rows with a key or a value */
   get value() {
     return [...this.rows.children]
-      .map((row) => ({ key: input(row, ".kv-key").value.trim(), value: input(row, ".kv-value").value }))
-      .filter((item) => item.key !== "" || item.value !== "");
+      .map((row) => {
+        /** @type {KeyValue} */
+        const item = { key: input(row, ".kv-key").value.trim(), value: input(row, ".kv-value").value };
+        const kept = /** @type {HTMLElement} */ (row).dataset.valueSet === "true" && item.value === "";
+        return kept ? { ...item, value_set: true } : item;
+      })
+      .filter((item) => item.key !== "" || item.value !== "" || item.value_set);
   }
 
   /** @param {unknown} items */

@@ -229,3 +229,32 @@ def test_the_region_shows_for_a_preset_with_regions_and_is_saved(
     assert datasource.preset_region == "eu"
     assert datasource.url == "https://campaigns.zoho.eu/api/v1.1/"
     assert page.errors == []
+
+
+def test_a_typed_credential_in_a_header_is_never_shown_and_is_kept(
+    new_page: Any, members: dict[str, Any], oauth_datasource: Any
+) -> None:
+    typed = [{"key": "X-API-Key", "value": "typed-key-never-shown"}]
+    oauth_datasource.headers = typed
+    oauth_datasource.save()
+    page = new_page(members["developer"])
+    page.goto(f"/editor/datasources/{oauth_datasource.pk}/")
+
+    headers = page.locator('[data-kv="headers"]')
+    expect(headers.get_by_label("Key").nth(0)).to_have_value("X-API-Key")
+    expect(headers.get_by_label("Value").nth(0)).to_have_value("")
+    expect(headers.get_by_label("Value").nth(0)).to_have_attribute(
+        "placeholder", "Set (type to replace)"
+    )
+    assert "typed-key-never-shown" not in page.content()
+
+    # Another header changes the list: the untouched credential is sent back as set.
+    headers.get_by_role("button", name="Add header").click()
+    headers.get_by_label("Key").nth(1).fill("Accept")
+    headers.get_by_label("Value").nth(1).fill("application/json")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator("#banner")).to_contain_text("Saved")
+    oauth_datasource.refresh_from_db()
+    assert oauth_datasource.headers == [*typed, {"key": "Accept", "value": "application/json"}]
+    assert page.errors == []

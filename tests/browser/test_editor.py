@@ -69,3 +69,21 @@ def test_the_editor_lists_datasources_with_their_status(
         "href", f"/editor/datasources/{datasource.pk}/"
     )
     assert page.errors == []
+
+
+def test_a_viewer_sees_the_applications_to_open_and_nothing_to_edit(
+    new_page: Any, members: dict[str, Any], workspace: Any, application: Any, datasource: Any
+) -> None:
+    page = new_page(members["viewer"])
+    page.goto("/editor/")
+
+    card = page.locator(f'[data-workspace="{workspace.pk}"]')
+    row = card.locator(f'[data-application="{application.pk}"]')
+    expect(row.get_by_role("link", name="Open")).to_have_attribute(
+        "href", f"/apps/{application.pk}/"
+    )
+    expect(row.get_by_role("button", name="Publish")).to_have_count(0)
+    expect(card.get_by_role("heading", name="Datasources")).to_have_count(0)
+    expect(card.locator(".field-error")).to_have_count(0)
+    expect(page.locator(f'[data-datasource="{datasource.pk}"]')).to_have_count(0)
+    assert page.errors == []

@@ -325,3 +325,78 @@ def test_an_action_name_is_checked_as_everywhere(admin_client, objects, name, ru
     assert rule in response.context["adminform"].form.errors["name"][0]
     action.refresh_from_db()
     assert action.name == "Fetch"
+
+
+TYPED_KEY = "typed-api-key-value"
+
+
+@pytest.fixture
+def keyed_action(objects):
+    action = objects["action"]
+    action.config = {
+        "method": "GET",
+        "headers": [
+            {"key": "X-API-Key", "value": TYPED_KEY},
+            {"key": "Authorization", "value": "Bearer {{ appsmith.store.token }}"},
+        ],
+        "query_params": [{"key": "access_token", "value": TYPED_KEY}],
+    }
+    action.save()
+    return action
+
+
+@pytest.mark.django_db
+def test_an_actions_typed_credentials_are_masked(admin_client, keyed_action):
+    response = admin_client.get(reverse("admin:builder_action_change", args=[keyed_action.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert TYPED_KEY not in content
+    assert "value_set" in content
+    assert "appsmith.store.token" in content  # a binding is shown as written
+
+
+@pytest.mark.django_db
+def test_saving_an_action_keeps_its_masked_credentials(admin_client, keyed_action):
+    url = reverse("admin:builder_action_change", args=[keyed_action.pk])
+    shown = admin_client.get(url).context["adminform"].form.initial["config"]
+    shown["method"] = "POST"
+    response = admin_client.post(
+        url,
+        {
+            "page": keyed_action.page_id,
+            "name": keyed_action.name,
+            "datasource": keyed_action.datasource_id,
+            "config": json.dumps(shown),
+        },
+    )
+    assert response.status_code == 302
+    keyed_action.refresh_from_db()
+    assert keyed_action.config["method"] == "POST"
+    assert keyed_action.config["headers"][0] == {"key": "X-API-Key", "value": TYPED_KEY}
+    assert keyed_action.config["query_params"] == [{"key": "access_token", "value": TYPED_KEY}]
+
+
+@pytest.mark.django_db
+def test_an_action_cannot_keep_a_credential_it_never_had(admin_client, keyed_action):
+    url = reverse("admin:builder_action_change", args=[keyed_action.pk])
+    config = {"headers": [{"key": "X-Shown", "value": "", "value_set": True}]}
+    response = admin_client.post(
+        url,
+        {"page": keyed_action.page_id, "name": keyed_action.name, "config": json.dumps(config)},
+    )
+    assert response.status_code == 200
+    assert "config.headers[0].value" in response.content.decode()
+    keyed_action.refresh_from_db()
+    assert keyed_action.config["headers"][0]["value"] == TYPED_KEY
+
+
+@pytest.mark.django_db
+def test_a_published_versions_typed_credentials_are_masked(
+    admin_client, keyed_action, objects, members
+):
+    version = publish_application(application=objects["application"], user=members["admin"])
+    response = admin_client.get(reverse("admin:builder_publishedversion_change", args=[version.pk]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert TYPED_KEY not in content
+    assert "X-API-Key" in content and "value_set" in content

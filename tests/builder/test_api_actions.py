@@ -184,7 +184,7 @@ class TestEditing:
         )
 
     def test_the_list_filters_by_page_and_application(self, client_as, action, application):
-        client = client_as("viewer")
+        client = client_as("developer")
         assert [a["id"] for a in client.get(URL).json()] == [action.pk]
         assert [a["id"] for a in client.get(URL, {"page": action.page_id}).json()] == [action.pk]
         assert [a["id"] for a in client.get(URL, {"application": application.pk}).json()] == [
@@ -194,7 +194,7 @@ class TestEditing:
         assert_error(client.get(URL, {"page": "one"}), 400, "invalid", "page")
 
     def test_an_action_reads_with_its_config(self, client_as, action):
-        body = client_as("viewer").get(f"{URL}{action.pk}/").json()
+        body = client_as("developer").get(f"{URL}{action.pk}/").json()
         assert body["config"]["headers"][0]["key"] == "Dropbox-API-Arg"
 
     def test_renaming(self, client_as, action):

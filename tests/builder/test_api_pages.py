@@ -31,7 +31,7 @@ class TestReadingAndCreating:
     def test_the_list_leaves_layouts_out_and_filters_by_application(
         self, client_as, page, application
     ):
-        response = client_as("viewer").get(URL, {"application": application.pk})
+        response = client_as("developer").get(URL, {"application": application.pk})
         assert response.status_code == 200
         assert response.json() == [
             {
@@ -50,7 +50,7 @@ class TestReadingAndCreating:
         )
 
     def test_a_page_reads_with_its_layout(self, client_as, page):
-        body = client_as("viewer").get(f"{URL}{page.pk}/").json()
+        body = client_as("developer").get(f"{URL}{page.pk}/").json()
         assert body["layout"] == default_layout()
         assert body["name"] == "Page1"
 

@@ -27,6 +27,10 @@ ERROR_CODES = {
 }
 READ = {"admin": 200, "developer": 200, "viewer": 200, "outsider": 404, "anonymous": 401}
 LIST = {"admin": 200, "developer": 200, "viewer": 200, "outsider": 200, "anonymous": 401}
+# Drafts (pages, actions) are for developers and admins; viewers use the portal.
+DRAFT_READ = {"admin": 200, "developer": 200, "viewer": 403, "outsider": 404, "anonymous": 401}
+# A list narrowed to one application or page: a viewer there is refused, others see none.
+DRAFT_LIST_OF = {"admin": 200, "developer": 200, "viewer": 403, "outsider": 200, "anonymous": 401}
 
 
 def edit(ok: int, outsider: int = 404) -> dict[str, int]:
@@ -54,6 +58,11 @@ def ids(body: Any) -> list[int]:
 def visible(world: Any, role: str, *pks: int) -> list[int]:
     """The ids a member sees; an outsider sees none."""
     return [] if role == "outsider" else list(pks)
+
+
+def drafts_visible(world: Any, role: str, *pks: int) -> list[int]:
+    """The draft ids a member sees: developers and admins only."""
+    return [] if role in ("outsider", "viewer") else list(pks)
 
 
 ROUTES = [
@@ -101,22 +110,30 @@ ROUTES = [
           lambda w: f"/api/v1/applications/{w.application.pk}/published/", READ,
           lambda body, role, w: body["number"] == 1 and body["is_current"]),
     Route("list pages", "get", lambda w: "/api/v1/pages/", LIST,
-          lambda body, role, w: ids(body) == visible(w, role, w.page.pk, w.extra.pk)),
+          lambda body, role, w: ids(body) == drafts_visible(w, role, w.page.pk, w.extra.pk)),
+    Route("list an application's pages", "get",
+          lambda w: f"/api/v1/pages/?application={w.application.pk}", DRAFT_LIST_OF,
+          lambda body, role, w: ids(body) == drafts_visible(w, role, w.page.pk, w.extra.pk)),
     Route("create page", "post", lambda w: "/api/v1/pages/", edit(201, outsider=400),
           lambda body, role, w: body["name"] == "New" and body["order"] == 2,
           body=lambda w: {"application": w.application.pk, "name": "New"}),
-    Route("read page", "get", lambda w: f"/api/v1/pages/{w.page.pk}/", READ,
+    Route("read page", "get", lambda w: f"/api/v1/pages/{w.page.pk}/", DRAFT_READ,
           lambda body, role, w: body["layout"]["widgetName"] == "MainContainer"),
     Route("save page", "patch", lambda w: f"/api/v1/pages/{w.page.pk}/", edit(200),
           lambda body, role, w: body["name"] == "Home", body=lambda w: {"name": "Home"}),
     Route("delete page", "delete", lambda w: f"/api/v1/pages/{w.extra.pk}/", edit(204),
           lambda body, role, w: not Page.objects.filter(pk=w.extra.pk).exists()),
     Route("list actions", "get", lambda w: "/api/v1/actions/", LIST,
-          lambda body, role, w: ids(body) == visible(w, role, w.action.pk)),
+          lambda body, role, w: ids(body) == drafts_visible(w, role, w.action.pk)),
+    Route("list a page's actions", "get", lambda w: f"/api/v1/actions/?page={w.page.pk}",
+          DRAFT_LIST_OF, lambda body, role, w: ids(body) == drafts_visible(w, role, w.action.pk)),
+    Route("list an application's actions", "get",
+          lambda w: f"/api/v1/actions/?application={w.application.pk}", DRAFT_LIST_OF,
+          lambda body, role, w: ids(body) == drafts_visible(w, role, w.action.pk)),
     Route("create action", "post", lambda w: "/api/v1/actions/", edit(201, outsider=400),
           lambda body, role, w: body["name"] == "Other" and body["config"]["method"] == "GET",
           body=lambda w: {"page": w.page.pk, "name": "Other"}),
-    Route("read action", "get", lambda w: f"/api/v1/actions/{w.action.pk}/", READ,
+    Route("read action", "get", lambda w: f"/api/v1/actions/{w.action.pk}/", DRAFT_READ,
           lambda body, role, w: body["name"] == "Fetch"),
     Route("edit action", "patch", lambda w: f"/api/v1/actions/{w.action.pk}/", edit(200),
           lambda body, role, w: body["name"] == "Renamed", body=lambda w: {"name": "Renamed"}),

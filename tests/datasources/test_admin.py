@@ -3,6 +3,7 @@ the admin refuses too, naming the field, and nothing is saved."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -87,4 +88,48 @@ def test_headers_that_are_not_a_flat_list_are_refused_on_their_field(
     response = admin.post("/admin/datasources/datasource/add/", form)
     assert response.status_code == 200
     assert "headers" in response.context["adminform"].form.errors
+
+
+TYPED = "typed-header-credential"
+
+
+def test_typed_credentials_in_headers_are_masked_and_kept(admin: Client, workspace: Any) -> None:
+    headers = [{"key": "X-API-Key", "value": TYPED}, {"key": "Accept", "value": "text/plain"}]
+    params = [{"key": "api_key", "value": TYPED}]
+    admin.post(
+        "/admin/datasources/datasource/add/",
+        _form_data(workspace, headers=json.dumps(headers), query_params=json.dumps(params)),
+    )
+    datasource = Datasource.objects.get()
+    url = f"/admin/datasources/datasource/{datasource.pk}/change/"
+
+    page = admin.get(url)
+    shown = page.context["adminform"].form.initial
+    assert TYPED not in page.content.decode()
+    assert shown["headers"][0] == {"key": "X-API-Key", "value": "", "value_set": True}
+
+    data = _form_data(
+        workspace,
+        name="Renamed",
+        headers=json.dumps(shown["headers"]),
+        query_params=json.dumps(shown["query_params"]),
+    )
+    response = admin.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    datasource.refresh_from_db()
+    assert (datasource.name, datasource.headers, datasource.query_params) == (
+        "Renamed",
+        headers,
+        params,
+    )
+
+
+def test_a_header_cannot_keep_a_credential_it_never_had(admin: Client, workspace: Any) -> None:
+    headers = '[{"key": "X-API-Key", "value": "", "value_set": true}]'
+    response = admin.post(
+        "/admin/datasources/datasource/add/", _form_data(workspace, headers=headers)
+    )
+    assert response.status_code == 200
+    assert "headers[0].value" in str(response.context["adminform"].form.errors)
     assert not Datasource.objects.exists()

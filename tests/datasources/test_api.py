@@ -99,7 +99,7 @@ def test_the_authorization_shows_the_token_status_never_the_token(
 ) -> None:
     _shared_token(oauth_ds)
 
-    response = client_as("viewer").get(f"{API}{oauth_ds.pk}/")
+    response = client_as("developer").get(f"{API}{oauth_ds.pk}/")
 
     assert response.json()["authorization"]["status"] == "authorized"
     assert response.json()["authorization"]["scopes"] == ["read"]
@@ -117,9 +117,72 @@ def test_a_per_user_datasource_shows_the_callers_own_status(
     _shared_token(datasource, user=members["developer"])
 
     mine = client_as("developer").get(f"{API}{datasource.pk}/").json()["authorization"]
-    theirs = client_as("viewer").get(f"{API}{datasource.pk}/").json()["authorization"]
+    theirs = client_as("admin").get(f"{API}{datasource.pk}/").json()["authorization"]
+    viewers = client_as("viewer").get(f"{API}{datasource.pk}/token/").json()
 
     assert (mine["status"], theirs["status"]) == ("authorized", "unauthorized")
+    assert viewers["status"] == "unauthorized"
+
+
+# Credentials typed into headers and query parameters
+
+TYPED = "typed-credential-value"
+
+
+def test_typed_credentials_come_back_only_as_set_and_are_kept(
+    client_as: Any, workspace: Any
+) -> None:
+    headers = [
+        {"key": "Authorization", "value": f"Basic {TYPED}"},
+        {"key": "Accept", "value": "application/json"},
+    ]
+    params = [{"key": "api_key", "value": TYPED}]
+    body = {**_oauth_body(workspace), "headers": headers, "query_params": params}
+    client = client_as("developer")
+
+    created = client.post(API, body, format="json")
+    shown = created.json()
+    kept = client.patch(
+        f"{API}{shown['id']}/",
+        {"headers": shown["headers"], "query_params": shown["query_params"]},
+        format="json",
+    )
+    renamed = client.patch(f"{API}{shown['id']}/", {"name": "Renamed"}, format="json")
+
+    assert shown["headers"] == [
+        {"key": "Authorization", "value": "", "value_set": True},
+        {"key": "Accept", "value": "application/json"},
+    ]
+    assert shown["query_params"] == [{"key": "api_key", "value": "", "value_set": True}]
+    for response in (created, kept, renamed, client.get(f"{API}{shown['id']}/"), client.get(API)):
+        assert response.status_code in (200, 201)
+        assert TYPED not in response.content.decode()
+    stored = Datasource.objects.get(pk=shown["id"])
+    assert (stored.headers, stored.query_params) == (headers, params)
+
+
+def test_a_typed_credential_is_replaced_by_a_value(client_as: Any, workspace: Any) -> None:
+    body = {**_oauth_body(workspace), "headers": [{"key": "X-Token", "value": "old"}]}
+    client = client_as("developer")
+    pk = client.post(API, body, format="json").json()["id"]
+
+    new = [{"key": "X-Token", "value": "new", "value_set": True}]
+    client.patch(f"{API}{pk}/", {"headers": new}, format="json")
+
+    assert Datasource.objects.get(pk=pk).headers == [{"key": "X-Token", "value": "new"}]
+
+
+def test_nothing_stored_cannot_be_kept(client_as: Any, oauth_ds: Datasource) -> None:
+    rows = [{"key": "Accept", "value": "x"}, {"key": "Cookie", "value": "", "value_set": True}]
+    response = client_as("developer").patch(
+        f"{API}{oauth_ds.pk}/", {"headers": rows}, format="json"
+    )
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["field"]) == (
+        "no_stored_value",
+        "headers[1].value",
+    )
+    assert Datasource.objects.get(pk=oauth_ds.pk).headers == []
 
 
 # Validation
@@ -272,7 +335,7 @@ def test_a_datasource_used_by_a_query_cannot_be_deleted(
 
 
 def test_list_filters_by_workspace(client_as: Any, oauth_ds: Datasource, workspace: Any) -> None:
-    client = client_as("viewer")
+    client = client_as("developer")
     assert [d["id"] for d in client.get(API, {"workspace": workspace.pk}).json()] == [oauth_ds.pk]
     assert client.get(API, {"workspace": workspace.pk + 1}).json() == []
     assert client.get(API, {"workspace": "x"}).json()["field"] == "workspace"
@@ -325,18 +388,25 @@ def test_token_delete_forgets_the_token(client_as: Any, oauth_ds: Datasource) ->
 
 EVERYONE_READS = {"admin": 200, "developer": 200, "viewer": 200, "outsider": 404, "anonymous": 401}
 EDITORS_WRITE = {"admin": 200, "developer": 200, "viewer": 403, "outsider": 404, "anonymous": 401}
+# A datasource's settings are for developers and admins; viewers see their token's status.
+EDITORS_READ = EDITORS_WRITE
 
 
 @pytest.mark.parametrize("role", EVERYONE_READS)
-def test_roles_read(client_as: Any, oauth_ds: Datasource, role: str) -> None:
+def test_roles_read(client_as: Any, oauth_ds: Datasource, workspace: Any, role: str) -> None:
     client = client_as(role)
-    assert client.get(f"{API}{oauth_ds.pk}/").status_code == EVERYONE_READS[role]
+    assert client.get(f"{API}{oauth_ds.pk}/").status_code == EDITORS_READ[role]
     assert client.get(f"{API}{oauth_ds.pk}/token/").status_code == EVERYONE_READS[role]
     listed = client.get(API)
+    mine = client.get(API, {"workspace": workspace.pk})
     if role == "anonymous":
-        assert listed.status_code == 401
+        assert (listed.status_code, mine.status_code) == (401, 401)
+    elif role == "viewer":
+        assert listed.json() == []
+        assert (mine.status_code, mine.json()["code"]) == (403, "permission_denied")
     else:
         assert len(listed.json()) == (0 if role == "outsider" else 1)
+        assert len(mine.json()) == (0 if role == "outsider" else 1)
 
 
 @pytest.mark.parametrize("role", EDITORS_WRITE)

@@ -7,7 +7,16 @@ from django.contrib.auth.models import AnonymousUser
 
 from workspaces.errors import NotAMember, RoleTooLow
 from workspaces.models import Role, Workspace
-from workspaces.permissions import has_role, require_role, role_in, visible_workspaces
+from workspaces.permissions import (
+    EDITOR_ROLE,
+    editor_workspaces,
+    has_role,
+    require_editor,
+    require_editor_of_filter,
+    require_role,
+    role_in,
+    visible_workspaces,
+)
 
 ANONYMOUS = AnonymousUser()
 
@@ -46,3 +55,33 @@ class TestRequireRole:
         assert list(visible_workspaces(members["viewer"])) == [workspace]
         assert not visible_workspaces(members["outsider"]).exists()
         assert not visible_workspaces(ANONYMOUS).exists()
+
+
+@pytest.mark.django_db
+class TestWhatAWorkspaceBuilds:
+    """Drafts, configs and settings are for developers and admins; viewers use the portal."""
+
+    def test_the_editor_role_is_the_developers(self):
+        assert EDITOR_ROLE == Role.DEVELOPER
+
+    def test_a_viewer_is_refused_even_when_less_is_asked(self, workspace, members):
+        with pytest.raises(RoleTooLow):
+            require_editor(members["viewer"], workspace.pk, Role.VIEWER)
+        assert require_editor(members["developer"], workspace.pk, Role.VIEWER) == Role.DEVELOPER
+        with pytest.raises(RoleTooLow):
+            require_editor(members["developer"], workspace.pk, Role.ADMIN)
+        with pytest.raises(NotAMember):
+            require_editor(members["outsider"], workspace.pk)
+
+    def test_lists_hold_the_workspaces_where_the_user_edits(self, workspace, members):
+        assert list(editor_workspaces(members["developer"])) == [workspace]
+        assert list(editor_workspaces(members["admin"])) == [workspace]
+        assert not editor_workspaces(members["viewer"]).exists()
+        assert not editor_workspaces(ANONYMOUS).exists()
+
+    def test_a_list_narrowed_to_a_viewers_workspace_is_refused(self, workspace, members):
+        with pytest.raises(RoleTooLow):
+            require_editor_of_filter(members["viewer"], workspace.pk)
+        require_editor_of_filter(members["developer"], workspace.pk)
+        require_editor_of_filter(members["outsider"], workspace.pk)  # an empty list
+        require_editor_of_filter(members["viewer"], None)  # no such object: an empty list

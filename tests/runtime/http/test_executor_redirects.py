@@ -146,3 +146,30 @@ def test_redirect_to_disguised_metadata_address(
     result = executor.execute({"path": redirect_path(target)}, {"url": server.url})
     assert result.error is not None
     assert result.error.code == code
+
+
+def test_cross_origin_redirect_drops_typed_credentials(
+    executor: HttpExecutor, server: EchoServer, other_server: EchoServer
+) -> None:
+    config = {
+        "path": redirect_path(f"{other_server.url}/landing"),
+        "headers": [
+            {"key": "X-Api-Key", "value": "typed-key"},
+            {"key": "Cookie", "value": "session=typed"},
+            {"key": "X-Trace", "value": "kept"},
+        ],
+    }
+    data = echoed(executor.execute(config, {"url": server.url}))
+    assert data["path"] == "/landing"
+    assert "x-api-key" not in data["headers"]
+    assert "cookie" not in data["headers"]
+    assert data["headers"]["x-trace"] == "kept"
+
+
+def test_same_origin_redirect_keeps_typed_credentials(
+    executor: HttpExecutor, server: EchoServer
+) -> None:
+    config = {"path": redirect_path("/echo"), "headers": [{"key": "X-Api-Key", "value": "k"}]}
+    result = executor.execute(config, {"url": server.url})
+    assert echoed(result)["headers"]["x-api-key"] == "k"
+    assert result.request.headers["x-api-key"] == "[REDACTED]"

@@ -30,6 +30,23 @@ def test_redactor_always_hides_authorization_and_access_token() -> None:
     assert "abc" not in redactor.url(request.url)
 
 
+def test_redactor_hides_every_credential_name_whoever_typed_it() -> None:
+    request = httpx.Request(
+        "GET",
+        "https://h.example/?api_key=k1&client_secret=s1&q=shown",
+        headers={"X-API-Key": "k2", "Cookie": "sid=c1", "Proxy-Authorization": "p1", "A": "b"},
+    )
+    redactor = Redactor.for_request(request)
+    redactor.learn(request)
+    shown = redactor.headers(request.headers)
+    assert [shown[name] for name in ("x-api-key", "cookie", "proxy-authorization")] == [
+        REDACTED
+    ] * 3
+    assert shown["a"] == "b"
+    url = redactor.url(request.url)
+    assert "k1" not in url and "s1" not in url and "q=shown" in url
+
+
 def test_to_dict_shape() -> None:
     summary = RequestSummary("GET", "https://h.example/", {"host": "h.example"}, {"type": "none"})
     result = ExecutionResult(
