@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from builder import files
+from builder.execution import files
 from builder.portal import jobs
 
 

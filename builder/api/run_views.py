@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from builder import selectors
 from builder.api.base import EditorViewSet, error_responses, valid_body
 from builder.api.strict import StrictCharField, StrictSerializer
+from builder.execution.evaluation import checked_state, evaluate_page
+from builder.execution.queries import run_draft_action
 from builder.models import Action, Page, Role
-from builder.page_runtime import checked_state, evaluate_page
-from builder.queries import run_draft_action
 
 
 class ActionStateIn(StrictSerializer):

@@ -21,7 +21,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from builder.api.errors import Conflict
-from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, parse_url, user_info
+from builder.execution.evaluation import (
+    EvaluatedPage,
+    RuntimeState,
+    evaluate_page,
+    parse_url,
+    user_info,
+)
 from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage
 from runtime import CompiledPage

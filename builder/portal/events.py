@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.api.errors import APIError
-from builder.files import FILE_PICKER, RuntimeFileResolver
-from builder.page_runtime import EvaluatedPage, js_limits
+from builder.execution.evaluation import EvaluatedPage, js_limits
+from builder.execution.files import FILE_PICKER, RuntimeFileResolver
+from builder.execution.query_host import PublishedQueryHost
 from builder.portal import sessions
 from builder.portal.evaluation import SessionEvaluator, changes_between, layout_entities
 from builder.portal.picked_files import check_picked_files
-from builder.portal.query_host import PublishedQueryHost
 from builder.portal.sessions import SessionChanges, SessionView
 from builder.published_pages import PublishedPage, published_page
 from runtime import BraceRuntimeError

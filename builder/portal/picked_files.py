@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from builder.api.errors import APIError
-from builder.files import picked_file_json
+from builder.execution.files import picked_file_json
 from builder.models import Application, RuntimeFile
 
 __all__ = ["check_picked_files"]

@@ -11,6 +11,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 
 from builder.api.errors import Conflict
+from builder.execution.evaluation import compile_page_json
 from builder.layouts import default_layout
 from builder.models import (
     Action,
@@ -20,7 +21,6 @@ from builder.models import (
     PublishedVersion,
     Workspace,
 )
-from builder.page_runtime import compile_page_json
 from runtime import ConfigurationError as RuntimeConfigurationError
 from widgets import LayoutValidationError
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from builder.api.errors import NotFound, PermissionDenied
+from builder.execution.evaluation import RuntimeState, load_compiled
 from builder.models import Action, Page, Role
-from builder.page_runtime import RuntimeState, load_compiled
 from builder.published_pages import published_page
 from builder.services.applications import publish_application
 

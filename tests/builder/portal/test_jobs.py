@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.files import RuntimeFileResolver
+from builder.execution.files import RuntimeFileResolver
 from builder.models import EventJob, JobStatus, Membership, Role, RuntimeFile, Workspace
 from builder.portal import jobs
 from builder.tasks import run_event_job

@@ -28,8 +28,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from builder.api.errors import APIError
+from builder.execution.evaluation import RuntimeState, user_info
 from builder.models import Application, RuntimeFile
-from builder.page_runtime import RuntimeState, user_info
 from builder.published_pages import PublishedPage
 from runtime.http import ResolvedFile
 from widgets import MetaValidationError, WidgetNotFoundError, apply_meta_changes, find_widget

@@ -1,4 +1,4 @@
-"""builder.page_runtime: pages as runtime input, evaluated with state, compiled once."""
+"""builder.execution.evaluation: pages as runtime input, evaluated with state, compiled once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from builder.api.errors import APIError, Conflict
-from builder.page_runtime import (
+from builder.execution.evaluation import (
     RuntimeState,
     checked_state,
     compile_page_json,
@@ -167,7 +167,7 @@ class TestCompiledOnce:
         def refuse(*args, **kwargs):
             raise AssertionError("a compiled page was given; nothing should compile")
 
-        monkeypatch.setattr("builder.page_runtime.compile_source", refuse)
+        monkeypatch.setattr("builder.execution.evaluation.compile_source", refuse)
         typed = evaluate_page(
             page, [], RuntimeState(widgets={"Input1": {"text": "typed"}}), compiled=compiled
         )

@@ -30,10 +30,16 @@ from typing import Any
 from django.conf import settings
 
 from builder.api.errors import APIError, Conflict
-from builder.files import RuntimeFileResolver
+from builder.execution.evaluation import (
+    RuntimeState,
+    evaluate_page,
+    js_engine,
+    js_limits,
+    user_info,
+)
+from builder.execution.files import RuntimeFileResolver
 from builder.models import Action
 from builder.outbound import outbound_policy
-from builder.page_runtime import RuntimeState, evaluate_page, js_engine, js_limits, user_info
 from datasources.auth import datasource_auth
 from datasources.errors import ConfigurationError, TokenUnavailableError
 from datasources.models import Datasource

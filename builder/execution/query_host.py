@@ -5,7 +5,7 @@
     run_handler(code, scope, host, action_names=published.action_names)
 
 `runtime.triggers` calls `run_query(name, params)` between JavaScript turns;
-the host runs the published action snapshot with `builder.queries.run_action`
+the host runs the published action snapshot with `builder.execution.queries.run_action`
 against the page as it is now (meta values, and the results of queries that
 ran earlier in the same handler), with the datasource's credentials for the
 user (per-user tokens), and the user's own picked files only. Each result is
@@ -18,11 +18,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from builder.page_runtime import EvaluatedPage
+from builder.execution.evaluation import EvaluatedPage
+from builder.execution.queries import action_state, failed_result, run_action
 from builder.portal.evaluation import SessionEvaluator
 from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage
-from builder.queries import action_state, failed_result, run_action
 from datasources.models import Datasource
 from runtime.http import ConfigError, FileResolver
 from runtime.triggers import QueryOutcome

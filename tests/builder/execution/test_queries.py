@@ -1,4 +1,4 @@
-"""builder.queries.run_action against a real API on loopback, with real datasources and files."""
+"""builder.execution.queries.run_action against a real API on loopback, real datasources, files."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from builder.files import RuntimeFileResolver
-from builder.page_runtime import RuntimeState, evaluate_page
-from builder.queries import action_snapshot, action_state, evaluate_config, run_action
+from builder.execution.evaluation import RuntimeState, evaluate_page
+from builder.execution.files import RuntimeFileResolver
+from builder.execution.queries import action_snapshot, action_state, evaluate_config, run_action
 from builder.services.applications import create_application
 from datasources.models import AuthType, Datasource, OAuthToken, TokenSharing, TokenStatus
 from runtime.http import ConfigError
