@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.api.errors import NotFound
-from builder.execution.evaluation import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
+from builder.execution.evaluation import EvaluatedPage, evaluate_page, load_compiled
+from builder.execution.state import RuntimeState
 from builder.models import Application, Page, PublishedPageRef, PublishedVersion, Role
 from builder.permissions import require_role
 from builder.selectors import current_version, parse_id

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from builder import selectors
 from builder.api.base import EditorViewSet, error_responses, valid_body
 from builder.api.strict import StrictCharField, StrictSerializer
-from builder.execution.evaluation import checked_state, evaluate_page
+from builder.execution.evaluation import evaluate_page
 from builder.execution.queries import run_draft_action
+from builder.execution.state import checked_state
 from builder.models import Action, Page, Role
 
 
@@ -135,4 +136,5 @@ class ActionRunViewSet(EditorViewSet):
     def run(self, request: Request, pk: str) -> Response:
         action = selectors.get_action(request.user, pk, Role.DEVELOPER)
         body = valid_body(RunIn, request.data)
-        return Response(run_draft_action(action, user=request.user, params=body.get("params")))
+        result = run_draft_action(action, user=request.user, params=body.get("params"))
+        return Response(result.to_dict())

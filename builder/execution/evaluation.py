@@ -2,8 +2,7 @@
 
 `widgets` turns a layout into widget entities and `runtime` evaluates
 entities; this module is where they meet, with what only the builder knows:
-the page's action names, the signed-in user, the URL, the store and the
-Django settings of the JavaScript sandbox.
+the page's action names and its state (`builder.execution.state`).
 
     state = RuntimeState(widgets={"FilePicker1": {"files": [...]}}, mode="PUBLISHED")
     evaluated = evaluate_page(layout, action_names, state, compiled=stored_or_none)
@@ -11,132 +10,44 @@ Django settings of the JavaScript sandbox.
     evaluated.errors["Result.text"]            # [{"code", "name", "message", "binding"}]
     evaluated.scope                            # what query bindings read
 
+An event changes the state several times (meta values, each query's result,
+store writes); `PageRun` evaluates the whole page once, then only what each
+change reaches:
+
+    run = PageRun.start(layout, action_names, state, compiled=stored_or_none)
+    run = run.moved_to(next_state)             # re-evaluates what next_state changed
+    run.page                                   # an EvaluatedPage, as evaluate_page gives
+    changes_between(before.page, run.page)     # what the portal must update
+
 `compile_page_json` compiles a page once (at publish time); `load_compiled`
 reads it back, so a portal never parses a published page's bindings again
 (`builder.published_pages` does both for a published page).
-`checked_state` turns a state a client sent into a `RuntimeState`, refusing
-unknown widgets and actions and meta values end users could not set.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
-from urllib.parse import parse_qsl, urlsplit
+from dataclasses import dataclass, replace
+from typing import Any
 
-from django.conf import settings
-
-from builder.api.errors import APIError, Conflict
-from runtime import (
-    CompiledPage,
-    Engine,
-    EntitySpec,
-    EvaluationLimits,
-    compile_page,
-    get_engine,
-)
-from widgets import (
-    LayoutValidationError,
-    MetaValidationError,
-    WidgetEntity,
-    apply_meta_changes,
-    evaluated_prop_errors,
-    get_widget_type,
-    widget_entities,
-)
+from builder.execution.sandbox import js_engine, js_limits
+from builder.execution.state import ACTION_DEFAULTS, RuntimeState
+from runtime import CompiledPage, EntitySpec, PageEvaluation, compile_page
+from widgets import WidgetEntity, evaluated_prop_errors, get_widget_type, widget_entities
 
 __all__ = [
-    "ACTION_DEFAULTS",
     "EvaluatedPage",
-    "RuntimeState",
+    "PageRun",
     "action_entity",
-    "checked_state",
+    "changes_between",
     "compile_page_json",
     "compile_source",
     "evaluate_page",
-    "js_engine",
-    "js_limits",
     "load_compiled",
     "page_entities",
-    "parse_url",
-    "user_info",
 ]
-
-Mode = Literal["EDIT", "PUBLISHED"]
-
-# What bindings read as `Api1.data` etc. before the action ever ran. `run`
-# is not data: calling it is a trigger's business, never a data binding's.
-ACTION_DEFAULTS: dict[str, Any] = {"data": None, "isLoading": False, "responseMeta": None}
-
-
-def js_limits() -> EvaluationLimits:
-    """The sandbox limits from settings (BRACE_JS_TIME_LIMIT_MS, BRACE_JS_MEMORY_LIMIT_MB)."""
-    return EvaluationLimits(
-        time_limit_s=settings.BRACE_JS_TIME_LIMIT_MS / 1000,
-        memory_limit_bytes=settings.BRACE_JS_MEMORY_LIMIT_MB * 1024 * 1024,
-    )
-
-
-def js_engine() -> Engine:
-    """The engine named by BRACE_JS_ENGINE, with the configured limits (cached by runtime)."""
-    return get_engine(settings.BRACE_JS_ENGINE, js_limits())
-
-
-def user_info(user: Any) -> dict[str, str]:
-    """`appsmith.user`: what a binding may know about the signed-in user."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return {"email": "", "username": "", "name": ""}
-    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    username = user.get_username()
-    return {"email": user.email or "", "username": username, "name": full_name or username}
-
-
-def parse_url(url: str | None) -> dict[str, Any]:
-    """`appsmith.URL` of a full URL or a path: {host, pathname, queryParams}."""
-    if not url:
-        return {"host": "", "pathname": "", "queryParams": {}}
-    parts = urlsplit(url)
-    # A repeated key keeps its last value, as URLSearchParams.get() would not;
-    # Appsmith's queryParams is a plain object, so one value per key.
-    return {
-        "host": parts.netloc,
-        "pathname": parts.path,
-        "queryParams": dict(parse_qsl(parts.query, keep_blank_values=True)),
-    }
-
-
-@dataclass(frozen=True)
-class RuntimeState:
-    """What one evaluation depends on besides the page itself (plain JSON data).
-
-    ``widgets``: meta values end users set (``{"Input1": {"text": "hi"}}``);
-    ``actions``: results of actions that ran (``{"Api1": {"data", "responseMeta"}}``,
-    responseMeta in its camelCase JavaScript form); ``store``: ``appsmith.store``.
-    """
-
-    widgets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    actions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    store: Mapping[str, Any] = field(default_factory=dict)
-    user: Mapping[str, str] = field(default_factory=lambda: user_info(None))
-    url: Mapping[str, Any] = field(default_factory=lambda: parse_url(None))
-    mode: Mode = "PUBLISHED"
-
-    def appsmith(self) -> dict[str, Any]:
-        return {
-            "store": dict(self.store),
-            "user": dict(self.user),
-            "URL": dict(self.url),
-            "mode": self.mode,
-        }
-
-    def action_values(self, name: str) -> dict[str, Any]:
-        stored = self.actions.get(name)
-        values = dict(ACTION_DEFAULTS)
-        if isinstance(stored, Mapping):
-            values.update({key: stored[key] for key in ACTION_DEFAULTS if key in stored})
-        return values
 
 
 def action_entity() -> EntitySpec:
@@ -237,10 +148,13 @@ def evaluate_page(
     without it, the page is compiled here. Raises `widgets.LayoutValidationError` for an
     invalid layout and `runtime.ConfigurationError` for state that is not JSON.
     """
-    state = state or RuntimeState()
-    names = list(action_names)
-    entities = widget_entities(layout, state.widgets)
-    page = compiled if compiled is not None else compile_source(layout, names)
+    return PageRun.start(layout, action_names, state, compiled=compiled).page
+
+
+def _runtime_state(
+    entities: Mapping[str, WidgetEntity], action_names: Iterable[str], state: RuntimeState
+) -> dict[str, Any]:
+    """What the compiled page reads: meta values, action values and `appsmith`."""
     # Stored meta values as widgets validated them (invalid ones fell back to
     # defaults); they win over a bound default. A meta value the end user has
     # not set yet, and whose default is bound, is the page's to compute.
@@ -253,29 +167,170 @@ def evaluate_page(
         }
         if meta:
             runtime_state[name] = meta
-    actions = {name: state.action_values(name) for name in names}
-    runtime_state.update(actions)
-    appsmith = state.appsmith()
-    runtime_state["appsmith"] = appsmith
-    result = page.evaluate(runtime_state, engine=js_engine())
+    runtime_state.update((name, state.action_values(name)) for name in action_names)
+    runtime_state["appsmith"] = state.appsmith()
+    return runtime_state
 
-    errors = {path: _error_dicts(errs) for path, errs in result.errors.items()}
-    widgets: dict[str, dict[str, Any]] = {}
-    for name, entity in entities.items():
-        computed = set(entity["binding_paths"]) | set(entity["derived"])
-        props: dict[str, Any] = {"type": entity["type"]}
-        props.update(
-            (prop, value) for prop, value in entity["props"].items() if prop not in computed
+
+def _widget_props(
+    name: str,
+    entity: WidgetEntity,
+    values: Mapping[str, Any],
+    errors: dict[str, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    """One widget's evaluated properties; type faults are added to ``errors``."""
+    computed = set(entity["binding_paths"]) | set(entity["derived"])
+    props: dict[str, Any] = {"type": entity["type"]}
+    props.update((prop, value) for prop, value in entity["props"].items() if prop not in computed)
+    bound = {}
+    for prop in computed:
+        path = f"{name}.{prop}"
+        if path in values:
+            bound[prop] = values[path]
+    props.update(bound)
+    _check_types(name, entity, bound, props, errors)
+    return props
+
+
+@dataclass(frozen=True)
+class PageRun:
+    """A page evaluated for one state, ready to move to the next one.
+
+    `start` evaluates every property; `moved_to` re-evaluates only the
+    properties that read what changed between the two states (directly or
+    through other properties), with `runtime.CompiledPage.reevaluate`, and
+    rebuilds only the widgets whose values or errors that changed. Its
+    `page` is what `evaluate_page` would give for the new state.
+    """
+
+    layout: object
+    action_names: tuple[str, ...]
+    compiled: CompiledPage
+    state: RuntimeState
+    entities: dict[str, WidgetEntity]
+    # What the compiled page read, and what it gave (values and errors by path).
+    inputs: dict[str, Any]
+    evaluation: PageEvaluation
+    page: EvaluatedPage
+
+    @classmethod
+    def start(
+        cls,
+        layout: object,
+        action_names: Iterable[str],
+        state: RuntimeState | None = None,
+        *,
+        compiled: CompiledPage | None = None,
+    ) -> PageRun:
+        """The whole page evaluated for ``state`` (see `evaluate_page` for what it raises)."""
+        state = state or RuntimeState()
+        names = tuple(action_names)
+        entities = widget_entities(layout, state.widgets)
+        page = compiled if compiled is not None else compile_source(layout, names)
+        inputs = _runtime_state(entities, names, state)
+        result = page.evaluate(inputs, engine=js_engine())
+        errors = {path: _error_dicts(errs) for path, errs in result.errors.items()}
+        widgets = {
+            name: _widget_props(name, entity, result.values, errors)
+            for name, entity in entities.items()
+        }
+        evaluated = EvaluatedPage(
+            widgets=widgets,
+            actions={name: inputs[name] for name in names},
+            errors=errors,
+            appsmith=inputs["appsmith"],
         )
-        bound = {}
-        for prop in computed:
-            path = f"{name}.{prop}"
-            if path in result.values:
-                bound[prop] = result.values[path]
-        props.update(bound)
-        _check_types(name, entity, bound, props, errors)
-        widgets[name] = props
-    return EvaluatedPage(widgets=widgets, actions=actions, errors=errors, appsmith=appsmith)
+        return cls(layout, names, page, state, entities, inputs, result, evaluated)
+
+    def moved_to(self, state: RuntimeState) -> PageRun:
+        """This page for ``state``, re-evaluating only what differs from this run's state."""
+        entities = self.entities
+        if state.widgets != self.state.widgets:
+            entities = widget_entities(self.layout, state.widgets)
+        inputs = _runtime_state(entities, self.action_names, state)
+        changed = _changed_paths(self.inputs, inputs)
+        if not changed:
+            return replace(self, state=state, entities=entities)
+        result = self.compiled.reevaluate(self.evaluation, changed, inputs, engine=js_engine())
+        rebuilt = _touched_roots(self.evaluation, result)
+        rebuilt.update(path.partition(".")[0] for path in changed)
+        errors = {
+            path: errs
+            for path, errs in self.page.errors.items()
+            if path.partition(".")[0] not in rebuilt
+        }
+        errors.update(
+            (path, _error_dicts(errs))
+            for path, errs in result.errors.items()
+            if path.partition(".")[0] in rebuilt
+        )
+        widgets = dict(self.page.widgets)
+        for name in rebuilt.intersection(entities):
+            widgets[name] = _widget_props(name, entities[name], result.values, errors)
+        evaluated = EvaluatedPage(
+            widgets=widgets,
+            actions={name: inputs[name] for name in self.action_names},
+            errors=errors,
+            appsmith=inputs["appsmith"],
+        )
+        return replace(
+            self, state=state, entities=entities, inputs=inputs, evaluation=result, page=evaluated
+        )
+
+
+def _is_path_key(key: object) -> bool:
+    # reevaluate() takes dotted paths: a key with a dot (or none at all) cannot be one step.
+    return isinstance(key, str) and key != "" and "." not in key
+
+
+def _changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Dotted paths (``FilePicker1.files``, ``appsmith.store.k``) whose values differ.
+
+    Entities are compared property by property, and `appsmith.store` key by
+    key, so a change reaches only the bindings that read it.
+    """
+    changed: list[str] = []
+    for root in before.keys() | after.keys():
+        _diff(before.get(root, {}), after.get(root, {}), root, 2, changed)
+    return changed
+
+
+def _diff(before: Any, after: Any, path: str, depth: int, changed: list[str]) -> None:
+    if _same(before, after):
+        return
+    if (
+        depth == 0
+        or not isinstance(before, Mapping)
+        or not isinstance(after, Mapping)
+        or not all(_is_path_key(key) for key in before.keys() | after.keys())
+    ):
+        changed.append(path)
+        return
+    # One level deeper only for `appsmith.store`: entities stop at their properties.
+    deeper = depth - 1 if path in ("appsmith", "appsmith.store") else 0
+    missing = object()
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, missing), after.get(key, missing)
+        if old is missing or new is missing:
+            if not (old is missing and new is missing):
+                changed.append(f"{path}.{key}")
+        else:
+            _diff(old, new, f"{path}.{key}", deeper, changed)
+
+
+def _touched_roots(before: PageEvaluation, after: PageEvaluation) -> set[str]:
+    """Entities with a property that was re-evaluated to a new value or new errors."""
+    roots = set()
+    missing = object()
+    for path, value in after.values.items():
+        if before.values.get(path, missing) is not value:
+            roots.add(path.partition(".")[0])
+    for path in before.values.keys() - after.values.keys():
+        roots.add(path.partition(".")[0])
+    for path in before.errors.keys() | after.errors.keys():
+        if before.errors.get(path) != after.errors.get(path):
+            roots.add(path.partition(".")[0])
+    return roots
 
 
 def _check_types(
@@ -310,54 +365,50 @@ def _check_types(
             props[prop] = copy.deepcopy(spec.default)
 
 
-def checked_state(
-    layout: object,
-    action_names: Iterable[str],
-    *,
-    widgets: Mapping[str, Any],
-    actions: Mapping[str, Any],
-    store: Mapping[str, Any],
-    user: Any,
-    url: str | None,
-    mode: Mode,
-) -> RuntimeState:
-    """A state sent by a client, checked against the page (400 naming the field).
+def _same(a: Any, b: Any) -> bool:
+    # `1 == True` and `1 == 1.0` in Python, not in JavaScript: compare as JSON too.
+    if a != b:
+        return False
+    if isinstance(a, str | type(None)):
+        return True
+    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
-    Widget and action names must exist on the page, and meta values must be
-    what end users could set (`state.widgets.FilePicker1.files[0].size`).
+
+def _changed_props(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    changed = {
+        key: value
+        for key, value in after.items()
+        if not _same(before.get(key), value) or key not in before
+    }
+    changed.update({key: None for key in before if key not in after})
+    return changed
+
+
+def changes_between(before: EvaluatedPage, after: EvaluatedPage) -> dict[str, Any]:
+    """What the portal must update: changed widget properties, action states and errors.
+
+    ``widgets`` carries only changed properties; a property that lost its value
+    (its binding now fails or gives undefined) comes as null, next to its
+    error. ``errors`` holds the errors of every property that changed or whose
+    errors changed, and ``[]`` for a property whose errors are gone: the portal
+    reads it that way (static/portal/session.js).
     """
-    try:
-        entities = widget_entities(layout)
-    except LayoutValidationError as error:
-        raise Conflict(
-            f"The page's saved layout is not valid: {error.message}", code="invalid_layout"
-        ) from error
-    for name, meta in widgets.items():
-        path = f"state.widgets.{name}"
-        entity = entities.get(name)
-        if entity is None:
-            raise APIError(
-                f"No widget named {name!r} on this page.", code="unknown_widget", field=path
-            )
-        try:
-            apply_meta_changes(entity["type"], meta, props=entity["props"], path=path)
-        except MetaValidationError as error:
-            raise APIError(
-                error.errors[0].message, code=error.errors[0].code, field=error.path
-            ) from error
-    known = set(action_names)
-    for name in actions:
-        if name not in known:
-            raise APIError(
-                f"No action named {name!r} on this page.",
-                code="unknown_action",
-                field=f"state.actions.{name}",
-            )
-    return RuntimeState(
-        widgets=widgets,
-        actions=actions,
-        store=store,
-        user=user_info(user),
-        url=parse_url(url),
-        mode=mode,
-    )
+    widgets: dict[str, dict[str, Any]] = {}
+    for name, props in after.widgets.items():
+        changed = _changed_props(before.widgets.get(name, {}), props)
+        if changed:
+            widgets[name] = changed
+    actions = {
+        name: state
+        for name, state in after.actions.items()
+        if not _same(before.actions.get(name), state)
+    }
+    errors: dict[str, list[dict[str, Any]]] = {}
+    for path, errs in after.errors.items():
+        name, _, prop = path.partition(".")
+        if prop in widgets.get(name, {}) or not _same(before.errors.get(path), errs):
+            errors[path] = errs
+    for path in before.errors:
+        if path not in after.errors:
+            errors[path] = []
+    return {"widgets": widgets, "actions": actions, "errors": errors}

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from builder.api.errors import APIError
-from builder.execution.evaluation import RuntimeState, user_info
+from builder.execution.state import RuntimeState, user_info
 from builder.models import Application, RuntimeFile
 from builder.published_pages import PublishedPage
 from runtime.http import ResolvedFile

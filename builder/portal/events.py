@@ -8,11 +8,14 @@
 
 `prepare_event` only reads: it refuses what the request gets wrong (400
 naming `widget`, `event` or the meta path like `meta.files[0].size`) before
-anything is written. `run_event` applies the meta changes to the session,
-runs the handler with `runtime.triggers` (queries through
-`PublishedQueryHost`), stores what the handler changed, re-evaluates the page
-and answers what changed (see docs/runtime-api.md). A handler that throws is
-still a 200: the effects it produced, and `error`.
+anything is written, and evaluates the page, once, for the session as it is.
+`run_event` applies the meta changes to the session, runs the handler with
+`runtime.triggers` (queries through `PublishedQueryHost`), stores what the
+handler changed and answers what changed (see docs/runtime-api.md). After the
+first evaluation, each change (the meta values, each query's result, the
+session as the closing write left it) re-evaluates only the properties it
+reaches (`PageRun.moved_to`). A handler that throws is still a 200: the
+effects it produced, and `error`.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.api.errors import APIError
-from builder.execution.evaluation import EvaluatedPage, js_limits
+from builder.execution.evaluation import PageRun, changes_between
 from builder.execution.files import FILE_PICKER, RuntimeFileResolver
 from builder.execution.query_host import PublishedQueryHost
+from builder.execution.sandbox import js_limits
 from builder.portal import sessions
-from builder.portal.evaluation import SessionEvaluator, changes_between, layout_entities
+from builder.portal.evaluation import SessionEvaluator, layout_entities
 from builder.portal.picked_files import check_picked_files
 from builder.portal.sessions import SessionChanges, SessionView
 from builder.published_pages import PublishedPage, published_page
@@ -68,7 +72,8 @@ class PreparedEvent:
     entities: dict[str, WidgetEntity]
     evaluator: SessionEvaluator
     view: SessionView
-    before: EvaluatedPage
+    # The page evaluated for `view`: the event's one evaluation of the whole page.
+    before: PageRun
     meta: dict[str, Any]
     handler: str | None
     picked_bytes: int
@@ -163,11 +168,11 @@ def prepare_event(
     handler = _handler(published, request.widget, request.event)
     evaluator = SessionEvaluator(published, user=user, url=request.url)
     view = sessions.read_view(user, published)
-    before = evaluator.evaluate(view)
+    before = evaluator.start(view)
     if handler is not None or request.meta:
-        _check_usable(before.widgets, entities, request.widget)
+        _check_usable(before.page.widgets, entities, request.widget)
     meta, picked = _meta_changes(
-        entity, request.meta, before.widgets[request.widget], user=user, published=published
+        entity, request.meta, before.page.widgets[request.widget], user=user, published=published
     )
     return PreparedEvent(
         user=user,
@@ -213,7 +218,7 @@ def run_event(
     ``wrap_files`` wraps the user's file resolver (a background job counts the
     bytes sent through it).
     """
-    published, user = prepared.published, prepared.user
+    published, user, evaluator = prepared.published, prepared.user, prepared.evaluator
     view, current = prepared.view, prepared.before
     if not prepared.meta and prepared.handler is None:
         return _answer(prepared, [], current, view, None)
@@ -225,7 +230,7 @@ def run_event(
     if prepared.meta:
         changes = SessionChanges(meta={prepared.request.widget: prepared.meta})
         view = sessions.apply_changes(session_id, published, changes)
-        current = prepared.evaluator.evaluate(view)
+        current = current.moved_to(evaluator.state(view))
     effects: list[dict[str, Any]] = []
     error: dict[str, str] | None = None
     if prepared.handler is not None:
@@ -245,19 +250,18 @@ def run_event(
             written[name] = state
 
         host = PublishedQueryHost(
-            published,
-            prepared.evaluator,
-            view,
+            published.actions,
+            current,
+            workspace_id=published.application.workspace_id,
             user=user,
             files=resolver,
-            evaluated=current,
             on_result=on_result,
         )
         actions: dict[str, Any] = {}
         try:
-            run = run_handler(
+            handled = run_handler(
                 prepared.handler,
-                current.scope,
+                current.page.scope,
                 host,
                 action_names=published.action_names,
                 # Handlers always run in QuickJS: runtime.triggers supports no other engine.
@@ -266,9 +270,9 @@ def run_event(
         except BraceRuntimeError as exc:
             error = _handler_error(type(exc).__name__, str(exc))
         else:
-            effects, actions = list(run.effects), dict(run.actions)
-            if run.error is not None:
-                error = _handler_error(run.error.name, run.error.message)
+            effects, actions = list(handled.effects), dict(handled.actions)
+            if handled.error is not None:
+                error = _handler_error(handled.error.name, handled.error.message)
         closing = SessionChanges(
             actions=actions,
             store_ops=[e for e in effects if e.get("type") in sessions.STORE_EFFECTS],
@@ -280,20 +284,21 @@ def run_event(
             # Every result is stored already (on_result) and nothing else
             # changed: the view the last write returned is the session now.
             view = written_view
-        current = prepared.evaluator.evaluate(view)
+        # The session as written, with what other events wrote meanwhile.
+        current = host.run.moved_to(evaluator.state(view))
     return _answer(prepared, effects, current, view, error)
 
 
 def _answer(
     prepared: PreparedEvent,
     effects: list[dict[str, Any]],
-    after: EvaluatedPage,
+    after: PageRun,
     view: SessionView,
     error: dict[str, str] | None,
 ) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "effects": effects,
-        **changes_between(prepared.before, after),
+        **changes_between(prepared.before.page, after.page),
         "store": view.store,
         "jobs": [],
     }

@@ -41,10 +41,11 @@ from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
 from runtime.http.network import GuardedTransport, Resolver, system_resolver
 from runtime.http.outbound_policy import OutboundPolicy
-from runtime.http.result import ExecutionError, ExecutionResult, RequestSummary
+from runtime.http.result import BindingFailure, ExecutionError, ExecutionResult, RequestSummary
 
 __all__ = [
     "ActionConfig",
+    "BindingFailure",
     "BlockedAddressError",
     "BodyType",
     "ConfigError",

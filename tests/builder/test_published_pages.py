@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from builder.api.errors import NotFound, PermissionDenied
-from builder.execution.evaluation import RuntimeState, load_compiled
+from builder.execution.evaluation import load_compiled
+from builder.execution.state import RuntimeState
 from builder.models import Action, Page, Role
 from builder.published_pages import published_page
 from builder.services.applications import publish_application

@@ -303,7 +303,7 @@ def test_a_name_that_resolves_to_the_metadata_address_is_refused(
                     user=members["developer"],
                     scope={},
                     executor=executor,
-                )
+                ).to_dict()
             )
 
     for result in results:
