@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from builder.api.base import error_responses, valid_body
 from builder.api.errors import APIError, PayloadTooLarge
 from builder.api.strict import StrictSerializer
-from builder.execution.files import picked_file_json, store_picked_file
+from builder.execution.files import picked_file_json
 from builder.models import RuntimeFile
+from builder.portal.picked_files import store_picked_file
 from builder.published_pages import published_page
 
 

@@ -30,6 +30,7 @@ from builder.execution.evaluation import PageRun, changes_between
 from builder.execution.files import FILE_PICKER, RuntimeFileResolver
 from builder.execution.query_host import PublishedQueryHost
 from builder.execution.sandbox import js_limits
+from builder.models import RuntimeFile
 from builder.portal import sessions
 from builder.portal.evaluation import SessionEvaluator, layout_entities
 from builder.portal.picked_files import check_picked_files
@@ -76,7 +77,12 @@ class PreparedEvent:
     before: PageRun
     meta: dict[str, Any]
     handler: str | None
-    picked_bytes: int
+    # The stored files the meta picks, as checked (a query reads them without a second read).
+    picked: tuple[RuntimeFile, ...] = ()
+
+    @property
+    def picked_bytes(self) -> int:
+        return sum(row.size for row in self.picked)
 
     @property
     def first_query(self) -> str | None:
@@ -127,16 +133,16 @@ def _meta_changes(
     *,
     user: Any,
     published: PublishedPage,
-) -> tuple[dict[str, Any], int]:
-    """The valid meta changes and the bytes of the files they pick (400 naming the path)."""
+) -> tuple[dict[str, Any], list[RuntimeFile]]:
+    """The valid meta changes and the stored files they pick (400 naming the path)."""
     if meta is None:
-        return {}, 0
+        return {}, []
     try:
         changes = apply_meta_changes(entity["type"], meta, props=props, path="meta")
     except MetaValidationError as error:
         first = error.errors[0]
         raise APIError(first.message, code=first.code, field=first.path) from error
-    picked = 0
+    picked: list[RuntimeFile] = []
     if entity["type"] == FILE_PICKER and "files" in changes:
         picked = check_picked_files(
             changes["files"],  # type: ignore[arg-type]  # validated: a list of file objects
@@ -184,7 +190,7 @@ def prepare_event(
         before=before,
         meta=meta,
         handler=handler,
-        picked_bytes=picked,
+        picked=tuple(picked),
     )
 
 
@@ -234,7 +240,9 @@ def run_event(
     effects: list[dict[str, Any]] = []
     error: dict[str, str] | None = None
     if prepared.handler is not None:
-        resolver: FileResolver = RuntimeFileResolver(user, published.application)
+        resolver: FileResolver = RuntimeFileResolver(
+            user, published.application, known=prepared.picked
+        )
         if wrap_files is not None:
             resolver = wrap_files(resolver)
         # The session as the last write left it, and the query results written
