@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
+
 from builder.api.errors import NotFound, PermissionDenied
 from builder.models import Membership, Role, Workspace
 
@@ -27,8 +29,25 @@ def role_in(user: Any, workspace_id: int) -> Role | None:
     return Role(role) if role else None
 
 
+def role_subquery(user: Any, workspace_id: OuterRef) -> Subquery:
+    """`role_in` inside another query (annotate with it): the role, or None when not a member."""
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return Subquery(
+        Membership.objects.filter(workspace_id=workspace_id, user_id=user_id).values("role")[:1]
+    )
+
+
 def has_role(role: Role | None, minimum: Role) -> bool:
     return role is not None and _RANK[role] >= _RANK[minimum]
+
+
+def check_role(role: str | None, minimum: Role) -> Role:
+    """`role` (None for a non-member) if at least `minimum`; see `require_role`."""
+    if not role:
+        raise NotFound()
+    if not has_role(Role(role), minimum):
+        raise PermissionDenied(f"This needs the {minimum.value} role in the workspace.")
+    return Role(role)
 
 
 def require_role(user: Any, workspace_id: int, minimum: Role) -> Role:
@@ -37,12 +56,7 @@ def require_role(user: Any, workspace_id: int, minimum: Role) -> Role:
     Raises NotFound for non-members (the workspace's objects are invisible to
     them) and PermissionDenied for members whose role is too low.
     """
-    role = role_in(user, workspace_id)
-    if role is None:
-        raise NotFound()
-    if not has_role(role, minimum):
-        raise PermissionDenied(f"This needs the {minimum.value} role in the workspace.")
-    return role
+    return check_role(role_in(user, workspace_id), minimum)
 
 
 def visible_workspaces(user: Any):

@@ -16,11 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import OuterRef
+
 from builder.api.errors import NotFound
 from builder.execution.evaluation import EvaluatedPage, evaluate_page, load_compiled
 from builder.execution.state import RuntimeState
 from builder.models import Application, Page, PublishedPageRef, PublishedVersion, Role
-from builder.permissions import require_role
+from builder.permissions import check_role, role_subquery
 from builder.selectors import current_version, parse_id
 from runtime import CompiledPage
 from runtime import ConfigurationError as RuntimeConfigurationError
@@ -77,17 +79,23 @@ def published_page(user: Any, page_id: Any, minimum: Role = Role.VIEWER) -> Publ
     the published version; PermissionDenied (403) when the role is too low.
     """
     pk = parse_id(page_id)
+    # The user's role comes in the same statement as the page.
+    role = role_subquery(user, OuterRef("application__workspace_id"))
     # A page ever published keeps its ref after the draft page is deleted.
     owner = (
         PublishedPageRef.objects.select_related("application__published_version")
+        .annotate(my_role=role)
         .filter(page_id=pk)
         .first()
-        or Page.objects.select_related("application__published_version").filter(pk=pk).first()
+        or Page.objects.select_related("application__published_version")
+        .annotate(my_role=role)
+        .filter(pk=pk)
+        .first()
     )
     if owner is None:
         raise NotFound()
     application = owner.application
-    require_role(user, application.workspace_id, minimum)
+    check_role(owner.my_role, minimum)
     version = current_version(application)
     snapshot = version.snapshot
     page = next((p for p in snapshot.get("pages", []) if p.get("id") == pk), None)
