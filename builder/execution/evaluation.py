@@ -17,7 +17,7 @@ change reaches:
     run = PageRun.start(layout, action_names, state, compiled=stored_or_none)
     run = run.moved_to(next_state)             # re-evaluates what next_state changed
     run.page                                   # an EvaluatedPage, as evaluate_page gives
-    changes_between(before.page, run.page)     # what the portal must update
+    changes_between(before.page, run.page)     # what the portal must update (`changes`)
 
 `compile_page_json` compiles a page once (at publish time); `load_compiled`
 reads it back, so a portal never parses a published page's bindings again
@@ -27,11 +27,11 @@ reads it back, so a portal never parses a published page's bindings again
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from builder.execution.changes import same_json
 from builder.execution.sandbox import js_engine, js_limits
 from builder.execution.state import ACTION_DEFAULTS, RuntimeState
 from runtime import CompiledPage, EntitySpec, PageEvaluation, compile_page
@@ -41,7 +41,6 @@ __all__ = [
     "EvaluatedPage",
     "PageRun",
     "action_entity",
-    "changes_between",
     "compile_page_json",
     "compile_source",
     "evaluate_page",
@@ -296,26 +295,25 @@ def _changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
 
 
 def _diff(before: Any, after: Any, path: str, depth: int, changed: list[str]) -> None:
-    if _same(before, after):
+    if before is after:
         return
     if (
-        depth == 0
-        or not isinstance(before, Mapping)
-        or not isinstance(after, Mapping)
-        or not all(_is_path_key(key) for key in before.keys() | after.keys())
+        depth > 0
+        and isinstance(before, Mapping)
+        and isinstance(after, Mapping)
+        and all(_is_path_key(key) for key in before.keys() | after.keys())
     ):
-        changed.append(path)
-        return
-    # One level deeper only for `appsmith.store`: entities stop at their properties.
-    deeper = depth - 1 if path in ("appsmith", "appsmith.store") else 0
-    missing = object()
-    for key in before.keys() | after.keys():
-        old, new = before.get(key, missing), after.get(key, missing)
-        if old is missing or new is missing:
-            if not (old is missing and new is missing):
+        # One level deeper only for `appsmith.store`: entities stop at their properties.
+        deeper = depth - 1 if path in ("appsmith", "appsmith.store") else 0
+        missing = object()
+        for key in before.keys() | after.keys():
+            old, new = before.get(key, missing), after.get(key, missing)
+            if old is missing or new is missing:
                 changed.append(f"{path}.{key}")
-        else:
-            _diff(old, new, f"{path}.{key}", deeper, changed)
+            else:
+                _diff(old, new, f"{path}.{key}", deeper, changed)
+    elif not same_json(before, after):
+        changed.append(path)
 
 
 def _touched_roots(before: PageEvaluation, after: PageEvaluation) -> set[str]:
@@ -363,52 +361,3 @@ def _check_types(
         )
         if spec is not None:
             props[prop] = copy.deepcopy(spec.default)
-
-
-def _same(a: Any, b: Any) -> bool:
-    # `1 == True` and `1 == 1.0` in Python, not in JavaScript: compare as JSON too.
-    if a != b:
-        return False
-    if isinstance(a, str | type(None)):
-        return True
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
-
-
-def _changed_props(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    changed = {
-        key: value
-        for key, value in after.items()
-        if not _same(before.get(key), value) or key not in before
-    }
-    changed.update({key: None for key in before if key not in after})
-    return changed
-
-
-def changes_between(before: EvaluatedPage, after: EvaluatedPage) -> dict[str, Any]:
-    """What the portal must update: changed widget properties, action states and errors.
-
-    ``widgets`` carries only changed properties; a property that lost its value
-    (its binding now fails or gives undefined) comes as null, next to its
-    error. ``errors`` holds the errors of every property that changed or whose
-    errors changed, and ``[]`` for a property whose errors are gone: the portal
-    reads it that way (static/portal/session.js).
-    """
-    widgets: dict[str, dict[str, Any]] = {}
-    for name, props in after.widgets.items():
-        changed = _changed_props(before.widgets.get(name, {}), props)
-        if changed:
-            widgets[name] = changed
-    actions = {
-        name: state
-        for name, state in after.actions.items()
-        if not _same(before.actions.get(name), state)
-    }
-    errors: dict[str, list[dict[str, Any]]] = {}
-    for path, errs in after.errors.items():
-        name, _, prop = path.partition(".")
-        if prop in widgets.get(name, {}) or not _same(before.errors.get(path), errs):
-            errors[path] = errs
-    for path in before.errors:
-        if path not in after.errors:
-            errors[path] = []
-    return {"widgets": widgets, "actions": actions, "errors": errors}

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder.api.errors import APIError
-from builder.execution.evaluation import PageRun, changes_between
+from builder.execution.changes import changes_between
+from builder.execution.evaluation import PageRun
 from builder.execution.files import FILE_PICKER, RuntimeFileResolver
 from builder.execution.query_host import PublishedQueryHost
 from builder.execution.sandbox import js_limits
