@@ -19,19 +19,9 @@ from builder.execution.state import RuntimeState, parse_url, user_info
 from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage
 from runtime import CompiledPage
-from widgets import LayoutValidationError, WidgetEntity, get_widget_type, widget_entities
+from widgets import LayoutValidationError, get_widget_type
 
-__all__ = ["SessionEvaluator", "layout_entities", "public_layout"]
-
-
-def layout_entities(published: PublishedPage) -> dict[str, WidgetEntity]:
-    """The page's widgets by name; 409 `invalid_layout` if the published layout is broken."""
-    try:
-        return widget_entities(published.layout)
-    except LayoutValidationError as error:
-        raise Conflict(
-            f"The published page's layout is not valid: {error.message}", code="invalid_layout"
-        ) from error
+__all__ = ["SessionEvaluator", "public_layout"]
 
 
 def public_layout(layout: Any) -> Any:
@@ -72,7 +62,7 @@ class SessionEvaluator:
         )
 
     def start(self, view: SessionView) -> PageRun:
-        """The whole page evaluated for the session as `view` shows it."""
+        """The whole page evaluated for the session as `view` shows it (409 `invalid_layout`)."""
         try:
             return PageRun.start(
                 self.published.layout,

@@ -33,7 +33,7 @@ from builder.execution.query_host import PublishedQueryHost
 from builder.execution.sandbox import js_limits
 from builder.models import RuntimeFile
 from builder.portal import sessions
-from builder.portal.evaluation import SessionEvaluator, layout_entities
+from builder.portal.evaluation import SessionEvaluator
 from builder.portal.picked_files import check_picked_files
 from builder.portal.sessions import SessionChanges, SessionView
 from builder.published_pages import PublishedPage, published_page
@@ -164,7 +164,10 @@ def prepare_event(
     `widget`, `event` or the meta path.
     """
     published = published or published_page(user, request.page_id)
-    entities = layout_entities(published)
+    evaluator = SessionEvaluator(published, user=user, url=request.url)
+    view = sessions.read_view(user, published)
+    before = evaluator.start(view)  # 409 for a published layout that is not valid
+    entities = before.entities
     entity = entities.get(request.widget)
     if entity is None:
         raise APIError(
@@ -173,9 +176,6 @@ def prepare_event(
             field="widget",
         )
     handler = _handler(published, request.widget, request.event)
-    evaluator = SessionEvaluator(published, user=user, url=request.url)
-    view = sessions.read_view(user, published)
-    before = evaluator.start(view)
     if handler is not None or request.meta:
         _check_usable(before.page.widgets, entities, request.widget)
     meta, picked = _meta_changes(
