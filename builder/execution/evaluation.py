@@ -198,7 +198,7 @@ class PageRun:
     `start` evaluates every property; `moved_to` re-evaluates only the
     properties that read what changed between the two states (directly or
     through other properties), with `runtime.CompiledPage.reevaluate`, and
-    rebuilds only the widgets whose values or errors that changed. Its
+    rebuilds only the widgets whose values or errors changed. Its
     `page` is what `evaluate_page` would give for the new state.
     """
 
@@ -282,6 +282,10 @@ def _is_path_key(key: object) -> bool:
     return isinstance(key, str) and key != "" and "." not in key
 
 
+# Below an entity, changes are looked for key by key only in these mappings.
+_KEYED_PATHS = frozenset({"appsmith.store"})
+
+
 def _changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
     """Dotted paths (``FilePicker1.files``, ``appsmith.store.k``) whose values differ.
 
@@ -290,28 +294,27 @@ def _changed_paths(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
     """
     changed: list[str] = []
     for root in before.keys() | after.keys():
-        _diff(before.get(root, {}), after.get(root, {}), root, 2, changed)
+        _diff(before.get(root, {}), after.get(root, {}), root, changed)
     return changed
 
 
-def _diff(before: Any, after: Any, path: str, depth: int, changed: list[str]) -> None:
+def _diff(before: Any, after: Any, path: str, changed: list[str]) -> None:
+    """Add ``path`` to ``changed``, or the paths below it, if the values differ."""
     if before is after:
         return
     if (
-        depth > 0
+        ("." not in path or path in _KEYED_PATHS)
         and isinstance(before, Mapping)
         and isinstance(after, Mapping)
         and all(_is_path_key(key) for key in before.keys() | after.keys())
     ):
-        # One level deeper only for `appsmith.store`: entities stop at their properties.
-        deeper = depth - 1 if path in ("appsmith", "appsmith.store") else 0
         missing = object()
         for key in before.keys() | after.keys():
             old, new = before.get(key, missing), after.get(key, missing)
             if old is missing or new is missing:
                 changed.append(f"{path}.{key}")
             else:
-                _diff(old, new, f"{path}.{key}", deeper, changed)
+                _diff(old, new, f"{path}.{key}", changed)
     elif not same_json(before, after):
         changed.append(path)
 
