@@ -369,11 +369,14 @@ Notes:
   widgets or cleared a query), evaluating the page once (then only what the
   action's result reaches), and a fresh locked-down QuickJS context for the
   handler (`runtime.engine.HandlerContext`: the sandbox and trigger JS evaluated
-  and every intrinsic frozen, ~3.5 ms of CPU). After each response
-  (`request_finished`) a helper thread builds the server thread's next such
-  context, in parallel with the next request, so (a) and (e) wait for it only
-  when no core is free; (f) is a client that pauses {args.pause_ms:g} ms between
-  events, as a person clicking does. The context is still used by one run only.
+  and every intrinsic frozen, ~3.5 ms of CPU). Each server thread builds its
+  next such context after sending a response (`request_finished`), so an event
+  that finds its thread idle starts with one ready: that is (f), a client that
+  pauses {args.pause_ms:g} ms between events, as a person clicking does.
+  Back-to-back events, (a) and (e), still pay for it: the thread is building it
+  when the next request arrives (and the test client of (e) sends
+  `request_finished` inside the timed call). The context is still used by one
+  run only.
   (c) minus (b) is the query path itself: the action's bindings evaluated against
   the page, the datasource read, the guarded transport, and Django/DRF.
 - Everything runs in one Python process (API server, Brace's server, clients),

@@ -22,11 +22,8 @@ evaluation (see ``js/compile.js``).
 The lockdown also caps the length accepted by the array methods QuickJS
 runs in C without checking the time limit (``max_array_length``).
 
-Binding contexts are kept per thread because QuickJS runtimes must not be
-used by two threads at once. A handler context is used by one thread at a
-time too: it may be built on a helper thread and handed over, complete, to
-the thread that runs the handler (quickjs-ng takes the stack top of the
-calling thread on each call, so the stack limit holds on either thread).
+Contexts are kept per thread because QuickJS runtimes must not be shared
+across threads, even one at a time.
 
 Limits. ``set_time_limit`` bounds each call into JavaScript. A batch that is
 interrupted resumes in a fresh context after the unit that ran too long, so
@@ -42,9 +39,8 @@ queue, perform the requests in Python (HTTP outside the JavaScript time
 budget), resolve or reject the Promises by id, and drain
 ``execute_pending_job()``, until no job and no request is left. A handler
 context is used once and dropped: it may end with jobs pending by design.
-It may be built and locked down ahead, while the thread is idle or on a
-helper thread (``prepare_handler_contexts``); the run's scope is installed
-after the lockdown.
+It may be built and locked down ahead, on its thread, while the thread is
+idle; the run's scope is installed after the lockdown.
 """
 
 from __future__ import annotations
@@ -54,7 +50,6 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import Future
 from importlib import resources
 from typing import Any
 
@@ -77,10 +72,7 @@ _TRIGGERS_JS = resources.files("runtime").joinpath("js/triggers.js").read_text(e
 _COMPILE_JS = resources.files("runtime").joinpath("js/compile.js").read_text(encoding="utf-8")
 _CONTEXTS_PER_THREAD = 16
 _SPARE_HANDLER_CONTEXTS = 1
-# contexts: [(limits, Future of (context, dispatch))], this thread's handler contexts built ahead
-_spare = threading.local()
-# How long a run waits for a context still being built ahead before it builds its own.
-_SPARE_WAIT_S = 1.0
+_spare = threading.local()  # contexts: locked-down handler contexts built ahead
 
 # Loading a program is its verification (js/compile.js): compiling the page
 # once instead of twice (check, then load) saves ~17 ms on 3,000 bindings.
@@ -266,73 +258,29 @@ class QuickJSEngine:
 
 
 def _locked_handler_context(limits: EvaluationLimits) -> tuple[Any, Any]:
-    """A new context with the sandbox and trigger JS, locked down; nothing installed yet.
-
-    One eval does it all, so a helper thread building it needs the GIL only
-    before and after (QuickJS releases it while it runs).
-    """
+    """A new context with the sandbox and trigger JS, locked down; nothing installed yet."""
     context = _limited_context(limits)
-    setup = (
-        f"{_SANDBOX_JS}\n;\n{_TRIGGERS_JS}\n;\n(() => {{\n"
-        "  const api = globalThis.__brace_sandbox, factory = globalThis.__brace_triggers;\n"
-        "  delete globalThis.__brace_sandbox;\n"
-        "  delete globalThis.__brace_triggers;\n"
-        "  const dispatch = factory(api.classify);\n"
-        f"  api.lockdown([api, dispatch], {int(limits.max_array_length)});\n"
-        "  return dispatch;\n"
-        "})()"
-    )
-    return context, context.eval(setup)
+    api = _evaluate_api(context, _SANDBOX_JS, "__brace_sandbox")
+    factory = _evaluate_api(context, _TRIGGERS_JS, "__brace_triggers")
+    dispatch = context.eval("(api, f) => f(api.classify)")(api, factory)
+    context.eval("(api, d, n) => api.lockdown([api, d], n)")(api, dispatch, limits.max_array_length)
+    return context, dispatch
 
 
-def _build_into(future: Future[tuple[Any, Any]], limits: EvaluationLimits) -> None:
-    try:
-        future.set_result(_locked_handler_context(limits))
-    except Exception as exc:  # the run that takes it builds its own, and reports why
-        future.set_exception(exc)
-
-
-def prepare_handler_contexts(limits: EvaluationLimits, *, background: bool = False) -> None:
-    """Build this thread's spare handler context ahead, if it has run a handler before.
+def prepare_handler_contexts(limits: EvaluationLimits) -> None:
+    """Build this thread's spare handler context now, if it has run a handler before.
 
     Building and locking one down is most of a short event's engine time
-    (~4 ms of CPU); a host calls this when the thread is idle (after sending
-    a response) so that the next handler on this thread starts at once. With
-    ``background`` the context is built on a helper thread, in parallel with
-    the thread's next request (QuickJS releases the GIL while it runs), and
-    the run that takes it waits for it if it is not done yet. Each spare is
-    used by one run only (:class:`HandlerContext` takes it out), and by one
-    thread at a time: the helper never touches it after handing it over.
+    (~5 ms); a host calls this when the thread is idle (after sending a
+    response) so that the next handler on this thread starts at once. Each
+    spare is used by one run only (:class:`HandlerContext` takes it out).
     """
-    spare: list[tuple[EvaluationLimits, Future[tuple[Any, Any]]]] | None = getattr(
-        _spare, "contexts", None
-    )
+    spare: list[tuple[EvaluationLimits, Any, Any]] | None = getattr(_spare, "contexts", None)
     if spare is None or len(spare) >= _SPARE_HANDLER_CONTEXTS:
         return  # a thread that never ran a handler keeps no contexts
-    future: Future[tuple[Any, Any]] = Future()
-    if background:
-        helper = threading.Thread(
-            target=_build_into, args=(future, limits), name="brace-handler-context", daemon=True
-        )
-        helper.start()
-    else:
-        _build_into(future, limits)
-    spare.append((limits, future))
-
-
-def _take_spare(limits: EvaluationLimits) -> tuple[Any, Any] | None:
-    """A context built ahead for ``limits`` on this thread's behalf, if one is (or gets) ready."""
-    spare: list[tuple[EvaluationLimits, Future[tuple[Any, Any]]]] = _spare.__dict__.setdefault(
-        "contexts", []
-    )
-    while spare:
-        made_for, future = spare.pop()
-        if made_for != limits:
-            continue
-        # A build that failed or is stuck is dropped: the run builds its own.
-        with contextlib.suppress(Exception):
-            return future.result(timeout=_SPARE_WAIT_S)
-    return None
+    # On failure HandlerContext builds its own, and reports why.
+    with contextlib.suppress(quickjs.JSException, quickjs.StackOverflow):
+        spare.append((limits, *_locked_handler_context(limits)))
 
 
 class HandlerContext:
@@ -343,13 +291,17 @@ class HandlerContext:
     under the time ``budget`` it is given. A call that fails raises the
     :class:`BindingError` saying why (time, memory, stack, or an exception).
     Never reused: nothing a handler does can reach another run. The context
-    may have been built ahead (:func:`prepare_handler_contexts`) for this
-    thread and these limits, but no code but Brace's ran in it before.
+    may have been built ahead (:func:`prepare_handler_contexts`), on this
+    thread and for these limits, but no code but Brace's ran in it before.
     """
 
     def __init__(self, setup_json: str, limits: EvaluationLimits) -> None:
         self.limits = limits
-        built = _take_spare(limits)
+        spare: list[tuple[EvaluationLimits, Any, Any]] = _spare.__dict__.setdefault("contexts", [])
+        built = None
+        while spare and built is None:
+            made_for, *pair = spare.pop()
+            built = pair if made_for == limits else None
         try:
             context, self._dispatch = built or _locked_handler_context(limits)
             # After the lockdown: the scope is this run's own, unfrozen data.

@@ -317,13 +317,10 @@ def _answer(
 
 
 def prepare_next_handler(**_: Any) -> None:
-    """Django's ``request_finished``: start building this thread's next handler sandbox.
+    """Django's ``request_finished``: build this thread's next handler sandbox now.
 
-    The ~4 ms of CPU of building and locking down a QuickJS context run on a
-    helper thread, in parallel with whatever this thread does next (the next
-    request's reads and evaluation come before its handler runs), so they
-    leave the event's latency even when events come back to back. Only a
-    thread that has run a handler keeps one (see
-    ``runtime.engine.prepare_handler_contexts``).
+    The response has been sent, so the ~5 ms of building and locking down a
+    QuickJS context leaves the next event's latency. Only a thread that has
+    run a handler keeps one (see ``runtime.engine.prepare_handler_contexts``).
     """
-    prepare_handler_contexts(js_limits(), background=True)
+    prepare_handler_contexts(js_limits())

@@ -377,25 +377,3 @@ def test_a_thread_that_never_ran_a_handler_builds_none() -> None:
     thread.start()
     thread.join()
     assert kept == [None]
-
-
-def test_a_context_built_on_a_helper_thread_is_locked_down_and_serves_one_run() -> None:
-    assert shows("showAlert('this thread has run a handler')")
-    prepare_handler_contexts(LIMITS, background=True)
-    assert len(_spare_contexts()) == 1
-    fails("Object.prototype.polluted = 1", "TypeError")  # runs in the spare, once it is built
-    assert _spare_contexts() == []
-    prepare_handler_contexts(LIMITS, background=True)
-    assert shows("showAlert(typeof ({}).polluted)") == ["undefined"]
-    fails("Function('return globalThis')()", "code generation")
-
-
-def test_the_stack_limit_holds_in_a_context_built_on_a_helper_thread() -> None:
-    # The helper thread's stack is elsewhere in memory: the limit must follow
-    # the thread that runs the handler, as it does for a context built here.
-    deepest = "let d = 0; const f = () => { d++; f(); }; try { f() } catch (e) { showAlert(d) }"
-    built_here = shows(deepest)
-    prepare_handler_contexts(LIMITS, background=True)
-    assert shows(deepest) == built_here
-    prepare_handler_contexts(LIMITS, background=True)
-    fails("(function r() { return r() + 1 })()", "stack_limit")
