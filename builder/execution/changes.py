@@ -30,8 +30,8 @@ def same_json(a: Any, b: Any) -> bool:
         return True
     if a != b:
         return False
-    if isinstance(a, str | type(None)):
-        return True
+    if type(a) is type(b) and isinstance(a, str | int | type(None)):
+        return True  # equal, and of one type that JSON writes one way (bool is a type too)
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
@@ -56,7 +56,10 @@ def changes_between(before: Evaluated, after: Evaluated) -> dict[str, Any]:
     """
     widgets: dict[str, dict[str, Any]] = {}
     for name, props in after.widgets.items():
-        changed = _changed_props(before.widgets.get(name, {}), props)
+        previous = before.widgets.get(name, {})
+        if previous is props:
+            continue  # a widget nothing reached keeps its properties (PageRun.moved_to)
+        changed = _changed_props(previous, props)
         if changed:
             widgets[name] = changed
     actions = {
