@@ -1,6 +1,7 @@
 """Benchmark a portal event that runs a query, against the same API called directly.
 
-    .venv/bin/python bench/run_query.py [--events 300] [--api-delay-ms 0,50] [--write]
+    .venv/bin/python bench/run_query.py [--events 300] [--api-delay-ms 0,50] [--page-texts 0]
+                                        [--write]
 
 Sets itself up in a throwaway directory (``BRACE_VAR_DIR``, a SQLite file,
 ``config.settings_test``): a loopback JSON API (threaded, HTTP/1.1 keep-alive,
@@ -18,6 +19,10 @@ same run and for each ``--api-delay-ms`` (the API's own think time):
 (e) the event in-process (Django's test ``Client``, no HTTP hop), and the SQL
     statements one event makes.
 
+``--page-texts N`` adds N Text widgets bound to ``appsmith.user``, which the
+query does not change: the page is evaluated whole once per event, and
+only what the query's result reaches is evaluated again.
+
 Prints p50/p95 of each, the p50 ratio (a)/(b) (target <= 1.3x) and Brace's
 added p50 in ms, as a Markdown section for bench/RESULTS.md ("run_query");
 ``--write`` replaces that section. Nothing here is part of the test suite.
@@ -26,6 +31,7 @@ added p50 in ms, as a Markdown section for bench/RESULTS.md ("run_query");
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -138,7 +144,23 @@ class _App:
     viewer_tokens: list[str]  # one end user per concurrent client
 
 
-def _setup_app(api_url: str, viewers: int) -> _App:
+def _layout(texts: int) -> dict[str, Any]:
+    """LAYOUT plus ``texts`` Text widgets bound to something the query does not change."""
+    layout = copy.deepcopy(LAYOUT)
+    for number in range(texts):
+        layout["children"].append(
+            {
+                "widgetName": f"Other{number}",
+                "type": "Text",
+                "props": {"text": f"{{{{appsmith.user.username + ' {number}'}}}}"},
+                "position": {"x": 34, "y": 2 + number, "w": 20, "h": 1},
+                "children": [],
+            }
+        )
+    return layout
+
+
+def _setup_app(api_url: str, viewers: int, texts: int = 0) -> _App:
     """A published app on a bearer datasource, its developer and `viewers` end users."""
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
@@ -162,7 +184,7 @@ def _setup_app(api_url: str, viewers: int) -> _App:
     )
     application = create_application(user=developer, workspace=workspace, name="Bench")
     page = application.pages.get(name="Page1")
-    page.layout = LAYOUT
+    page.layout = _layout(texts)
     page.save()
     config = {"method": "GET", "path": "items", "headers": [], "query_params": []}
     action = Action.objects.create(page=page, name="Api1", datasource=datasource, config=config)
@@ -367,16 +389,17 @@ Notes:
 - (a) minus (c) is what the event adds on top of running the same query: the
   runtime session (one read with the persisted store, one locked write per query
   result; a closing write only if the handler also changed the store, reset
-  widgets or cleared a query), evaluating the page before and after with the
-  action's result, and a fresh locked-down QuickJS context for the handler
-  (`runtime.engine.HandlerContext`: the sandbox and trigger JS evaluated and
-  every intrinsic frozen, ~4.5 ms of CPU). Each server thread builds its next
-  such context after sending a response (`request_finished`), so an event that
-  finds its thread idle starts with one ready: that is (f), a client that pauses
-  {args.pause_ms:g} ms between events, as a person clicking does. Back-to-back
-  events, (a) and (e), still pay for it: the thread is building it when the next
-  request arrives (and the test client of (e) sends `request_finished` inside the
-  timed call). The context is still used by one run only.
+  widgets or cleared a query), evaluating the page once (then only what the
+  action's result reaches), and a fresh locked-down QuickJS context for the
+  handler (`runtime.engine.HandlerContext`: the sandbox and trigger JS evaluated
+  and every intrinsic frozen, ~3.5 ms of CPU). Each server thread builds its
+  next such context after sending a response (`request_finished`), so an event
+  that finds its thread idle starts with one ready: that is (f), a client that
+  pauses {args.pause_ms:g} ms between events, as a person clicking does.
+  Back-to-back events, (a) and (e), still pay for it: the thread is building it
+  when the next request arrives (and the test client of (e) sends
+  `request_finished` inside the timed call). The context is still used by one
+  run only.
   (c) minus (b) is the query path itself: the action's bindings evaluated against
   the page, the datasource read, the guarded transport, and Django/DRF.
 - Everything runs in one Python process (API server, Brace's server, clients),
@@ -410,6 +433,12 @@ def main() -> None:
     parser.add_argument(
         "--pause-ms", type=float, default=50, help="an end user's pause between events, for (f)"
     )
+    parser.add_argument(
+        "--page-texts",
+        type=int,
+        default=0,
+        help="more Text widgets on the page, bound to what the query does not change",
+    )
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
 
@@ -431,7 +460,9 @@ def main() -> None:
 
     api = _Api(("127.0.0.1", 0), _ApiHandler)
     _serve(api)
-    app = _setup_app(f"http://127.0.0.1:{api.server_address[1]}/", max(1, args.concurrency))
+    app = _setup_app(
+        f"http://127.0.0.1:{api.server_address[1]}/", max(1, args.concurrency), args.page_texts
+    )
     brace = _brace_server()
     brace_url = f"http://127.0.0.1:{brace.server_address[1]}"
     print(f"Brace on {brace_url}, API on port {api.server_address[1]}, data in {tmp}")

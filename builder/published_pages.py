@@ -16,14 +16,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import OuterRef
+
 from builder.errors import NotFound
+from builder.execution.evaluation import EvaluatedPage, evaluate_page, load_compiled
+from builder.execution.state import RuntimeState
 from builder.models import Application, Page, PublishedPageRef, PublishedVersion
-from builder.page_runtime import EvaluatedPage, RuntimeState, evaluate_page, load_compiled
 from builder.selectors import current_version
 from restapi.ids import parse_id
 from runtime import CompiledPage, InvalidRuntimeInput
 from workspaces.models import Role
-from workspaces.permissions import require_role
+from workspaces.permissions import check_role, role_subquery
 from workspaces.users import AnyUser
 
 __all__ = ["PublishedPage", "published_page"]
@@ -79,17 +82,25 @@ def published_page(user: AnyUser, page_id: Any, minimum: Role = Role.VIEWER) -> 
     role is too low.
     """
     pk = parse_id(page_id)
+    # The user's role comes in the same statement as the page.
+    role = role_subquery(user, OuterRef("application__workspace_id"))
     # A page ever published keeps its ref after the draft page is deleted.
     owner = (
         PublishedPageRef.objects.select_related("application__published_version")
+        .annotate(my_role=role)
         .filter(page_id=pk)
         .first()
-        or Page.objects.select_related("application__published_version").filter(pk=pk).first()
+        or Page.objects.select_related("application__published_version")
+        .annotate(my_role=role)
+        .filter(pk=pk)
+        .first()
     )
     if owner is None:
         raise NotFound()
     application = owner.application
-    require_role(user, application.workspace_id, minimum)
+    # The annotation above; django-stubs types it on one member of the union only.
+    my_role: str | None = owner.my_role  # type: ignore[union-attr]
+    check_role(my_role, minimum)
     version = current_version(application)
     snapshot = version.snapshot
     page = next((p for p in snapshot.get("pages", []) if p.get("id") == pk), None)

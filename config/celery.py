@@ -11,3 +11,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("brace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# builder.portal is a package of the builder app, not an app: its tasks module is named here.
+app.autodiscover_tasks(["builder.portal"])

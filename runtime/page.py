@@ -30,7 +30,7 @@ from runtime.engines import Engine, get_engine
 from runtime.errors import EvalError, InvalidRuntimeInput
 from runtime.js_scope_analysis import Path
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
-from runtime.page_format import page_from_json, page_to_json
+from runtime.page_format import page_fields, page_to_json
 from runtime.program import Program, Unit
 
 DEFAULT_GLOBALS: dict[str, Any] = {"appsmith": {"store": {}, "user": {}, "URL": {}}}
@@ -315,7 +315,7 @@ class CompiledPage:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CompiledPage:
-        return page_from_json(cls, data)
+        return cls(**page_fields(data))
 
 
 def _check_state(state: Mapping[str, Any] | None) -> Mapping[str, Any]:

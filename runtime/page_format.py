@@ -3,24 +3,52 @@
 Storing the graph and the generated functions (rather than the page's
 templates) means a published page is never parsed again; loading it costs
 one ``json.loads`` and some tuple building.
+
+    data = page_to_json(compiled_page)            # any object with StoredPage's fields
+    CompiledPage(**page_fields(data))             # what CompiledPage.from_json does
+
+This module reads and writes the fields only; it does not import
+``runtime.page``, which imports it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from runtime.dependency_graph import DependencyGraph
 from runtime.errors import EvalError, InvalidRuntimeInput
+from runtime.js_scope_analysis import Path
 from runtime.limits import EvaluationLimits
 from runtime.program import Program, Unit
 
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from runtime.page import CompiledPage
+__all__ = ["FORMAT_VERSION", "StoredPage", "page_fields", "page_to_json"]
 
 FORMAT_VERSION = 3  # 3: meta paths
+
+
+class StoredPage(Protocol):
+    """The fields of a compiled page that are stored (``runtime.page.CompiledPage``'s)."""
+
+    @property
+    def units(self) -> list[Unit]: ...
+    @property
+    def reads(self) -> list[tuple[Path, ...]]: ...
+    @property
+    def graph(self) -> DependencyGraph: ...
+    @property
+    def static(self) -> dict[str, dict[str, Any]]: ...
+    @property
+    def compile_errors(self) -> dict[str, list[EvalError]]: ...
+    @property
+    def program(self) -> Program: ...
+    @property
+    def program_index(self) -> dict[int, int]: ...
+    @property
+    def limits(self) -> EvaluationLimits: ...
+    @property
+    def meta(self) -> frozenset[str]: ...
 
 
 def _unit_to_json(unit: Unit) -> list[Any]:
@@ -32,7 +60,7 @@ def _unit_from_json(data: list[Any]) -> Unit:
     return Unit(path, kind, tuple(parts), tuple(target) or None, binding)
 
 
-def page_to_json(page: CompiledPage) -> dict[str, Any]:
+def page_to_json(page: StoredPage) -> dict[str, Any]:
     graph = page.graph
     return {
         "version": FORMAT_VERSION,
@@ -60,7 +88,8 @@ def page_to_json(page: CompiledPage) -> dict[str, Any]:
     }
 
 
-def page_from_json(cls: type[CompiledPage], data: Mapping[str, Any]) -> CompiledPage:
+def page_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored page's fields, as keyword arguments of ``CompiledPage``."""
     if data.get("version") != FORMAT_VERSION:
         raise InvalidRuntimeInput(
             f"compiled page format {data.get('version')!r} is not {FORMAT_VERSION}; "
@@ -80,7 +109,7 @@ def page_from_json(cls: type[CompiledPage], data: Mapping[str, Any]) -> Compiled
         program.add_function(codes, names, as_list=as_list)
     for unit in data["program"]["units"]:
         program.add_unit(_unit_from_json(unit))
-    return cls(
+    return dict(
         units=units,
         reads=[tuple(tuple(p) for p in r) for r in data["reads"]],
         graph=graph,

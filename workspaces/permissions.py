@@ -15,7 +15,7 @@ portal and its runtime API. Every read of that work goes through
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from workspaces.errors import NotAMember, RoleTooLow
 from workspaces.models import Membership, Role, Workspace
@@ -39,8 +39,26 @@ def role_in(user: AnyUser, workspace_id: int) -> Role | None:
     return Role(role) if role else None
 
 
+def role_subquery(user: AnyUser, workspace_id: OuterRef) -> Subquery:
+    """`role_in` inside another query (annotate with it): the role, or None when not a member."""
+    if not user.is_authenticated:
+        return Subquery(Membership.objects.none().values("role"))
+    return Subquery(
+        Membership.objects.filter(workspace_id=workspace_id, user_id=user.pk).values("role")[:1]
+    )
+
+
 def has_role(role: Role | None, minimum: Role) -> bool:
     return role is not None and _RANK[role] >= _RANK[minimum]
+
+
+def check_role(role: str | None, minimum: Role) -> Role:
+    """`role` (None for a non-member) if at least `minimum`; see `require_role`."""
+    if not role:
+        raise NotAMember()
+    if not has_role(Role(role), minimum):
+        raise RoleTooLow(_too_low(minimum))
+    return Role(role)
 
 
 def require_role(user: AnyUser, workspace_id: int, minimum: Role) -> Role:
@@ -49,12 +67,7 @@ def require_role(user: AnyUser, workspace_id: int, minimum: Role) -> Role:
     Raises NotAMember for non-members (the workspace's objects are invisible
     to them) and RoleTooLow for members whose role is too low.
     """
-    role = role_in(user, workspace_id)
-    if role is None:
-        raise NotAMember()
-    if not has_role(role, minimum):
-        raise RoleTooLow(_too_low(minimum))
-    return role
+    return check_role(role_in(user, workspace_id), minimum)
 
 
 def _too_low(minimum: Role) -> str:

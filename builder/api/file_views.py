@@ -14,10 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder.errors import Invalid, PayloadTooLarge
-from builder.files import picked_file_json, store_picked_file
+from builder.execution.files import picked_file_json
 from builder.models import RuntimeFile
+from builder.portal.picked_files import store_picked_file
 from builder.published_pages import published_page
-from restapi.base import error_responses, valid_body
+from restapi.base import error_responses, signed_in_user, valid_body
 from restapi.strict import StrictSerializer
 from runtime import FILE_REFERENCE_PREFIX
 
@@ -78,7 +79,10 @@ class RuntimeFileViewSet(viewsets.GenericViewSet[Any]):
         body = valid_body(PickedFileIn, request.data)
         published = published_page(request.user, body["page"])
         runtime_file, props = store_picked_file(
-            user=request.user, published=published, widget=body["widget"], upload=body["file"]
+            user=signed_in_user(request),
+            published=published,
+            widget=body["widget"],
+            upload=body["file"],
         )
         return Response(
             picked_file_json(runtime_file, props.get("dataFormat")),

@@ -10,10 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
+from builder.execution.evaluation import evaluate_page
+from builder.execution.queries import run_draft_action
+from builder.execution.state import checked_state
 from builder.models import Action, Page
-from builder.page_runtime import checked_state, evaluate_page
-from builder.queries import run_draft_action
-from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.strict import StrictCharField, StrictSerializer
 from workspaces.models import Role
 
@@ -138,4 +139,5 @@ class ActionRunViewSet(EditorViewSet):
     def run(self, request: Request, pk: str) -> Response:
         action = selectors.get_action(request.user, pk, Role.DEVELOPER)
         body = valid_body(RunIn, request.data)
-        return Response(run_draft_action(action, user=request.user, params=body.get("params")))
+        result = run_draft_action(action, user=signed_in_user(request), params=body.get("params"))
+        return Response(result.to_dict())

@@ -22,7 +22,7 @@ from builder.portal.events import EventRequest
 from builder.portal.jobs import get_job, job_json
 from builder.portal.pages import runtime_page
 from builder.published_pages import published_page
-from restapi.base import EditorViewSet, error_responses, valid_body
+from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.strict import StrictCharField, StrictSerializer
 
 MAX_URL_LENGTH = 2000
@@ -151,7 +151,7 @@ class RuntimePageViewSet(EditorViewSet):
         responses={200: RuntimePageOut, **error_responses(400, 404, 409)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(runtime_page(request.user, pk, url=page_url(request)))
+        return Response(runtime_page(signed_in_user(request), pk, url=page_url(request)))
 
     @extend_schema(
         tags=["runtime"],
@@ -175,7 +175,7 @@ class RuntimePageViewSet(EditorViewSet):
             meta=body.get("meta"),
             url=page_url(request),
         )
-        return Response(handle_event(request.user, event, published=published))
+        return Response(handle_event(signed_in_user(request), event, published=published))
 
 
 class RuntimeJobViewSet(EditorViewSet):
@@ -187,4 +187,4 @@ class RuntimeJobViewSet(EditorViewSet):
         responses={200: JobOut, **error_responses(404)},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(job_json(get_job(request.user, pk)))
+        return Response(job_json(get_job(signed_in_user(request), pk)))

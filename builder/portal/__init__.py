@@ -5,13 +5,15 @@
     run_job(job_id)                             # the Celery worker's side of a big event
     job_json(get_job(user, job_id))             # GET jobs/{id}/
 
-Modules: `sessions` (the per user and application state in the database, and
-how an event's changes are applied to it), `evaluation` (a published page
-evaluated for a session, and what changed between two evaluations),
-`picked_files` (FilePicker meta checked against the user's stored files),
-`queries` (the trigger host that runs published queries), `events` (one
-event, start to end) and `jobs` (events too big for a web request).
-docs/runtime-api.md is the contract.
+Modules, from the top: `dispatch` (run an event now, or queue it), `tasks`
+(the Celery tasks), `jobs` (events too big for a web request), `events` (one
+event, start to end) and `pages` (the page GET answers), `picked_files` (an
+upload checked against its FilePicker; FilePicker meta checked against the
+user's stored files) and `evaluation` (a published page evaluated for a
+session), `sessions` (the per user and application state in the database,
+and how an event's changes are applied to it). Running the page itself
+(evaluation, queries, files) is `builder.execution`'s, shared with the
+editor. docs/runtime-api.md is the contract.
 """
 
 from __future__ import annotations

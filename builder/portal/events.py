@@ -8,11 +8,14 @@
 
 `prepare_event` only reads: it refuses what the request gets wrong (400
 naming `widget`, `event` or the meta path like `meta.files[0].size`) before
-anything is written. `run_event` applies the meta changes to the session,
-runs the handler with `runtime.triggers` (queries through
-`PublishedQueryHost`), stores what the handler changed, re-evaluates the page
-and answers what changed (see docs/runtime-api.md). A handler that throws is
-still a 200: the effects it produced, and `error`.
+anything is written, and evaluates the page, once, for the session as it is.
+`run_event` applies the meta changes to the session, runs the handler with
+`runtime.triggers` (queries through `PublishedQueryHost`), stores what the
+handler changed and answers what changed (see docs/runtime-api.md). After the
+first evaluation, each change (the meta values, each query's result, the
+session as the closing write left it) re-evaluates only the properties it
+reaches (`PageRun.moved_to`). A handler that throws is still a 200: the
+effects it produced, and `error`.
 """
 
 from __future__ import annotations
@@ -22,13 +25,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from builder.errors import Invalid
-from builder.files import FILE_PICKER, RuntimeFileResolver
-from builder.page_runtime import EvaluatedPage, js_limits
+from builder.execution.changes import changes_between
+from builder.execution.evaluation import PageRun
+from builder.execution.files import FILE_PICKER, RuntimeFileResolver
+from builder.execution.query_host import PublishedQueryHost
+from builder.execution.sandbox import js_limits
+from builder.models import RuntimeFile
 from builder.portal import sessions
-from builder.portal.evaluation import SessionEvaluator, changes_between, layout_entities
+from builder.portal.evaluation import SessionEvaluator
 from builder.portal.picked_files import check_picked_files
-from builder.portal.query_host import PublishedQueryHost
 from builder.portal.sessions import SessionChanges, SessionView
 from builder.published_pages import PublishedPage, published_page
 from runtime import STORE_EFFECTS, BraceRuntimeError, EffectType
@@ -62,16 +70,22 @@ class EventRequest:
 class PreparedEvent:
     """A checked event, ready to run (or to hand to a background job)."""
 
-    user: Any
+    user: User
     request: EventRequest
     published: PublishedPage
     entities: dict[str, WidgetEntity]
     evaluator: SessionEvaluator
     view: SessionView
-    before: EvaluatedPage
+    # The page evaluated for `view`: the event's one evaluation of the whole page.
+    before: PageRun
     meta: dict[str, Any]
     handler: str | None
-    picked_bytes: int
+    # The stored files the meta picks, as checked (a query reads them without a second read).
+    picked: tuple[RuntimeFile, ...] = ()
+
+    @property
+    def picked_bytes(self) -> int:
+        return sum(row.size for row in self.picked)
 
     @property
     def first_query(self) -> str | None:
@@ -120,18 +134,18 @@ def _meta_changes(
     meta: Any,
     props: Mapping[str, Any],
     *,
-    user: Any,
+    user: User,
     published: PublishedPage,
-) -> tuple[dict[str, Any], int]:
-    """The valid meta changes and the bytes of the files they pick (400 naming the path)."""
+) -> tuple[dict[str, Any], list[RuntimeFile]]:
+    """The valid meta changes and the stored files they pick (400 naming the path)."""
     if meta is None:
-        return {}, 0
+        return {}, []
     try:
         changes = apply_meta_changes(entity["type"], meta, props=props, path="meta")
     except MetaValidationError as error:
         first = error.errors[0]
         raise Invalid(first.message, code=first.code, field=first.path) from error
-    picked = 0
+    picked: list[RuntimeFile] = []
     if entity["type"] == FILE_PICKER and "files" in changes:
         picked = check_picked_files(
             changes["files"],  # type: ignore[arg-type]  # validated: a list of file objects
@@ -143,7 +157,7 @@ def _meta_changes(
 
 
 def prepare_event(
-    user: Any, request: EventRequest, *, published: PublishedPage | None = None
+    user: User, request: EventRequest, *, published: PublishedPage | None = None
 ) -> PreparedEvent:
     """Check an event against the published page and the user's session; writes nothing.
 
@@ -152,7 +166,10 @@ def prepare_event(
     `widget`, `event` or the meta path.
     """
     published = published or published_page(user, request.page_id)
-    entities = layout_entities(published)
+    evaluator = SessionEvaluator(published, user=user, url=request.url)
+    view = sessions.read_view(user, published)
+    before = evaluator.start(view)  # 409 for a published layout that is not valid
+    entities = before.entities
     entity = entities.get(request.widget)
     if entity is None:
         raise Invalid(
@@ -161,13 +178,10 @@ def prepare_event(
             field="widget",
         )
     handler = _handler(published, request.widget, request.event)
-    evaluator = SessionEvaluator(published, user=user, url=request.url)
-    view = sessions.read_view(user, published)
-    before = evaluator.evaluate(view)
     if handler is not None or request.meta:
-        _check_usable(before.widgets, entities, request.widget)
+        _check_usable(before.page.widgets, entities, request.widget)
     meta, picked = _meta_changes(
-        entity, request.meta, before.widgets[request.widget], user=user, published=published
+        entity, request.meta, before.page.widgets[request.widget], user=user, published=published
     )
     return PreparedEvent(
         user=user,
@@ -179,7 +193,7 @@ def prepare_event(
         before=before,
         meta=meta,
         handler=handler,
-        picked_bytes=picked,
+        picked=tuple(picked),
     )
 
 
@@ -213,7 +227,7 @@ def run_event(
     ``wrap_files`` wraps the user's file resolver (a background job counts the
     bytes sent through it).
     """
-    published, user = prepared.published, prepared.user
+    published, user, evaluator = prepared.published, prepared.user, prepared.evaluator
     view, current = prepared.view, prepared.before
     if not prepared.meta and prepared.handler is None:
         return _answer(prepared, [], current, view, None)
@@ -225,11 +239,13 @@ def run_event(
     if prepared.meta:
         changes = SessionChanges(meta={prepared.request.widget: prepared.meta})
         view = sessions.apply_changes(session_id, published, changes)
-        current = prepared.evaluator.evaluate(view)
+        current = current.moved_to(evaluator.state(view))
     effects: list[dict[str, Any]] = []
     error: dict[str, str] | None = None
     if prepared.handler is not None:
-        resolver: FileResolver = RuntimeFileResolver(user, published.application)
+        resolver: FileResolver = RuntimeFileResolver(
+            user, published.application, known=prepared.picked
+        )
         if wrap_files is not None:
             resolver = wrap_files(resolver)
         # The session as the last write left it, and the query results written
@@ -245,19 +261,18 @@ def run_event(
             written[name] = state
 
         host = PublishedQueryHost(
-            published,
-            prepared.evaluator,
-            view,
+            published.actions,
+            current,
+            workspace_id=published.application.workspace_id,
             user=user,
             files=resolver,
-            evaluated=current,
             on_result=on_result,
         )
         actions: dict[str, Any] = {}
         try:
-            run = run_handler(
+            handled = run_handler(
                 prepared.handler,
-                current.scope,
+                current.page.scope,
                 host,
                 action_names=published.action_names,
                 # Handlers always run in QuickJS: runtime.triggers supports no other engine.
@@ -266,9 +281,9 @@ def run_event(
         except BraceRuntimeError as exc:
             error = _handler_error(type(exc).__name__, str(exc))
         else:
-            effects, actions = list(run.effects), dict(run.actions)
-            if run.error is not None:
-                error = _handler_error(run.error.name, run.error.message)
+            effects, actions = list(handled.effects), dict(handled.actions)
+            if handled.error is not None:
+                error = _handler_error(handled.error.name, handled.error.message)
         closing = SessionChanges(
             actions=actions,
             store_ops=[e for e in effects if e.get("type") in STORE_EFFECTS],
@@ -280,20 +295,21 @@ def run_event(
             # Every result is stored already (on_result) and nothing else
             # changed: the view the last write returned is the session now.
             view = written_view
-        current = prepared.evaluator.evaluate(view)
+        # The session as written, with what other events wrote meanwhile.
+        current = host.run.moved_to(evaluator.state(view))
     return _answer(prepared, effects, current, view, error)
 
 
 def _answer(
     prepared: PreparedEvent,
     effects: list[dict[str, Any]],
-    after: EvaluatedPage,
+    after: PageRun,
     view: SessionView,
     error: dict[str, str] | None,
 ) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "effects": effects,
-        **changes_between(prepared.before, after),
+        **changes_between(prepared.before.page, after.page),
         "store": view.store,
         "jobs": [],
     }

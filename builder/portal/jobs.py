@@ -1,12 +1,15 @@
 """Events too big for a web request: run by a Celery worker, polled by the portal.
 
-    answer = start_job(prepared)     # a queued EventJob; answer["jobs"] == [{id, action, status}]
+    job = create_job(prepared)       # a queued EventJob (builder.portal.dispatch enqueues it)
+    queued_answer(prepared, job)     # what the portal gets now: answer["jobs"] == [{id, ...}]
     run_job(job_id)                  # the worker: the same event service, its answer in `result`
     job_json(get_job(user, job_id))  # {id, status, progress, result, error}
 
 An event whose picked files total more than BRACE_EVENT_BACKGROUND_BYTES
 (8 MB unless set) runs in the background, so that no web worker waits on a
-long upload. The job is enqueued once its row is committed. `progress` is
+long upload. The job is enqueued once its row is committed (the task's
+`delay_on_commit`, in `builder.portal.dispatch`: this module does not import
+the task module, which imports it). `progress` is
 the share of the files' bytes read into the upload so far, written at most
 every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0).
 """
@@ -22,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import IO, Any, BinaryIO, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,11 +40,13 @@ __all__ = [
     "PROGRESS_INTERVAL_S",
     "CountingResolver",
     "background_bytes",
+    "create_job",
     "get_job",
     "job_json",
     "purge_finished_jobs",
+    "queued_answer",
     "run_job",
-    "start_job",
+    "runs_in_background",
 ]
 
 logger = logging.getLogger(__name__)
@@ -57,10 +63,8 @@ def runs_in_background(prepared: PreparedEvent) -> bool:
     return prepared.handler is not None and prepared.picked_bytes > background_bytes()
 
 
-def start_job(prepared: PreparedEvent) -> dict[str, Any]:
-    """Queue the event for a worker; the answer the portal gets now (nothing changed yet)."""
-    from builder.tasks import run_event_job  # the task module imports this one
-
+def create_job(prepared: PreparedEvent) -> EventJob:
+    """The event as a queued job (its row; enqueue it once committed)."""
     request = prepared.request
     with transaction.atomic():
         session = sessions.open_session(prepared.user, prepared.published)
@@ -74,9 +78,12 @@ def start_job(prepared: PreparedEvent) -> dict[str, Any]:
             action=prepared.first_query or "",
             total_bytes=prepared.picked_bytes,
         )
-        job_id = str(job.pk)
-        transaction.on_commit(lambda: run_event_job.delay(job_id))
-    line: dict[str, Any] = {"id": job_id, "status": JobStatus.QUEUED.value}
+    return job
+
+
+def queued_answer(prepared: PreparedEvent, job: EventJob) -> dict[str, Any]:
+    """The answer the portal gets for a queued job: nothing changed yet."""
+    line: dict[str, Any] = {"id": str(job.pk), "status": JobStatus.QUEUED.value}
     if job.action:
         line["action"] = job.action
     return {
@@ -190,13 +197,13 @@ def run_job(job_id: str) -> str:
     return JobStatus.SUCCEEDED.value
 
 
-def get_job(user: Any, job_id: Any) -> EventJob:
+def get_job(user: User, job_id: Any) -> EventJob:
     """The user's own job; NotFound for anyone else's, and for ids that are not UUIDs."""
     try:
         pk = uuid.UUID(str(job_id))
     except ValueError as error:
         raise NotFound() from error
-    job = EventJob.objects.filter(pk=pk, session__user_id=getattr(user, "pk", None)).first()
+    job = EventJob.objects.filter(pk=pk, session__user_id=user.pk).first()
     if job is None:
         raise NotFound()
     return job

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
+
 from builder.portal import sessions
-from builder.portal.evaluation import SessionEvaluator, layout_entities, public_layout
+from builder.portal.evaluation import SessionEvaluator, public_layout
 from builder.published_pages import published_page
 
 __all__ = ["runtime_page"]
@@ -22,11 +24,11 @@ def _page_line(page: dict[str, Any]) -> dict[str, Any]:
     return {"id": page["id"], "name": page["name"], "slug": page["slug"]}
 
 
-def runtime_page(user: Any, page_id: Any, *, url: str | None) -> dict[str, Any]:
+def runtime_page(user: User, page_id: Any, *, url: str | None) -> dict[str, Any]:
     """docs/runtime-api.md's page answer; 404 unless viewer+ of a published page."""
     published = published_page(user, page_id)
-    layout_entities(published)  # 409 for a published layout that is not valid
     view = sessions.read_view(user, published)
+    # 409 for a published layout that is not valid.
     evaluated = SessionEvaluator(published, user=user, url=url).evaluate(view)
     application, version = published.application, published.version
     pages = sorted(

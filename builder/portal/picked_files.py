@@ -1,14 +1,19 @@
-"""FilePicker meta checked against the files the user stored: no one sends another's file.
+"""Files end users pick in the portal: each upload checked against its FilePicker and
+stored, and FilePicker meta checked against the stored files (no one sends another's).
 
-    total = check_picked_files(meta["files"], user=u, application=app, data_format="Binary")
+    runtime_file, props = store_picked_file(user=u, published=p, widget="FilePicker1",
+                                            upload=f)      # POST runtime/files/
+    rows = check_picked_files(meta["files"], user=u, application=app, data_format="Binary")
 
+An upload must pass the FilePicker's maxFileSize and allowedFileTypes as
+evaluated on the published page (400 naming `file`).
 The portal puts in `files` exactly what POST runtime/files/ answered. Each
 entry must name a `RuntimeFile` of this user in this application that has not
 expired, with its stored name, size and type, and `data` either its `blob:`
 reference or, for dataFormat Text and Base64, the inline content files/
 answered. Anything else is a 400 naming the entry's key
-(`meta.files[0].data`). The total size decides whether the event runs in the
-background.
+(`meta.files[0].data`). The rows' total size decides whether the event runs
+in the background, and its query reads them without reading them again.
 """
 
 from __future__ import annotations
@@ -16,14 +21,71 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from builder.errors import Invalid
-from builder.files import picked_file_json
+from builder.execution.files import (
+    FILE_PICKER,
+    content_type_of,
+    picked_file_json,
+    save_runtime_file,
+)
+from builder.execution.state import RuntimeState, user_info
 from builder.models import Application, RuntimeFile
+from builder.published_pages import PublishedPage
 from runtime import FILE_REFERENCE_PREFIX
+from widgets import MetaValidationError, WidgetNotFoundError, apply_meta_changes, find_widget
 
-__all__ = ["check_picked_files"]
+__all__ = ["check_picked_files", "file_picker_props", "store_picked_file"]
+
+
+def file_picker_props(published: PublishedPage, widget: str, *, user: User) -> dict[str, Any]:
+    """The FilePicker's evaluated properties on the published page (400 naming `widget`)."""
+    try:
+        node = find_widget(published.layout, widget)
+    except WidgetNotFoundError as error:
+        raise Invalid(error.message, code=error.code, field="widget") from error
+    if node.get("type") != FILE_PICKER:
+        raise Invalid(
+            f"{widget!r} is a {node.get('type')}, not a FilePicker.",
+            code="not_a_file_picker",
+            field="widget",
+        )
+    # Limits may be bindings (maxFileSize: {{...}}): they apply as evaluated.
+    state = RuntimeState(user=user_info(user), mode="PUBLISHED")
+    return published.evaluate(state).widgets[widget]
+
+
+def _check_limits(name: str, size: int, content_type: str, props: Mapping[str, Any]) -> None:
+    """maxFileSize and allowedFileTypes, checked the way the widget checks picked files."""
+    candidate = {"id": "f_new", "name": name, "size": size, "type": content_type, "data": ""}
+    try:
+        apply_meta_changes(FILE_PICKER, {"files": [candidate]}, props=props)
+    except MetaValidationError as error:
+        fault = error.errors[0]
+        raise Invalid(fault.message, code=fault.code, field="file") from error
+
+
+def store_picked_file(
+    *, user: User, published: PublishedPage, widget: str, upload: UploadedFile
+) -> tuple[RuntimeFile, dict[str, Any]]:
+    """Check the upload against the widget's limits, store it; the row and widget props."""
+    props = file_picker_props(published, widget, user=user)
+    # Django's UploadedFile keeps only the base name, cut to 255 characters.
+    name = upload.name or "file"
+    content_type = content_type_of(upload)
+    _check_limits(name, upload.size or 0, content_type, props)
+    runtime_file = save_runtime_file(
+        user=user,
+        application=published.application,
+        widget=widget,
+        upload=upload,
+        name=name,
+        content_type=content_type,
+    )
+    return runtime_file, props
 
 
 def _reference_id(entry: Mapping[str, Any]) -> tuple[str, str]:
@@ -37,12 +99,12 @@ def _reference_id(entry: Mapping[str, Any]) -> tuple[str, str]:
 def check_picked_files(
     files: Sequence[Mapping[str, Any]],
     *,
-    user: Any,
+    user: User,
     application: Application,
     data_format: Any,
     path: str = "meta.files",
-) -> int:
-    """Refuse entries that are not this user's stored files (400); their total size in bytes."""
+) -> list[RuntimeFile]:
+    """Refuse entries that are not this user's stored files (400); their rows, in order."""
     claimed = [_reference_id(entry) for entry in files]
     rows = {
         row.pk: row
@@ -53,7 +115,7 @@ def check_picked_files(
             expires_at__gt=timezone.now(),
         )
     }
-    total = 0
+    picked = []
     for index, (entry, (file_id, key)) in enumerate(zip(files, claimed, strict=True)):
         entry_path = f"{path}[{index}]"
         row = rows.get(file_id)
@@ -77,5 +139,5 @@ def check_picked_files(
                 code="invalid_file_reference",
                 field=f"{entry_path}.data",
             )
-        total += row.size
-    return total
+        picked.append(row)
+    return picked

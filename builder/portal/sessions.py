@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 
@@ -87,7 +88,7 @@ def merged_store(session_values: Mapping[str, Any], persisted: Mapping[str, Any]
     return {**persisted, **session_values}
 
 
-def _persisted(user: Any, application_id: int) -> dict[str, Any]:
+def _persisted(user: User | int, application_id: int) -> dict[str, Any]:
     values = (
         UserStore.objects.filter(user=user, application_id=application_id)
         .values_list("values", flat=True)
@@ -118,7 +119,7 @@ def _view(
     )
 
 
-def read_view(user: Any, published: PublishedPage) -> SessionView:
+def read_view(user: User, published: PublishedPage) -> SessionView:
     """The user's session on this page, without writing (defaults if there is none yet)."""
     # One statement for the session and the persisted store (no lock is taken here).
     persisted_values = UserStore.objects.filter(
@@ -131,7 +132,7 @@ def read_view(user: Any, published: PublishedPage) -> SessionView:
     )
     if session is None:
         return SessionView(meta={}, actions={}, store=_persisted(user, published.application.pk))
-    values = session.persisted_values  # type: ignore[attr-defined]
+    values = session.persisted_values
     return _view(session, published, dict(values) if isinstance(values, Mapping) else {})
 
 
@@ -171,7 +172,7 @@ def _is_newer(session: RuntimeSession, version: PublishedVersion) -> bool:
     return session.published_version_id is None or session.published_version_id < version.pk
 
 
-def open_session(user: Any, published: PublishedPage) -> RuntimeSession:
+def open_session(user: User, published: PublishedPage) -> RuntimeSession:
     """The user's session in the application, created or moved to `published`'s version."""
     with transaction.atomic():
         session, created = RuntimeSession.objects.select_for_update().get_or_create(

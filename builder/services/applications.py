@@ -11,9 +11,9 @@ from django.db.models import Max, ProtectedError
 from django.utils.text import slugify
 
 from builder.errors import Conflict
+from builder.execution.evaluation import compile_page_json
 from builder.layouts import default_layout
 from builder.models import Action, Application, Page, PublishedPageRef, PublishedVersion
-from builder.page_runtime import compile_page_json
 from runtime import InvalidRuntimeInput
 from widgets import LayoutValidationError
 from workspaces.models import Workspace

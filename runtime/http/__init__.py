@@ -40,10 +40,11 @@ from runtime.http.errors import (
 )
 from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
-from runtime.http.result import ExecutionError, ExecutionResult, RequestSummary
+from runtime.http.result import BindingFailure, ExecutionError, ExecutionResult, RequestSummary
 
 __all__ = [
     "ActionConfig",
+    "BindingFailure",
     "BodyType",
     "DatasourceConfig",
     "DeadlineExceededError",

@@ -3,8 +3,13 @@
 ``ExecutionResult.to_dict()`` is the wire shape of a run's answer (docs/editor-api.md)::
 
     {"data": ..., "response_meta": {"status_code", "headers", "is_execution_success"},
-     "duration_ms": 12, "request": {"method", "url", "headers", "body", "redirects"},
-     "error": {"code", "message"} | null}
+     "duration_ms": 12, "request": {"method", "url", "headers", "body", "redirects"} | null,
+     "error": {"code", "message", "field"?, "errors"?, "retryable"?} | null}
+
+The executor's results always carry the request; a caller that fails a run
+before sending anything (a binding that failed, no usable token) builds one
+with ``ExecutionResult.failed`` and ``request`` None, so every run has this one
+shape until it is written into an answer.
 
 The request summary must never show credentials. The executor does not know
 what an ``httpx.Auth`` adds, so ``Redactor`` compares the request as built
@@ -23,7 +28,14 @@ import httpx
 
 from outbound import is_credential_name
 
-__all__ = ["REDACTED", "ExecutionError", "ExecutionResult", "Redactor", "RequestSummary"]
+__all__ = [
+    "REDACTED",
+    "BindingFailure",
+    "ExecutionError",
+    "ExecutionResult",
+    "Redactor",
+    "RequestSummary",
+]
 
 REDACTED = "[REDACTED]"
 
@@ -32,17 +44,50 @@ _TRANSPORT_HEADERS = frozenset({"host", "content-length", "transfer-encoding", "
 
 
 @dataclass(frozen=True)
+class BindingFailure:
+    """A config field whose ``{{ }}`` binding failed, so the run sent nothing."""
+
+    field: str
+    binding: str
+    name: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "binding": self.binding,
+            "name": self.name,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
 class ExecutionError:
     """Why a run failed: ``code`` is machine-readable, ``message`` is for people.
 
-    Codes: ``http_status`` (upstream answered non-2xx), ``timeout``,
-    ``connect_error``, ``blocked_address``, ``too_many_redirects``,
+    The executor's codes: ``http_status`` (upstream answered non-2xx),
+    ``timeout``, ``connect_error``, ``blocked_address``, ``too_many_redirects``,
     ``response_too_large``, ``decoding_error``, ``protocol_error``,
-    ``network_error``, ``file_read_error``.
+    ``network_error``, ``file_read_error``. A caller's own (``binding_error``...)
+    may add the input at fault (``field``), the failed ``bindings``, and whether
+    trying again may help (``retryable``).
     """
 
     code: str
     message: str
+    field: str | None = None
+    bindings: tuple[BindingFailure, ...] = ()
+    retryable: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            data["field"] = self.field
+        if self.bindings:
+            data["errors"] = [failure.to_dict() for failure in self.bindings]
+        if self.retryable is not None:
+            data["retryable"] = self.retryable
+        return data
 
 
 @dataclass(frozen=True)
@@ -67,15 +112,31 @@ class RequestSummary:
 
 @dataclass(frozen=True)
 class ExecutionResult:
-    """One run of an action. ``is_execution_success`` is True only for 2xx."""
+    """One run of an action. ``is_execution_success`` is True only for 2xx.
+
+    ``request`` is None when nothing was sent (see ``failed``).
+    """
 
     data: Any
     status_code: int | None
     headers: dict[str, str]
     is_execution_success: bool
     duration_ms: int
-    request: RequestSummary
+    request: RequestSummary | None
     error: ExecutionError | None = None
+
+    @classmethod
+    def failed(cls, error: ExecutionError, *, duration_ms: int = 0) -> ExecutionResult:
+        """A run that did not reach the upstream."""
+        return cls(
+            data=None,
+            status_code=None,
+            headers={},
+            is_execution_success=False,
+            duration_ms=duration_ms,
+            request=None,
+            error=error,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,12 +147,8 @@ class ExecutionResult:
                 "is_execution_success": self.is_execution_success,
             },
             "duration_ms": self.duration_ms,
-            "request": self.request.to_dict(),
-            "error": (
-                None
-                if self.error is None
-                else {"code": self.error.code, "message": self.error.message}
-            ),
+            "request": None if self.request is None else self.request.to_dict(),
+            "error": None if self.error is None else self.error.to_dict(),
         }
 
 

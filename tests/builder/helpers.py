@@ -60,7 +60,7 @@ def store_bytes(
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from builder.files import new_file_id
+    from builder.execution.files import new_file_id
     from builder.models import RuntimeFile
 
     file_id = new_file_id()

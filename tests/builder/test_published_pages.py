@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from builder.errors import NotFound
+from builder.execution.evaluation import load_compiled
+from builder.execution.state import RuntimeState
 from builder.models import Action, Page
-from builder.page_runtime import RuntimeState, load_compiled
 from builder.published_pages import published_page
 from builder.services.applications import publish_application
 from workspaces.errors import NotAMember, RoleTooLow

@@ -8,7 +8,7 @@ a request. Tests run with loopback and private addresses allowed (as local
 development does); metadata and link-local addresses are refused even so,
 and one test checks the production stance (loopback refused too).
 
-Settings offer no resolver seam (``builder.queries.query_executor`` builds the
+Settings offer no resolver seam (``builder.execution.queries.query_executor`` builds the
 executor from ``BRACE_OUTBOUND_*`` only), so "a name that resolves to the
 metadata address" is checked one level down, through ``run_action``'s public
 ``executor`` argument with ``HttpExecutor(resolver=...)``; everything else goes
@@ -221,7 +221,7 @@ def test_a_name_that_resolves_to_the_metadata_address_is_refused(
     workspace: Any, members: dict[str, Any]
 ) -> None:
     """DNS answers are checked, and the socket goes to the checked address only."""
-    from builder.queries import run_action
+    from builder.execution.queries import run_action
     from datasources.models import Datasource
     from outbound import OutboundPolicy
     from runtime.http import HttpExecutor
@@ -252,7 +252,7 @@ def test_a_name_that_resolves_to_the_metadata_address_is_refused(
                     user=members["developer"],
                     scope={},
                     executor=executor,
-                )
+                ).to_dict()
             )
 
     for result in results:

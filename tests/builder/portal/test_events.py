@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import pytest
 
+from builder.execution import query_host
 from builder.models import RuntimeSession, UserStore
-from builder.portal import query_host
 from datasources.models import AuthType, Datasource
 from tests.builder.helpers import assert_error, layout, widget
 from tests.builder.portal.support import (

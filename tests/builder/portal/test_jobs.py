@@ -1,4 +1,4 @@
-"""Big events run as background jobs: queued by the web request, run by builder.tasks.run_event_job.
+"""Big events run as background jobs: queued by the web request, run by the run_event_job task.
 
 The worker's side is called in-process here (CELERY_TASK_ALWAYS_EAGER stays
 off: the web request only enqueues, once its transaction commits); real
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.files import RuntimeFileResolver
+from builder.execution.files import RuntimeFileResolver
 from builder.models import EventJob, JobStatus, RuntimeFile
 from builder.portal import jobs
-from builder.tasks import run_event_job
+from builder.portal.tasks import run_event_job
 from config.celery import app
 from tests.builder.helpers import assert_error, file_json, store_bytes
 from tests.builder.portal.support import answer, fire, pick
@@ -174,6 +174,28 @@ class TestTheWorker:
         app.loader.import_default_modules()
         assert "builder.tasks.run_event_job" in app.tasks
 
+    def test_a_worker_process_finds_the_portal_tasks(self, tmp_path):
+        # What a worker imports on start, in an interpreter that has not
+        # imported builder.portal.tasks by itself.
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+        env["BRACE_VAR_DIR"] = str(tmp_path)
+        code = (
+            "import django; django.setup(); from config.celery import app; "
+            "app.loader.import_default_modules(); "
+            "print(sorted(name for name in app.tasks if name.startswith('builder.')))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(
+            [
+                "builder.tasks.purge_expired_runtime_files",
+                "builder.tasks.purge_finished_event_jobs",
+                "builder.tasks.run_event_job",
+            ]
+        )
+
 
 class TestProgress:
     class Clock:
@@ -264,7 +286,7 @@ def test_jobs_go_with_their_session(queued):
 def test_finished_jobs_are_purged_after_a_day(queued):
     from django.utils import timezone
 
-    from builder.tasks import purge_finished_event_jobs
+    from builder.portal.tasks import purge_finished_event_jobs
 
     job_id = queued[0]["jobs"][0]["id"]
     assert purge_finished_event_jobs() == {"purged": 0}  # still queued

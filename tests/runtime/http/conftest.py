@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, cast
 import pytest
 
 from outbound import OutboundPolicy
-from runtime.http import HttpExecutor, ResolvedFile
+from runtime.http import ExecutionResult, HttpExecutor, RequestSummary, ResolvedFile
 
 
 @pytest.fixture
@@ -78,3 +78,9 @@ class DictResolver:
 @pytest.fixture
 def resolver() -> DictResolver:
     return DictResolver()
+
+
+def sent(result: ExecutionResult) -> RequestSummary:
+    """The request a run sent (redacted); failing the test if it sent none."""
+    assert result.request is not None, result.error
+    return result.request

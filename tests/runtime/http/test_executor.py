@@ -28,7 +28,7 @@ from tests.conftest import SEED_APP
 from tests.fakes.dns import fixed_resolver
 from tests.fakes.upstream import PNG_BYTES, EchoServer
 
-from .conftest import DictResolver, echoed
+from .conftest import DictResolver, echoed, sent
 
 
 def run(
@@ -149,7 +149,7 @@ def test_headers_action_overrides_datasource_case_insensitively(
     assert data["headers"]["x-team"] == "action"
     assert data["headers"]["accept"] == "text/csv"
     assert data["headers"]["x-count"] == "3"
-    assert result.request.headers["x-team"] == "action"
+    assert sent(result).headers["x-team"] == "action"
 
 
 def test_query_params_merge(executor: HttpExecutor, server: EchoServer) -> None:
@@ -266,7 +266,7 @@ def test_binary_body_streams_file_in_chunks(
     assert reader.closed
     assert len(reader.read_sizes) > 1
     assert all(size == CHUNK_SIZE for size in reader.read_sizes)
-    assert result.request.body == {
+    assert sent(result).body == {
         "type": "binary",
         "file": {
             "reference": "blob:f1",
@@ -348,7 +348,7 @@ def test_multipart_with_text_and_file(
     assert data["headers"]["content-length"] == str(len(body))
     [reader] = resolver.opened
     assert all(size == CHUNK_SIZE for size in reader.read_sizes)
-    assert result.request.body["fields"][2]["file"]["name"] == 'my "report".pdf'
+    assert sent(result).body["fields"][2]["file"]["name"] == 'my "report".pdf'
 
 
 def test_multipart_unknown_reference_names_the_row(
@@ -374,7 +374,7 @@ def test_file_body_is_replayed_after_401_refresh(
     assert result.is_execution_success
     assert base64.b64decode(result.data["body_base64"]) == b"payload-bytes"
     assert len(resolver.opened) == 2  # the file was opened again, not buffered
-    assert result.request.headers["authorization"] == "[REDACTED]"
+    assert sent(result).headers["authorization"] == "[REDACTED]"
 
 
 class RetryReplayableOnce(httpx.Auth):
@@ -548,7 +548,7 @@ def test_timeout_above_executor_maximum(server: EchoServer) -> None:
 def test_auth_is_applied_and_redacted(executor: HttpExecutor, server: EchoServer) -> None:
     result = run(executor, server, {"path": "who"}, auth=BearerAuth())
     assert echoed(result)["headers"]["authorization"] == "Bearer secret-token"
-    assert result.request.headers["authorization"] == "[REDACTED]"
+    assert sent(result).headers["authorization"] == "[REDACTED]"
     assert "secret-token" not in json.dumps(result.to_dict()["request"])
     assert "secret-token" not in json.dumps(result.to_dict()["response_meta"])
 
@@ -561,11 +561,11 @@ def test_auth_query_param_and_custom_header_redacted(
     data = echoed(result)
     assert data["headers"]["x-api-key"] == "key-123"
     assert ["api_key", "q-secret"] in data["query"]
-    shown = json.dumps(result.request.to_dict())
+    shown = json.dumps(sent(result).to_dict())
     assert "key-123" not in shown
     assert "q-secret" not in shown
-    assert "api_key=%5BREDACTED%5D" in result.request.url
-    assert "q=visible" in result.request.url
+    assert "api_key=%5BREDACTED%5D" in sent(result).url
+    assert "q=visible" in sent(result).url
 
 
 def test_auth_redacted_when_call_fails(executor: HttpExecutor) -> None:
@@ -579,7 +579,7 @@ def test_auth_redacted_when_call_fails(executor: HttpExecutor) -> None:
 def test_user_authorization_header_is_redacted(executor: HttpExecutor, server: EchoServer) -> None:
     config = {"headers": [{"key": "Authorization", "value": "Basic dXNlcjpwdw=="}]}
     result = run(executor, server, config)
-    assert result.request.headers["authorization"] == "[REDACTED]"
+    assert sent(result).headers["authorization"] == "[REDACTED]"
 
 
 # --- the seed's example -----------------------------------------------------
@@ -738,7 +738,7 @@ def test_tricky_paths_stay_on_the_datasource_host(
 ) -> None:
     result = run(executor, server, {"path": path})
     assert result.is_execution_success
-    assert result.request.url.startswith(f"{server.url}/")
+    assert sent(result).url.startswith(f"{server.url}/")
 
 
 @pytest.mark.parametrize(

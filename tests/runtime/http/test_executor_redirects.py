@@ -13,7 +13,7 @@ from runtime.http import HttpExecutor
 from tests.fakes.dns import fixed_resolver
 from tests.fakes.upstream import EchoServer
 
-from .conftest import DictResolver, echoed
+from .conftest import DictResolver, echoed, sent
 
 
 class KeyAuth(httpx.Auth):
@@ -31,8 +31,8 @@ def test_redirect_chain_is_followed(executor: HttpExecutor, server: EchoServer) 
     result = executor.execute({"path": "chain/5"}, {"url": server.url})
     assert result.is_execution_success
     assert result.data["path"] == "/echo"
-    assert len(result.request.redirects) == 5
-    assert result.request.url == f"{server.url}/echo"
+    assert len(sent(result).redirects) == 5
+    assert sent(result).url == f"{server.url}/echo"
 
 
 def test_redirect_cap(executor: HttpExecutor, server: EchoServer) -> None:
@@ -61,7 +61,7 @@ def test_redirect_to_metadata_literal_is_refused(
     assert result.error is not None
     assert result.error.code == "blocked_address"
     assert not result.is_execution_success
-    assert result.request.redirects == ()
+    assert sent(result).redirects == ()
 
 
 def test_redirect_to_name_resolving_to_metadata_is_refused(server: EchoServer) -> None:
@@ -71,7 +71,7 @@ def test_redirect_to_name_resolving_to_metadata_is_refused(server: EchoServer) -
         result = ex.execute({"path": path}, {"url": server.url})
     assert result.error is not None
     assert result.error.code == "blocked_address"
-    assert result.request.redirects == (f"http://rebind.test:{server.port}/x",)
+    assert sent(result).redirects == (f"http://rebind.test:{server.port}/x",)
 
 
 @pytest.mark.parametrize("target", ["file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO"])
@@ -116,7 +116,7 @@ def test_same_origin_redirect_keeps_credentials(executor: HttpExecutor, server: 
     data = echoed(result)
     assert data["headers"]["authorization"] == "Bearer secret"
     assert data["headers"]["x-api-key"] == "key-123"
-    assert result.request.headers["x-api-key"] == "[REDACTED]"
+    assert sent(result).headers["x-api-key"] == "[REDACTED]"
 
 
 def test_cross_origin_redirect_drops_credentials(
@@ -172,4 +172,4 @@ def test_same_origin_redirect_keeps_typed_credentials(
     config = {"path": redirect_path("/echo"), "headers": [{"key": "X-Api-Key", "value": "k"}]}
     result = executor.execute(config, {"url": server.url})
     assert echoed(result)["headers"]["x-api-key"] == "k"
-    assert result.request.headers["x-api-key"] == "[REDACTED]"
+    assert sent(result).headers["x-api-key"] == "[REDACTED]"

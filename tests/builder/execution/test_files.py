@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from builder import files
-from builder.files import RuntimeFileResolver, purge_expired_runtime_files
+from builder.execution import files
+from builder.execution.files import RuntimeFileResolver, purge_expired_runtime_files
 from builder.models import Page, RuntimeFile
 from builder.services.applications import create_application, publish_application
 from tests.builder.helpers import assert_error, layout, store_bytes, widget

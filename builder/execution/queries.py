@@ -3,7 +3,9 @@
     scope = evaluate_page(...).scope
     result = run_action(snapshot, datasource=ds, user=request.user, scope=scope,
                         params={"id": 3}, files=RuntimeFileResolver(user, application))
-    result["response_meta"]["is_execution_success"]
+    result.is_execution_success        # a runtime.http.ExecutionResult, whatever happened
+    action_state(result)               # {"data", "isLoading", "responseMeta"}: what bindings read
+    result.to_dict()                   # the editor's run answer
 
 Bindings read the page's entities and `appsmith`, plus `this.params` (the
 arguments of `Query.run(params)`, as in Appsmith). A JSON body, and a header
@@ -30,11 +32,14 @@ from functools import lru_cache, partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 
 from builder.errors import Conflict
-from builder.files import RuntimeFileResolver
+from builder.execution.evaluation import evaluate_page
+from builder.execution.files import RuntimeFileResolver
+from builder.execution.sandbox import js_engine, js_limits
+from builder.execution.state import RuntimeState, user_info
 from builder.models import Action
-from builder.page_runtime import RuntimeState, evaluate_page, js_engine, js_limits, user_info
 from datasources.auth import datasource_auth
 from datasources.errors import InvalidDatasourceConfigError, TokenUnavailableError
 from datasources.models import Datasource
@@ -51,7 +56,13 @@ from runtime import (
     is_dynamic,
     split_segments,
 )
-from runtime.http import ExecutionResult, FileResolver, HttpExecutor
+from runtime.http import (
+    BindingFailure,
+    ExecutionError,
+    ExecutionResult,
+    FileResolver,
+    HttpExecutor,
+)
 from widgets import LayoutValidationError
 
 __all__ = [
@@ -76,16 +87,15 @@ def action_snapshot(action: Action) -> dict[str, Any]:
     }
 
 
-def action_state(result: Mapping[str, Any]) -> dict[str, Any]:
+def action_state(result: ExecutionResult) -> dict[str, Any]:
     """A run's result as bindings read it: `Api1.data`, `Api1.responseMeta.statusCode`..."""
-    meta = result.get("response_meta") or {}
     return {
-        "data": result.get("data"),
+        "data": result.data,
         "isLoading": False,
         "responseMeta": {
-            "statusCode": meta.get("status_code"),
-            "headers": meta.get("headers") or {},
-            "isExecutionSuccess": bool(meta.get("is_execution_success")),
+            "statusCode": result.status_code,
+            "headers": dict(result.headers),
+            "isExecutionSuccess": result.is_execution_success,
         },
     }
 
@@ -101,15 +111,18 @@ def query_executor() -> HttpExecutor:
     return _executor(outbound_policy(), int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES))
 
 
-def failed_result(code: str, message: str, *, duration_ms: int = 0, **extra: Any) -> dict[str, Any]:
+def failed_result(
+    code: str,
+    message: str,
+    *,
+    duration_ms: int = 0,
+    field: str | None = None,
+    bindings: tuple[BindingFailure, ...] = (),
+    retryable: bool | None = None,
+) -> ExecutionResult:
     """A run that did not reach the upstream, in the shape of a real result."""
-    return {
-        "data": None,
-        "response_meta": {"status_code": None, "headers": {}, "is_execution_success": False},
-        "duration_ms": duration_ms,
-        "request": None,
-        "error": {"code": code, "message": message, **extra},
-    }
+    error = ExecutionError(code, message, field=field, bindings=bindings, retryable=retryable)
+    return ExecutionResult.failed(error, duration_ms=duration_ms)
 
 
 class _Binder:
@@ -218,8 +231,8 @@ def evaluate_config(
     params: Mapping[str, Any] | None = None,
     *,
     has_base_url: bool = True,
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The config with every binding evaluated, and the failures (field, name, message).
+) -> tuple[dict[str, Any], list[BindingFailure]]:
+    """The config with every binding evaluated, and the bindings that failed.
 
     ``has_base_url``: the path is joined to a datasource URL (see `runtime.url_template`).
     """
@@ -232,7 +245,7 @@ def evaluate_config(
     evaluated["query_params"] = binder.rows("config.query_params", config.get("query_params"))
     evaluated["body"] = _body(binder, config.get("body_type"), config.get("body"))
     failures = [
-        {"field": field, "binding": text, "name": error.name, "message": error.message}
+        BindingFailure(field=field, binding=text, name=error.name, message=error.message)
         for field, text, error in binder.failures
     ]
     return evaluated, failures
@@ -252,20 +265,19 @@ def run_action(
     action: Mapping[str, Any],
     *,
     datasource: Datasource | None,
-    user: Any,
+    user: User,
     scope: Mapping[str, Any],
     params: Mapping[str, Any] | None = None,
     files: FileResolver | None = None,
     executor: HttpExecutor | None = None,
-) -> dict[str, Any]:
+) -> ExecutionResult:
     """Run one action (a published snapshot or `action_snapshot`) and return its result.
 
-    The result is a run's answer (docs/editor-api.md): ``{data, response_meta: {status_code,
-    headers, is_execution_success}, duration_ms, request, error}``; ``request``
-    is the request as sent with credentials redacted (None if nothing was
-    sent), ``error`` is None or ``{code, message, ...}``. Raises
-    `runtime.http.InvalidActionConfigError` (``field`` names the input) for a config the
-    executor refuses.
+    Whatever happens, the result is an `ExecutionResult` (its ``to_dict`` is
+    the editor's run answer): ``request`` is the request as sent with
+    credentials redacted (None if nothing was sent), ``error`` says why a run
+    failed. Raises `runtime.http.InvalidActionConfigError` (``field`` names the input) for a
+    config the executor refuses.
     """
     started = time.perf_counter()
     has_base_url = datasource is not None and bool(datasource.url)
@@ -276,9 +288,9 @@ def run_action(
         first = failures[0]
         return failed_result(
             "binding_error",
-            f"{first['field']}: {first['name']}: {first['message']}",
-            field=first["field"],
-            errors=failures,
+            f"{first.field}: {first.name}: {first.message}",
+            field=first.field,
+            bindings=tuple(failures),
         )
     try:
         auth = datasource_auth(datasource, user) if datasource is not None else None
@@ -286,9 +298,7 @@ def run_action(
         return failed_result("invalid_datasource", error.message, field=error.field)
     executor = executor or query_executor()
     try:
-        result: ExecutionResult = executor.execute(
-            config, _datasource_config(datasource), auth=auth, files=files
-        )
+        return executor.execute(config, _datasource_config(datasource), auth=auth, files=files)
     except TokenUnavailableError as error:
         # Raised by the OAuth 2.0 auth while sending: the run cannot be authorized.
         return failed_result(
@@ -297,12 +307,11 @@ def run_action(
             duration_ms=round((time.perf_counter() - started) * 1000),
             retryable=error.retryable,
         )
-    return result.to_dict()
 
 
 def run_draft_action(
-    action: Action, *, user: Any, params: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+    action: Action, *, user: User, params: Mapping[str, Any] | None = None
+) -> ExecutionResult:
     """The editor's Run button: the draft action against its page's default state.
 
     Bindings see the draft page as first loaded (no picked files, no earlier

@@ -1,4 +1,4 @@
-"""builder.page_runtime: pages as runtime input, evaluated with state, compiled once."""
+"""builder.execution.evaluation: pages as runtime input, evaluated with state, compiled once."""
 
 from __future__ import annotations
 
@@ -7,15 +7,9 @@ import json
 import pytest
 
 from builder.errors import Conflict, Invalid
-from builder.page_runtime import (
-    RuntimeState,
-    checked_state,
-    compile_page_json,
-    evaluate_page,
-    load_compiled,
-    parse_url,
-    user_info,
-)
+from builder.execution.evaluation import PageRun, compile_page_json, evaluate_page, load_compiled
+from builder.execution.state import RuntimeState, checked_state, parse_url, user_info
+from runtime import CompiledPage
 from tests.builder.helpers import layout, widget
 from widgets import LayoutValidationError
 
@@ -167,11 +161,95 @@ class TestCompiledOnce:
         def refuse(*args, **kwargs):
             raise AssertionError("a compiled page was given; nothing should compile")
 
-        monkeypatch.setattr("builder.page_runtime.compile_source", refuse)
+        monkeypatch.setattr("builder.execution.evaluation.compile_source", refuse)
         typed = evaluate_page(
             page, [], RuntimeState(widgets={"Input1": {"text": "typed"}}), compiled=compiled
         )
         assert typed.widgets["Echo"]["text"] == "typed!"
+
+
+class TestMovingToTheNextState:
+    """`PageRun.moved_to` gives what a whole evaluation of the new state gives."""
+
+    PAGE = layout(
+        widget("Input1", "Input", {"defaultText": "{{ appsmith.store.name || 'nobody' }}"}),
+        text("Echo", "{{ Input1.text }}!"),
+        widget(
+            "FilePicker1",
+            "FilePicker",
+            {"maxFileSize": "{{ appsmith.store.limit }}", "isRequired": True},
+        ),
+        text("Count", "{{ FilePicker1.files.length }} file(s), valid: {{ FilePicker1.isValid }}"),
+        text("Rows", "{{ Api1.data.items.length }}"),
+        text("Chain", "{{ Rows.text + ' rows' }}"),
+        text("Dotted", "{{ appsmith.store['a.b'] }}"),
+        text("Status", "{{ Api1.responseMeta ? Api1.responseMeta.statusCode : 'idle' }}"),
+        text("Static", "Nothing to compute"),
+    )
+    NAMES = ["Api1", "Api2"]
+    RESULT = {
+        "data": {"items": [1, 2, 3]},
+        "isLoading": False,
+        "responseMeta": {"statusCode": 200, "headers": {}, "isExecutionSuccess": True},
+    }
+    STATES = [
+        RuntimeState(),
+        RuntimeState(widgets={"FilePicker1": {"files": [A_FILE]}}),
+        RuntimeState(widgets={"FilePicker1": {"files": [A_FILE]}}, actions={"Api1": RESULT}),
+        RuntimeState(
+            widgets={"FilePicker1": {"files": [A_FILE]}, "Input1": {"text": "typed"}},
+            actions={"Api1": RESULT},
+            store={"name": "ann", "limit": "big", "a.b": 1},
+        ),
+        RuntimeState(
+            widgets={"FilePicker1": {"files": []}},
+            actions={"Api1": {**RESULT, "data": None}},
+            store={"name": "bob", "limit": 2, "a.b": 2},
+        ),
+        RuntimeState(store={"name": "bob"}, user={"username": "u"}, url={"host": "h"}),
+        RuntimeState(),
+    ]
+
+    @pytest.fixture(params=["stored", "compiled here"])
+    def compiled(self, request):
+        if request.param == "stored":
+            return load_compiled(json.loads(json.dumps(compile_page_json(self.PAGE, self.NAMES))))
+        return None
+
+    def test_each_step_equals_a_whole_evaluation(self, compiled):
+        run = PageRun.start(self.PAGE, self.NAMES, self.STATES[0], compiled=compiled)
+        for state in self.STATES[1:] + self.STATES[-2::-1]:
+            run = run.moved_to(state)
+            assert run.page == evaluate_page(self.PAGE, self.NAMES, state, compiled=compiled)
+
+    def test_a_type_fault_comes_and_goes(self):
+        run = PageRun.start(self.PAGE, self.NAMES)
+        bad = run.moved_to(RuntimeState(store={"limit": "big"}))
+        assert bad.page.errors["FilePicker1.maxFileSize"][0]["name"] == "ValidationError"
+        assert "FilePicker1.maxFileSize" not in bad.moved_to(RuntimeState()).page.errors
+
+    def test_only_the_whole_first_evaluation_runs_every_binding(self, monkeypatch):
+        calls = {"evaluate": 0, "reevaluate": 0}
+        for method in calls:
+            real = getattr(CompiledPage, method)
+
+            def spy(self, *args, _real=real, _name=method, **kwargs):
+                calls[_name] += 1
+                return _real(self, *args, **kwargs)
+
+            monkeypatch.setattr(CompiledPage, method, spy)
+        run = PageRun.start(self.PAGE, self.NAMES)
+        for state in self.STATES[1:]:
+            run = run.moved_to(state)
+        assert run.moved_to(self.STATES[-1]) is not None  # no change: nothing to evaluate
+        assert calls == {"evaluate": 1, "reevaluate": len(self.STATES) - 1}
+
+    def test_a_widget_nothing_reaches_keeps_its_properties(self):
+        run = PageRun.start(self.PAGE, self.NAMES)
+        moved = run.moved_to(RuntimeState(actions={"Api1": self.RESULT}))
+        assert moved.page.widgets["Static"] is run.page.widgets["Static"]
+        assert moved.page.widgets["Echo"] is run.page.widgets["Echo"]
+        assert moved.page.widgets["Chain"]["text"] == "3 rows"
 
 
 class TestCheckedState:

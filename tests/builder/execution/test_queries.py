@@ -1,4 +1,4 @@
-"""builder.queries.run_action against a real API on loopback, with real datasources and files."""
+"""builder.execution.queries.run_action against a real API on loopback, real datasources, files."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from builder.files import RuntimeFileResolver
-from builder.page_runtime import RuntimeState, evaluate_page
-from builder.queries import action_snapshot, action_state, evaluate_config, run_action
+from builder.execution.evaluation import evaluate_page
+from builder.execution.files import RuntimeFileResolver
+from builder.execution.queries import action_snapshot, action_state, evaluate_config, run_action
+from builder.execution.state import RuntimeState
 from builder.services.applications import create_application
 from datasources.models import AuthType, Datasource, OAuthToken, TokenSharing, TokenStatus
-from runtime.http import InvalidActionConfigError
+from runtime.http import ExecutionResult, InvalidActionConfigError
 from tests.builder.helpers import file_json, layout, store_bytes, widget
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def run(config, *, scope=None, datasource=None, user=None, params=None, files=No
     action = {"name": "Api1", "config": config}
     return run_action(
         action, datasource=datasource, user=user, scope=scope or {}, params=params, files=files
-    )
+    ).to_dict()
 
 
 class TestTheDropboxUpload:
@@ -69,7 +70,7 @@ class TestTheDropboxUpload:
             user=developer,
             scope=dropbox_scope(dropbox_portal, [file_json(picked)]),
             files=RuntimeFileResolver(developer, application),
-        )
+        ).to_dict()
 
         sent = upstream.last
         assert (sent.method, sent.path) == ("POST", "/2/files/upload")
@@ -118,7 +119,7 @@ class TestTheDropboxUpload:
             user=developer,
             scope=dropbox_scope(dropbox_portal, [file_json(picked)]),
             files=RuntimeFileResolver(developer, application),
-        )
+        ).to_dict()
 
         assert result["error"] is None, result["error"]
         raw = upstream.last.headers["dropbox-api-arg"]
@@ -134,10 +135,14 @@ class TestTheDropboxUpload:
         assert result["data"] == {"path_display": "/" + name, "size": 2}
 
     def test_the_result_feeds_the_page(self, dropbox_portal):
-        result = {
-            "data": {"path_display": "/a.txt"},
-            "response_meta": {"status_code": 200, "headers": {}, "is_execution_success": True},
-        }
+        result = ExecutionResult(
+            data={"path_display": "/a.txt"},
+            status_code=200,
+            headers={},
+            is_execution_success=True,
+            duration_ms=3,
+            request=None,
+        )
         state = RuntimeState(actions={ACTION: action_state(result)})
         page = evaluate_page(dropbox_portal["page"]["layout"], [ACTION], state)
         assert page.widgets["Result"]["text"] == "Stored as /a.txt"
@@ -154,7 +159,7 @@ class TestTheDropboxUpload:
             datasource=datasource,
             user=None,
             scope=dropbox_scope(dropbox_portal, []),
-        )
+        ).to_dict()
         # FilePicker1.files[0] is undefined: the header binding fails first.
         assert result["error"]["code"] == "binding_error"
         assert result["error"]["field"] == "config.headers[0].value"

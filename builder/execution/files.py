@@ -1,6 +1,6 @@
-"""Files end users pick in a portal: stored, checked, resolved for queries, purged.
+"""Files end users pick in a portal: stored, resolved for queries, purged.
 
-    runtime_file = store_picked_file(user=u, published=p, widget="FilePicker1", upload=f)
+    runtime_file = save_runtime_file(user=u, application=a, widget="FilePicker1", upload=f)
     picked_file_json(runtime_file, data_format)   # {id, name, size, type, data}
     RuntimeFileResolver(user, application)        # `blob:<id>` -> a stream, owner only
     purge_expired_runtime_files()                 # the Celery beat job
@@ -8,7 +8,8 @@
 
 Bytes go to Django's default storage under a random id, streamed from the
 upload (Django spools big uploads to a temporary file, never to memory) and
-streamed again, chunk by chunk, into the query that sends them.
+streamed again, chunk by chunk, into the query that sends them. Checking an
+upload against its FilePicker is the portal's (`builder.portal.picked_files`).
 """
 
 from __future__ import annotations
@@ -17,33 +18,30 @@ import base64
 import mimetypes
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from builder.errors import Invalid
 from builder.models import Application, RuntimeFile
-from builder.page_runtime import RuntimeState, user_info
-from builder.published_pages import PublishedPage
 from runtime import FILE_REFERENCE_PREFIX
 from runtime.http import ResolvedFile
-from widgets import MetaValidationError, WidgetNotFoundError, apply_meta_changes, find_widget
 
 __all__ = [
     "FILE_PICKER",
     "INLINE_MAX_BYTES",
     "RuntimeFileResolver",
+    "content_type_of",
     "delete_stored_bytes",
-    "file_picker_props",
     "picked_file_json",
     "purge_expired_runtime_files",
-    "store_picked_file",
+    "save_runtime_file",
 ]
 
 FILE_PICKER = "FilePicker"
@@ -68,52 +66,24 @@ def content_type_of(upload: UploadedFile) -> str:
     return guessed or "application/octet-stream"
 
 
-def file_picker_props(published: PublishedPage, widget: str, *, user: Any) -> dict[str, Any]:
-    """The FilePicker's evaluated properties on the published page (400 naming `widget`)."""
-    try:
-        node = find_widget(published.layout, widget)
-    except WidgetNotFoundError as error:
-        raise Invalid(error.message, code=error.code, field="widget") from error
-    if node.get("type") != FILE_PICKER:
-        raise Invalid(
-            f"{widget!r} is a {node.get('type')}, not a FilePicker.",
-            code="not_a_file_picker",
-            field="widget",
-        )
-    # Limits may be bindings (maxFileSize: {{...}}): they apply as evaluated.
-    state = RuntimeState(user=user_info(user), mode="PUBLISHED")
-    return published.evaluate(state).widgets[widget]
-
-
-def _check_limits(name: str, size: int, content_type: str, props: Mapping[str, Any]) -> None:
-    """maxFileSize and allowedFileTypes, checked the way the widget checks picked files."""
-    candidate = {"id": "f_new", "name": name, "size": size, "type": content_type, "data": ""}
-    try:
-        apply_meta_changes(FILE_PICKER, {"files": [candidate]}, props=props)
-    except MetaValidationError as error:
-        fault = error.errors[0]
-        raise Invalid(fault.message, code=fault.code, field="file") from error
-
-
-def store_picked_file(
-    *, user: Any, published: PublishedPage, widget: str, upload: UploadedFile
-) -> tuple[RuntimeFile, dict[str, Any]]:
-    """Check the upload against the widget's limits, store it; the row and widget props."""
-    props = file_picker_props(published, widget, user=user)
-    # Django's UploadedFile keeps only the base name, cut to 255 characters.
-    name = upload.name or "file"
-    content_type = content_type_of(upload)
-    _check_limits(name, upload.size or 0, content_type, props)
+def save_runtime_file(
+    *,
+    user: User,
+    application: Application,
+    widget: str,
+    upload: UploadedFile,
+    name: str,
+    content_type: str,
+) -> RuntimeFile:
+    """Store an upload's bytes under a new random id, and its row; the row."""
     file_id = new_file_id()
     # The stored name holds only the random id: the user's name never reaches a path.
-    storage_name = default_storage.save(
-        f"{_STORAGE_FOLDER}/{published.application.pk}/{file_id}", upload
-    )
+    storage_name = default_storage.save(f"{_STORAGE_FOLDER}/{application.pk}/{file_id}", upload)
     try:
-        runtime_file = RuntimeFile.objects.create(
+        return RuntimeFile.objects.create(
             id=file_id,
             owner=user,
-            application=published.application,
+            application=application,
             widget=widget,
             name=name,
             size=default_storage.size(storage_name),
@@ -124,7 +94,6 @@ def store_picked_file(
     except BaseException:
         default_storage.delete(storage_name)
         raise
-    return runtime_file, props
 
 
 def _inline_data(runtime_file: RuntimeFile, data_format: Any) -> str | None:
@@ -136,7 +105,7 @@ def _inline_data(runtime_file: RuntimeFile, data_format: Any) -> str | None:
         encoded = base64.b64encode(content).decode("ascii")
         return f"data:{runtime_file.content_type};base64,{encoded}"
     try:
-        return content.decode("utf-8")
+        return str(content.decode("utf-8"))
     except UnicodeDecodeError:
         return None  # not text: the reference still lets a query send it
 
@@ -158,20 +127,36 @@ class RuntimeFileResolver:
 
     Any other reference (another user's, another application's, expired,
     unknown) raises LookupError, which the executor reports naming the field.
+    ``known`` are rows the caller has just read (an event's picked files,
+    checked before it runs): they are not read again.
     """
 
-    def __init__(self, user: Any, application: Application | int) -> None:
-        self.user_id = getattr(user, "pk", user)
-        self.application_id = getattr(application, "pk", application)
+    def __init__(
+        self,
+        user: User | None,
+        application: Application | int,
+        *,
+        known: Iterable[RuntimeFile] = (),
+    ) -> None:
+        self.user_id = user.pk if user is not None else None  # None: no file is anyone's
+        self.application_id = application if isinstance(application, int) else application.pk
+        self._known = {row.pk: row for row in known}
 
-    def resolve(self, reference: str) -> ResolvedFile:
-        file_id = reference.removeprefix(FILE_REFERENCE_PREFIX)
-        runtime_file = RuntimeFile.objects.filter(
+    def _row(self, file_id: str) -> RuntimeFile | None:
+        now = timezone.now()
+        row = self._known.get(file_id)
+        if row is not None:
+            mine = (row.owner_id, row.application_id) == (self.user_id, self.application_id)
+            return row if mine and row.expires_at > now else None
+        return RuntimeFile.objects.filter(
             pk=file_id,
             owner_id=self.user_id,
             application_id=self.application_id,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=now,
         ).first()
+
+    def resolve(self, reference: str) -> ResolvedFile:
+        runtime_file = self._row(reference.removeprefix(FILE_REFERENCE_PREFIX))
         if self.user_id is None or runtime_file is None:
             raise LookupError(reference)
         storage_name = runtime_file.storage_name
