@@ -21,7 +21,8 @@ Hierarchy::
     ├── NotFound                "not_found": no such object, or none the user may see
     ├── Conflict                "conflict": the current state forbids it (last admin,
     │                           page in use, a saved layout that is not valid)
-    └── PayloadTooLarge         "payload_too_large": a body, a file or a layout over its limit
+    ├── PayloadTooLarge         "payload_too_large": a body, a file or a layout over its limit
+    └── TooMany                 "too_many": a count the user may keep is reached (stored files)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "Invalid",
     "NotFound",
     "PayloadTooLarge",
+    "TooMany",
 ]
 
 
@@ -73,3 +75,24 @@ class Conflict(BuilderError):
 class PayloadTooLarge(BuilderError):
     default_code = "payload_too_large"
     default_message = "The request body is too large."
+
+
+class TooMany(BuilderError):
+    """The user keeps as many of something as they may; it passes once some go (expire).
+
+    ``retry_after``: seconds until one goes, when known (the API's `Retry-After`).
+    """
+
+    default_code = "too_many"
+    default_message = "You have reached the limit; try again later."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, field=field)
+        self.retry_after = retry_after

@@ -289,6 +289,11 @@ BRACE_RUNTIME_FILE_TTL_S = env_int("BRACE_RUNTIME_FILE_TTL_S", 3600)
 # Largest file an end user may pick, checked against Content-Length before
 # Django spools the upload; each FilePicker's maxFileSize applies too.
 BRACE_RUNTIME_FILE_MAX_BYTES = env_int("BRACE_RUNTIME_FILE_MAX_BYTES", 1024**3)
+# What one user keeps stored in one application at a time (files not yet
+# expired): over it an upload answers 429 (files) or 413 (bytes). A FilePicker
+# picked again replaces its earlier picks, so these bound what piles up.
+BRACE_RUNTIME_FILES_MAX_PER_USER_APP = env_int("BRACE_RUNTIME_FILES_MAX_PER_USER_APP", 100)
+BRACE_RUNTIME_BYTES_MAX_PER_USER_APP = env_int("BRACE_RUNTIME_BYTES_MAX_PER_USER_APP", 2 * 1024**3)
 # An event whose picked files total more than this runs on the Celery worker,
 # so that no web process waits on a long upload; the portal polls the job.
 BRACE_EVENT_BACKGROUND_BYTES = env_int("BRACE_EVENT_BACKGROUND_BYTES", 8 * 1024 * 1024)

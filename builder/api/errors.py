@@ -34,6 +34,7 @@ from builder.errors import (
     Invalid,
     NotFound,
     PayloadTooLarge,
+    TooMany,
 )
 from datasources import errors as datasources_errors
 from outbound import errors as outbound_errors
@@ -60,6 +61,7 @@ ERROR_STATUSES: tuple[tuple[type[Exception], Status], ...] = (
     (NotFound, status.HTTP_404_NOT_FOUND),
     (Conflict, status.HTTP_409_CONFLICT),
     (PayloadTooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (TooMany, status.HTTP_429_TOO_MANY_REQUESTS),
     (BuilderError, status.HTTP_400_BAD_REQUEST),
     # restapi: ids and values read from the request itself
     (restapi_errors.UnknownId, status.HTTP_404_NOT_FOUND),
@@ -141,7 +143,9 @@ def _first_field_error(detail: Any, prefix: str = "") -> tuple[str | None, str, 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     answer = status_for(exc)
     if answer is not None:
-        return Response(render(exc), status=answer)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return Response(render(exc), status=answer, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

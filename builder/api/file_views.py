@@ -67,11 +67,16 @@ class RuntimeFileViewSet(viewsets.GenericViewSet[Any]):
         summary="Store a file picked in a FilePicker (viewers)",
         description=(
             "The FilePicker's maxFileSize (MB) and allowedFileTypes apply (400 naming "
-            "`file`). The file is kept for BRACE_RUNTIME_FILE_TTL_S seconds and only "
-            "its uploader can send it in a query of the same application."
+            "`file`); a hidden or disabled FilePicker takes none (400 naming `widget`). "
+            "The file is kept for BRACE_RUNTIME_FILE_TTL_S seconds and only its uploader "
+            "can send it in a query of the same application. It replaces the user's "
+            "earlier files of that FilePicker beyond its maxNumFiles. A user keeps at most "
+            "BRACE_RUNTIME_FILES_MAX_PER_USER_APP files (429 `stored_files_limit`) and "
+            "BRACE_RUNTIME_BYTES_MAX_PER_USER_APP bytes (413 `stored_bytes_limit`) per "
+            "application."
         ),
         request={"multipart/form-data": PickedFileIn},
-        responses={201: PickedFileOut, **error_responses(400, 403, 404, 413)},
+        responses={201: PickedFileOut, **error_responses(400, 403, 404, 413, 429)},
     )
     def create(self, request: Request) -> Response:
         if len(request.FILES.getlist("file")) > 1:

@@ -1,6 +1,7 @@
 """Files end users pick in a portal: stored, resolved for queries, purged.
 
-    runtime_file = save_runtime_file(user=u, application=a, widget="FilePicker1", upload=f)
+    runtime_file = save_runtime_file(user=u, application=a, widget="FilePicker1", upload=f,
+                                     name="a.txt", content_type="text/plain", keep=1)
     picked_file_json(runtime_file, data_format)   # {id, name, size, type, data}
     RuntimeFileResolver(user, application)        # `blob:<id>` -> a stream, owner only
     purge_expired_runtime_files()                 # the Celery beat job
@@ -10,11 +11,19 @@ Bytes go to Django's default storage under a random id, streamed from the
 upload (Django spools big uploads to a temporary file, never to memory) and
 streamed again, chunk by chunk, into the query that sends them. Checking an
 upload against its FilePicker is the portal's (`builder.portal.picked_files`).
+
+A user keeps at most BRACE_RUNTIME_FILES_MAX_PER_USER_APP unexpired files and
+BRACE_RUNTIME_BYTES_MAX_PER_USER_APP bytes in one application (429
+`stored_files_limit`, 413 `stored_bytes_limit`), and a widget's picks replace
+its earlier ones: an upload keeps only the `keep - 1` newest earlier files of
+its widget. Both happen under a lock on the user's row, so uploads at once
+cannot both pass the budget.
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import mimetypes
 import re
 import secrets
@@ -26,9 +35,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from builder.errors import PayloadTooLarge, TooMany
 from builder.models import Application, RuntimeFile
 from runtime import FILE_REFERENCE_PREFIX
 from runtime.http import ResolvedFile
@@ -66,6 +76,43 @@ def content_type_of(upload: UploadedFile) -> str:
     return guessed or "application/octet-stream"
 
 
+def _replace_earlier_picks(user: User, application: Application, widget: str, *, keep: int) -> None:
+    """Delete the user's files of `widget` but the `keep` newest (bytes go on commit)."""
+    earlier = RuntimeFile.objects.filter(owner=user, application=application, widget=widget)
+    stale = list(earlier.order_by("-created_at", "-id").values_list("pk", flat=True)[keep:])
+    if stale:
+        # One by one through the ORM, so `delete_stored_bytes` deletes each one's bytes.
+        RuntimeFile.objects.filter(pk__in=stale).delete()
+
+
+def _check_budget(user: User, application: Application, size: int) -> None:
+    """Refuse a file that would take the user's stored files in `application` over budget."""
+    now = timezone.now()
+    stored = RuntimeFile.objects.filter(
+        owner=user, application=application, expires_at__gt=now
+    ).aggregate(
+        files=models.Count("pk"), bytes=models.Sum("size"), first_expiry=models.Min("expires_at")
+    )
+    max_files = settings.BRACE_RUNTIME_FILES_MAX_PER_USER_APP
+    if stored["files"] + 1 > max_files:
+        first_expiry = stored["first_expiry"]
+        raise TooMany(
+            f"You keep {stored['files']} picked files in this app, the most allowed "
+            f"({max_files}); try again once earlier ones expire.",
+            code="stored_files_limit",
+            field="file",
+            retry_after=math.ceil((first_expiry - now).total_seconds()) if first_expiry else None,
+        )
+    max_bytes = settings.BRACE_RUNTIME_BYTES_MAX_PER_USER_APP
+    if (stored["bytes"] or 0) + size > max_bytes:
+        raise PayloadTooLarge(
+            f"This file would take your picked files in this app over {max_bytes} bytes "
+            f"({stored['bytes'] or 0} stored); try again once earlier ones expire.",
+            code="stored_bytes_limit",
+            field="file",
+        )
+
+
 def save_runtime_file(
     *,
     user: User,
@@ -74,23 +121,35 @@ def save_runtime_file(
     upload: UploadedFile,
     name: str,
     content_type: str,
+    keep: int,
 ) -> RuntimeFile:
-    """Store an upload's bytes under a new random id, and its row; the row."""
+    """Store an upload's bytes under a new random id, and its row; the row.
+
+    The user's earlier files of `widget` but the `keep - 1` newest are deleted
+    (a picker keeps `keep` files), then the budget is checked (429, 413).
+    """
     file_id = new_file_id()
     # The stored name holds only the random id: the user's name never reaches a path.
+    # Written before the lock is taken, so that no lock waits on the storage.
     storage_name = default_storage.save(f"{_STORAGE_FOLDER}/{application.pk}/{file_id}", upload)
     try:
-        return RuntimeFile.objects.create(
-            id=file_id,
-            owner=user,
-            application=application,
-            widget=widget,
-            name=name,
-            size=default_storage.size(storage_name),
-            content_type=content_type,
-            storage_name=storage_name,
-            expires_at=timezone.now() + timedelta(seconds=settings.BRACE_RUNTIME_FILE_TTL_S),
-        )
+        size = default_storage.size(storage_name)
+        with transaction.atomic():
+            # The user's row orders their uploads (SQLite: the write lock of BEGIN IMMEDIATE).
+            list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+            _replace_earlier_picks(user, application, widget, keep=keep - 1)
+            _check_budget(user, application, size)
+            return RuntimeFile.objects.create(
+                id=file_id,
+                owner=user,
+                application=application,
+                widget=widget,
+                name=name,
+                size=size,
+                content_type=content_type,
+                storage_name=storage_name,
+                expires_at=timezone.now() + timedelta(seconds=settings.BRACE_RUNTIME_FILE_TTL_S),
+            )
     except BaseException:
         default_storage.delete(storage_name)
         raise

@@ -6,24 +6,26 @@ run = run.moved_to(evaluator.state(new_view))   # only what the session's change
 evaluator.evaluate(view)               # an EvaluatedPage, for GET pages/{id}/
 layout_entities(published)             # the widgets by name; 409 if the layout is broken
 public_layout(published.layout)        # the widget tree without event handler code
+check_usable(run, "FilePicker1")       # 400 `widget_hidden` / `widget_disabled` naming `widget`
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
 
-from builder.errors import Conflict
+from builder.errors import Conflict, Invalid
 from builder.execution.evaluation import EvaluatedPage, PageRun
 from builder.execution.state import RuntimeState, parse_url, user_info
 from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage
 from runtime import CompiledPage
-from widgets import LayoutValidationError, get_widget_type, walk_widgets
+from widgets import LayoutValidationError, WidgetEntity, get_widget_type, walk_widgets
 
-__all__ = ["SessionEvaluator", "public_layout"]
+__all__ = ["SessionEvaluator", "ancestry", "check_usable", "public_layout"]
 
 
 def public_layout(layout: Any) -> Any:
@@ -36,6 +38,29 @@ def public_layout(layout: Any) -> Any:
             events = get_widget_type(node.get("type")).event_names
             node["props"] = {key: value for key, value in props.items() if key not in events}
     return tree
+
+
+def ancestry(entities: Mapping[str, WidgetEntity], name: str) -> list[str]:
+    """The widget and its parents, nearest first."""
+    names = []
+    current: str | None = name
+    while current is not None and current not in names:
+        names.append(current)
+        current = entities[current]["parent"] if current in entities else None
+    return names
+
+
+def check_usable(run: PageRun, name: str) -> None:
+    """Hidden widgets are not shown and disabled ones do not act: crafted requests neither.
+
+    One rule for events and for files picked in a FilePicker (400 naming `widget`).
+    """
+    widgets = run.page.widgets
+    for item in ancestry(run.entities, name):
+        if widgets.get(item, {}).get("isVisible") is False:
+            raise Invalid(f"{name!r} is not visible.", code="widget_hidden", field="widget")
+    if widgets.get(name, {}).get("isDisabled") is True:
+        raise Invalid(f"{name!r} is disabled.", code="widget_disabled", field="widget")
 
 
 class SessionEvaluator:

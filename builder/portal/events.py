@@ -35,7 +35,7 @@ from builder.execution.query_host import PublishedQueryHost
 from builder.execution.sandbox import js_limits
 from builder.models import RuntimeFile
 from builder.portal import sessions
-from builder.portal.evaluation import SessionEvaluator
+from builder.portal.evaluation import SessionEvaluator, ancestry, check_usable
 from builder.portal.picked_files import check_picked_files
 from builder.portal.sessions import SessionChanges, SessionView
 from builder.published_pages import PublishedPage, published_page
@@ -109,26 +109,6 @@ def _handler(published: PublishedPage, widget: str, event: str) -> str | None:
         raise Invalid(error.message, code=error.code, field="event") from error
 
 
-def _ancestry(entities: Mapping[str, WidgetEntity], name: str) -> list[str]:
-    names = []
-    current: str | None = name
-    while current is not None and current not in names:
-        names.append(current)
-        current = entities[current]["parent"] if current in entities else None
-    return names
-
-
-def _check_usable(
-    prepared_widgets: Mapping[str, Any], entities: Mapping[str, Any], name: str
-) -> None:
-    """Hidden widgets are not shown and disabled ones do not act: crafted requests neither."""
-    for item in _ancestry(entities, name):
-        if prepared_widgets.get(item, {}).get("isVisible") is False:
-            raise Invalid(f"{name!r} is not visible.", code="widget_hidden", field="widget")
-    if prepared_widgets.get(name, {}).get("isDisabled") is True:
-        raise Invalid(f"{name!r} is disabled.", code="widget_disabled", field="widget")
-
-
 def _meta_changes(
     entity: WidgetEntity,
     meta: Any,
@@ -179,7 +159,7 @@ def prepare_event(
         )
     handler = _handler(published, request.widget, request.event)
     if handler is not None or request.meta:
-        _check_usable(before.page.widgets, entities, request.widget)
+        check_usable(before, request.widget)
     meta, picked = _meta_changes(
         entity, request.meta, before.page.widgets[request.widget], user=user, published=published
     )
@@ -198,7 +178,7 @@ def prepare_event(
 
 
 def _descendants(entities: Mapping[str, WidgetEntity], name: str) -> list[str]:
-    return [item for item in entities if item != name and name in _ancestry(entities, item)]
+    return [item for item in entities if item != name and name in ancestry(entities, item)]
 
 
 def _resets(effects: list[dict[str, Any]], entities: Mapping[str, WidgetEntity]) -> list[str]:

@@ -6,7 +6,11 @@ stored, and FilePicker meta checked against the stored files (no one sends anoth
     rows = check_picked_files(meta["files"], user=u, application=app, data_format="Binary")
 
 An upload must pass the FilePicker's maxFileSize and allowedFileTypes as
-evaluated on the published page (400 naming `file`).
+evaluated on the published page for the user's session (400 naming `file`);
+a hidden or disabled picker takes none, as its events are refused (400
+`widget_hidden` / `widget_disabled` naming `widget`, the same rule). The
+upload replaces the user's earlier picks of that widget beyond its
+maxNumFiles: a pick of n files is n uploads, and the n newest stay.
 The portal puts in `files` exactly what POST runtime/files/ answered. Each
 entry must name a `RuntimeFile` of this user in this application that has not
 expired, with its stored name, size and type, and `data` either its `blob:`
@@ -19,7 +23,7 @@ in the background, and its query reads them without reading them again.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
@@ -32,17 +36,27 @@ from builder.execution.files import (
     picked_file_json,
     save_runtime_file,
 )
-from builder.execution.state import RuntimeState, user_info
 from builder.models import Application, RuntimeFile
+from builder.portal import sessions
+from builder.portal.evaluation import SessionEvaluator, check_usable
 from builder.published_pages import PublishedPage
 from runtime import FILE_REFERENCE_PREFIX
-from widgets import MetaValidationError, WidgetNotFoundError, apply_meta_changes, find_widget
+from widgets import (
+    MetaValidationError,
+    WidgetNotFoundError,
+    apply_meta_changes,
+    find_widget,
+    get_widget_type,
+)
 
 __all__ = ["check_picked_files", "file_picker_props", "store_picked_file"]
 
 
 def file_picker_props(published: PublishedPage, widget: str, *, user: User) -> dict[str, Any]:
-    """The FilePicker's evaluated properties on the published page (400 naming `widget`)."""
+    """The FilePicker's properties evaluated for the user's session (400 naming `widget`).
+
+    A hidden or disabled picker is refused as its events are.
+    """
     try:
         node = find_widget(published.layout, widget)
     except WidgetNotFoundError as error:
@@ -54,8 +68,20 @@ def file_picker_props(published: PublishedPage, widget: str, *, user: User) -> d
             field="widget",
         )
     # Limits may be bindings (maxFileSize: {{...}}): they apply as evaluated.
-    state = RuntimeState(user=user_info(user), mode="PUBLISHED")
-    return published.evaluate(state).widgets[widget]
+    run = SessionEvaluator(published, user=user, url=None).start(
+        sessions.read_view(user, published)
+    )
+    check_usable(run, widget)
+    return run.page.widgets[widget]
+
+
+def _max_num_files(props: Mapping[str, Any]) -> int:
+    """maxNumFiles as evaluated; its default if the value is not a count."""
+    value = props.get("maxNumFiles")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    spec = next(p for p in get_widget_type(FILE_PICKER).properties if p.name == "maxNumFiles")
+    return cast(int, spec.default)
 
 
 def _check_limits(name: str, size: int, content_type: str, props: Mapping[str, Any]) -> None:
@@ -84,6 +110,7 @@ def store_picked_file(
         upload=upload,
         name=name,
         content_type=content_type,
+        keep=_max_num_files(props),
     )
     return runtime_file, props
 

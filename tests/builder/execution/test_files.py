@@ -166,7 +166,8 @@ class TestLimits:
         assert upload(client_as("viewer"), page, b"x" * 1000).status_code == 201
 
     def test_a_type_not_allowed(self, client_as, page, members, media):
-        publish(page, members["developer"], allowedFileTypes=[".pdf", "image/*"])
+        # Two files kept: a picker keeps its maxNumFiles newest picks.
+        publish(page, members["developer"], allowedFileTypes=[".pdf", "image/*"], maxNumFiles=2)
         assert_error(upload(client_as("viewer"), page), 400, "file_type_not_allowed", "file")
         picture = upload(client_as("viewer"), page, b"p", name="p.png", content_type="image/png")
         assert picture.status_code == 201
@@ -176,7 +177,7 @@ class TestLimits:
 
     def test_a_disabled_picker(self, client_as, page, members, media):
         publish(page, members["developer"], isDisabled=True)
-        assert_error(upload(client_as("viewer"), page), 400, "widget_disabled", "file")
+        assert_error(upload(client_as("viewer"), page), 400, "widget_disabled", "widget")
 
     def test_the_request_size_cap(self, client_as, published, settings):
         settings.BRACE_RUNTIME_FILE_MAX_BYTES = 1000
