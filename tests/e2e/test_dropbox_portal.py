@@ -283,15 +283,15 @@ def test_dropboxs_conflict_answer_comes_back_as_a_failed_run_with_its_body(
     header = seed["actions"][0]["config"]["headers"][0]
     header["value"] = header["value"].replace('"autorename": true', '"autorename": false')
     action = param_upload_action(developer, seed_app, seed)
-    first = pick_file(developer, seed_app.page, "report.txt", b"v1")
-    second = pick_file(developer, seed_app.page, "report.txt", b"v2")
-
-    results = [
-        developer.post(
-            f"{API}/actions/{action}/run/", {"params": {"file": picked}}, format="json"
-        ).json()
-        for picked in (first, second)
-    ]
+    results = []
+    for content in (b"v1", b"v2"):
+        # A FilePicker keeps its last pick only: each file is sent before the next is picked.
+        picked = pick_file(developer, seed_app.page, "report.txt", content)
+        results.append(
+            developer.post(
+                f"{API}/actions/{action}/run/", {"params": {"file": picked}}, format="json"
+            ).json()
+        )
 
     assert results[0]["error"] is None, results[0]
     assert results[1]["response_meta"]["status_code"] == 409
