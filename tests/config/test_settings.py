@@ -92,6 +92,15 @@ def test_a_bad_boolean_names_the_variable(tmp_path: Path) -> None:
     assert "DEBUG must be one of 1/0, true/false, yes/no, on/off; got 'maybe'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "name", ["BRACE_RUNTIME_FILES_MAX_PER_USER_APP", "BRACE_RUNTIME_BYTES_MAX_PER_USER_APP"]
+)
+def test_a_bad_upload_budget_names_the_variable(tmp_path: Path, name: str) -> None:
+    result = _settings(tmp_path, DEBUG="1", **{name: "lots"})
+    assert result.returncode != 0
+    assert f"{name} must be a whole number; got 'lots'" in result.stderr
+
+
 def test_env_readers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("B_INT", "12")
     monkeypatch.setenv("B_FLOAT", "1.5")
