@@ -81,7 +81,8 @@ def _replace_earlier_picks(user: User, application: Application, widget: str, *,
     earlier = RuntimeFile.objects.filter(owner=user, application=application, widget=widget)
     stale = list(earlier.order_by("-created_at", "-id").values_list("pk", flat=True)[keep:])
     if stale:
-        # One by one through the ORM, so `delete_stored_bytes` deletes each one's bytes.
+        # Through the ORM, which sends post_delete per row: `delete_stored_bytes` deletes
+        # its bytes once this commits (not if the upload is refused and rolls back).
         RuntimeFile.objects.filter(pk__in=stale).delete()
 
 
