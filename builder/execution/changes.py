@@ -6,7 +6,6 @@ same_json(a, b)                  # equal as JavaScript sees them (1 is not true)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -25,14 +24,23 @@ class Evaluated(Protocol):
 
 
 def same_json(a: Any, b: Any) -> bool:
-    # `1 == True` and `1 == 1.0` in Python, not in JavaScript: compare as JSON too.
+    """Whether ``a`` and ``b`` are written as the same JSON (object keys in any order)."""
+    # `1 == True` and `1 == 1.0` in Python, not in JSON: equal values are compared again.
+    return a is b or (a == b and _same_types(a, b))
+
+
+def _same_types(a: Any, b: Any) -> bool:
+    """For ``a == b``: whether JSON writes them alike, down to every nested value."""
     if a is b:
         return True
-    if a != b:
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        return all(_same_types(value, b[key]) for key, value in a.items())
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return all(map(_same_types, a, b))
+    if type(a) is not type(b):
         return False
-    if type(a) is type(b) and isinstance(a, str | int | type(None)):
-        return True  # equal, and of one type that JSON writes one way (bool is a type too)
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    # -0.0 == 0.0, but JSON writes them apart.
+    return not isinstance(a, float) or repr(a) == repr(b)
 
 
 def _changed_props(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
