@@ -9,7 +9,6 @@ import pytest
 from builder.errors import Conflict, Invalid
 from builder.execution.evaluation import PageRun, compile_page_json, evaluate_page, load_compiled
 from builder.execution.state import RuntimeState, checked_state, parse_url, user_info
-from runtime import CompiledPage
 from tests.builder.helpers import layout, widget
 from widgets import LayoutValidationError
 
@@ -228,16 +227,8 @@ class TestMovingToTheNextState:
         assert bad.page.errors["FilePicker1.maxFileSize"][0]["name"] == "ValidationError"
         assert "FilePicker1.maxFileSize" not in bad.moved_to(RuntimeState()).page.errors
 
-    def test_only_the_whole_first_evaluation_runs_every_binding(self, monkeypatch):
-        calls = {"evaluate": 0, "reevaluate": 0}
-        for method in calls:
-            real = getattr(CompiledPage, method)
-
-            def spy(self, *args, _real=real, _name=method, **kwargs):
-                calls[_name] += 1
-                return _real(self, *args, **kwargs)
-
-            monkeypatch.setattr(CompiledPage, method, spy)
+    def test_only_the_whole_first_evaluation_runs_every_binding(self, evaluations):
+        calls = evaluations
         run = PageRun.start(self.PAGE, self.NAMES)
         for state in self.STATES[1:]:
             run = run.moved_to(state)

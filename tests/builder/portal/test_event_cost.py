@@ -12,26 +12,10 @@ from __future__ import annotations
 import pytest
 
 from datasources.models import Datasource
-from runtime import CompiledPage
 from tests.builder.helpers import layout, widget
 from tests.builder.portal.support import answer, fire, pick, publish_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def evaluations(monkeypatch):
-    """Calls of the whole-page evaluation and of the partial one, counted around the real ones."""
-    calls = {"evaluate": 0, "reevaluate": 0}
-    for method in calls:
-        real = getattr(CompiledPage, method)
-
-        def spy(self, *args, _real=real, _name=method, **kwargs):
-            calls[_name] += 1
-            return _real(self, *args, **kwargs)
-
-        monkeypatch.setattr(CompiledPage, method, spy)
-    return calls
 
 
 def test_the_seed_apps_upload(
