@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -97,12 +98,20 @@ def site_url(live_server: Any) -> str:
     return str(live_server.url).replace("://localhost:", "://127.0.0.1:")
 
 
+# Where each browser test leaves a screenshot of every page it opened, as the
+# page stood when the test ended, to look at: a test can pass on a broken screen.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "test-output" / "screenshots"
+
+
 @pytest.fixture
-def new_page(browser: Any, site_url: str) -> Iterator[Callable[..., Any]]:
+def new_page(
+    browser: Any, site_url: str, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
     """new_page(user=None) -> a Playwright page on the live server, signed in as `user`.
 
     Signing in goes through Django's session machinery (a real session cookie),
-    not the login form, which only the login test drives.
+    not the login form, which only the login test drives. When the test ends,
+    each page's screenshot goes to var/test-output/screenshots/.
     """
     contexts: list[Any] = []
 
@@ -123,6 +132,11 @@ def new_page(browser: Any, site_url: str) -> Iterator[Callable[..., Any]]:
     pages: list[Any] = []
     yield make
     violations = [v for page in pages for v in page.csp_violations]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::", 1)[-1])
+    for index, page in enumerate(pages):
+        if not page.is_closed():
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{index}.png"), full_page=True)
     for context in contexts:
         context.close()
     # Every screen any browser test opens runs under the Content-Security-Policy.
