@@ -153,14 +153,15 @@ def test_the_schema_lists_the_editor_reads() -> None:
     assert {(p, m) for p, m, _q in OPERATIONS} >= VIEWER_MAY | ADMIN_READS
 
 
+REFUSED = [op for op in CHECKED if (op[0], op[1]) not in VIEWER_MAY]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("operation", CHECKED, ids=[_id(op) for op in CHECKED])
+@pytest.mark.parametrize("operation", REFUSED, ids=[_id(op) for op in REFUSED])
 def test_a_viewer_is_refused_what_the_portal_does_not_need(
     operation: tuple[str, str, tuple[str, ...]], world: Any
 ) -> None:
     path, method, query = operation
-    if (path, method) in VIEWER_MAY:
-        pytest.skip("a viewer needs this one (VIEWER_MAY)")
     client = _client(world.members["viewer"])
 
     response = getattr(client, method)(_url(world, path, query), {}, format="json")
