@@ -7,7 +7,6 @@ replaces a picker's earlier picks beyond its maxNumFiles.
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -15,13 +14,13 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
 from django.utils import timezone
 
 from builder.execution import files
 from builder.models import RuntimeFile
 from tests.builder.helpers import assert_error, layout, widget
 from tests.builder.portal.support import answer, fire, pick, publish_page
+from tests.threads import race
 
 URL = "/api/v1/runtime/files/"
 HANDLER = "{{showAlert(FilePicker1.files.map((f) => f.name).join(','))}}"
@@ -179,28 +178,6 @@ class TestPickingAgain:
         settings.BRACE_RUNTIME_BYTES_MAX_PER_USER_APP = 3
         assert_error(upload(viewer, page, b"long"), 413, "stored_bytes_limit", "file")
         assert list(RuntimeFile.objects.values_list("pk", flat=True)) == [kept["id"]]
-
-
-def race(calls: list[Any]) -> list[Any]:
-    """Run the calls at once, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Any) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # the test inspects it
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 # Marked `database`, this test runs on SQLite and again on PostgreSQL (.ci/run).

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 
 from builder.models import RuntimeSession, UserStore
 from builder.portal import sessions
@@ -23,6 +23,7 @@ from datasources.models import AuthType, Datasource
 from tests.builder.helpers import layout, widget
 from tests.builder.portal.support import publish_page
 from tests.fakes.dropbox import TOKEN
+from tests.threads import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -34,28 +35,6 @@ pytestmark = [
 ]
 
 THREADS = 12
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls at once, each in its own thread and connection; results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = call()
-        except Exception as error:  # the test inspects it
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture
