@@ -19,7 +19,8 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
-from rest_framework.status import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+from restapi.errors import RequestBodyTooLarge
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -55,12 +56,6 @@ def error_responses(*statuses: int, anonymous: bool = False) -> dict[int, OpenAp
         status: OpenApiResponse(ErrorSerializer, description=_ERROR_MEANINGS[status])
         for status in ((*statuses,) if anonymous else (401, *statuses))
     }
-
-
-class RequestBodyTooLarge(exceptions.APIException):
-    status_code = HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "payload_too_large"
-    default_detail = "The request body is too large."
 
 
 class EditorSchema(AutoSchema):

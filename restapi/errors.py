@@ -5,7 +5,8 @@ and ``field``; `builder.api.errors` maps them to HTTP with the other apps'.
 
     RequestValueError           code, message, field
     ├── UnknownId               "not_found": an id in the path no object can have (404)
-    └── InvalidId               "invalid": an id in a query or body that is not one (400)
+    ├── InvalidId               "invalid": an id in a query or body that is not one (400)
+    └── RequestBodyTooLarge     "payload_too_large": over DATA_UPLOAD_MAX_MEMORY_SIZE (413)
 """
 
 from __future__ import annotations
@@ -32,3 +33,10 @@ class UnknownId(RequestValueError):
 
 class InvalidId(RequestValueError):
     code = "invalid"
+
+
+class RequestBodyTooLarge(RequestValueError):
+    """Refused before DRF parses it (`restapi.base.EditorViewSet.initial`)."""
+
+    code = "payload_too_large"
+    default_message = "The request body is too large."

@@ -65,6 +65,7 @@ ERROR_STATUSES: tuple[tuple[type[Exception], Status], ...] = (
     (BuilderError, status.HTTP_400_BAD_REQUEST),
     # restapi: ids and values read from the request itself
     (restapi_errors.UnknownId, status.HTTP_404_NOT_FOUND),
+    (restapi_errors.RequestBodyTooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
     (restapi_errors.RequestValueError, status.HTTP_400_BAD_REQUEST),
     # workspaces
     (workspaces_errors.NotAMember, status.HTTP_404_NOT_FOUND),

@@ -38,6 +38,11 @@ def answer(error: Exception) -> Response | None:
         # restapi
         (restapi_errors.UnknownId(), 404, {"code": "not_found", "message": "Not found."}),
         (
+            restapi_errors.RequestBodyTooLarge("The request body is over 10 bytes."),
+            413,
+            {"code": "payload_too_large", "message": "The request body is over 10 bytes."},
+        ),
+        (
             restapi_errors.InvalidId("workspace must be a positive integer id.", field="workspace"),
             400,
             {
