@@ -24,6 +24,7 @@ from restapi.strict import (
 )
 from runtime.http import BodyType
 from runtime.http.action_config import DEFAULT_TIMEOUT_S, METHODS
+from widgets.schema import Control, Section, ValueType
 from workspaces.models import Membership, Role, Workspace
 
 NAME_MAX_LENGTH = 120
@@ -267,3 +268,71 @@ class ActionOut(serializers.ModelSerializer[Action]):
     @extend_schema_field(ActionConfigOut)
     def get_config(self, action: Action) -> Any:
         return shown_config(action.config)
+
+
+# Widget types (the registry's schemas, for the palette and the property pane)
+
+
+class GridSizeOut(serializers.Serializer[Any]):
+    w = serializers.IntegerField(help_text="Columns of the 64-column grid.")
+    h = serializers.IntegerField(help_text="Rows of 10 px.")
+
+
+# A declared field leaves the class (DRF's metaclass), so `label` does not
+# replace `Field.label` as the stubs read it.
+
+
+class PropertyInfoOut(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    section = serializers.ChoiceField(choices=[str(section) for section in Section])
+    control = serializers.ChoiceField(
+        choices=[str(control) for control in Control],
+        help_text="The control that edits it; a bindable property can also switch to code.",
+    )
+    type = serializers.ChoiceField(choices=[str(value_type) for value_type in ValueType])
+    default = serializers.JSONField(allow_null=True)
+    bindable = serializers.BooleanField(help_text="Whether it may hold a {{ }} binding.")
+    nullable = serializers.BooleanField()
+    choices = serializers.ListField(child=serializers.CharField(), required=False)
+    minimum = serializers.FloatField(required=False)
+    exclusive_minimum = serializers.BooleanField(required=False)
+    maximum = serializers.FloatField(required=False)
+    help = serializers.CharField(required=False)
+
+
+class MetaInfoOut(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    default = serializers.JSONField(allow_null=True)
+    default_from = serializers.CharField(
+        required=False, help_text="The property whose value it starts with."
+    )
+    help = serializers.CharField(required=False)
+
+
+class EventInfoOut(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    help = serializers.CharField(allow_blank=True)
+
+
+class WidgetTypeOut(serializers.Serializer[Any]):
+    """A widget type as `widgets.WidgetType.to_dict` describes it."""
+
+    name = serializers.CharField(help_text="The `type` of a layout widget.")
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The palette's name for it."
+    )
+    icon = serializers.CharField(help_text="SVG path `d` on a 24x24 view box.")
+    help = serializers.CharField(allow_blank=True)
+    is_container = serializers.BooleanField()
+    default_size = GridSizeOut()
+    default_props = serializers.DictField(
+        child=serializers.JSONField(), help_text="The props a new widget of this type gets."
+    )
+    properties = PropertyInfoOut(many=True)
+    meta = MetaInfoOut(many=True, help_text="Properties end users set in the portal.")
+    derived = serializers.ListField(
+        child=serializers.CharField(), help_text="Names of the properties computed from others."
+    )
+    events = EventInfoOut(many=True)
