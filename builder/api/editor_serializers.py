@@ -175,17 +175,32 @@ class PageIn(StrictSerializer):
     )
 
 
+def version_field() -> StrictIntegerField:
+    return StrictIntegerField(
+        min_value=1,
+        required=False,
+        help_text=(
+            "The page version the change was made from; if the page is no longer at it, "
+            "409 `version_conflict` and nothing is written."
+        ),
+    )
+
+
 class PageUpdateIn(StrictSerializer):
     name = name_field(required=False)
     layout = serializers.JSONField(required=False, help_text="The widget tree.")
+    version = version_field()
 
 
 class PageOut(serializers.ModelSerializer[Page]):
     layout = serializers.JSONField(help_text="The widget tree.")
+    version = serializers.IntegerField(
+        read_only=True, help_text="1 when made, +1 on every save of its name or layout."
+    )
 
     class Meta:
         model = Page
-        fields = ["id", "application", "name", "slug", "order", "layout", "updated_at"]
+        fields = ["id", "application", "name", "slug", "order", "layout", "version", "updated_at"]
 
 
 class PageListOut(serializers.ModelSerializer[Page]):

@@ -56,10 +56,12 @@ class PageViewSet(EditorViewSet):
             "The layout is validated whole: a fault answers 400 with `field` set to the "
             "JSON path of the first one (`layout.children[1].props.maxNumFiles`) and "
             "every fault in `errors`. A layout over 2 MB of JSON or 5,000 widgets "
-            "answers 413."
+            "answers 413. Each save of the name or layout adds 1 to `version`; with "
+            "`version` given and the page no longer at it (saved elsewhere meanwhile), "
+            "409 `version_conflict` naming `version`, and nothing is written."
         ),
         request=PageUpdateIn,
-        responses={200: PageOut, **error_responses(400, 403, 404, 413)},
+        responses={200: PageOut, **error_responses(400, 403, 404, 409, 413)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         page = selectors.get_page(request.user, pk, Role.DEVELOPER)
@@ -67,7 +69,12 @@ class PageViewSet(EditorViewSet):
         return Response(PageOut(services.update_page(page=page, **body)).data)
 
     @extend_schema(
-        summary="Delete (developers); not the last page, nor one with actions",
+        summary="Delete with its actions (developers); not the last page",
+        description=(
+            "The page's actions (queries) are deleted with it. An application keeps one "
+            "page: deleting its last answers 409 `last_page`. Published versions keep "
+            "serving their copy until the next publish."
+        ),
         responses={204: None, **error_responses(403, 404, 409)},
     )
     def destroy(self, request: Request, pk: str) -> Response:
