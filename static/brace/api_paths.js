@@ -37,8 +37,54 @@ export const datasourceAuthorizePath = (id, returnTo) =>
 /** @param {number} workspaceId */
 export const workspaceApplicationsPath = (workspaceId) => `${API}/applications/?workspace=${segment(workspaceId)}`;
 
+export const applicationsPath = () => `${API}/applications/`;
+
 /** @param {number} id */
-export const applicationPublishPath = (id) => `${API}/applications/${segment(id)}/publish/`;
+export const applicationPath = (id) => `${API}/applications/${segment(id)}/`;
+
+/** @param {number} id */
+export const applicationPublishPath = (id) => `${applicationPath(id)}publish/`;
+
+/** @param {number} id */
+export const applicationPublishedPath = (id) => `${applicationPath(id)}published/`;
+
+/** POST: a copy of the application with its pages and actions. @param {number} id */
+export const applicationDuplicatePath = (id) => `${applicationPath(id)}duplicate/`;
+
+/**
+ * The pages collection (POST creates one); with an application, its pages (GET).
+ * @param {number} [applicationId]
+ */
+export const pagesPath = (applicationId) =>
+  applicationId === undefined ? `${API}/pages/` : `${API}/pages/?application=${segment(applicationId)}`;
+
+/** GET, PATCH (with `version`), DELETE (with its actions). @param {number} id */
+export const pagePath = (id) => `${API}/pages/${segment(id)}/`;
+
+/** POST `{old_name, new_name, version?}`: rename a widget or action everywhere. @param {number} id */
+export const pageRenamePath = (id) => `${pagePath(id)}rename/`;
+
+/** POST: a copy of the page with its actions. @param {number} id */
+export const pageDuplicatePath = (id) => `${pagePath(id)}duplicate/`;
+
+/** POST `{layout?, state?}`: evaluate the page's bindings. @param {number} id */
+export const pageEvaluatePath = (id) => `${pagePath(id)}evaluate/`;
+
+/**
+ * The actions collection (POST creates one); with a page, its actions (GET).
+ * @param {number} [pageId]
+ */
+export const actionsPath = (pageId) =>
+  pageId === undefined ? `${API}/actions/` : `${API}/actions/?page=${segment(pageId)}`;
+
+/** @param {number} id */
+export const actionPath = (id) => `${API}/actions/${segment(id)}/`;
+
+/** POST `{params?}`: run the saved action. @param {number} id */
+export const actionRunPath = (id) => `${actionPath(id)}run/`;
+
+/** GET: every registered widget type, for the palette and the property pane. */
+export const widgetTypesPath = () => `${API}/widget-types/`;
 
 // The portal's runtime API.
 
