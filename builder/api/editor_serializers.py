@@ -209,6 +209,12 @@ class PageListOut(serializers.ModelSerializer[Page]):
         fields = ["id", "application", "name", "slug", "order", "updated_at"]
 
 
+class RenameIn(StrictSerializer):
+    old_name = name_field(help_text="A widget or an action of the page.")
+    new_name = name_field(help_text="An identifier no other widget or action of the page uses.")
+    version = version_field()
+
+
 # Actions
 
 
@@ -283,6 +289,11 @@ class ActionOut(serializers.ModelSerializer[Action]):
     @extend_schema_field(ActionConfigOut)
     def get_config(self, action: Action) -> Any:
         return shown_config(action.config)
+
+
+class RenameOut(serializers.Serializer[Any]):
+    page = PageOut(help_text="The page, at its new version.")
+    actions = ActionOut(many=True, help_text="Every action of the page, references rewritten.")
 
 
 # Widget types (the registry's schemas, for the palette and the property pane)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.api.editor_serializers import PageIn, PageListOut, PageOut, PageUpdateIn
+from builder.api.editor_serializers import (
+    PageIn,
+    PageListOut,
+    PageOut,
+    PageUpdateIn,
+    RenameIn,
+    RenameOut,
+)
 from builder.models import Page
 from builder.services import pages as services
+from builder.services.renaming import rename_entity
 from restapi.base import EditorViewSet, error_responses, valid_body
 from workspaces.models import Role
 
@@ -80,3 +89,25 @@ class PageViewSet(EditorViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         services.delete_page(page=selectors.get_page(request.user, pk, Role.DEVELOPER))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Rename a widget or an action, and every reference to it (developers)",
+        description=(
+            "Renames the widget or action `old_name` of the page and rewrites every "
+            "binding and event handler that refers to it, in the layout and in the page's "
+            "actions' configs (path, headers, query parameters, body). Only free "
+            "identifiers change: not `x.Text1`, an object key, a string, or a local of the "
+            "same name. A new page version; `version`, if given, is checked as for PATCH "
+            "(409 `version_conflict`). 400 naming `new_name` if it is taken by a widget or "
+            "an action, reserved, or not an identifier; 404 naming `old_name` if the page "
+            "has no such widget or action."
+        ),
+        request=RenameIn,
+        responses={200: RenameOut, **error_responses(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def rename(self, request: Request, pk: str) -> Response:
+        page = selectors.get_page(request.user, pk, Role.DEVELOPER)
+        body = valid_body(RenameIn, request.data)
+        page, actions = rename_entity(page=page, **body)
+        return Response(RenameOut({"page": page, "actions": actions}).data)

@@ -23,6 +23,7 @@ EDITOR_PATHS = {
     "/api/v1/pages/{id}/evaluate/": {"post"},
     "/api/v1/actions/{id}/run/": {"post"},
     "/api/v1/widget-types/": {"get"},
+    "/api/v1/pages/{id}/rename/": {"post"},
 }
 
 
