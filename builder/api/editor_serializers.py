@@ -127,7 +127,11 @@ class ApplicationOut(serializers.ModelSerializer[Application]):
         ]
 
 
-class PublishIn(StrictSerializer):
+class NoBodyIn(StrictSerializer):
+    """A request that takes no input (publish, duplicate); any key is a mistake worth reporting."""
+
+
+class PublishIn(NoBodyIn):
     """Publishing takes no input; any key is a mistake worth reporting."""
 
 

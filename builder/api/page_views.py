@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from builder import selectors
 from builder.api.editor_serializers import (
+    NoBodyIn,
     PageIn,
     PageListOut,
     PageOut,
@@ -89,6 +90,23 @@ class PageViewSet(EditorViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         services.delete_page(page=selectors.get_page(request.user, pk, Role.DEVELOPER))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Duplicate, with copies of its actions (developers)",
+        description=(
+            "The copy goes last in the application, named `<name> (copy)` (then "
+            "`(copy 2)`...); its widgets and actions keep their names, so every binding "
+            "keeps its meaning."
+        ),
+        request=None,
+        responses={201: PageOut, **error_responses(403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request: Request, pk: str) -> Response:
+        page = selectors.get_page(request.user, pk, Role.DEVELOPER)
+        valid_body(NoBodyIn, request.data)
+        copy = services.duplicate_page(page=page)
+        return Response(PageOut(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Rename a widget or an action, and every reference to it (developers)",

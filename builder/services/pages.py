@@ -21,7 +21,7 @@ from django.db.models import Max, QuerySet
 from builder.errors import Conflict, Invalid
 from builder.layouts import check_layout, default_layout
 from builder.models import Action, Application, Page
-from builder.services.applications import unique_slug
+from builder.services.applications import copy_name, copy_page, unique_slug
 
 _UNSET: Any = object()
 
@@ -71,6 +71,26 @@ def update_page(
         page.layout = layout
         fields.append("layout")
     return _save(page, update_fields=fields)
+
+
+@transaction.atomic
+def duplicate_page(*, page: Page) -> Page:
+    """A copy of the page, with copies of its actions, last in its application.
+
+    Entity names are unique per page, so the copied widgets and actions keep
+    their names and every binding keeps its meaning.
+    """
+    application = page.application
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    name = copy_name(page.name, set(application.pages.values_list("name", flat=True)))
+    last = application.pages.aggregate(last=Max("order"))["last"]
+    return copy_page(
+        Page.objects.get(pk=page.pk),
+        application=application,
+        name=name,
+        slug=unique_slug(name, _slugs(application), fallback="page"),
+        order=0 if last is None else last + 1,
+    )
 
 
 def lock_page(page: Page, *, version: int | None = None) -> Page:
