@@ -24,7 +24,7 @@ from restapi.strict import (
 )
 from runtime.http import BodyType
 from runtime.http.action_config import DEFAULT_TIMEOUT_S, METHODS
-from widgets.schema import Control, Section, ValueType
+from widgets import Control, Section, ValueType
 from workspaces.models import Membership, Role, Workspace
 
 NAME_MAX_LENGTH = 120
