@@ -262,6 +262,15 @@ def seeded_page(application: Any, datasource: Any, dropbox_portal: dict[str, Any
     return update_page(page=page, layout=dropbox_portal["page"]["layout"])
 
 
+def no_widget_types_until_the_route(page: Any) -> None:
+    """Until GET widget-types/ is on this branch (helper `api`), it answers no types."""
+    if not route_exists("GET", "/api/v1/widget-types/"):
+        page.route(
+            "**/api/v1/widget-types/",
+            lambda route: route.fulfill(status=200, content_type="application/json", body="[]"),
+        )
+
+
 @pytest.fixture
 def open_editor(new_page: Callable[..., Any], members: dict[str, Any], application: Any) -> Any:
     """open_editor(page=None, before=None, user=None) -> a browser page on the app builder.
@@ -276,12 +285,7 @@ def open_editor(new_page: Callable[..., Any], members: dict[str, Any], applicati
         page: Any = None, before: Callable[[Any], None] | None = None, user: Any = None
     ) -> Any:
         browser_page = new_page(user or members["developer"])
-        if not route_exists("GET", "/api/v1/widget-types/"):
-            # Until the widget-types route is on this branch: no types.
-            browser_page.route(
-                "**/api/v1/widget-types/",
-                lambda route: route.fulfill(status=200, content_type="application/json", body="[]"),
-            )
+        no_widget_types_until_the_route(browser_page)
         if before is not None:
             before(browser_page)
         target = page or application.pages.get(name="Page1")
