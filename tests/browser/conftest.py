@@ -183,34 +183,6 @@ def session_cookie(user: Any, url: str) -> dict[str, Any]:
     }
 
 
-def route_exists(method: str, path: str) -> bool:
-    """Whether the site answers `path` with a view that allows `method`."""
-    from django.urls import Resolver404, resolve
-
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
-    view_class = getattr(match.func, "cls", None)
-    actions = getattr(match.func, "actions", None)
-    if actions is not None:
-        return method.lower() in actions
-    if view_class is not None:
-        return hasattr(view_class, method.lower())
-    return True
-
-
-@pytest.fixture
-def needs_route() -> Callable[[str, str, str], None]:
-    """needs_route(method, path, owner): skip while another area's API route is missing."""
-
-    def check(method: str, path: str, owner: str) -> None:
-        if not route_exists(method, path):
-            pytest.skip(f"waits on {method} {path} ({owner})")
-
-    return check
-
-
 @pytest.fixture
 def published(application: Any, members: dict[str, Any]) -> Any:
     """The `application` fixture, published (its one page, Page1)."""
@@ -262,15 +234,6 @@ def seeded_page(application: Any, datasource: Any, dropbox_portal: dict[str, Any
     return update_page(page=page, layout=dropbox_portal["page"]["layout"])
 
 
-def no_widget_types_until_the_route(page: Any) -> None:
-    """Until GET widget-types/ is on this branch (helper `api`), it answers no types."""
-    if not route_exists("GET", "/api/v1/widget-types/"):
-        page.route(
-            "**/api/v1/widget-types/",
-            lambda route: route.fulfill(status=200, content_type="application/json", body="[]"),
-        )
-
-
 @pytest.fixture
 def open_editor(new_page: Callable[..., Any], members: dict[str, Any], application: Any) -> Any:
     """open_editor(page=None, before=None, user=None) -> a browser page on the app builder.
@@ -285,7 +248,6 @@ def open_editor(new_page: Callable[..., Any], members: dict[str, Any], applicati
         page: Any = None, before: Callable[[Any], None] | None = None, user: Any = None
     ) -> Any:
         browser_page = new_page(user or members["developer"])
-        no_widget_types_until_the_route(browser_page)
         if before is not None:
             before(browser_page)
         target = page or application.pages.get(name="Page1")
@@ -295,12 +257,3 @@ def open_editor(new_page: Callable[..., Any], members: dict[str, Any], applicati
         return browser_page
 
     return open_it
-
-
-@pytest.fixture
-def needs_page_versions() -> None:
-    """Skip while pages carry no `version` (helper `api`'s, builder.models.Page)."""
-    from builder.models import Page
-
-    if not any(field.name == "version" for field in Page._meta.get_fields()):
-        pytest.skip("waits on page versions (the api helper's Page.version)")

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import no_widget_types_until_the_route
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,9 +62,8 @@ def test_the_editor_lists_applications_and_publishes_them(
 
 
 def test_the_editor_lists_datasources_with_their_status(
-    new_page: Any, members: dict[str, Any], workspace: Any, datasource: Any, needs_route: Any
+    new_page: Any, members: dict[str, Any], workspace: Any, datasource: Any
 ) -> None:
-    needs_route("GET", "/api/v1/datasources/", "datasources/api/urls.py")
     page = new_page(members["developer"])
     page.goto("/editor/")
 
@@ -107,7 +105,6 @@ def test_an_application_is_created_renamed_and_opened(
     from builder.models import Application
 
     page = new_page(members["developer"])
-    no_widget_types_until_the_route(page)
     page.goto("/editor/")
     card = page.locator(f'[data-workspace="{workspace.pk}"]')
     expect(card).to_contain_text("No applications yet.")
@@ -217,11 +214,10 @@ def test_a_refused_delete_says_why_and_keeps_the_application(
 
 
 def test_an_application_is_duplicated_below_it(
-    new_page: Any, members: dict[str, Any], application: Any, needs_route: Any
+    new_page: Any, members: dict[str, Any], application: Any
 ) -> None:
     from builder.models import Application
 
-    needs_route("POST", f"/api/v1/applications/{application.pk}/duplicate/", "api")
     page = new_page(members["developer"])
     page.goto("/editor/")
 

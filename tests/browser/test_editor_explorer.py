@@ -94,7 +94,7 @@ def test_a_page_is_added_opened_renamed_and_deleted(open_editor: Any, applicatio
 
 
 def test_deleting_the_open_page_names_its_queries_and_opens_another(
-    open_editor: Any, application: Any, seeded_page: Any, needs_page_versions: None
+    open_editor: Any, application: Any, seeded_page: Any
 ) -> None:
     from builder.models import Action
     from builder.services.pages import create_page
@@ -180,11 +180,7 @@ def test_a_taken_page_name_stays_in_the_field_with_the_server_reason(
     assert page.errors == []
 
 
-def test_a_page_is_duplicated_next_to_it(
-    open_editor: Any, application: Any, needs_route: Any
-) -> None:
-    page_id = application.pages.get(name="Page1").pk
-    needs_route("POST", f"/api/v1/pages/{page_id}/duplicate/", "api")
+def test_a_page_is_duplicated_next_to_it(open_editor: Any, application: Any) -> None:
     page = open_editor()
 
     open_menu(page, "Page1", "Duplicate")
@@ -195,9 +191,8 @@ def test_a_page_is_duplicated_next_to_it(
 
 
 def test_widgets_are_renamed_in_place_and_a_taken_name_is_refused_where_typed(
-    open_editor: Any, seeded_page: Any, needs_route: Any
+    open_editor: Any, seeded_page: Any
 ) -> None:
-    needs_route("POST", f"/api/v1/pages/{seeded_page.pk}/rename/", "api")
     page = open_editor()
     nav = explorer(page)
 

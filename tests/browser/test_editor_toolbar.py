@@ -80,7 +80,7 @@ def test_preview_hides_the_building_tools_until_turned_off(open_editor: Any) -> 
 
 
 def test_a_second_tab_editing_the_same_page_gets_the_conflict_and_a_reload(
-    open_editor: Any, application: Any, needs_page_versions: None
+    open_editor: Any, application: Any
 ) -> None:
     first = open_editor()
     second = open_editor()
