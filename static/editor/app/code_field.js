@@ -67,6 +67,8 @@ export function codeParts(text) {
   return parts;
 }
 
+const STYLESHEET = new URL("./code_field.css", import.meta.url).href;
+
 /** @type {Record<string, string>} */
 const NODE_CLASSES = {
   VariableName: "cm-brace-variable",
@@ -184,6 +186,25 @@ export function completionSource(entities) {
 }
 
 /**
+ * Typing over a selection is done here rather than by the browser: Chrome,
+ * replacing highlighted text, re-creates the deleted text's colours as
+ * style attributes, which the CSP refuses (a violation per keystroke).
+ * The text goes through the editor's input handlers (closeBrackets) first,
+ * as typed text does.
+ */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    if (event.inputType !== "insertText" || !event.data || view.state.selection.main.empty || view.composing) return false;
+    event.preventDefault();
+    const { from, to } = view.state.selection.main;
+    const text = event.data;
+    const insert = () => view.state.update(view.state.replaceSelection(text), { userEvent: "input.type", scrollIntoView: true });
+    if (!view.state.facet(EditorView.inputHandler).some((handler) => handler(view, from, to, text, insert))) view.dispatch(insert());
+    return true;
+  },
+});
+
+/**
  * @typedef {object} CodeFieldOptions
  * @property {string} label the field's accessible name: the property's label
  * @property {string} value its text
@@ -217,6 +238,7 @@ export function createCodeField({ label, value, singleLine = false, placeholder:
     autocompletion({ override: [completionSource(entities)], icons: true, activateOnTyping: true }),
     keymap.of([{ key: "Tab", run: acceptCompletion }, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
     highlighter(entities),
+    typeOverSelection,
     EditorView.contentAttributes.of({ "aria-label": label }),
     EditorView.editorAttributes.of({ class: singleLine ? "pp-code pp-code-single" : "pp-code" }),
     EditorView.updateListener.of((update) => {
@@ -224,9 +246,16 @@ export function createCodeField({ label, value, singleLine = false, placeholder:
     }),
   ];
   if (hint) extensions.push(placeholder(hint));
-  const view = new EditorView({ state: EditorState.create({ doc: value, extensions }) });
+  const host = document.createElement("div");
+  host.className = singleLine ? "pp-code-host pp-code-single" : "pp-code-host";
+  const shadow = host.attachShadow({ mode: "open" });
+  const stylesheet = document.createElement("link");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = STYLESHEET;
+  shadow.append(stylesheet);
+  const view = new EditorView({ state: EditorState.create({ doc: value, extensions }), root: shadow, parent: shadow });
   return {
-    element: view.dom,
+    element: host,
     view,
     set(text) {
       if (view.hasFocus || text === view.state.doc.toString()) return;

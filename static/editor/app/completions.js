@@ -14,7 +14,7 @@ import { walk } from "./layout.js";
  * @typedef {object} CompletableType
  * @property {string} name
  * @property {{ name: string, type?: string, help?: string }[]} [properties]
- * @property {{ name: string, help?: string }[]} [meta]
+ * @property {{ name: string, default?: unknown, help?: string }[]} [meta]
  * @property {string[]} [derived]
  */
 
@@ -95,6 +95,9 @@ export function valueNode(value, kind = "property", info = undefined) {
  */
 const method = (detail, info) => ({ kind: "method", detail, info, apply: undefined, members: NO_MEMBERS });
 
+/** @type {Record<string, string>} a property's declared type as the value's type reads */
+const JSON_TYPES = { integer: "number", enum: "string", string_list: "array" };
+
 /**
  * @param {EditorNode} widget
  * @param {CompletableType | undefined} type
@@ -114,9 +117,9 @@ function widgetNode(widget, type, values) {
         if (!(name in values) && fallbackType) node.detail = fallbackType;
         members[name] = node;
       };
-      for (const spec of type?.properties || []) add(spec.name, spec.type, spec.help);
-      for (const spec of type?.meta || []) add(spec.name, undefined, spec.help);
-      for (const name of type?.derived || []) add(name, undefined, "Derived from the widget's other properties.");
+      for (const spec of type?.properties || []) add(spec.name, JSON_TYPES[spec.type || ""] || spec.type, spec.help);
+      for (const spec of type?.meta || []) add(spec.name, typeOf(spec.default ?? null), spec.help);
+      for (const name of type?.derived || []) add(name, "derived", "Derived from the widget's other properties.");
       // Values the type does not declare (none today) still complete.
       for (const name of Object.keys(values)) if (!(name in members)) add(name);
       return members;
