@@ -36,7 +36,7 @@ TYPES: list[dict[str, Any]] = [
             {"name": "textAlign", "label": "Alignment", "section": "Style", "control": "select",
              "type": "enum", "default": "LEFT", "bindable": False, "nullable": False,
              "choices": ["LEFT", "CENTER", "RIGHT"]},
-            {"name": "textColor", "label": "Text colour", "section": "Style", "control": "color",
+            {"name": "textColor", "label": "Text color", "section": "Style", "control": "color",
              "type": "string", "default": "#231F20", "bindable": True, "nullable": False},
         ],
         "meta": [],
@@ -197,7 +197,7 @@ def test_select_switch_color_and_text_edit_the_layout(pane: Any) -> None:
     aside = page.get_by_role("complementary", name="Properties")
     aside.get_by_label("Alignment", exact=True).select_option("CENTER")
     aside.get_by_role("switch", name="Visible").click()
-    aside.get_by_label("Text colour", exact=True).fill("#ff0000")
+    aside.get_by_label("Text color", exact=True).fill("#ff0000")
     aside.get_by_label("Text", exact=True).fill("Hi there")
     assert prop(page, "Text1", "textAlign") == "CENTER"
     assert prop(page, "Text1", "isVisible") is False
@@ -288,7 +288,7 @@ def test_a_stored_binding_opens_in_code_mode_and_its_control_waits(pane: Any) ->
 def test_the_server_refusal_shows_under_the_field(pane: Any) -> None:
     page = pane()
     aside = page.get_by_role("complementary", name="Properties")
-    aside.get_by_label("Text colour", exact=True).fill("red;x")
+    aside.get_by_label("Text color", exact=True).fill("red;x")
     page.evaluate(
         "() => window.paneStore.set({ fieldErrors: { 'Text1.textColor':"
         " \"'red;x' is not a color: use #RRGGBB, rgb(...), hsl(...) or a color name.\" } }, 'save')"

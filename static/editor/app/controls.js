@@ -5,24 +5,8 @@
 // whether it is valid is the server's business (its refusal is shown under
 // the field by property_pane.js). The element the pane's <label for> names
 // gets `id`, so every control has the property's label as its name.
+/** @import { PropertyInfo } from "./store.js" */
 import { h } from "../../brace/dom.js";
-
-/**
- * One property of a widget type as GET widget-types/ describes it.
- * @typedef {object} PropertyInfo
- * @property {string} name
- * @property {string} label
- * @property {string} section General, Validation, Style or Events
- * @property {"text" | "number" | "switch" | "select" | "color" | "list"} control
- * @property {string} type string, number, integer, boolean, enum or string_list
- * @property {unknown} default
- * @property {boolean} bindable
- * @property {boolean} nullable
- * @property {string[]} [choices]
- * @property {number} [minimum]
- * @property {number} [maximum]
- * @property {string} [help]
- */
 
 /**
  * @typedef {object} Control
@@ -136,7 +120,7 @@ function selectControl(spec, { id, value, onChange }) {
   const select = h(
     "select",
     { id, class: "pp-select", onchange: () => onChange(select.value) },
-    (spec.choices || []).map((choice) => h("option", { value: choice, text: choiceLabel(choice) })),
+    (spec.choices || []).map(String).map((choice) => h("option", { value: choice, text: choiceLabel(choice) })),
   );
   /** @param {unknown} next */
   const set = (next) => {

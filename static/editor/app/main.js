@@ -8,6 +8,7 @@
 /** @import { EditorContext } from "./store.js" */
 import { byId, h } from "../../brace/dom.js";
 import { alertDialog, showDialog } from "../dialogs.js";
+import { mountPropertyPane } from "./property_pane.js";
 import { installShortcuts } from "./shortcuts.js";
 import { EditorStore } from "./store.js";
 import { mountToolbar } from "./toolbar.js";
@@ -64,6 +65,7 @@ async function start() {
     if (change.kind === "preview") editor.classList.toggle("is-preview", state.preview);
   });
   mountToolbar(byId("editor-toolbar", HTMLElement), store, context);
+  mountPropertyPane(byId("editor-properties", HTMLElement), store);
   watchConflicts(store);
   guardUnsaved(store);
   installShortcuts(store, (error) => {

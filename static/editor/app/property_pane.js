@@ -8,8 +8,9 @@
 // error, or the server's refusal of the last save. Every edit is one store
 // command (coalesced per property, so typing is one undo step).
 /** @import { EditorNode } from "./layout.js" */
-/** @import { EntityNode, CompletableType } from "./completions.js" */
-/** @import { PropertyInfo, Control } from "./controls.js" */
+/** @import { EntityNode } from "./completions.js" */
+/** @import { Control } from "./controls.js" */
+/** @import { EditorState, EvaluationError, PropertyInfo, WidgetTypeInfo } from "./store.js" */
 /** @import { Step } from "./action_selector.js" */
 import { h } from "../../brace/dom.js";
 import { createActionSelector, readHandler } from "./action_selector.js";
@@ -18,41 +19,11 @@ import { entityTree, typeOf } from "./completions.js";
 import { createControl } from "./controls.js";
 import { findWidget, isBinding, setProp, widgetNames } from "./layout.js";
 
-/**
- * @typedef {object} EventInfo
- * @property {string} name
- * @property {string} [label]
- * @property {string} [help]
- */
+/** @typedef {WidgetTypeInfo["events"][number]} EventInfo */
 
 /**
- * A widget type as GET widget-types/ answers it.
- * @typedef {CompletableType & {
- *   label?: string, icon?: string, help?: string,
- *   properties: PropertyInfo[], events?: EventInfo[],
- * }} WidgetTypeInfo
- */
-
-/**
- * An error a binding's evaluation left ("Widget.prop" of the evaluate answer).
- * @typedef {object} EvaluationError
- * @property {string} [code]
- * @property {string} [name]
- * @property {string} [message]
- * @property {number} [line]
- * @property {number} [column]
- */
-
-/**
- * The part of the editor's state the pane reads (store.js's EditorStore).
- * @typedef {object} PaneState
- * @property {{ layout: EditorNode | null }} page
- * @property {{ name: string }[]} [pages]
- * @property {{ name: string }[]} actions
- * @property {Map<string, WidgetTypeInfo>} widgetTypes
- * @property {string[]} selection
- * @property {{ values: Record<string, Record<string, unknown>>, errors: Record<string, EvaluationError[]> }} evaluation
- * @property {Record<string, string>} fieldErrors
+ * The part of the editor's state the pane reads.
+ * @typedef {Pick<EditorState, "page" | "pages" | "actions" | "widgetTypes" | "selection" | "evaluation" | "fieldErrors">} PaneState
  */
 
 /**
@@ -60,7 +31,8 @@ import { findWidget, isBinding, setProp, widgetNames } from "./layout.js";
  * @typedef {object} PaneStore
  * @property {PaneState} state
  * @property {(listener: (state: PaneState, change: { kind: string }) => void) => () => void} subscribe
- * @property {(label: string, recipe: (layout: EditorNode) => EditorNode, options?: { select?: string[], coalesce?: string }) => void} edit
+ *   (store.js's EditorStore; tests mount the pane on a smaller one)
+ * @property {(label: string, recipe: (layout: EditorNode) => EditorNode, options?: { select?: string[], coalesce?: string }) => unknown} edit
  * @property {(oldName: string, newName: string) => Promise<unknown>} renameEntity
  */
 
@@ -159,9 +131,11 @@ export function mountPropertyPane(root, store) {
   const collapsed = new Set();
   /** @type {Record<string, EntityNode> | null} */
   let tree = null;
+  // The store holds the application's queries; bindings see the page's.
+  const pageActions = () => store.state.actions.filter((action) => action.page === undefined || action.page === store.state.page.id);
   const entities = () => {
     const { state } = store;
-    tree = tree || entityTree({ layout: state.page.layout, widgetTypes: state.widgetTypes, actions: state.actions, values: state.evaluation.values });
+    tree = tree || entityTree({ layout: state.page.layout, widgetTypes: state.widgetTypes, actions: pageActions(), values: state.evaluation.values });
     return tree;
   };
 
@@ -473,7 +447,7 @@ export function mountPropertyPane(root, store) {
     const choices = () => {
       const { state } = store;
       const names = state.page.layout ? [...widgetNames(state.page.layout)].filter((name) => name !== state.page.layout?.widgetName) : [];
-      return { queries: state.actions.map((action) => action.name), pages: (state.pages || []).map((page) => page.name), widgets: names };
+      return { queries: pageActions().map((action) => action.name), pages: (state.pages || []).map((page) => page.name), widgets: names };
     };
     /** @param {string} text */
     const saveCode = (text) => save(widget, event.name, text === "" ? undefined : text);
