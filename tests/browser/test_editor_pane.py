@@ -75,9 +75,7 @@ def editor(
 
 def saved_props(page: Any, name: str) -> dict[str, Any]:
     """The widget's props as the server holds them, once the editor says Saved."""
-    expect(page.get_by_role("toolbar", name="Editor").get_by_role("status")).to_have_text(
-        "Saved"
-    )
+    expect(page.get_by_role("toolbar", name="Editor").get_by_role("status")).to_have_text("Saved")
     page.page1.refresh_from_db()
     widget = next(w for w in page.page1.layout["children"] if w["widgetName"] == name)
     return dict(widget.get("props") or {})

@@ -121,7 +121,8 @@ async ({ layout, types, selection }) => {
     prop(widget, prop) { return findWidget(store.state.page.layout, widget).node.props[prop]; },
     renameEntity(oldName, newName) {
       if (newName === "Taken") {
-        return Promise.reject(new Error("The name Taken is already used by a widget or query of this page."));
+        const message = "The name Taken is already used by a widget or query of this page.";
+        return Promise.reject(new Error(message));
       }
       const layout = structuredClone(store.state.page.layout);
       findWidget(layout, oldName).node.widgetName = newName;
@@ -206,7 +207,8 @@ def test_select_switch_color_and_text_edit_the_layout(pane: Any) -> None:
     made = edits(page)
     assert {"label": "Set Text1.textAlign", "coalesce": "Text1.textAlign"} in made
     # Each keystroke is an edit of the same coalesce key: one undo step.
-    assert {edit["coalesce"] for edit in made if edit["label"] == "Set Text1.text"} == {"Text1.text"}
+    typed = {edit["coalesce"] for edit in made if edit["label"] == "Set Text1.text"}
+    assert typed == {"Text1.text"}
     # An undo (the store's layout changing) shows in the controls.
     page.evaluate(
         "() => { const s = window.paneStore; const l = structuredClone(s.state.page.layout);"
@@ -426,7 +428,8 @@ def test_handlers_read_back_as_written(pane: Any) -> None:
     page = pane()
     read = page.evaluate(
         """async (handlers) => {
-          const { readHandler, writeHandler } = await import("/static/editor/app/action_selector.js");
+          const selector = "/static/editor/app/action_selector.js";
+          const { readHandler, writeHandler } = await import(selector);
           return handlers.map((code) => {
             const steps = readHandler(code);
             return steps && writeHandler(steps);

@@ -23,8 +23,12 @@ import { h } from "../../brace/dom.js";
  *   | { kind: "copyToClipboard", text: string }} Step
  */
 
-/** @type {Record<Step["kind"], string>} the menu's names, in its order */
-export const STEP_LABELS = {
+/**
+ * The menu's names, in its order: a query run, then one per effect of
+ * runtime/effects.py that the selector offers (tests/static/test_effect_names.py).
+ * @type {Record<Step["kind"], string>}
+ */
+const STEP_LABELS = {
   query: "Execute a query",
   showAlert: "Show alert",
   navigateTo: "Navigate to",
@@ -68,6 +72,9 @@ export function newStep(kind, queries = []) {
       return { kind: "clearStore" };
   }
 }
+
+/** @param {string} text */
+const capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 // Writing.
 
@@ -448,14 +455,15 @@ function textInput(key, value, set, list) {
  * @param {string[]} options
  * @param {(value: string) => void} set
  * @param {string} [none] the text of an empty choice, when nothing is picked yet
+ * @param {(option: string) => string} [label] an option's text, if not itself
  */
-function selectInput(key, value, options, set, none) {
+function selectInput(key, value, options, set, none, label = (option) => option) {
   const all = value && !options.includes(value) ? [value, ...options] : options;
   const select = h(
     "select",
     { class: "pp-select", "data-focus-key": key },
     none !== undefined && !value ? h("option", { value: "", text: none }) : null,
-    all.map((option) => h("option", { value: option, text: option, selected: option === value })),
+    all.map((option) => h("option", { value: option, text: label(option), selected: option === value })),
   );
   select.addEventListener("change", () => set(select.value));
   return select;
@@ -495,10 +503,20 @@ function stepFields(step, groupName, choices, changed, render) {
           step.message = value;
           changed();
         })),
-        field("Type", selectInput(key("style"), step.style, ALERT_STYLES, (value) => {
-          step.style = value;
-          changed();
-        })),
+        field(
+          "Type",
+          selectInput(
+            key("style"),
+            step.style,
+            ALERT_STYLES,
+            (value) => {
+              step.style = value;
+              changed();
+            },
+            undefined,
+            capitalize,
+          ),
+        ),
       );
     case "navigateTo": {
       const listId = `as-pages-${++uid}`;

@@ -35,7 +35,7 @@ import { walk } from "./layout.js";
  * holds this table to that list).
  * @type {Record<string, { signature: string, info: string }>}
  */
-export const GLOBAL_FUNCTIONS = {
+const GLOBAL_FUNCTIONS = {
   showAlert: { signature: "(message, style?)", info: "Shows a message; style is info, success, warning or error." },
   storeValue: { signature: "(key, value, persist?)", info: "Saves a value in appsmith.store." },
   removeValue: { signature: "(key)", info: "Removes a key from appsmith.store." },

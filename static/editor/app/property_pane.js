@@ -318,7 +318,9 @@ export function mountPropertyPane(root, store) {
       if (!showsValue) return;
       const values = evaluation.values[widget] || {};
       const known = Object.hasOwn(values, prop);
-      value.hidden = !(code && known && !bindingErrors.length);
+      // A literal's value is what the control shows; a binding's is news.
+      const bound = code || isBinding(stored(widget, prop));
+      value.hidden = !(bound && known && !bindingErrors.length);
       if (value.hidden) return;
       const { type, text } = evaluatedText(values[prop]);
       value.replaceChildren(
