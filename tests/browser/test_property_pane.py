@@ -448,3 +448,13 @@ def test_handlers_read_back_as_written(pane: Any) -> None:
         }"""
     )
     assert unreadable == [None] * 8
+
+
+def test_a_widget_of_a_type_the_editor_does_not_know_says_so(pane: Any) -> None:
+    layout = json.loads(json.dumps(LAYOUT))
+    layout["children"].append({"widgetName": "Chart1", "type": "Chart", "props": {}})
+    page = pane(selection=["Chart1"], layout=layout)
+    aside = page.get_by_role("complementary", name="Properties")
+    expect(aside.get_by_role("textbox", name="Widget name")).to_have_value("Chart1")
+    expect(aside).to_contain_text("This editor does not know the widget type Chart.")
+    assert page.errors == []
