@@ -222,7 +222,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Two fields share this choice set (token placement, API key location).
-    "ENUM_NAME_OVERRIDES": {"TokenPlacementEnum": "datasources.models.TokenPlacement"},
+    "ENUM_NAME_OVERRIDES": {
+        "TokenPlacementEnum": "datasources.models.TokenPlacement",
+        "PropertyValueTypeEnum": "widgets.schema.ValueType",
+        "TypeEnum": "datasources.models.AuthType",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport,

@@ -11,6 +11,9 @@ What `builder` uses::
         default_registry,                            # serve widget schemas
     )
 
+    default_registry.to_dict()  # every type for the editor: labels, icons, sizes,
+                                # property sections and controls (Control, Section)
+
     validate_layout(layout)   # raises LayoutValidationError(errors=(FieldError, ...))
     validate_entity_name("UploadFileToDropbox", taken=collect_widget_names(layout))
     entities = widget_entities(layout, meta_state={"FilePicker1": {"files": [...]}})
@@ -69,9 +72,12 @@ from widgets.names import (
 )
 from widgets.registry import Registry, default_registry, get_widget_type
 from widgets.schema import (
+    Control,
     EventSpec,
+    GridSize,
     MetaSpec,
     PropertySpec,
+    Section,
     ValueType,
     WidgetType,
     is_binding,
@@ -87,9 +93,11 @@ __all__ = [
     "MAX_WIDGETS",
     "RESERVED_GLOBAL_NAMES",
     "ROOT_WIDGET_NAME",
+    "Control",
     "EntityNameError",
     "EventSpec",
     "FieldError",
+    "GridSize",
     "InvalidDocumentError",
     "LayoutValidationError",
     "MetaSpec",
@@ -98,6 +106,7 @@ __all__ = [
     "PropertySpec",
     "Registry",
     "RegistryError",
+    "Section",
     "UnknownEventError",
     "UnknownWidgetTypeError",
     "ValueType",

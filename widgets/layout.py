@@ -27,7 +27,7 @@ from widgets.errors import (
 from widgets.names import iter_named_widgets, validate_entity_name
 from widgets.paths import member_path
 from widgets.registry import Registry, registry_or_default
-from widgets.schema import PropertySpec, WidgetType, is_binding, type_name
+from widgets.schema import GRID_COLUMNS, PropertySpec, WidgetType, is_binding, type_name
 
 __all__ = [
     "GRID_COLUMNS",
@@ -45,7 +45,6 @@ __all__ = [
     "validate_layout",
 ]
 
-GRID_COLUMNS = 64
 # Far beyond any real page; it keeps positions to sizes that mean something.
 MAX_GRID_ROWS = 100_000
 MAX_WIDGETS = 5000

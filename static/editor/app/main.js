@@ -8,6 +8,7 @@
 /** @import { EditorContext } from "./store.js" */
 import { byId, h } from "../../brace/dom.js";
 import { alertDialog, showDialog } from "../dialogs.js";
+import { mountExplorer } from "./explorer.js";
 import { mountPropertyPane } from "./property_pane.js";
 import { installShortcuts } from "./shortcuts.js";
 import { EditorStore } from "./store.js";
@@ -60,10 +61,13 @@ async function start() {
     loading.replaceChildren(h("span", { text: `The editor could not be loaded: ${messageOf(error)}` }), reload);
     return;
   }
-  document.title = `${store.state.page.name} · ${store.state.application.name} · Editor · Brace`;
+  const title = () => `${store.state.page.name} · ${store.state.application.name} · Editor · Brace`;
+  document.title = title();
   store.subscribe((state, change) => {
     if (change.kind === "preview") editor.classList.toggle("is-preview", state.preview);
+    if (change.kind === "entities") document.title = title();
   });
+  mountExplorer(byId("editor-explorer", HTMLElement), store, context);
   mountToolbar(byId("editor-toolbar", HTMLElement), store, context);
   mountPropertyPane(byId("editor-properties", HTMLElement), store);
   watchConflicts(store);
