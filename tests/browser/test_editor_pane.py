@@ -1,6 +1,6 @@
 """The property pane inside the editor, against the real server.
 
-A widget picked on the canvas shows its properties; edits are saved through
+A widget picked in the Explorer shows its properties; edits are saved through
 the API, the values and errors under the fields are the server's evaluation
 of the unsaved layout, a refused save is shown at the field, and the action
 selector's handler is what gets stored.
@@ -9,16 +9,12 @@ selector's handler is what gets stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 LAYOUT: dict[str, Any] = {
     "widgetName": "MainContainer",
@@ -36,10 +32,10 @@ LAYOUT: dict[str, Any] = {
 }  # fmt: skip
 
 
-def evaluates_drafts() -> bool:
-    from builder.api.run_views import EvaluateIn
-
-    return "layout" in EvaluateIn().fields
+def select(page: Any, name: str) -> None:
+    page.get_by_role("navigation", name="Explorer").get_by_role(
+        "button", name=name, exact=True
+    ).click()
 
 
 @pytest.fixture
@@ -47,17 +43,11 @@ def editor(
     new_page: Any,
     members: dict[str, Any],
     application: Any,
-    needs_route: Callable[[str, str, str], None],
 ) -> Any:
     """A developer's editor on Page1 holding LAYOUT and a query, Text1 selected."""
     from builder.services.actions import create_action
     from builder.services.pages import update_page
 
-    needs_route("GET", "/api/v1/widget-types/", "helper api")
-    if not (ROOT / "static" / "editor" / "app" / "canvas.js").exists():
-        pytest.skip("waits on the canvas (helper canvas) to select a widget")
-    if not evaluates_drafts():
-        pytest.skip("waits on evaluate/ taking a draft layout (helper evaluate)")
     page1 = application.pages.get(name="Page1")
     update_page(page=page1, layout=LAYOUT)
     create_action(
@@ -68,7 +58,7 @@ def editor(
     page = new_page(members["developer"])
     page.goto(f"/editor/apps/{application.pk}/pages/{page1.pk}/")
     expect(page.locator("#editor")).to_have_attribute("aria-busy", "false")
-    page.get_by_role("main", name="Canvas").get_by_role("group", name="Text1 (Text)").click()
+    select(page, "Text1")
     page.page1 = page1
     return page
 
@@ -142,7 +132,7 @@ def test_a_refused_save_is_shown_under_the_field(editor: Any) -> None:
 
 
 def test_the_action_selector_stores_a_query_run_with_a_success_alert(editor: Any) -> None:
-    editor.get_by_role("main", name="Canvas").get_by_role("group", name="Button1 (Button)").click()
+    select(editor, "Button1")
     pane = editor.get_by_role("complementary", name="Properties")
     pane.get_by_role("button", name="Add action to onClick").click()
     step = pane.get_by_role("group", name="onClick action 1")
@@ -165,7 +155,6 @@ def test_renaming_to_a_taken_name_says_so_at_the_name(editor: Any) -> None:
     expect(name).to_have_attribute("aria-invalid", "true")
     name.fill("Greeting")
     name.press("Enter")
-    expect(
-        editor.get_by_role("main", name="Canvas").get_by_role("group", name="Greeting (Text)")
-    ).to_be_visible()
+    explorer = editor.get_by_role("navigation", name="Explorer")
+    expect(explorer.get_by_role("button", name="Greeting", exact=True)).to_be_visible()
     expect(pane.get_by_role("textbox", name="Widget name")).to_have_value("Greeting")
