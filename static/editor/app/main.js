@@ -9,6 +9,7 @@
 import { byId, h } from "../../brace/dom.js";
 import { alertDialog, showDialog } from "../dialogs.js";
 import { mountExplorer } from "./explorer.js";
+import { mountPropertyPane } from "./property_pane.js";
 import { installShortcuts } from "./shortcuts.js";
 import { EditorStore } from "./store.js";
 import { mountToolbar } from "./toolbar.js";
@@ -68,6 +69,7 @@ async function start() {
   });
   mountExplorer(byId("editor-explorer", HTMLElement), store, context);
   mountToolbar(byId("editor-toolbar", HTMLElement), store, context);
+  mountPropertyPane(byId("editor-properties", HTMLElement), store);
   watchConflicts(store);
   guardUnsaved(store);
   installShortcuts(store, (error) => {
