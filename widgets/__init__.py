@@ -29,13 +29,16 @@ Every error is a `WidgetsError` carrying ``code``, ``message`` and ``path``
 from __future__ import annotations
 
 from widgets.entities import (
+    EntitiesBefore,
     MetaState,
     WidgetEntity,
     apply_meta_changes,
+    entities_before,
     evaluated_prop_errors,
     event_handler,
     resolve_props,
     widget_entities,
+    with_meta_state,
 )
 from widgets.errors import (
     EntityNameError,
@@ -68,6 +71,7 @@ from widgets.names import (
     validate_entity_name,
 )
 from widgets.registry import Registry, default_registry, get_widget_type
+from widgets.sameness import same_json, same_widget, unchanged_widgets, widget_nodes
 from widgets.schema import (
     EventSpec,
     MetaSpec,
@@ -87,6 +91,7 @@ __all__ = [
     "MAX_WIDGETS",
     "RESERVED_GLOBAL_NAMES",
     "ROOT_WIDGET_NAME",
+    "EntitiesBefore",
     "EntityNameError",
     "EventSpec",
     "FieldError",
@@ -109,6 +114,7 @@ __all__ = [
     "apply_meta_changes",
     "collect_widget_names",
     "default_registry",
+    "entities_before",
     "evaluated_prop_errors",
     "event_handler",
     "find_widget",
@@ -117,8 +123,13 @@ __all__ = [
     "is_valid_entity_name",
     "layout_errors",
     "resolve_props",
+    "same_json",
+    "same_widget",
+    "unchanged_widgets",
     "validate_entity_name",
     "validate_layout",
     "walk_widgets",
     "widget_entities",
+    "widget_nodes",
+    "with_meta_state",
 ]
