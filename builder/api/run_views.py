@@ -118,7 +118,8 @@ class PageEvaluateViewSet(EditorViewSet):
         responses={200: EvaluateOut, **error_responses(400, 403, 404, 409, 413)},
     )
     def evaluate(self, request: Request, pk: str) -> Response:
-        page = selectors.get_page(request.user, pk, Role.DEVELOPER)
+        # The editor sends its draft: reading the saved layout would be wasted.
+        page = selectors.get_page(request.user, pk, Role.DEVELOPER, layout=False)
         body = valid_body(EvaluateIn, request.data)
         names = list(page.actions.values_list("name", flat=True))
         given = body.get("state") or {}
