@@ -32,13 +32,16 @@ Every error is a `WidgetsError` carrying ``code``, ``message`` and ``path``
 from __future__ import annotations
 
 from widgets.entities import (
+    EntitiesBefore,
     MetaState,
     WidgetEntity,
     apply_meta_changes,
+    entities_before,
     evaluated_prop_errors,
     event_handler,
     resolve_props,
     widget_entities,
+    with_meta_state,
 )
 from widgets.errors import (
     EntityNameError,
@@ -71,6 +74,7 @@ from widgets.names import (
     validate_entity_name,
 )
 from widgets.registry import Registry, default_registry, get_widget_type
+from widgets.sameness import same_json, same_widget, unchanged_widgets, widget_nodes
 from widgets.schema import (
     Control,
     EventSpec,
@@ -94,6 +98,7 @@ __all__ = [
     "RESERVED_GLOBAL_NAMES",
     "ROOT_WIDGET_NAME",
     "Control",
+    "EntitiesBefore",
     "EntityNameError",
     "EventSpec",
     "FieldError",
@@ -118,6 +123,7 @@ __all__ = [
     "apply_meta_changes",
     "collect_widget_names",
     "default_registry",
+    "entities_before",
     "evaluated_prop_errors",
     "event_handler",
     "find_widget",
@@ -126,8 +132,13 @@ __all__ = [
     "is_valid_entity_name",
     "layout_errors",
     "resolve_props",
+    "same_json",
+    "same_widget",
+    "unchanged_widgets",
     "validate_entity_name",
     "validate_layout",
     "walk_widgets",
     "widget_entities",
+    "widget_nodes",
+    "with_meta_state",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -10,13 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.execution.evaluation import evaluate_page
+from builder.execution.drafts import evaluate_in_editor
 from builder.execution.queries import run_draft_action
-from builder.execution.state import checked_state
-from builder.layouts import check_layout
+from builder.execution.state import RuntimeState, checked_state
 from builder.models import Action, Page
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.strict import StrictCharField, StrictSerializer
+from widgets import WidgetEntity
 from workspaces.models import Role
 
 
@@ -117,24 +118,29 @@ class PageEvaluateViewSet(EditorViewSet):
         responses={200: EvaluateOut, **error_responses(400, 403, 404, 409, 413)},
     )
     def evaluate(self, request: Request, pk: str) -> Response:
-        page = selectors.get_page(request.user, pk, Role.DEVELOPER)
+        # The editor sends its draft: reading the saved layout would be wasted.
+        page = selectors.get_page(request.user, pk, Role.DEVELOPER, layout=False)
         body = valid_body(EvaluateIn, request.data)
         names = list(page.actions.values_list("name", flat=True))
-        layout = body.get("layout", page.layout)
-        if "layout" in body:
-            check_layout(layout, action_names=names)
         given = body.get("state") or {}
-        state = checked_state(
-            layout,
-            names,
-            widgets=given.get("widgets", {}),
-            actions=given.get("actions", {}),
-            store=given.get("store", {}),
-            user=request.user,
-            url=body.get("url"),
-            mode="EDIT",
-        )
-        return Response(evaluate_page(layout, names, state).to_json())
+
+        def checked(entities: Mapping[str, WidgetEntity]) -> RuntimeState:
+            return checked_state(
+                layout,
+                names,
+                widgets=given.get("widgets", {}),
+                actions=given.get("actions", {}),
+                store=given.get("store", {}),
+                user=request.user,
+                url=body.get("url"),
+                mode="EDIT",
+                entities=entities,
+            )
+
+        draft = "layout" in body
+        layout = body["layout"] if draft else page.layout
+        evaluated = evaluate_in_editor(page.pk, layout, names, checked, draft=draft)
+        return Response(evaluated.to_json())
 
 
 class ActionRunViewSet(EditorViewSet):
