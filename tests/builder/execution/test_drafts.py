@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import random
 from typing import Any
 
@@ -185,7 +186,7 @@ class TestThreads:
         for _ in range(7):
             variants.append(edit_once(rng, variants[-1]))
         for _ in range(3):
-            answers = race([lambda d=d: evaluate(d) for d in variants])
+            answers = race([functools.partial(evaluate, d) for d in variants])
             for draft, answer in zip(variants, answers, strict=True):
                 assert not isinstance(answer, Exception), answer
                 assert_same(answer, draft)
@@ -193,7 +194,7 @@ class TestThreads:
 
     def test_concurrent_pages_stay_within_the_bound(self, settings: Any) -> None:
         settings.BRACE_EDITOR_CACHE_PAGES = 3
-        answers = race([lambda p=p: evaluate(base_layout(), p) for p in range(8)])
+        answers = race([functools.partial(evaluate, base_layout(), p) for p in range(8)])
         assert all(not isinstance(answer, Exception) for answer in answers), answers
         assert len(drafts) <= 3
 
