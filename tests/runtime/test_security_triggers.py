@@ -404,7 +404,7 @@ def test_a_clean_run_hands_its_context_to_the_next_run_on_its_thread() -> None:
     _spare_contexts().clear()
     assert shows("showAlert('first')") == ["first"]
     context = _spare_context()
-    prepare_handler_contexts(GENEROUS)  # collects the last run's garbage, keeps it
+    prepare_handler_contexts(GENEROUS)  # one is ready: nothing to build
     assert _spare_context() is context
     assert shows("showAlert('second')") == ["second"]
     assert _spare_context() is context
