@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,7 @@ def test_registering_a_name_twice_is_an_error() -> None:
 
 
 def test_to_dict_describes_every_type_as_json() -> None:
-    described = default_registry.to_dict()
+    described: dict[str, Any] = default_registry.to_dict()
     assert list(described) == default_registry.names()
     (files,) = described["FilePicker"]["meta"]
     assert (files["name"], files["default"], files["help"]) == ("files", [], "The picked files.")
