@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.builder.helpers import layout, widget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,7 +97,9 @@ def test_a_query_made_on_a_datasource_is_edited_with_bindings_and_run(
     # The datasource's part, read-only, with its link.
     expect(editor.get_by_text("automatically added")).to_be_visible()
     expect(editor.get_by_role("link", name="Echo")).to_have_attribute(
-        "href", f"/editor/datasources/{echo_api.pk}/?application={application.pk}&page={named_page.pk}&query={action.pk}"
+        "href",
+        f"/editor/datasources/{echo_api.pk}/"
+        f"?application={application.pk}&page={named_page.pk}&query={action.pk}",
     )
     expect(editor.get_by_role("row", name="X-From-Datasource yes")).to_be_visible()
 
@@ -108,13 +111,14 @@ def test_a_query_made_on_a_datasource_is_edited_with_bindings_and_run(
     type_code(page, editor.get_by_role("textbox", name="Header 1 value"), "{{Name.text")
     editor.get_by_role("tab", name="Body").click()
     editor.get_by_role("combobox", name="Body type").select_option("json")
-    type_code(page, editor.get_by_role("textbox", name="Body"), '{"name": "{{Name.text}}"}', paste=True)
+    body = '{"name": "{{Name.text}}"}'
+    type_code(page, editor.get_by_role("textbox", name="Body"), body, paste=True)
     saved(page)
     action.refresh_from_db()
     assert action.config["method"] == "POST"
     assert action.config["path"] == "people/{{Name.text}}"
     assert action.config["headers"] == [{"key": "X-Trace", "value": "{{Name.text}}"}]
-    assert (action.config["body_type"], action.config["body"]) == ("json", '{"name": "{{Name.text}}"}')
+    assert (action.config["body_type"], action.config["body"]) == ("json", body)
 
     editor.get_by_role("button", name="Run").click()
     response = page.get_by_role("region", name="Response")
@@ -133,6 +137,11 @@ def test_a_query_made_on_a_datasource_is_edited_with_bindings_and_run(
     assert "tok-123" not in response.inner_text()
     response.get_by_role("tab", name="Headers").click()
     expect(response.get_by_role("table", name="Response headers")).to_be_visible()
+    response.get_by_role("tab", name="Body").click()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-run.png"))
+    editor.get_by_role("tablist", name="Query").get_by_role("tab", name="Headers").click()
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-headers.png"))
 
     # Closing goes back to the canvas and its address; Back opens the query again.
     editor.get_by_role("button", name="Close query").click()
@@ -195,7 +204,10 @@ def test_a_datasource_nobody_authorized_says_so_with_an_authorize_link(
     failure = page.get_by_role("region", name="Response").get_by_role("alert")
     expect(failure).to_contain_text("not authorized")
     authorize = failure.get_by_role("link", name="Authorize")
-    screen = f"/editor/datasources/{docs.pk}/?application={application.pk}&page={named_page.pk}&query={action.pk}"
+    screen = (
+        f"/editor/datasources/{docs.pk}/"
+        f"?application={application.pk}&page={named_page.pk}&query={action.pk}"
+    )
     expect(authorize).to_have_attribute("href", screen)
     assert server.received == []
 
@@ -249,7 +261,10 @@ def test_refusals_show_under_the_header_row_they_name_and_keep_what_was_typed(
     saved(page)
     editor.get_by_role("button", name="Run").click()
     expect(row_error).to_be_visible()
-    expect(page.get_by_role("region", name="Response").get_by_role("alert")).to_be_visible()
+    refusal = page.get_by_role("region", name="Response").get_by_role("alert")
+    expect(refusal).to_contain_text("not a valid header name")
+    refusal.get_by_role("button", name="Go to Header 1 name").click()
+    expect(key).to_be_focused()
     expect(key).to_have_value("Bad Name")
     assert server.received == []
     assert page.errors == []
@@ -283,7 +298,9 @@ def test_rename_duplicate_and_delete_naming_the_widgets_that_use_it(
     page.get_by_role("menuitem", name="Duplicate").click()
     expect(editor.get_by_role("textbox", name="Query name")).to_have_value("FetchCopy")
     copy = Action.objects.get(page=named_page, name="FetchCopy")
-    expect(page).to_have_url(f"/editor/apps/{application.pk}/pages/{named_page.pk}/queries/{copy.pk}/")
+    expect(page).to_have_url(
+        f"/editor/apps/{application.pk}/pages/{named_page.pk}/queries/{copy.pk}/"
+    )
 
     explorer(page).get_by_role("button", name="More actions for Fetch", exact=True).click()
     page.get_by_role("menuitem", name="Delete").click()
@@ -291,6 +308,7 @@ def test_rename_duplicate_and_delete_naming_the_widgets_that_use_it(
     expect(dialog.get_by_role("listitem")).to_have_text(
         ["Button1.onClick uses Fetch", "Text1.text uses Fetch"]
     )
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-delete.png"))
     dialog.get_by_role("button", name="Cancel").click()
     assert Action.objects.filter(pk=action.pk).exists()
 

@@ -259,14 +259,18 @@ export function mountExplorer(root, store, context) {
       const source = query.datasource ? datasources.get(query.datasource) || `Datasource ${query.datasource}` : "No datasource";
       const label = h("span", { class: "explorer-name", text: query.name });
       const open = store.state.query === query.id;
+      // Named by the query's name, described by its method and datasource.
+      const metaId = `explorer-query-${query.id}`;
       const body = h("a", {
         class: "explorer-link explorer-query",
         href: queryEditorUrl(context.application, context.page, query.id),
         "aria-current": open ? "true" : null,
+        "aria-label": query.name,
+        "aria-describedby": metaId,
         title: `${query.name}: ${method} on ${source}`,
       },
         h("span", { class: `method-badge is-${method.toLowerCase()}`, "aria-hidden": "true", text: method }),
-        h("span", { class: "explorer-lines" }, label, h("span", { class: "explorer-meta", text: source })));
+        h("span", { class: "explorer-lines" }, label, h("span", { class: "explorer-meta", id: metaId, text: source })));
       body.addEventListener("click", (event) => {
         if (event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab, as links do
         event.preventDefault();

@@ -60,6 +60,22 @@ function tabOf(field) {
   return null;
 }
 
+/**
+ * How a field of the config reads for people: "Header 1 name", "Path".
+ * @param {string} field
+ */
+export function fieldLabel(field) {
+  const row = /^config\.(headers|query_params|body)\[(\d+)\](?:\.(key|value))?/.exec(field);
+  if (row) {
+    const part = row[3] === "key" ? " name" : row[3] === "value" ? " value" : "";
+    return `${ROW_LISTS[row[1]].singular} ${Number(row[2]) + 1}${part}`;
+  }
+  /** @type {Record<string, string>} */
+  const names = { "config.path": "Path", "config.method": "Method", "config.body": "Body", "config.body_type": "Body type", "config.timeout_s": "Timeout" };
+  const setting = SETTINGS.find((each) => field === `config.${each.key}`);
+  return names[field] || setting?.label || field;
+}
+
 /** @type {Record<string, { singular: string, add: string }>} */
 const ROW_LISTS = {
   headers: { singular: "Header", add: "Add header" },
@@ -256,9 +272,12 @@ function openQuery(root, store, context, id) {
           placeholder: row.value_set ? "Stored (type to replace)" : "Value",
           onChange: (text) => {
             row.value = text;
+            if (stored) stored.hidden = text !== "";
           },
         });
         own.push(codeField);
+        const stored = row.value_set ? h("p", { class: "qe-hint", text: "A stored credential: write-only. Type to replace it." }) : null;
+        if (stored) stored.hidden = row.value !== "";
         const remove = h("button", { type: "button", class: "btn btn-quiet btn-small qe-remove", "aria-label": `Remove ${words.singular.toLowerCase()} ${number}`, text: "Remove" });
         remove.addEventListener("click", () => {
           rows().splice(index, 1);
@@ -272,7 +291,7 @@ function openQuery(root, store, context, id) {
         fields.set(`${field}.key`, { slot, focus: () => key.focus() });
         return h("div", { class: "qe-row", dataset: { field } },
           key,
-          h("div", { class: "qe-value" }, codeField.element, row.value_set ? h("p", { class: "qe-hint", text: "A stored credential: write-only. Type to replace it." }) : null, preview),
+          h("div", { class: "qe-value" }, codeField.element, stored, preview),
           remove,
           slot);
       }));
@@ -451,7 +470,7 @@ function openQuery(root, store, context, id) {
     fields.get(target)?.focus();
   };
 
-  const fixes = () => ({ authorizeUrl: authorizeUrl(), showField, fieldLabel: undefined });
+  const fixes = () => ({ authorizeUrl: authorizeUrl(), showField, fieldLabel });
 
   /** Paints every error in the slot of its field (or the nearest enclosing one). */
   const paintErrors = () => {
@@ -515,7 +534,7 @@ function openQuery(root, store, context, id) {
       label: "Path",
       value: String(draft.config.path ?? ""),
       field: "config.path",
-      placeholder: "v1/items/{{Table1.selectedRow.id}}",
+      placeholder: "items/{{Table1.selectedRow.id}}",
       onChange: (text) => {
         draft.config.path = text;
       },

@@ -23,7 +23,7 @@ import { bodyKind, formatBytes } from "./query_model.js";
  * @typedef {object} Fixes
  * @property {string} authorizeUrl the datasource screen, to authorize it
  * @property {(field: string) => void} showField moves to a field of the query and focuses it
- * @property {string} [fieldLabel] how the field reads, by its path
+ * @property {(field: string) => string} [fieldLabel] how a field reads, by its path
  */
 
 /** Codes of a datasource that has no usable token for this user. */
@@ -190,7 +190,7 @@ function failure(error, status, fixes) {
     }
     if (error.code === "timeout") lines.push(h("p", { text: "Raise the timeout in the query's Settings if the API is slow, or try again." }));
     if (error.field) {
-      const go = h("button", { type: "button", class: "btn btn-small", text: `Go to ${fixes.fieldLabel || error.field}` });
+      const go = h("button", { type: "button", class: "btn btn-small", text: `Go to ${fixes.fieldLabel ? fixes.fieldLabel(error.field) : error.field}` });
       go.addEventListener("click", () => fixes.showField(/** @type {string} */ (error.field)));
       lines.push(h("p", {}, go));
     } else if (error.code === "timeout") {
