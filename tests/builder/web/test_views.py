@@ -235,7 +235,14 @@ def test_the_datasource_screen_offers_the_choices_the_models_define(
         (key, f"{region.name} ({region.domain})", False) for key, region in ZOHO_REGIONS.items()
     ]
     assert b'data-region-presets="zoho_campaigns"' in response.content
-    assert set(parser.selects) == {*model_fields, "preset", "preset_region", "workspace"}
+    # query_page (the page "New query" puts a query on) is filled from the API.
+    assert set(parser.selects) == {
+        *model_fields,
+        "preset",
+        "preset_region",
+        "workspace",
+        "query_page",
+    }
 
 
 def test_the_datasource_screen_writes_no_choice_of_its_own() -> None:
