@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.decorators import action as route
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.api.editor_serializers import ActionIn, ActionOut, ActionUpdateIn
+from builder.api.editor_serializers import ActionIn, ActionOut, ActionUpdateIn, NoBodyIn
 from builder.models import Action
 from builder.services import actions as services
 from restapi.base import EditorViewSet, error_responses, valid_body
@@ -77,3 +78,19 @@ class ActionViewSet(EditorViewSet):
     def destroy(self, request: Request, pk: str) -> Response:
         services.delete_action(action=selectors.get_action(request.user, pk, Role.DEVELOPER))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Duplicate (developers)",
+        description=(
+            "A copy on the same page and datasource, named `<name>Copy` (then "
+            "`<name>Copy2`...), with the stored config, typed credentials included."
+        ),
+        request=None,
+        responses={201: ActionOut, **error_responses(403, 404)},
+    )
+    @route(detail=True, methods=["post"])
+    def duplicate(self, request: Request, pk: str) -> Response:
+        action = selectors.get_action(request.user, pk, Role.DEVELOPER)
+        valid_body(NoBodyIn, request.data)
+        copy = services.duplicate_action(action=action)
+        return Response(ActionOut(copy).data, status=status.HTTP_201_CREATED)

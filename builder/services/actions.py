@@ -73,6 +73,27 @@ def update_action(
 
 
 @transaction.atomic
+def duplicate_action(*, action: Action) -> Action:
+    """A copy of the action on its page, named `<name>Copy` (then `<name>Copy2`...).
+
+    The stored config is copied as it is, typed credentials included, which a
+    client could not send back (they are write-only).
+    """
+    page = _lock(action.page)
+    source = Action.objects.get(pk=action.pk)
+    taken = set(collect_widget_names(page.layout))
+    taken.update(page.actions.values_list("name", flat=True))
+    name = f"{source.name}Copy"
+    number = 1
+    while name in taken:
+        number += 1
+        name = f"{source.name}Copy{number}"
+    check_action_name(page, name)
+    copy = Action(page=page, name=name, datasource=source.datasource, config=source.config)
+    return _save(copy)
+
+
+@transaction.atomic
 def delete_action(*, action: Action) -> None:
     action.delete()
 

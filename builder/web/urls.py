@@ -21,6 +21,11 @@ urlpatterns = [
         views.editor_app,
         name="editor-page",
     ),
+    path(
+        "editor/apps/<id:application_id>/pages/<id:page_id>/queries/<id:action_id>/",
+        views.editor_app,
+        name="editor-query",
+    ),
     path("editor/datasources/new/", views.datasource_new, name="datasource-new"),
     path("editor/datasources/<id:datasource_id>/", views.datasource_edit, name="datasource"),
 ]

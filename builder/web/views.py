@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
-from builder.models import Application, Page
+from builder.models import Action, Application, Page
 from datasources.choices import form_choices, region_presets
 from datasources.models import Datasource
 from restapi.errors import UnknownId
@@ -80,13 +80,17 @@ def editor_home(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def editor_app(
-    request: HttpRequest, application_id: int, page_id: int | None = None
+    request: HttpRequest,
+    application_id: int,
+    page_id: int | None = None,
+    action_id: int | None = None,
 ) -> HttpResponse:
     """The app builder on one page of an application; without a page, its first page.
 
-    Only developers and admins build: for anyone else the application does not
-    exist here (viewers open it in the portal). The page itself is loaded by
-    the browser through the API.
+    With a query of the page (`action_id`), the query editor opens in place of
+    the canvas. Only developers and admins build: for anyone else the
+    application does not exist here (viewers open it in the portal). The page
+    and its queries are loaded by the browser through the API.
     """
     application = Application.objects.filter(pk=application_id).first()
     if application is None or not has_role(
@@ -101,14 +105,19 @@ def editor_app(
         return redirect("web:editor-page", application_id=application.pk, page_id=first)
     if not pages.filter(pk=page_id).exists():
         raise Http404("No such page in the application.")
+    if action_id is not None and not Action.objects.filter(pk=action_id, page_id=page_id).exists():
+        raise Http404("No such query on the page.")
     context = {
         "application": application.pk,
         "page": page_id,
+        "query": action_id,
         "workspace": application.workspace_id,
         "portalUrl": reverse(
             "web:portal-page", kwargs={"application_id": application.pk, "page_id": page_id}
         ),
-        "editorUrl": request.path,
+        "editorUrl": reverse(
+            "web:editor-page", kwargs={"application_id": application.pk, "page_id": page_id}
+        ),
     }
     return render(
         request, "editor/app.html", {"application": application, "editor_context": context}

@@ -80,6 +80,9 @@ export const actionsPath = (pageId) =>
 /** @param {number} id */
 export const actionPath = (id) => `${API}/actions/${segment(id)}/`;
 
+/** POST: a copy of the action on its page (`<name>Copy`), stored credentials included. @param {number} id */
+export const actionDuplicatePath = (id) => `${actionPath(id)}duplicate/`;
+
 /** POST `{params?}`: run the saved action. @param {number} id */
 export const actionRunPath = (id) => `${actionPath(id)}run/`;
 

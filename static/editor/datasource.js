@@ -1,19 +1,26 @@
 // @ts-check
-// The datasource screen: load, save, "Save and Authorize", and the token
-// actions. Authorization itself happens on the server: the browser is only
-// sent to /authorize/, and comes back here with response_status.
-/** @import { Authorization, Datasource, Listing, TokenRevoked, Workspace } from "../brace/api_types.js" */
+// The datasource screen: load, save, "Save and Authorize", the token
+// actions, and "New query" on a page of one of the workspace's applications
+// (the page the screen was opened from, `?application=&page=`, preselected).
+// Authorization itself happens on the server: the browser is only sent to
+// /authorize/, and comes back here with response_status.
+/** @import { Action, Application, Authorization, Datasource, Listing, PageSummary, TokenRevoked, Workspace } from "../brace/api_types.js" */
 import {
+  actionsPath,
   datasourceAuthorizePath,
   datasourcePath,
   datasourcesPath,
   datasourceTokenPath,
+  pagePath,
+  pagesPath,
+  workspaceApplicationsPath,
   workspacesPath,
 } from "../brace/api_paths.js";
 import { byId, formatDateTime, h } from "../brace/dom.js";
 import { api, listOf } from "../brace/http.js";
 import { consumeAuthorizationResult, showBanner } from "./banner.js";
 import { DatasourceForm } from "./datasource_form.js";
+import { datasourceScreenUrl, openedFrom, pageEditorUrl, queryEditorUrl } from "./editor_urls.js";
 import { FieldErrors } from "./field_errors.js";
 import { paintBadge } from "./status.js";
 
@@ -38,7 +45,14 @@ const ui = {
   saveAuthorize: byId("save-authorize", HTMLButtonElement),
   refresh: byId("refresh-token", HTMLButtonElement),
   revoke: byId("revoke-token", HTMLButtonElement),
+  queriesCard: byId("queries-card", HTMLElement),
+  queryPage: byId("f-query-page", HTMLSelectElement),
+  queryError: byId("query-error", HTMLElement),
+  newQuery: byId("new-query", HTMLButtonElement),
+  backToApp: byId("back-to-app", HTMLAnchorElement),
 };
+// Opened from the app builder: new queries go on that page, and authorizing comes back with it.
+const from = openedFrom(window.location.search);
 
 /** @type {number | null} */
 let datasourceId = Number(screen.dataset.datasourceId) || null;
@@ -51,7 +65,7 @@ const form = new DatasourceForm(formEl, { onChange: syncButtons });
 const errors = new FieldErrors(formEl);
 
 function screenPath() {
-  return `/editor/datasources/${datasourceId}/`;
+  return datasourceScreenUrl(/** @type {number} */ (datasourceId), from || undefined);
 }
 
 function syncButtons() {
@@ -113,6 +127,7 @@ async function save() {
     if (isNew) window.history.replaceState(null, "", screenPath());
     ui.workspaceRow.hidden = true;
     showDatasource(datasource);
+    if (isNew) loadPages();
     return datasource;
   } catch (error) {
     errors.show(/** @type {Error} */ (error));
@@ -190,6 +205,83 @@ async function loadWorkspaces() {
   }
 }
 
+/**
+ * Fills the page choice of "New query" with every page of the workspace's
+ * applications ("Portal / Page1"); shows the card once there is one.
+ */
+async function loadPages() {
+  if (datasourceId === null || workspaceId === null) return;
+  try {
+    const applications = listOf(/** @type {Listing<Application>} */ (await api("GET", workspaceApplicationsPath(workspaceId))));
+    const pages = await Promise.all(applications.map(async (application) => ({
+      application,
+      pages: listOf(/** @type {Listing<PageSummary>} */ (await api("GET", pagesPath(application.id)))),
+    })));
+    ui.queryPage.replaceChildren(...pages.map(({ application, pages: list }) => h("optgroup", { label: application.name },
+      list.map((page) => h("option", { value: page.id, text: `${application.name} / ${page.name}`, dataset: { application: application.id } })))));
+  } catch (error) {
+    ui.queryError.textContent = `The applications could not be loaded: ${/** @type {Error} */ (error).message}`;
+  }
+  if (from) {
+    ui.queryPage.value = String(from.page);
+    ui.backToApp.href = from.query ? queryEditorUrl(from.application, from.page, from.query) : pageEditorUrl(from.application, from.page);
+    ui.backToApp.hidden = false;
+  }
+  ui.newQuery.disabled = ui.queryPage.options.length === 0;
+  if (ui.queryPage.options.length === 0 && !ui.queryError.textContent) ui.queryError.textContent = "Create an application first: a query belongs to a page.";
+  ui.queriesCard.hidden = false;
+}
+
+/**
+ * Creates `Api1` (or the next free `ApiN`) on the chosen page and opens it
+ * in the query editor.
+ * @param {number} pageId
+ * @param {number} applicationId
+ */
+async function createQuery(pageId, applicationId) {
+  ui.queryError.textContent = "";
+  ui.newQuery.disabled = true;
+  try {
+    const [actions, page] = await Promise.all([
+      api("GET", actionsPath(pageId)),
+      api("GET", pagePath(pageId)).catch(() => null),
+    ]);
+    const taken = new Set(listOf(/** @type {Listing<Action>} */ (actions)).map((action) => action.name));
+    for (const name of widgetNamesOf(page)) taken.add(name);
+    let number = 1;
+    while (taken.has(`Api${number}`)) number += 1;
+    const created = /** @type {Action} */ (await api("POST", actionsPath(), { page: pageId, name: `Api${number}`, datasource: datasourceId }));
+    window.location.assign(queryEditorUrl(applicationId, pageId, created.id));
+  } catch (error) {
+    ui.queryError.textContent = /** @type {Error} */ (error).message;
+    ui.newQuery.disabled = false;
+  }
+}
+
+/**
+ * Every widget name of a page's layout (GET pages/{id}/), which a query's name must not take.
+ * @param {unknown} page
+ * @returns {string[]}
+ */
+function widgetNamesOf(page) {
+  /** @type {string[]} */
+  const names = [];
+  /** @param {unknown} node */
+  const visit = (node) => {
+    if (!node || typeof node !== "object") return;
+    const widget = /** @type {{ widgetName?: unknown, children?: unknown }} */ (node);
+    if (typeof widget.widgetName === "string") names.push(widget.widgetName);
+    if (Array.isArray(widget.children)) widget.children.forEach(visit);
+  };
+  visit(/** @type {{ layout?: unknown } | null} */ (page)?.layout);
+  return names;
+}
+
+ui.newQuery.addEventListener("click", () => {
+  const option = ui.queryPage.selectedOptions[0];
+  if (option) createQuery(Number(option.value), Number(option.dataset.application));
+});
+
 async function load() {
   consumeAuthorizationResult(banner);
   ui.redirect.value = new URL(screen.dataset.callbackPath || "", window.location.origin).href;
@@ -198,6 +290,8 @@ async function load() {
     busy(true);
     try {
       showDatasource(/** @type {Datasource} */ (await api("GET", datasourcePath(datasourceId))));
+      workspaceId = saved?.workspace || workspaceId;
+      loadPages();
     } catch (error) {
       // Not the banner: that may be telling the outcome of an authorization.
       errors.show({ message: `The datasource could not be loaded: ${/** @type {Error} */ (error).message}` });

@@ -36,8 +36,16 @@ def test_the_explorer_lists_pages_widgets_queries_and_datasources(
     expect(query).to_contain_text("POST")
     expect(query).to_contain_text("UploadFileToDropbox")
     expect(query).to_contain_text("Dropbox")
-    expect(nav.get_by_role("link", name="Dropbox")).to_have_attribute(
-        "href", f"/editor/datasources/{datasource.pk}/"
+    # Opened from here, the datasource screen knows the page (for "New query" and coming back).
+    expect(nav.get_by_role("link", name="Dropbox", exact=True)).to_have_attribute(
+        "href",
+        f"/editor/datasources/{datasource.pk}/?application={seeded_page.application_id}"
+        f"&page={seeded_page.pk}",
+    )
+    expect(nav.get_by_role("link", name="UploadFileToDropbox")).to_have_attribute(
+        "href",
+        f"/editor/apps/{seeded_page.application_id}/pages/{seeded_page.pk}/queries/"
+        f"{seeded_page.actions.get().pk}/",
     )
     assert page.errors == []
 

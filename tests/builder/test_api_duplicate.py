@@ -1,4 +1,4 @@
-"""Duplicating applications and pages: copies beside the original, names made unique."""
+"""Duplicating applications, pages and queries: copies beside the original, names made unique."""
 
 from __future__ import annotations
 
@@ -67,6 +67,49 @@ class TestDuplicatingAPage:
     def test_a_viewer_is_refused(self, client_as, seeded):
         response = client_as("viewer").post(f"{API}pages/{seeded.pk}/duplicate/")
         assert_error(response, 403, "permission_denied")
+
+
+@pytest.mark.django_db
+class TestDuplicatingAQuery:
+    def test_the_copy_keeps_the_datasource_and_the_stored_credentials(
+        self, client_as, seeded, datasource
+    ):
+        original = Action.objects.get(page=seeded)
+        original.config = {**original.config, "headers": [{"key": "X-Api-Key", "value": "s3cret"}]}
+        original.save()
+
+        response = client_as("developer").post(f"{API}actions/{original.pk}/duplicate/")
+
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert (body["name"], body["page"], body["datasource"]) == (
+            "UploadFileToDropboxCopy",
+            seeded.pk,
+            datasource.pk,
+        )
+        # Shown write-only, stored as it was.
+        assert body["config"]["headers"] == [{"key": "X-Api-Key", "value": "", "value_set": True}]
+        assert Action.objects.get(pk=body["id"]).config == original.config
+
+    def test_names_count_up_past_widgets_and_queries(self, client_as, seeded):
+        original = Action.objects.get(page=seeded)
+        Action.objects.create(page=seeded, name="UploadFileToDropboxCopy", config={})
+        response = client_as("developer").post(f"{API}actions/{original.pk}/duplicate/")
+        assert response.json()["name"] == "UploadFileToDropboxCopy2"
+
+    def test_a_body_is_refused(self, client_as, seeded):
+        original = Action.objects.get(page=seeded)
+        response = client_as("developer").post(
+            f"{API}actions/{original.pk}/duplicate/", {"name": "X"}, format="json"
+        )
+        assert response.status_code == 400
+        assert Action.objects.count() == 1
+
+    def test_a_viewer_is_refused(self, client_as, seeded):
+        original = Action.objects.get(page=seeded)
+        response = client_as("viewer").post(f"{API}actions/{original.pk}/duplicate/")
+        assert_error(response, 403, "permission_denied")
+        assert Action.objects.count() == 1
 
 
 @pytest.mark.django_db

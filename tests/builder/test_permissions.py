@@ -139,6 +139,8 @@ ROUTES = [
           lambda body, role, w: body["name"] == "Renamed", body=lambda w: {"name": "Renamed"}),
     Route("delete action", "delete", lambda w: f"/api/v1/actions/{w.action.pk}/", edit(204),
           lambda body, role, w: not Action.objects.exists()),
+    Route("duplicate action", "post", lambda w: f"/api/v1/actions/{w.action.pk}/duplicate/",
+          edit(201), lambda body, role, w: body["name"] == "FetchCopy"),
 ]  # fmt: skip
 
 

@@ -26,6 +26,7 @@ EDITOR_PATHS = {
     "/api/v1/pages/{id}/rename/": {"post"},
     "/api/v1/pages/{id}/duplicate/": {"post"},
     "/api/v1/applications/{id}/duplicate/": {"post"},
+    "/api/v1/actions/{id}/duplicate/": {"post"},
 }
 
 

@@ -14,6 +14,8 @@ import { h } from "../../brace/dom.js";
 import { alertDialog, confirmDialog } from "../dialogs.js";
 import { menuButton } from "../menu.js";
 import { renameInPlace } from "../rename_in_place.js";
+import { datasourceScreenUrl, queryEditorUrl } from "../editor_urls.js";
+import { deleteQuery, duplicateQuery, newQuery } from "./query_actions.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -221,6 +223,8 @@ export function mountExplorer(root, store, context) {
     }, glyph, label);
     button.style.paddingLeft = `${0.75 + depth * 0.9}rem`;
     button.addEventListener("click", (event) => {
+      // A widget is picked on the canvas: a query open in its place closes.
+      store.openQuery(null);
       const others = store.state.selection.filter((each) => each !== name);
       if (event.shiftKey) store.select(selected ? others : [...store.state.selection, name]);
       else store.select([name]);
@@ -254,9 +258,24 @@ export function mountExplorer(root, store, context) {
       const method = methodOf(query);
       const source = query.datasource ? datasources.get(query.datasource) || `Datasource ${query.datasource}` : "No datasource";
       const label = h("span", { class: "explorer-name", text: query.name });
-      const body = h("span", { class: "explorer-link explorer-query", tabindex: "0", title: `${query.name}: ${method} on ${source}` },
-        h("span", { class: `method-badge is-${method.toLowerCase()}`, text: method }),
-        h("span", { class: "explorer-lines" }, label, h("span", { class: "explorer-meta", text: source })));
+      const open = store.state.query === query.id;
+      // Named by the query's name, described by its method and datasource.
+      const metaId = `explorer-query-${query.id}`;
+      const body = h("a", {
+        class: "explorer-link explorer-query",
+        href: queryEditorUrl(context.application, context.page, query.id),
+        "aria-current": open ? "true" : null,
+        "aria-label": query.name,
+        "aria-describedby": metaId,
+        title: `${query.name}: ${method} on ${source}`,
+      },
+        h("span", { class: `method-badge is-${method.toLowerCase()}`, "aria-hidden": "true", text: method }),
+        h("span", { class: "explorer-lines" }, label, h("span", { class: "explorer-meta", id: metaId, text: source })));
+      body.addEventListener("click", (event) => {
+        if (event.ctrlKey || event.metaKey || event.shiftKey) return; // a new tab, as links do
+        event.preventDefault();
+        store.openQuery(query.id);
+      });
       const rename = () => startRename(query.name, body, (next) => store.renameEntity(query.name, next));
       body.addEventListener("dblclick", rename);
       body.addEventListener("keydown", (event) => {
@@ -266,15 +285,25 @@ export function mountExplorer(root, store, context) {
         }
       });
       return h("li", { dataset: { query: query.name } }, h("div", { class: "explorer-item" }, body,
-        menuButton(`More actions for ${query.name}`, () => [{ label: "Rename", run: rename }])));
+        menuButton(`More actions for ${query.name}`, () => [
+          { label: "Rename", run: rename },
+          { label: "Duplicate", run: () => duplicateQuery(store, query) },
+          { label: "Delete", run: () => deleteQuery(store, query), danger: true },
+        ])));
     }));
   };
 
   const datasourcesList = () => {
     const { datasources } = store.state;
     if (datasources.length === 0) return h("p", { class: "panel-empty", text: "No datasources in this workspace." });
+    const from = { application: context.application, page: context.page };
     return h("ul", { class: "explorer-list" }, datasources.map((ds) => h("li", { dataset: { datasource: ds.id } }, h("div", { class: "explorer-item" },
-      h("a", { class: "explorer-link", href: `/editor/datasources/${ds.id}/` }, icon(ICONS.datasource), h("span", { class: "explorer-name", text: ds.name }))))));
+      h("a", { class: "explorer-link", href: datasourceScreenUrl(ds.id, from) }, icon(ICONS.datasource), h("span", { class: "explorer-name", text: ds.name })),
+      h("button", { type: "button", class: "icon-btn btn-quiet btn explorer-add explorer-row-add", "aria-label": `New query on ${ds.name}`, title: `New query on ${ds.name}`, onclick: () => newQuery(store, ds.id) }, icon(ICONS.plus, "explorer-plus")),
+      menuButton(`More actions for ${ds.name}`, () => [
+        { label: "New query", run: () => newQuery(store, ds.id) },
+        { label: "Edit datasource", run: () => window.location.assign(datasourceScreenUrl(ds.id, from)) },
+      ])))));
   };
 
   const addButton = h("button", { type: "button", class: "icon-btn btn-quiet btn explorer-add", "aria-label": "Add page", title: "Add page" }, icon(ICONS.plus, "explorer-plus"));
@@ -310,7 +339,7 @@ export function mountExplorer(root, store, context) {
     }
   };
   store.subscribe((_state, change) => {
-    if (change.kind === "layout" || change.kind === "selection" || change.kind === "entities") paint();
+    if (change.kind === "layout" || change.kind === "selection" || change.kind === "entities" || change.kind === "query") paint();
   });
   paint();
 }

@@ -2,14 +2,17 @@
 // The app builder's entry: loads the page under edit into the store, then
 // mounts each part of the screen on its landmark (templates/editor/app.html):
 // the Explorer, the widgets palette, the canvas, the property pane and the
-// toolbar, and the global shortcuts. It also says when the page cannot be
+// toolbar, the query editor (in the canvas's place while a query is open),
+// and the global shortcuts. It also says when the page cannot be
 // saved: a conflict with another tab gets a dialog that offers a reload, and
 // leaving with unsaved changes asks first.
 /** @import { EditorContext } from "./store.js" */
 import { byId, h } from "../../brace/dom.js";
 import { alertDialog, showDialog } from "../dialogs.js";
+import { queryEditorUrl } from "../editor_urls.js";
 import { mountExplorer } from "./explorer.js";
 import { mountPropertyPane } from "./property_pane.js";
+import { mountQueryEditor } from "./query_editor.js";
 import { installShortcuts } from "./shortcuts.js";
 import { EditorStore } from "./store.js";
 import { mountToolbar } from "./toolbar.js";
@@ -41,6 +44,25 @@ function watchConflicts(store) {
   });
 }
 
+/**
+ * The address follows the open query (/queries/{id}/) and the browser's Back
+ * and Forward open and close queries, as in Appsmith.
+ * @param {EditorStore} store
+ */
+function routeQueries(store) {
+  const queryIn = (/** @type {string} */ path) => {
+    const match = /\/queries\/(\d+)\/$/.exec(path);
+    return match ? Number(match[1]) : null;
+  };
+  store.subscribe((state, change) => {
+    if (change.kind !== "query") return;
+    const url = state.query != null ? queryEditorUrl(context.application, context.page, state.query) : context.editorUrl;
+    if (window.location.pathname !== url) window.history.pushState(null, "", url);
+  });
+  window.addEventListener("popstate", () => store.openQuery(queryIn(window.location.pathname)));
+  if (context.query) store.openQuery(context.query);
+}
+
 /** @param {EditorStore} store */
 function guardUnsaved(store) {
   window.addEventListener("beforeunload", (event) => {
@@ -70,6 +92,8 @@ async function start() {
   mountExplorer(byId("editor-explorer", HTMLElement), store, context);
   mountToolbar(byId("editor-toolbar", HTMLElement), store, context);
   mountPropertyPane(byId("editor-properties", HTMLElement), store);
+  mountQueryEditor(byId("editor-query", HTMLElement), store, context);
+  routeQueries(store);
   watchConflicts(store);
   guardUnsaved(store);
   installShortcuts(store, (error) => {

@@ -126,9 +126,10 @@ import { CONFLICT_MESSAGE, Saver } from "./saver.js";
  * @property {Record<string, string>} fieldErrors the server's refusals, by "Widget.prop"
  * @property {SaveState} save
  * @property {boolean} preview
+ * @property {number | null} [query] the query open in the query editor (in place of the canvas), if any
  */
 
-/** @typedef {"layout" | "selection" | "evaluation" | "save" | "entities" | "preview"} ChangeKind */
+/** @typedef {"layout" | "selection" | "evaluation" | "save" | "entities" | "preview" | "query"} ChangeKind */
 /** @typedef {{ kind: ChangeKind }} Change */
 /** @typedef {(state: EditorState, change: Change) => void} Listener */
 
@@ -138,8 +139,9 @@ import { CONFLICT_MESSAGE, Saver } from "./saver.js";
  * @property {number} application
  * @property {number} page
  * @property {number} workspace
+ * @property {number | null} [query] the query the URL opens (/queries/{id}/), if any
  * @property {string} portalUrl
- * @property {string} editorUrl
+ * @property {string} editorUrl the page's own address in the editor
  */
 
 /**
@@ -213,6 +215,7 @@ export class EditorStore {
         fieldErrors: {},
         save: { status: "saved", message: "" },
         preview: false,
+        query: null,
       },
       options,
     );
@@ -457,6 +460,20 @@ export class EditorStore {
   }
 
   /**
+   * Opens a query of the page in the query editor, in place of the canvas;
+   * null goes back to the canvas.
+   * @param {number | null} id
+   */
+  openQuery(id) {
+    const found = id !== null && this.state.actions.some((action) => action.id === id && action.page === this.state.page.id);
+    const query = found ? id : null;
+    if ((this.state.query ?? null) === query) return;
+    this.state.query = query;
+    if (query !== null) this.select([]);
+    this.emit("query");
+  }
+
+  /**
    * Replaces the application, its pages, queries or datasources after a
    * change the Explorer made through the API.
    * @param {Partial<Pick<EditorState, "application" | "pages" | "actions" | "datasources">>} entities
@@ -464,6 +481,8 @@ export class EditorStore {
   setEntities(entities) {
     Object.assign(this.state, entities);
     this.emit("entities");
+    // A deleted query closes.
+    if (this.state.query != null && !this.state.actions.some((action) => action.id === this.state.query)) this.openQuery(null);
   }
 
   // For the saver and the evaluator.

@@ -235,7 +235,14 @@ def test_the_datasource_screen_offers_the_choices_the_models_define(
         (key, f"{region.name} ({region.domain})", False) for key, region in ZOHO_REGIONS.items()
     ]
     assert b'data-region-presets="zoho_campaigns"' in response.content
-    assert set(parser.selects) == {*model_fields, "preset", "preset_region", "workspace"}
+    # query_page (the page "New query" puts a query on) is filled from the API.
+    assert set(parser.selects) == {
+        *model_fields,
+        "preset",
+        "preset_region",
+        "workspace",
+        "query_page",
+    }
 
 
 def test_the_datasource_screen_writes_no_choice_of_its_own() -> None:
@@ -280,10 +287,51 @@ def test_the_app_builder_page_carries_its_ids(application: Any, members: dict[st
     assert _editor_context(response.content) == {
         "application": application.pk,
         "page": page.pk,
+        "query": None,
         "workspace": application.workspace_id,
         "portalUrl": f"/apps/{application.pk}/pages/{page.pk}/",
         "editorUrl": path,
     }
+
+
+def test_a_query_of_the_page_opens_in_the_query_editor(
+    application: Any, members: dict[str, Any]
+) -> None:
+    from builder.services.actions import create_action
+
+    page = application.pages.get(name="Page1")
+    query = create_action(page=page, name="Api1", config={})
+    path = f"/editor/apps/{application.pk}/pages/{page.pk}/queries/{query.pk}/"
+
+    response = signed_in(members["developer"]).get(path)
+
+    assert response.status_code == 200
+    context = _editor_context(response.content)
+    assert context["query"] == query.pk
+    # The page's own address: where closing the query editor goes back to.
+    assert context["editorUrl"] == f"/editor/apps/{application.pk}/pages/{page.pk}/"
+
+
+def test_a_query_of_another_page_or_none_is_a_404(
+    application: Any, members: dict[str, Any]
+) -> None:
+    from builder.services.actions import create_action
+    from builder.services.pages import create_page
+
+    page = application.pages.get(name="Page1")
+    other = create_page(application=application, name="Other")
+    elsewhere = create_action(page=other, name="Api1", config={})
+    client = signed_in(members["developer"])
+    base = f"/editor/apps/{application.pk}/pages/{page.pk}/queries"
+
+    assert client.get(f"{base}/{elsewhere.pk}/").status_code == 404
+    assert client.get(f"{base}/{elsewhere.pk + 1000}/").status_code == 404
+    assert (
+        signed_in(members["viewer"])
+        .get(f"/editor/apps/{application.pk}/pages/{other.pk}/queries/{elsewhere.pk}/")
+        .status_code
+        == 404
+    )
 
 
 def test_an_application_without_a_page_named_opens_its_first_page(
