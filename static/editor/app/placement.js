@@ -35,6 +35,7 @@ export const ROOT_NAME = "MainContainer";
  * What placement needs of a widget type (the API's widget-types entry).
  * @typedef {object} TypeInfo
  * @property {string} name
+ * @property {string} [label] its name for people ("File picker")
  * @property {boolean} [is_container]
  * @property {{ w: number, h: number }} [default_size]
  * @property {Record<string, unknown>} [default_props]
@@ -590,7 +591,7 @@ export function paste(layout, nodes, { parent = null, reserved = [], isContainer
  * @returns {{ layout: EditorNode, name: string }}
  */
 export function addWidget(layout, type, { parent = null, at = null, reserved = [], isContainer = isContainerType } = {}) {
-  if (at) checkDrop(at, `The ${type.name}`);
+  if (at) checkDrop(at, `The ${type.label || type.name}`);
   const name = nextName(type.name, takenNames(layout, reserved));
   const node = newWidget(type, name);
   insertWidgets(layout, [node], { parent, at, isContainer });
