@@ -15,6 +15,12 @@ urlpatterns = [
     path("apps/<id:application_id>/", views.portal, name="portal"),
     path("apps/<id:application_id>/pages/<id:page_id>/", views.portal, name="portal-page"),
     path("editor/", views.editor_home, name="editor"),
+    path("editor/apps/<id:application_id>/", views.editor_app, name="editor-app"),
+    path(
+        "editor/apps/<id:application_id>/pages/<id:page_id>/",
+        views.editor_app,
+        name="editor-page",
+    ),
     path("editor/datasources/new/", views.datasource_new, name="datasource-new"),
     path("editor/datasources/<id:datasource_id>/", views.datasource_edit, name="datasource"),
 ]

@@ -14,16 +14,17 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_safe
 
-from builder.models import Application
+from builder.models import Application, Page
 from datasources.choices import form_choices, region_presets
 from datasources.models import Datasource
 from restapi.errors import UnknownId
 from restapi.ids import parse_id
-from workspaces.permissions import role_in
+from workspaces.permissions import EDITOR_ROLE, has_role, role_in
 
 View = Callable[..., HttpResponse]
 
@@ -75,6 +76,43 @@ def portal(request: HttpRequest, application_id: int, page_id: int | None = None
 def editor_home(request: HttpRequest) -> HttpResponse:
     """The user's workspaces with their datasources and applications."""
     return render(request, "editor/home.html")
+
+
+@page_view
+def editor_app(
+    request: HttpRequest, application_id: int, page_id: int | None = None
+) -> HttpResponse:
+    """The app builder on one page of an application; without a page, its first page.
+
+    Only developers and admins build: for anyone else the application does not
+    exist here (viewers open it in the portal). The page itself is loaded by
+    the browser through the API.
+    """
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None or not has_role(
+        role_in(request.user, application.workspace_id), EDITOR_ROLE
+    ):
+        raise Http404("No such application.")
+    pages = Page.objects.filter(application=application)
+    if page_id is None:
+        first = pages.order_by("order", "id").values_list("id", flat=True).first()
+        if first is None:
+            raise Http404("The application has no page.")
+        return redirect("web:editor-page", application_id=application.pk, page_id=first)
+    if not pages.filter(pk=page_id).exists():
+        raise Http404("No such page in the application.")
+    context = {
+        "application": application.pk,
+        "page": page_id,
+        "workspace": application.workspace_id,
+        "portalUrl": reverse(
+            "web:portal-page", kwargs={"application_id": application.pk, "page_id": page_id}
+        ),
+        "editorUrl": request.path,
+    }
+    return render(
+        request, "editor/app.html", {"application": application, "editor_context": context}
+    )
 
 
 @page_view

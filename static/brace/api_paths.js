@@ -38,7 +38,38 @@ export const datasourceAuthorizePath = (id, returnTo) =>
 export const workspaceApplicationsPath = (workspaceId) => `${API}/applications/?workspace=${segment(workspaceId)}`;
 
 /** @param {number} id */
-export const applicationPublishPath = (id) => `${API}/applications/${segment(id)}/publish/`;
+export const applicationPath = (id) => `${API}/applications/${segment(id)}/`;
+
+/** @param {number} id */
+export const applicationPublishPath = (id) => `${applicationPath(id)}publish/`;
+
+/** @param {number} id */
+export const applicationDuplicatePath = (id) => `${applicationPath(id)}duplicate/`;
+
+export const pagesPath = () => `${API}/pages/`;
+
+/** @param {number} applicationId */
+export const applicationPagesPath = (applicationId) => `${API}/pages/?application=${segment(applicationId)}`;
+
+/** @param {number} id */
+export const pagePath = (id) => `${API}/pages/${segment(id)}/`;
+
+/** @param {number} id */
+export const pageEvaluatePath = (id) => `${pagePath(id)}evaluate/`;
+
+/** @param {number} id */
+export const pageRenamePath = (id) => `${pagePath(id)}rename/`;
+
+/** @param {number} id */
+export const pageDuplicatePath = (id) => `${pagePath(id)}duplicate/`;
+
+/** @param {number} applicationId */
+export const applicationActionsPath = (applicationId) => `${API}/actions/?application=${segment(applicationId)}`;
+
+/** @param {number} pageId */
+export const pageActionsPath = (pageId) => `${API}/actions/?page=${segment(pageId)}`;
+
+export const widgetTypesPath = () => `${API}/widget-types/`;
 
 // The portal's runtime API.
 

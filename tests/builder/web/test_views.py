@@ -252,3 +252,82 @@ def test_the_editor_labels_authentication_types_as_the_model_does() -> None:
     # The workspace list (home.js) names each datasource's authentication type.
     script = (ROOT / "static" / "editor" / "status.js").read_text(encoding="utf-8")
     assert object_literal(script, "AUTH_LABELS") == dict(AuthType.choices)
+
+
+# The app builder
+
+
+def _editor_context(content: bytes) -> dict[str, Any]:
+    import json
+    import re
+
+    match = re.search(
+        rb'<script id="editor-context" type="application/json">(.*?)</script>', content
+    )
+    assert match is not None, "the editor page carries its context"
+    return dict(json.loads(match.group(1)))
+
+
+def test_the_app_builder_page_carries_its_ids(application: Any, members: dict[str, Any]) -> None:
+    page = application.pages.get(name="Page1")
+    path = f"/editor/apps/{application.pk}/pages/{page.pk}/"
+
+    response = signed_in(members["developer"]).get(path)
+
+    assert response.status_code == 200
+    assert "csrftoken" in response.cookies
+    assert b"/static/editor/app/main.js" in response.content
+    assert _editor_context(response.content) == {
+        "application": application.pk,
+        "page": page.pk,
+        "workspace": application.workspace_id,
+        "portalUrl": f"/apps/{application.pk}/pages/{page.pk}/",
+        "editorUrl": path,
+    }
+
+
+def test_an_application_without_a_page_named_opens_its_first_page(
+    application: Any, members: dict[str, Any]
+) -> None:
+    from builder.services.pages import create_page
+
+    create_page(application=application, name="Later")
+    first = application.pages.get(name="Page1")
+
+    response = signed_in(members["admin"]).get(f"/editor/apps/{application.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/editor/apps/{application.pk}/pages/{first.pk}/"
+
+
+@pytest.mark.parametrize("role", ["viewer", "outsider"])
+def test_only_developers_and_admins_open_the_app_builder(
+    role: str, application: Any, members: dict[str, Any]
+) -> None:
+    page = application.pages.get(name="Page1")
+    client = signed_in(members[role])
+
+    assert client.get(f"/editor/apps/{application.pk}/pages/{page.pk}/").status_code == 404
+    assert client.get(f"/editor/apps/{application.pk}/").status_code == 404
+
+
+def test_a_page_of_another_application_is_a_404(
+    application: Any, workspace: Any, members: dict[str, Any]
+) -> None:
+    from builder.services.applications import create_application
+
+    other = create_application(user=members["developer"], workspace=workspace, name="Other")
+    foreign = other.pages.get(name="Page1")
+    client = signed_in(members["developer"])
+
+    assert client.get(f"/editor/apps/{application.pk}/pages/{foreign.pk}/").status_code == 404
+    assert client.get(f"/editor/apps/{application.pk + 1000}/").status_code == 404
+
+
+def test_the_app_builder_sends_strangers_to_sign_in(application: Any) -> None:
+    path = f"/editor/apps/{application.pk}/"
+
+    response = Client().get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={path}"

@@ -1,0 +1,71 @@
+// @ts-check
+// Keeps the evaluated values and binding errors of the page under edit: a
+// short while after a change, POST pages/{id}/evaluate/ with the draft layout
+// (the server evaluates what is on screen, saved or not). Only the answer to
+// the latest request is applied: an answer that comes back after a newer
+// request was sent describes a layout that is gone.
+/** @import { EditorStore } from "./store.js" */
+/** @import { ApiCall } from "./saver.js" */
+import { pageEvaluatePath } from "../../brace/api_paths.js";
+
+/** How long after the last change the page is evaluated. */
+export const EVALUATE_DELAY_MS = 150;
+
+/**
+ * @typedef {object} EvaluateAnswer
+ * @property {Record<string, Record<string, unknown>>} [values]
+ * @property {Record<string, import("./store.js").EvaluationError[]>} [errors]
+ */
+
+export class Evaluator {
+  /**
+   * @param {EditorStore} store
+   * @param {{ api: ApiCall, delay?: number }} options
+   */
+  constructor(store, { api, delay = EVALUATE_DELAY_MS }) {
+    this.store = store;
+    this.api = api;
+    this.delay = delay;
+    this.sent = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
+  }
+
+  /** The layout changed: evaluate it soon. */
+  schedule() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.run();
+    }, this.delay);
+  }
+
+  /**
+   * Evaluates the layout as it stands now; resolves once its answer is
+   * applied, or found stale, or its failure reported.
+   * @returns {Promise<void>}
+   */
+  async run() {
+    clearTimeout(this.timer);
+    const request = ++this.sent;
+    const { page } = this.store.state;
+    let answer;
+    try {
+      answer = /** @type {EvaluateAnswer | null} */ (await this.api("POST", pageEvaluatePath(page.id), { layout: page.layout }));
+    } catch (error) {
+      if (request !== this.sent) return;
+      // The values on screen stay those of the last layout that evaluated;
+      // `failure` says why they are not the draft's.
+      const previous = this.store.state.evaluation;
+      this.store.setEvaluation({ values: previous.values, errors: previous.errors, failure: /** @type {Error} */ (error).message });
+      return;
+    }
+    if (request !== this.sent) return;
+    this.store.setEvaluation({ values: answer?.values || {}, errors: answer?.errors || {}, failure: "" });
+  }
+
+  /** Stops a pending evaluation (the editor is going away). */
+  cancel() {
+    clearTimeout(this.timer);
+    this.sent += 1;
+  }
+}

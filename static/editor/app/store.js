@@ -1,0 +1,432 @@
+// @ts-check
+// The one state of the editor for one open page, and every change to it.
+// Modules read `store.state` and subscribe to changes; they change it only
+// through the methods here: a layout change is `edit(label, recipe)`, one undo
+// step that the saver saves and the evaluator evaluates, so undo, redo and
+// saving share one path. Renaming an entity is the server's job (it rewrites
+// every binding that refers to the name), and is a step of the same history.
+/** @import { Application, Datasource, Listing } from "../../brace/api_types.js" */
+/** @import { EditorNode } from "./layout.js" */
+/** @import { ApiCall } from "./saver.js" */
+/** @import { Command } from "./history.js" */
+import {
+  applicationPagesPath,
+  applicationPath,
+  pageActionsPath,
+  pagePath,
+  pageRenamePath,
+  widgetTypesPath,
+  workspaceDatasourcesPath,
+} from "../../brace/api_paths.js";
+import { api as httpApi, listOf } from "../../brace/http.js";
+import { Evaluator } from "./evaluator.js";
+import { History } from "./history.js";
+import { widgetNames } from "./layout.js";
+import { Saver } from "./saver.js";
+
+/**
+ * A page of the application as the Explorer lists it (no layout).
+ * @typedef {object} PageSummary
+ * @property {number} id
+ * @property {string} name
+ * @property {string} [slug]
+ * @property {number} [order]
+ */
+
+/**
+ * The page under edit.
+ * @typedef {object} OpenPage
+ * @property {number} id
+ * @property {string} name
+ * @property {number | undefined} version what the server's copy is at; saves send it back
+ * @property {EditorNode} layout the draft: what the canvas shows, saved or not
+ */
+
+/**
+ * A query of the page (docs/editor-api.md, "An action").
+ * @typedef {object} Action
+ * @property {number} id
+ * @property {number} page
+ * @property {string} name
+ * @property {number | null} [datasource]
+ * @property {Record<string, unknown>} [config]
+ */
+
+/**
+ * A property of a widget type's schema (GET widget-types/).
+ * @typedef {object} PropertyInfo
+ * @property {string} name
+ * @property {string} label
+ * @property {string} section
+ * @property {"text" | "number" | "switch" | "select" | "color" | "list"} control
+ * @property {string} type
+ * @property {unknown} default
+ * @property {boolean} bindable
+ * @property {boolean} nullable
+ * @property {unknown[]} [choices]
+ * @property {number} [minimum]
+ * @property {number} [maximum]
+ * @property {string} [help]
+ */
+
+/**
+ * A registered widget type, as GET widget-types/ answers it.
+ * @typedef {object} WidgetTypeInfo
+ * @property {string} name
+ * @property {string} label
+ * @property {string} icon an SVG path for a 24×24 viewBox
+ * @property {string} [help]
+ * @property {boolean} is_container
+ * @property {{ w: number, h: number }} default_size
+ * @property {Record<string, unknown>} default_props
+ * @property {PropertyInfo[]} properties
+ * @property {{ name: string, default: unknown, help?: string }[]} meta
+ * @property {string[]} derived
+ * @property {{ name: string, label: string, help?: string }[]} events
+ */
+
+/**
+ * @typedef {object} EvaluationError
+ * @property {string} [code]
+ * @property {string} [name]
+ * @property {string} [message]
+ * @property {string} [binding]
+ * @property {number} [line]
+ * @property {number} [column]
+ */
+
+/**
+ * What the server last evaluated: values by widget, binding errors by
+ * "Widget.prop", and why the latest draft did not evaluate ("" when it did).
+ * @typedef {object} Evaluation
+ * @property {Record<string, Record<string, unknown>>} values
+ * @property {Record<string, EvaluationError[]>} errors
+ * @property {string} [failure]
+ */
+
+/**
+ * "unsaved": changes wait for the save; "failed": the server refused them or
+ * could not be reached (`message` says why); "conflict": another tab saved
+ * first, nothing more is saved until a reload.
+ * @typedef {object} SaveState
+ * @property {"saved" | "saving" | "unsaved" | "failed" | "conflict"} status
+ * @property {string} message
+ */
+
+/**
+ * @typedef {object} EditorState
+ * @property {Application} application
+ * @property {PageSummary[]} pages
+ * @property {OpenPage} page
+ * @property {Action[]} actions the application's queries (each names its page)
+ * @property {Datasource[]} datasources the workspace's
+ * @property {Map<string, WidgetTypeInfo>} widgetTypes by type name, in registry order
+ * @property {string[]} selection widget names
+ * @property {Evaluation} evaluation
+ * @property {Record<string, string>} fieldErrors the server's refusals, by "Widget.prop"
+ * @property {SaveState} save
+ * @property {boolean} preview
+ */
+
+/** @typedef {"layout" | "selection" | "evaluation" | "save" | "entities" | "preview"} ChangeKind */
+/** @typedef {{ kind: ChangeKind }} Change */
+/** @typedef {(state: EditorState, change: Change) => void} Listener */
+
+/**
+ * Where the page's template says the editor is (`editor-context`).
+ * @typedef {object} EditorContext
+ * @property {number} application
+ * @property {number} page
+ * @property {number} workspace
+ * @property {string} portalUrl
+ * @property {string} editorUrl
+ */
+
+/**
+ * @typedef {object} StoreOptions
+ * @property {ApiCall} [api] how the store calls the API (http.js's `api`; tests pass a fake)
+ * @property {number} [saveDelay]
+ * @property {number} [evaluateDelay]
+ * @property {number} [retryDelay]
+ */
+
+/**
+ * A layout step: the tree and the selection before and after.
+ * @typedef {Command & { before: EditorNode, after: EditorNode, selectionBefore: string[], selectionAfter: string[] }} LayoutCommand
+ */
+
+/** @param {unknown} a @param {unknown} b */
+const sameJson = (a, b) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/** @param {string[]} a @param {string[]} b */
+const sameNames = (a, b) => a.length === b.length && a.every((name, index) => name === b[index]);
+
+export class EditorStore {
+  /**
+   * @param {EditorState} state
+   * @param {StoreOptions} [options]
+   */
+  constructor(state, options = {}) {
+    this.state = state;
+    this.api = options.api || httpApi;
+    /** @type {Set<Listener>} */
+    this.listeners = new Set();
+    this.history = new History();
+    this.saver = new Saver(this, { api: this.api, delay: options.saveDelay, retryDelay: options.retryDelay });
+    this.evaluator = new Evaluator(this, { api: this.api, delay: options.evaluateDelay });
+    // While a rename is at the server, edits wait for its answer (the layout
+    // it answers replaces the draft), then apply to it in order.
+    /** @type {Promise<void> | null} */
+    this.renaming = null;
+  }
+
+  /**
+   * Loads everything the editor shows for one page of an application.
+   * @param {EditorContext} context
+   * @param {StoreOptions} [options]
+   * @returns {Promise<EditorStore>}
+   */
+  static async load(context, options = {}) {
+    const call = options.api || httpApi;
+    const [application, pages, page, actions, datasources, widgetTypes] = await Promise.all([
+      call("GET", applicationPath(context.application)),
+      call("GET", applicationPagesPath(context.application)),
+      call("GET", pagePath(context.page)),
+      call("GET", pageActionsPath(context.page)),
+      call("GET", workspaceDatasourcesPath(context.workspace)),
+      call("GET", widgetTypesPath()),
+    ]);
+    const loaded = /** @type {{ id: number, name: string, version?: number, layout: EditorNode }} */ (page);
+    /** @type {Map<string, WidgetTypeInfo>} */
+    const types = new Map();
+    for (const type of listOf(/** @type {Listing<WidgetTypeInfo>} */ (widgetTypes))) types.set(type.name, type);
+    return new EditorStore(
+      {
+        application: /** @type {Application} */ (application),
+        pages: listOf(/** @type {Listing<PageSummary>} */ (pages)),
+        page: { id: loaded.id, name: loaded.name, version: loaded.version, layout: loaded.layout },
+        actions: listOf(/** @type {Listing<Action>} */ (actions)),
+        datasources: listOf(/** @type {Listing<Datasource>} */ (datasources)),
+        widgetTypes: types,
+        selection: [],
+        evaluation: { values: {}, errors: {}, failure: "" },
+        fieldErrors: {},
+        save: { status: "saved", message: "" },
+        preview: false,
+      },
+      options,
+    );
+  }
+
+  /**
+   * @param {Listener} listener called after each change with the state and what changed
+   * @returns {() => void} unsubscribes
+   */
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** @param {ChangeKind} kind */
+  emit(kind) {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(this.state, { kind });
+      } catch (error) {
+        // One broken view must not stop the others from hearing the change.
+        reportError(error);
+      }
+    }
+  }
+
+  /**
+   * Changes the layout: `recipe` gets a deep copy of the draft, may change it
+   * in place, and answers the new layout. One undo step; with the same
+   * `coalesce` key as the step before (typing in one field), the same step.
+   * A recipe that throws changes nothing (the error goes to the caller).
+   * @param {string} label what the user did ("Move Button1")
+   * @param {(layout: EditorNode) => EditorNode | void} recipe
+   * @param {{ select?: string[], coalesce?: string }} [options]
+   * @returns {boolean} whether the layout changed (false: nothing to undo)
+   */
+  edit(label, recipe, options = {}) {
+    if (this.renaming) {
+      this.renaming.finally(() => this.edit(label, recipe, options));
+      return true;
+    }
+    const before = this.state.page.layout;
+    const draft = structuredClone(before);
+    const after = recipe(draft) || draft;
+    const selectionBefore = this.state.selection;
+    const names = widgetNames(after);
+    const selectionAfter = (options.select || selectionBefore).filter((name) => names.has(name));
+    if (sameJson(before, after)) {
+      this.select(selectionAfter);
+      return false;
+    }
+    /** @type {LayoutCommand} */
+    const command = {
+      label,
+      coalesce: options.coalesce,
+      before,
+      after,
+      selectionBefore,
+      selectionAfter,
+      undo: () => this.applyLayout(command.before, command.selectionBefore),
+      redo: () => this.applyLayout(command.after, command.selectionAfter),
+      absorb: (next) => {
+        const step = /** @type {LayoutCommand} */ (next);
+        command.after = step.after;
+        command.selectionAfter = step.selectionAfter;
+      },
+    };
+    this.history.push(command);
+    this.applyLayout(after, selectionAfter);
+    return true;
+  }
+
+  /**
+   * @param {EditorNode} layout
+   * @param {string[]} selection
+   */
+  applyLayout(layout, selection) {
+    this.state.page = { ...this.state.page, layout };
+    this.emit("layout");
+    const names = widgetNames(layout);
+    this.select(selection.filter((name) => names.has(name)));
+    this.saver.schedule();
+    this.evaluator.schedule();
+  }
+
+  /** @param {string[]} names the widgets to select, in order; [] deselects */
+  select(names) {
+    const selection = [...new Set(names)];
+    if (sameNames(selection, this.state.selection)) return;
+    this.state.selection = selection;
+    this.emit("selection");
+  }
+
+  canUndo() {
+    return this.history.canUndo();
+  }
+
+  canRedo() {
+    return this.history.canRedo();
+  }
+
+  /** @returns {Promise<boolean>} whether there was a step to undo */
+  async undo() {
+    return (await this.history.undo()) !== null;
+  }
+
+  /** @returns {Promise<boolean>} whether there was a step to redo */
+  async redo() {
+    return (await this.history.redo()) !== null;
+  }
+
+  /**
+   * Renames a widget or a query of the page. The server renames it and
+   * rewrites every binding and handler that refers to it; the page and the
+   * queries it answers replace the editor's. One undo step (undo renames
+   * back). Rejects with the server's ApiError (`field` "new_name" for a name
+   * taken, reserved or not an identifier) and then changes nothing.
+   * @param {string} oldName
+   * @param {string} newName
+   * @returns {Promise<void>}
+   */
+  renameEntity(oldName, newName) {
+    if (oldName === newName) return Promise.resolve();
+    return this.history.exclusive(async () => {
+      await this.rename(oldName, newName);
+      this.history.push({
+        label: `Rename ${oldName} to ${newName}`,
+        undo: () => this.rename(newName, oldName),
+        redo: () => this.rename(oldName, newName),
+      });
+      this.emit("entities");
+    });
+  }
+
+  /**
+   * @param {string} oldName
+   * @param {string} newName
+   * @returns {Promise<void>}
+   */
+  rename(oldName, newName) {
+    const run = (async () => {
+      // The server renames in what it holds, so it must hold the draft first.
+      await this.saver.flush();
+      const { page } = this.state;
+      /** @type {{ old_name: string, new_name: string, version?: number }} */
+      const body = { old_name: oldName, new_name: newName };
+      if (typeof page.version === "number") body.version = page.version;
+      const answer = /** @type {{ page: { name: string, version?: number, layout: EditorNode }, actions: Action[] }} */ (
+        await this.api("POST", pageRenamePath(page.id), body)
+      );
+      this.state.page = { ...page, name: answer.page.name, version: answer.page.version, layout: answer.page.layout };
+      const others = this.state.actions.filter((action) => action.page !== page.id);
+      this.state.actions = [...others, ...answer.actions];
+      /** @type {Record<string, string>} */
+      const fieldErrors = {};
+      for (const [key, message] of Object.entries(this.state.fieldErrors)) {
+        const [entity, ...rest] = key.split(".");
+        fieldErrors[entity === oldName ? [newName, ...rest].join(".") : key] = message;
+      }
+      this.state.fieldErrors = fieldErrors;
+      this.emit("layout");
+      this.emit("entities");
+      this.select(this.state.selection.map((name) => (name === oldName ? newName : name)));
+      this.evaluator.schedule();
+    })();
+    const settled = run
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.renaming === settled) this.renaming = null;
+      });
+    this.renaming = settled;
+    return run;
+  }
+
+  /** @param {boolean} on whether the canvas shows the app as its users will */
+  setPreview(on) {
+    if (this.state.preview === on) return;
+    this.state.preview = on;
+    if (on) this.select([]);
+    this.emit("preview");
+  }
+
+  /**
+   * Replaces the application, its pages, queries or datasources after a
+   * change the Explorer made through the API.
+   * @param {Partial<Pick<EditorState, "application" | "pages" | "actions" | "datasources">>} entities
+   */
+  setEntities(entities) {
+    Object.assign(this.state, entities);
+    this.emit("entities");
+  }
+
+  // For the saver and the evaluator.
+
+  /** @param {number} version the server's, after a save */
+  setVersion(version) {
+    this.state.page = { ...this.state.page, version };
+  }
+
+  /**
+   * @param {SaveState} save
+   * @param {Record<string, string>} [fieldErrors] replaces the field errors when given
+   */
+  setSaveState(save, fieldErrors) {
+    this.state.save = save;
+    if (fieldErrors) this.state.fieldErrors = fieldErrors;
+    this.emit("save");
+  }
+
+  /** @param {Evaluation} evaluation */
+  setEvaluation(evaluation) {
+    this.state.evaluation = evaluation;
+    this.emit("evaluation");
+  }
+}
