@@ -8,7 +8,7 @@ and answers `{"value": ...}` or `{"error": [name, message]}`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -83,7 +83,7 @@ def children_of(layout: dict[str, Any], name: str) -> list[str]:
 
 
 @pytest.fixture
-def call(new_page: Callable[..., Any]) -> Callable[..., dict[str, Any]]:
+def call(new_page: Callable[..., Any]) -> Iterator[Callable[..., dict[str, Any]]]:
     tab = new_page()
     tab.goto("/accounts/login/")
 

@@ -10,10 +10,11 @@
 // Widgets are drawn once and then updated in place: a change of the layout
 // moves, adds and removes boxes, and an evaluation updates the values, so a
 // 1,000-widget page is not rebuilt on every edit.
-/** @import { BindingError, WidgetProps } from "../../brace/api_types.js" */
+/** @import { WidgetProps } from "../../brace/api_types.js" */
 /** @import { WidgetContext, WidgetInstance } from "../../portal/widgets/index.js" */
 /** @import { EditorNode } from "./layout.js" */
-/** @import { Rect, TypeInfo } from "./placement.js" */
+/** @import { Rect } from "./placement.js" */
+/** @import { EditorState, EditorStore } from "./store.js" */
 import { h } from "../../brace/dom.js";
 import { canvasHeight, place, readingOrder } from "../../portal/grid.js";
 import { errorsByWidget } from "../../portal/renderer.js";
@@ -36,23 +37,6 @@ import {
   snapRect,
   topmost,
 } from "./placement.js";
-
-/**
- * What the canvas uses of the editor's store (static/editor/app/store.js).
- * @typedef {object} CanvasState
- * @property {{ id: number, name: string, version?: number, layout: EditorNode }} page
- * @property {string[]} selection
- * @property {{ values?: Record<string, WidgetProps>, errors?: Record<string, BindingError[]> }} [evaluation]
- * @property {boolean} preview
- * @property {Map<string, TypeInfo & { label?: string }>} [widgetTypes]
- * @property {{ name: string }[]} [actions]
- *
- * @typedef {object} CanvasStore
- * @property {CanvasState} state
- * @property {(listener: (state: CanvasState, change: { kind: string }) => void) => () => void} subscribe
- * @property {(label: string, recipe: (layout: EditorNode) => EditorNode, options?: { select?: string[] }) => void} edit
- * @property {(names: string[]) => void} select
- */
 
 /**
  * A drawn widget.
@@ -135,7 +119,7 @@ export function showDropPreview(target, rect) {
 
 /**
  * @param {HTMLElement} root the Canvas landmark
- * @param {CanvasStore} store
+ * @param {EditorStore} store
  * @returns {() => void} unmounts
  */
 export function mountCanvas(root, store) {
@@ -150,7 +134,7 @@ export function mountCanvas(root, store) {
 class Canvas {
   /**
    * @param {HTMLElement} root
-   * @param {CanvasStore} store
+   * @param {EditorStore} store
    */
   constructor(root, store) {
     this.store = store;
@@ -186,7 +170,7 @@ class Canvas {
   // ---- Drawing ------------------------------------------------------------
 
   /**
-   * @param {CanvasState} state
+   * @param {EditorState} state
    * @param {string} kind
    */
   changed(state, kind) {
@@ -209,7 +193,7 @@ class Canvas {
 
   /**
    * Brings the drawn boxes in line with the layout.
-   * @param {CanvasState} state
+   * @param {EditorState} state
    */
   draw(state) {
     const layout = state.page?.layout;
@@ -240,7 +224,10 @@ class Canvas {
       const boxes = children.map((child) => this.drawn.get(child.widgetName)?.box);
       const current = [...drawn.host.children].filter((el) => el.classList.contains("c-widget"));
       if (boxes.some((box, index) => current[index] !== box)) {
+        // Moving an element blurs it: the widget being nudged keeps the focus.
+        const active = document.activeElement;
         for (const box of boxes) if (box) drawn.host.append(box);
+        if (active instanceof HTMLElement && active !== document.activeElement && active.isConnected) active.focus({ preventScroll: true });
       }
     };
     visit(layout, null);
@@ -337,7 +324,7 @@ class Canvas {
    * Shows each widget's evaluated values. A widget whose stored properties
    * changed since it was last drawn shows its new literals over the last
    * evaluation at once, before the new evaluation arrives.
-   * @param {CanvasState} state
+   * @param {EditorState} state
    * @param {boolean} evaluated whether a new evaluation came (else only changed widgets redraw)
    */
   values(state, evaluated) {
@@ -349,12 +336,12 @@ class Canvas {
       const drawn = this.drawn.get(node.widgetName);
       if (!drawn) continue;
       const key = JSON.stringify(node.props || {});
-      const own = values[node.widgetName] || {};
+      const own = values[node.widgetName];
       if (key !== drawn.props) {
         drawn.props = key;
-        drawn.instance.update({ ...own, ...literals(node.props) });
+        drawn.instance.update({ ...(own || this.defaults(node.type)), ...literals(node.props) });
       } else if (evaluated) {
-        drawn.instance.update(values[node.widgetName] || literals(node.props));
+        drawn.instance.update(own || { ...this.defaults(node.type), ...literals(node.props) });
       }
       const lines = byWidget.get(node.widgetName);
       drawn.marker.hidden = !lines;
@@ -365,7 +352,19 @@ class Canvas {
     }
   }
 
-  /** @param {CanvasState} state */
+  /**
+   * A type's property defaults (what a property left unset evaluates to).
+   * @param {string} type
+   * @returns {WidgetProps}
+   */
+  defaults(type) {
+    /** @type {WidgetProps} */
+    const found = {};
+    for (const property of this.store.state.widgetTypes.get(type)?.properties || []) found[property.name] = property.default;
+    return found;
+  }
+
+  /** @param {EditorState} state */
   selection(state) {
     const selected = new Set(state.selection || []);
     const single = selected.size === 1;
@@ -404,7 +403,7 @@ class Canvas {
     );
   }
 
-  /** @param {CanvasState} state */
+  /** @param {EditorState} state */
   previewMode(state) {
     const on = Boolean(state.preview);
     this.root.classList.toggle("is-preview", on);
@@ -474,7 +473,8 @@ class Canvas {
 
   /** Widgets' names unique across the page's actions too. */
   reserved() {
-    return (this.store.state.actions || []).map((action) => action.name);
+    const { actions, page } = this.store.state;
+    return actions.filter((action) => action.page === page.id).map((action) => action.name);
   }
 
   /** @param {string} type */

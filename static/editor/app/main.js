@@ -8,6 +8,8 @@
 /** @import { EditorContext } from "./store.js" */
 import { byId, h } from "../../brace/dom.js";
 import { alertDialog, showDialog } from "../dialogs.js";
+import { mountCanvas } from "./canvas.js";
+import { mountPalette } from "./palette.js";
 import { installShortcuts } from "./shortcuts.js";
 import { EditorStore } from "./store.js";
 import { mountToolbar } from "./toolbar.js";
@@ -64,6 +66,8 @@ async function start() {
     if (change.kind === "preview") editor.classList.toggle("is-preview", state.preview);
   });
   mountToolbar(byId("editor-toolbar", HTMLElement), store, context);
+  mountPalette(byId("editor-palette", HTMLElement), store);
+  mountCanvas(byId("editor-canvas", HTMLElement), store);
   watchConflicts(store);
   guardUnsaved(store);
   installShortcuts(store, (error) => {

@@ -4,7 +4,7 @@
 // Drag one onto the canvas, or into a Container, to add a widget there; or
 // press it (Enter, Space, a click) to add one at the first free place of the
 // page (of the selected Container, if one is selected) and select it.
-/** @import { CanvasStore } from "./canvas.js" */
+/** @import { EditorStore } from "./store.js" */
 /** @import { TypeInfo } from "./placement.js" */
 import { h } from "../../brace/dom.js";
 import interact from "../../vendor/interact/interact.js";
@@ -33,14 +33,14 @@ function icon(d) {
 
 /**
  * @param {HTMLElement} root the Widgets palette landmark
- * @param {CanvasStore} store
+ * @param {EditorStore} store
  * @returns {() => void} unmounts
  */
 export function mountPalette(root, store) {
   root.classList.add("palette");
   const list = h("ul", { class: "palette-list" });
   const hint = h("p", { class: "palette-hint", id: "palette-hint", text: "Drag onto the canvas, or press Enter to add." });
-  root.append(h("h2", { class: "palette-title", text: "Widgets" }), hint, list);
+  root.append(h("div", { class: "palette-head" }, h("h2", { class: "palette-title", text: "Widgets" }), hint), list);
   /** @type {Map<string, PaletteType> | undefined} */
   let shown;
   let dragging = false;
@@ -74,7 +74,7 @@ export function mountPalette(root, store) {
     const type = store.state.widgetTypes?.get(typeName);
     if (!type) return;
     const isContainer = (/** @type {string} */ name) => Boolean(store.state.widgetTypes?.get(name)?.is_container);
-    const reserved = (store.state.actions || []).map((action) => action.name);
+    const reserved = store.state.actions.filter((action) => action.page === store.state.page.id).map((action) => action.name);
     let answer;
     try {
       answer = addWidget(structuredClone(store.state.page.layout), type, { ...where, reserved, isContainer });
