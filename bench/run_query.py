@@ -390,16 +390,13 @@ Notes:
   runtime session (one read with the persisted store, one locked write per query
   result; a closing write only if the handler also changed the store, reset
   widgets or cleared a query), evaluating the page once (then only what the
-  action's result reaches), and a fresh locked-down QuickJS context for the
-  handler (`runtime.engine.HandlerContext`: the sandbox and trigger JS evaluated
-  and every intrinsic frozen, ~3.5 ms of CPU). Each server thread builds its
-  next such context after sending a response (`request_finished`), so an event
-  that finds its thread idle starts with one ready: that is (f), a client that
-  pauses {args.pause_ms:g} ms between events, as a person clicking does.
-  Back-to-back events, (a) and (e), still pay for it: the thread is building it
-  when the next request arrives (and the test client of (e) sends
-  `request_finished` inside the timed call). The context is still used by one
-  run only.
+  action's result reaches), and the handler's locked-down QuickJS context
+  (`runtime.engine.HandlerContext`: building one, the sandbox and trigger JS
+  evaluated and every intrinsic frozen, is ~3.5 ms of CPU). A run that ends
+  cleanly hands its context to its thread's next run (per-run state reset);
+  a thread without one builds it after sending a response (`request_finished`),
+  so (a), (e) and (f), a client that pauses {args.pause_ms:g} ms between
+  events, all start with one ready.
   (c) minus (b) is the query path itself: the action's bindings evaluated against
   the page, the datasource read, the guarded transport, and Django/DRF.
 - Everything runs in one Python process (API server, Brace's server, clients),

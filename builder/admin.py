@@ -24,7 +24,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import models
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, F, Model, QuerySet
 from django.forms.fields import InvalidJSONInput
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -167,11 +167,21 @@ class PageAdmin(admin.ModelAdmin[Page]):
     search_fields = ["name", "slug", "application__name"]
     list_select_related = ["application"]
     autocomplete_fields = ["application"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["version", "updated_at"]
 
     @admin.display(description="widgets")
     def widget_total(self, page: Page) -> int:
         return widget_count(page.layout)
+
+    def save_model(self, request: HttpRequest, obj: Page, form: Any, change: bool) -> None:
+        # A save of the name or layout is a new version, as through the API,
+        # so an editor open on the page sees its next save refused.
+        bumped = change and {"name", "layout"} & set(form.changed_data)
+        if bumped:
+            obj.version = F("version") + 1
+        super().save_model(request, obj, form, change)
+        if bumped:
+            obj.refresh_from_db(fields=["version"])
 
 
 class ActionAdminForm(forms.ModelForm[Action]):

@@ -10,7 +10,7 @@ JSON path); the builder's own checks raise `builder.errors` naming the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from builder.errors import Invalid, PayloadTooLarge
@@ -49,8 +49,17 @@ def widget_count(layout: object) -> int:
     return len(collect_widget_names(layout))
 
 
-def check_layout(layout: object, *, action_names: Collection[str] = ()) -> None:
-    """Raise unless `layout` may be saved on a page with these actions."""
+def check_layout(
+    layout: object,
+    *,
+    action_names: Collection[str] = (),
+    valid_before: Mapping[str, Mapping[str, object]] | None = None,
+) -> None:
+    """Raise unless `layout` may be saved on a page with these actions.
+
+    ``valid_before``: the widgets by name of a layout that passed (see
+    `widgets.validate_layout`); the faults found are the same, sooner.
+    """
     size = layout_size(layout)
     if size > MAX_LAYOUT_BYTES:
         raise PayloadTooLarge(
@@ -59,7 +68,7 @@ def check_layout(layout: object, *, action_names: Collection[str] = ()) -> None:
             field="layout",
         )
     try:
-        validate_layout(layout, path="layout")
+        validate_layout(layout, path="layout", valid_before=valid_before)
     except LayoutValidationError as error:
         if any(fault.code == "too_many_widgets" for fault in error.errors):
             # The limit is about the page as a whole, not the widget it stopped at.

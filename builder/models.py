@@ -52,6 +52,9 @@ class Page(models.Model):
     slug = models.SlugField(max_length=140)
     order = models.PositiveIntegerField(default=0)
     layout = models.JSONField(default=dict)
+    # +1 on every save of the name or layout: a save that names an older
+    # version is refused (two editors must not silently overwrite each other).
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

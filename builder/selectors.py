@@ -126,8 +126,14 @@ def pages_for(user: AnyUser, *, application_id: Any = None) -> QuerySet[Page]:
     return queryset.order_by("application_id", "order", "id")
 
 
-def get_page(user: AnyUser, page_id: Any, minimum: Role = EDITOR_ROLE) -> Page:
-    page = Page.objects.select_related("application").filter(pk=parse_id(page_id)).first()
+def get_page(
+    user: AnyUser, page_id: Any, minimum: Role = EDITOR_ROLE, *, layout: bool = True
+) -> Page:
+    """``layout=False`` leaves the layout unread until used (a query then)."""
+    pages = Page.objects.select_related("application")
+    if not layout:
+        pages = pages.defer("layout")
+    page = pages.filter(pk=parse_id(page_id)).first()
     if page is None:
         raise NotFound()
     require_editor(user, page.application.workspace_id, minimum)

@@ -222,7 +222,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Two fields share this choice set (token placement, API key location).
-    "ENUM_NAME_OVERRIDES": {"TokenPlacementEnum": "datasources.models.TokenPlacement"},
+    "ENUM_NAME_OVERRIDES": {
+        "TokenPlacementEnum": "datasources.models.TokenPlacement",
+        "PropertyValueTypeEnum": "widgets.schema.ValueType",
+        "TypeEnum": "datasources.models.AuthType",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport,
@@ -271,6 +275,9 @@ BRACE_LOGIN_RATE = env_rate("BRACE_LOGIN_RATE", "20/min")
 BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
 BRACE_JS_TIME_LIMIT_MS = env_int("BRACE_JS_TIME_LIMIT_MS", 1000)
 BRACE_JS_MEMORY_LIMIT_MB = env_int("BRACE_JS_MEMORY_LIMIT_MB", 64)
+# Pages per process whose last draft the editor's evaluate keeps compiled, so
+# that a change recompiles only what it changed (0: compile every draft whole).
+BRACE_EDITOR_CACHE_PAGES = env_int("BRACE_EDITOR_CACHE_PAGES", 4)
 
 # Outbound calls (queries; OAuth token, refresh and revocation endpoints):
 # private network ranges are closed unless opened on purpose (link-local and

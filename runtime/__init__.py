@@ -35,6 +35,10 @@ wins over their binding, e.g. an Input's typed ``text``). Limits are an
 :func:`get_engine` (unsafe).
 Errors: see :mod:`runtime.errors`.
 
+Renaming an entity in bindings and handlers (free identifiers only)::
+
+    rename_in_template("Hi {{Text1.text}}", "Text1", "Title")   # "Hi {{Title.text}}"
+
 Event handlers (``docs/triggers.md``)::
 
     run = run_handler("{{Api1.run().then(() => showAlert('ok'))}}", scope, host,
@@ -70,6 +74,7 @@ from runtime.errors import (
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page import CompiledPage, EntitySpec, PageEvaluation
 from runtime.page_compiler import compile_page
+from runtime.renaming import rename_in_template
 from runtime.segments import is_dynamic, split_segments
 from runtime.templates import (
     TemplateResult,
@@ -141,6 +146,7 @@ __all__ = [
     "get_engine",
     "is_dynamic",
     "is_file_reference",
+    "rename_in_template",
     "run_handler",
     "split_segments",
 ]

@@ -39,47 +39,20 @@ class DependencyGraph:
 
     @classmethod
     def build(cls, targets: Sequence[Path], reads: Sequence[Iterable[Path]]) -> DependencyGraph:
-        by_root: dict[str, list[int]] = {}
-        # Targets by their first two segments, and the one-segment ones by root:
-        # a read of two or more segments can only overlap those.
-        by_key: dict[Path, list[int]] = {}
-        whole: dict[str, list[int]] = {}
-        for node, target in enumerate(targets):
-            by_root.setdefault(target[0], []).append(node)
-            if len(target) == 1:
-                whole.setdefault(target[0], []).append(node)
-            else:
-                by_key.setdefault(target[:2], []).append(node)
+        index = TargetIndex(targets)
         depends_on: list[tuple[int, ...]] = []
         dependents: list[list[int]] = [[] for _ in targets]
         for node, node_reads in enumerate(reads):
-            found: dict[int, None] = {}
-            for path in node_reads:
-                if len(path) == 1:
-                    candidates = by_root.get(path[0], ())
-                else:
-                    candidates = by_key.get(path[:2], ())
-                    if path[0] in whole:
-                        # Kept in node order, as a scan of by_root would give them.
-                        candidates = sorted((*whole[path[0]], *candidates))
-                for other in candidates:
-                    target = targets[other]
-                    if len(target) <= 2 or overlaps(path, target):
-                        found[other] = None
-            depends_on.append(tuple(found))
+            found = index.read_by(node_reads)
+            depends_on.append(found)
             for other in found:
                 dependents[other].append(node)
-        components = _strongly_connected(depends_on)
-        order: list[int] = []
-        cycles: dict[int, tuple[str, ...]] = {}
+        order, cyclic = ordered_components(depends_on)
         names = tuple(".".join(t) for t in targets)
-        for component in components:
-            if len(component) == 1 and component[0] not in depends_on[component[0]]:
-                order.append(component[0])
-                continue
-            members = set(component)
-            for node in sorted(component):
-                cycles[node] = _cycle_through(node, depends_on, members, names)
+        cycles = {
+            node: _cycle_through(node, depends_on, set(members), names)
+            for node, members in cyclic.items()
+        }
         return cls(
             names=names,
             depends_on=tuple(depends_on),
@@ -98,6 +71,67 @@ class DependencyGraph:
                     seen.add(dependent)
                     queue.append(dependent)
         return seen
+
+
+class TargetIndex:
+    """Computed properties by what they compute, to find which ones a read reaches."""
+
+    def __init__(self, targets: Sequence[Path]) -> None:
+        self.targets = targets
+        self.by_root: dict[str, list[int]] = {}
+        # Targets by their first two segments, and the one-segment ones by root:
+        # a read of two or more segments can only overlap those.
+        self.by_key: dict[Path, list[int]] = {}
+        self.whole: dict[str, list[int]] = {}
+        for node, target in enumerate(targets):
+            self.by_root.setdefault(target[0], []).append(node)
+            if len(target) == 1:
+                self.whole.setdefault(target[0], []).append(node)
+            else:
+                self.by_key.setdefault(target[:2], []).append(node)
+
+    def read_by(self, reads: Iterable[Path]) -> tuple[int, ...]:
+        """The nodes these reads depend on, in the order of the reads (then of the nodes)."""
+        targets = self.targets
+        found: dict[int, None] = {}
+        for path in reads:
+            if len(path) == 1:
+                candidates: Sequence[int] = self.by_root.get(path[0], ())
+            else:
+                candidates = self.by_key.get(path[:2], ())
+                if path[0] in self.whole:
+                    # Kept in node order, as a scan of by_root would give them.
+                    candidates = sorted((*self.whole[path[0]], *candidates))
+            for other in candidates:
+                target = targets[other]
+                if len(target) <= 2 or overlaps(path, target):
+                    found[other] = None
+        return tuple(found)
+
+
+def ordered_components(edges: Sequence[Sequence[int]]) -> tuple[list[int], dict[int, list[int]]]:
+    """Nodes outside cycles in dependency order, and each cycle's members by member.
+
+    ``edges[n]`` are the nodes ``n`` depends on; a node in a cycle maps to
+    the sorted members of its component (itself alone if it reads itself).
+    """
+    order: list[int] = []
+    cyclic: dict[int, list[int]] = {}
+    for component in _strongly_connected(edges):
+        if len(component) == 1 and component[0] not in edges[component[0]]:
+            order.append(component[0])
+            continue
+        members = sorted(component)
+        for node in members:
+            cyclic[node] = members
+    return order, cyclic
+
+
+def cycle_through(
+    start: int, edges: Sequence[Sequence[int]], members: Iterable[int], names: Sequence[str]
+) -> tuple[str, ...]:
+    """The shortest cycle from ``start`` back to itself, as property names (see module doc)."""
+    return _cycle_through(start, edges, set(members), names)
 
 
 def _strongly_connected(edges: Sequence[Sequence[int]]) -> list[list[int]]:

@@ -50,10 +50,14 @@ a request to a per-run queue and returns a pending Promise.
 :mod:`runtime.triggers` runs the host loop: call into JavaScript, read the
 queue, perform the requests in Python (HTTP outside the JavaScript time
 budget), resolve or reject the Promises by id, and drain
-``execute_pending_job()``, until no job and no request is left. A handler
-context is used once and dropped: it may end with jobs pending by design.
-It may be built and locked down ahead, on its thread, while the thread is
-idle; the run's scope is installed after the lockdown.
+``execute_pending_job()``, until no job and no request is left. Building and
+locking down a handler context is most of a short event's engine time, so
+one serves its thread's runs one after another, on the terms the page
+sandboxes are reused on: a run that ended cleanly (no call failed, no
+interrupt, no limit, no Promise job left) hands it back, its per-run state
+is dropped (``js/triggers.js``'s ``reset``) and the next run installs its own
+scope. Anything else drops the context. It may also be built and locked down
+ahead, on its thread, while the thread is idle.
 """
 
 from __future__ import annotations
@@ -91,7 +95,11 @@ _TRIGGERS_JS = resources.files("runtime").joinpath("js/triggers.js").read_text(e
 _COMPILE_JS = resources.files("runtime").joinpath("js/compile.js").read_text(encoding="utf-8")
 _CONTEXTS_PER_THREAD = 16
 _SPARE_HANDLER_CONTEXTS = 1
-_spare = threading.local()  # contexts: locked-down handler contexts built ahead
+# A handler context serves at most this many runs, then a new one is built:
+# whatever a long series of runs could leave behind in the engine (interned
+# strings, the Math.random sequence) goes with it.
+_RUNS_PER_HANDLER_CONTEXT = 100
+_spare = threading.local()  # contexts: locked-down handler contexts, built ahead or handed back
 
 # Loading a program is its verification (js/compile.js): compiling the page
 # once instead of twice (check, then load) saves ~17 ms on 3,000 bindings.
@@ -292,48 +300,84 @@ def _locked_handler_context(limits: EvaluationLimits) -> tuple[Any, Any]:
     return context, dispatch
 
 
+# A spare: the limits it was built for, the context, its dispatch function and
+# how many runs it has served.
+_Spare = tuple[EvaluationLimits, Any, Any, int]
+
+
 def prepare_handler_contexts(limits: EvaluationLimits) -> None:
-    """Build this thread's spare handler context now, if it has run a handler before.
+    """Make this thread's next handler context ready now, if it has run a handler before.
 
     Building and locking one down is most of a short event's engine time
-    (~5 ms); a host calls this when the thread is idle (after sending a
-    response) so that the next handler on this thread starts at once. Each
-    spare is used by one run only (:class:`HandlerContext` takes it out).
+    (~3.5 ms); a host calls this when the thread is idle (after sending a
+    response) so that the next handler on this thread starts at once, unless
+    a clean run handed its context back (:meth:`HandlerContext.recycle`).
+    The garbage a run leaves is QuickJS's own collector's: the binding's
+    ``gc()`` also runs Python's collector, ~60 ms in a Django process.
     """
-    spare: list[tuple[EvaluationLimits, Any, Any]] | None = getattr(_spare, "contexts", None)
+    spare: list[_Spare] | None = getattr(_spare, "contexts", None)
     if spare is None or len(spare) >= _SPARE_HANDLER_CONTEXTS:
         return  # a thread that never ran a handler keeps no contexts
     # On failure HandlerContext builds its own, and reports why.
     with contextlib.suppress(quickjs.JSException, quickjs.StackOverflow):
-        spare.append((limits, *_locked_handler_context(limits)))
+        spare.append((limits, *_locked_handler_context(limits), 0))
 
 
 class HandlerContext:
-    """A fresh, locked-down QuickJS context for one event handler run.
+    """A locked-down QuickJS context for one event handler run at a time.
 
     :mod:`runtime.triggers` drives it; this class only owns the engine.
     Every value crossing the boundary is a JSON string, and each call runs
     under the time ``budget`` it is given. A call that fails raises the
     :class:`BindingError` saying why (time, memory, stack, or an exception).
-    Never reused: nothing a handler does can reach another run. The context
-    may have been built ahead (:func:`prepare_handler_contexts`), on this
-    thread and for these limits, but no code but Brace's ran in it before.
+    The context comes from this thread's spares when one was made for these
+    limits (built ahead by :func:`prepare_handler_contexts`, or handed back by
+    an earlier run's :meth:`recycle`), else it is built now. Nothing a
+    handler does reaches another run: the intrinsics and the global object
+    are frozen, and ``install`` starts from nothing of the last run's.
     """
 
     def __init__(self, setup_json: str, limits: EvaluationLimits) -> None:
         self.limits = limits
-        spare: list[tuple[EvaluationLimits, Any, Any]] = _spare.__dict__.setdefault("contexts", [])
+        spare: list[_Spare] = _spare.__dict__.setdefault("contexts", [])
         built = None
         while spare and built is None:
-            made_for, *pair = spare.pop()
-            built = pair if made_for == limits else None
+            made_for, *found = spare.pop()
+            built = found if made_for == limits else None
+        # Until a call fails: only a context whose every call returned is handed back.
+        self._clean = True
         try:
-            context, self._dispatch = built or _locked_handler_context(limits)
+            context, self._dispatch, runs = built or (*_locked_handler_context(limits), 0)
             # After the lockdown: the scope is this run's own, unfrozen data.
             self._dispatch("install", setup_json)
         except (quickjs.JSException, quickjs.StackOverflow) as exc:
             raise EngineCrashed(f"could not set up the handler sandbox: {exc}") from exc
         self.context = context
+        self._runs = runs + 1
+
+    def recycle(self) -> None:
+        """After a run that ended cleanly: keep the context for this thread's next run.
+
+        Only if every call returned (no exception, interrupt or limit), no
+        Promise job is left (checking runs one, still this run's code, and
+        then drops the context) and it has served fewer than
+        ``_RUNS_PER_HANDLER_CONTEXT`` runs. The run's requests, Promises,
+        timers and scope are dropped at once. Call it once, when the run is over.
+        """
+        if not self._clean or self._runs >= _RUNS_PER_HANDLER_CONTEXT:
+            return
+        self._clean = False  # handed back once
+        seconds = max(self.limits.time_limit_s, 0.001)
+        if _has_pending_job(self.context, seconds):
+            return
+        try:
+            with _time_limit(self.context, seconds):
+                self._dispatch("reset", "")
+        except (quickjs.JSException, quickjs.StackOverflow):
+            return
+        spare: list[_Spare] = _spare.__dict__.setdefault("contexts", [])
+        if len(spare) < _SPARE_HANDLER_CONTEXTS:
+            spare.append((self.limits, self.context, self._dispatch, self._runs))
 
     def add_function(self, text: str, budget: float) -> None:
         """Compile one handler function (already checked by ``check_handler_function``)."""
@@ -352,8 +396,10 @@ class HandlerContext:
             with _time_limit(self.context, max(budget, 0.001)):
                 return call()
         except quickjs.StackOverflow as exc:
+            self._clean = False
             raise StackLimitExceeded(_first_line(exc)) from exc
         except quickjs.JSException as exc:
+            self._clean = False
             message = _first_line(exc)
             if "interrupted" in message:
                 raise TimeLimitExceeded("interrupted by the time limit") from exc
@@ -361,6 +407,9 @@ class HandlerContext:
                 raise MemoryLimitExceeded("memory limit exceeded") from exc
             name, _, text = message.partition(": ")
             raise JavaScriptException(text or message, name=name if text else None) from exc
+        except BaseException:
+            self._clean = False
+            raise
 
 
 def check_handler_function(text: str, limits: EvaluationLimits) -> BindingError | None:

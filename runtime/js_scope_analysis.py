@@ -93,7 +93,12 @@ class Analysis:
         object.__setattr__(self, "roots", frozenset(path[0] for path in self.reads))
 
 
-class _Walker:
+class ScopeWalker:
+    """Walks a parsed binding with a scope chain, collecting the member paths it reads.
+
+    `runtime.renaming` subclasses it to find where a name occurs free.
+    """
+
     def __init__(self, source: bytes, max_depth: int) -> None:
         self.source = source
         self.max_depth = max_depth
@@ -101,6 +106,9 @@ class _Walker:
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode()
+
+    def free_name(self, node: Node, name: str) -> None:
+        """Called for each free occurrence of a name; `runtime.renaming` records them."""
 
     def visit(self, node: Node, scope: frozenset[str], depth: int) -> None:
         if depth > self.max_depth:
@@ -112,6 +120,7 @@ class _Walker:
             name = self.text(node)
             if name not in scope:
                 self.reads[(name,)] = None
+                self.free_name(node, name)
         elif kind == "this":
             self.reads[("this",)] = None
         elif kind in ("member_expression", "subscript_expression"):
@@ -177,6 +186,8 @@ class _Walker:
         if base.type == "identifier":
             name = self.text(base)
             path = None if name in scope else [name]
+            if path is not None:
+                self.free_name(base, name)
         elif base.type == "this":
             path = ["this"]
         else:
@@ -313,7 +324,7 @@ class _Walker:
         return names
 
 
-def _string_literal(node: Node, walker: _Walker) -> str | None:
+def _string_literal(node: Node, walker: ScopeWalker) -> str | None:
     if node.type != "string":
         return None
     fragments = [c for c in node.named_children if c.type == "string_fragment"]
@@ -322,7 +333,7 @@ def _string_literal(node: Node, walker: _Walker) -> str | None:
     return "".join(walker.text(c) for c in fragments)
 
 
-def _first_error(node: Node) -> Node | None:
+def first_error(node: Node) -> Node | None:
     stack = [node]
     while stack:
         current = stack.pop()
@@ -338,7 +349,7 @@ def analyse_alone(code: str, max_depth: int) -> Analysis:
     source = (_PREFIX + code + _SUFFIX).encode()
     tree = parser().parse(source)
     root = tree.root_node
-    error_node = _first_error(root)
+    error_node = first_error(root)
     if error_node is not None:
         line, column = error_node.start_point
         return Analysis(
@@ -362,7 +373,7 @@ def analyse_alone(code: str, max_depth: int) -> Analysis:
     ):
         # e.g. "1); evil(); (1": valid JavaScript, but not one expression.
         return Analysis((), JavaScriptSyntaxError("a binding must be a single expression"))
-    walker = _Walker(source, max_depth)
+    walker = ScopeWalker(source, max_depth)
     try:
         walker.visit(expression, frozenset(), 0)
     except StackLimitExceeded as exc:

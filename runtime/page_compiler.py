@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
 
@@ -52,7 +53,7 @@ class _Node:
 
 
 class _Compiler:
-    def __init__(self, known: set[str], engine: Engine, limits: EvaluationLimits) -> None:
+    def __init__(self, known: AbstractSet[str], engine: Engine, limits: EvaluationLimits) -> None:
         self.known = known
         self.engine = engine
         self.limits = limits
@@ -155,6 +156,18 @@ def compile_page(
         return _compile_page(entities, limits, engine, global_names)
 
 
+def check_entity_names(specs: Iterable[str], global_names: Iterable[str]) -> frozenset[str]:
+    """Every name bindings may read: the globals and the entities (which must be identifiers)."""
+    known = set(global_names)
+    for name in specs:
+        if not isinstance(name, str) or not is_identifier(name):
+            raise InvalidRuntimeInput(f"entity name {name!r} is not a JavaScript identifier")
+        if name in known:
+            raise InvalidRuntimeInput(f"entity name {name!r} is reserved")
+    known.update(specs)
+    return frozenset(known)
+
+
 def _has_binding(value: Any) -> bool:
     # "{{ ({ }}" looks dynamic but its braces never balance, so Appsmith's
     # segment rules read it as text: it stays static, as evaluate_template has it.
@@ -193,13 +206,7 @@ def _compile_page(
     limits = limits or DEFAULT_LIMITS
     engine = engine or get_engine("quickjs", limits)
     specs = {name: EntitySpec.coerce(name, spec) for name, spec in entities.items()}
-    known = set(global_names)
-    for name in specs:
-        if not isinstance(name, str) or not is_identifier(name):
-            raise InvalidRuntimeInput(f"entity name {name!r} is not a JavaScript identifier")
-        if name in known:
-            raise InvalidRuntimeInput(f"entity name {name!r} is reserved")
-    known.update(specs)
+    known = set(check_entity_names(specs, global_names))
 
     static: dict[str, dict[str, Any]] = {}
     computed: list[tuple[str, str, str, bool]] = []

@@ -20,10 +20,13 @@ pending jobs; when neither requests nor jobs are left, fire the next
 
 Each handler segment (``{{ ... }}``) becomes an async function: its code is
 an expression whose value is awaited, or else a statement body. Segments run
-one after another; text outside braces is ignored. Each run gets a fresh
-locked-down context (:class:`runtime.engine.HandlerContext`), dropped after;
+one after another; text outside braces is ignored. Each run gets a
+locked-down context (:class:`runtime.engine.HandlerContext`) with nothing of
+another run's in it: a run that ends cleanly hands it back for the thread's
+next run (its state is reset), a run stopped by an error or a limit drops it.
 ``prepare_handler_contexts(limits)``, called while the thread is idle,
-builds the thread's next one ahead (it is still used by one run only).
+builds the thread's next one ahead, or collects the garbage of the one
+handed back.
 
 Bounds: each turn's JavaScript ≤ ``limits.time_limit_s``; the whole
 handler's JavaScript ≤ ``TOTAL_TIME_FACTOR`` times that (both in the thread's
@@ -52,6 +55,7 @@ from runtime.errors import (
     EvalError,
     InputTooLarge,
     InvalidRuntimeInput,
+    JavaScriptException,
     LimitExceeded,
     NestedTooDeep,
     TimeLimitExceeded,
@@ -382,6 +386,12 @@ def run_handler(
     if report is not None:
         error_code, name, message = report
         run.error = EvalError(code=error_code, name=name, message=message, binding=code)
+    # Every request answered, every job and timer run, every call returned:
+    # the context can serve this thread's next run, unless the handler ran
+    # out of memory or stack (QuickJS throws those as exceptions user code
+    # sees): such a context is dropped, as a page sandbox would be.
+    if run.error is None or run.error.code == JavaScriptException.code:
+        loop.context.recycle()
     return run
 
 

@@ -11,6 +11,9 @@ What `builder` uses::
         default_registry,                            # serve widget schemas
     )
 
+    default_registry.to_dict()  # every type for the editor: labels, icons, sizes,
+                                # property sections and controls (Control, Section)
+
     validate_layout(layout)   # raises LayoutValidationError(errors=(FieldError, ...))
     validate_entity_name("UploadFileToDropbox", taken=collect_widget_names(layout))
     entities = widget_entities(layout, meta_state={"FilePicker1": {"files": [...]}})
@@ -29,13 +32,16 @@ Every error is a `WidgetsError` carrying ``code``, ``message`` and ``path``
 from __future__ import annotations
 
 from widgets.entities import (
+    EntitiesBefore,
     MetaState,
     WidgetEntity,
     apply_meta_changes,
+    entities_before,
     evaluated_prop_errors,
     event_handler,
     resolve_props,
     widget_entities,
+    with_meta_state,
 )
 from widgets.errors import (
     EntityNameError,
@@ -68,10 +74,14 @@ from widgets.names import (
     validate_entity_name,
 )
 from widgets.registry import Registry, default_registry, get_widget_type
+from widgets.sameness import same_json, same_widget, unchanged_widgets, widget_nodes
 from widgets.schema import (
+    Control,
     EventSpec,
+    GridSize,
     MetaSpec,
     PropertySpec,
+    Section,
     ValueType,
     WidgetType,
     is_binding,
@@ -87,9 +97,12 @@ __all__ = [
     "MAX_WIDGETS",
     "RESERVED_GLOBAL_NAMES",
     "ROOT_WIDGET_NAME",
+    "Control",
+    "EntitiesBefore",
     "EntityNameError",
     "EventSpec",
     "FieldError",
+    "GridSize",
     "InvalidDocumentError",
     "LayoutValidationError",
     "MetaSpec",
@@ -98,6 +111,7 @@ __all__ = [
     "PropertySpec",
     "Registry",
     "RegistryError",
+    "Section",
     "UnknownEventError",
     "UnknownWidgetTypeError",
     "ValueType",
@@ -109,6 +123,7 @@ __all__ = [
     "apply_meta_changes",
     "collect_widget_names",
     "default_registry",
+    "entities_before",
     "evaluated_prop_errors",
     "event_handler",
     "find_widget",
@@ -117,8 +132,13 @@ __all__ = [
     "is_valid_entity_name",
     "layout_errors",
     "resolve_props",
+    "same_json",
+    "same_widget",
+    "unchanged_widgets",
     "validate_entity_name",
     "validate_layout",
     "walk_widgets",
     "widget_entities",
+    "widget_nodes",
+    "with_meta_state",
 ]

@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TypedDict
 
 from widgets.errors import FieldError, MetaValidationError, UnknownEventError, preview
 from widgets.layout import find_widget, validate_layout
 from widgets.paths import member_path
 from widgets.registry import Registry, registry_or_default
+from widgets.sameness import same_json, same_widget, widget_nodes
 from widgets.schema import WidgetType, is_binding, type_name
 from widgets.tree import walk_widgets
 
 __all__ = [
+    "EntitiesBefore",
     "MetaState",
     "WidgetEntity",
     "apply_meta_changes",
@@ -37,6 +40,7 @@ __all__ = [
     "event_handler",
     "resolve_props",
     "widget_entities",
+    "with_meta_state",
 ]
 
 MetaState = Mapping[str, Mapping[str, object]]
@@ -66,6 +70,53 @@ class WidgetEntity(TypedDict):
     triggers: dict[str, str]
 
 
+@dataclass(frozen=True)
+class EntitiesBefore:
+    """What `widget_entities` gave for an earlier layout that passed validation.
+
+    The editor evaluates a draft after every change; handing the previous
+    draft's entities back lets an unchanged widget keep its entity (and skip
+    its validation) instead of being rebuilt. Build it with `entities_before`.
+    """
+
+    nodes: Mapping[str, Mapping[str, object]]  # widget name -> its node in that layout
+    entities: Mapping[str, WidgetEntity]
+    meta_state: MetaState
+
+
+def entities_before(
+    layout: object,
+    entities: Mapping[str, WidgetEntity],
+    meta_state: MetaState | None = None,
+    *,
+    nodes: Mapping[str, Mapping[str, object]] | None = None,
+) -> EntitiesBefore:
+    """Remember ``entities``, given by `widget_entities(layout, meta_state)`, for the next call.
+
+    ``nodes``: `widget_nodes(layout)`, if the caller has it already.
+    """
+    return EntitiesBefore(nodes or widget_nodes(layout), entities, meta_state or {})
+
+
+def with_meta_state(
+    before: EntitiesBefore, meta_state: MetaState, *, registry: Registry | None = None
+) -> dict[str, WidgetEntity]:
+    """`widget_entities(layout, meta_state)` from what it gave without state (``before``).
+
+    Only the widgets ``meta_state`` names are rebuilt; the layout was
+    validated already, so this neither walks nor validates it again.
+    """
+    registry = registry_or_default(registry)
+    entities = dict(before.entities)
+    for name, state in meta_state.items():
+        entity = entities.get(name)
+        if entity is not None:
+            node = before.nodes[name]
+            widget_type = registry.get(node["type"])
+            entities[name] = _entity(name, widget_type, node, entity["parent"], _as_mapping(state))
+    return entities
+
+
 def resolve_props(widget_type: WidgetType, props: Mapping[str, object]) -> dict[str, object]:
     """``props`` over the type's defaults, for every declared property (copies)."""
     return {
@@ -75,7 +126,12 @@ def resolve_props(widget_type: WidgetType, props: Mapping[str, object]) -> dict[
 
 
 def widget_entities(
-    layout: object, meta_state: MetaState | None = None, *, registry: Registry | None = None
+    layout: object,
+    meta_state: MetaState | None = None,
+    *,
+    registry: Registry | None = None,
+    before: EntitiesBefore | None = None,
+    validated: bool = False,
 ) -> dict[str, WidgetEntity]:
     """One `WidgetEntity` per widget of ``layout``, by name, in document order.
 
@@ -94,9 +150,17 @@ def widget_entities(
          "binding_paths": [], "meta_props": ["files"],
          "derived": {"isValid": "this.isRequired ? this.files.length > 0 : true"},
          "triggers": {"onFilesSelected": "{{UploadFileToDropbox.run()...}}"}}
+
+    ``before`` (`entities_before`, same registry): a widget that is the same
+    as there, under the same parent and with the same meta state, keeps the
+    entity it had, so only changed widgets are validated and rebuilt.
+    ``validated``: the caller has just validated this very layout
+    (`builder.layouts.check_layout`), so it is not validated twice.
     """
     registry = registry_or_default(registry)
-    validate_layout(layout, registry=registry)
+    nodes_before = before.nodes if before is not None else {}
+    if not validated:
+        validate_layout(layout, registry=registry, valid_before=nodes_before)
     state = _as_mapping(meta_state)
     entities: dict[str, WidgetEntity] = {}
     # A valid layout is a tree of Mappings at most MAX_DEPTH deep.
@@ -104,8 +168,18 @@ def widget_entities(
         node = visit.widget
         name = str(node["widgetName"])
         parent = None if visit.parent is None else str(visit.parent["widgetName"])
+        widget_state = _as_mapping(state.get(name))
+        if before is not None and name in nodes_before:
+            kept = before.entities[name]
+            if (
+                kept["parent"] == parent
+                and same_widget(node, nodes_before[name])
+                and same_json(widget_state, _as_mapping(before.meta_state.get(name)))
+            ):
+                entities[name] = kept
+                continue
         widget_type = registry.get(node["type"])
-        entities[name] = _entity(name, widget_type, node, parent, _as_mapping(state.get(name)))
+        entities[name] = _entity(name, widget_type, node, parent, widget_state)
     return entities
 
 

@@ -27,7 +27,8 @@ from widgets.errors import (
 from widgets.names import iter_named_widgets, validate_entity_name
 from widgets.paths import member_path
 from widgets.registry import Registry, registry_or_default
-from widgets.schema import PropertySpec, WidgetType, is_binding, type_name
+from widgets.sameness import same_widget
+from widgets.schema import GRID_COLUMNS, PropertySpec, WidgetType, is_binding, type_name
 
 __all__ = [
     "GRID_COLUMNS",
@@ -45,7 +46,6 @@ __all__ = [
     "validate_layout",
 ]
 
-GRID_COLUMNS = 64
 # Far beyond any real page; it keeps positions to sizes that mean something.
 MAX_GRID_ROWS = 100_000
 MAX_WIDGETS = 5000
@@ -66,19 +66,35 @@ _POSITION_RANGES = {
 
 
 def validate_layout(
-    layout: object, *, registry: Registry | None = None, path: str = "layout"
+    layout: object,
+    *,
+    registry: Registry | None = None,
+    path: str = "layout",
+    valid_before: Mapping[str, Mapping[str, object]] | None = None,
 ) -> None:
-    """Raise `LayoutValidationError` with every fault of ``layout``, if it has any."""
-    errors = layout_errors(layout, registry=registry, path=path)
+    """Raise `LayoutValidationError` with every fault of ``layout``, if it has any.
+
+    ``valid_before``: the widgets, by name, of a layout that passed this
+    validation (the editor's previous draft). A widget that is the same as
+    the one of its name there but for its children (`same_widget`) has no
+    fault in its keys, properties or position, so those checks are skipped;
+    what depends on the rest of the tree (names taken twice, the root, the
+    nesting, the count) is checked as always. The faults are the same.
+    """
+    errors = layout_errors(layout, registry=registry, path=path, valid_before=valid_before)
     if errors:
         raise LayoutValidationError(errors)
 
 
 def layout_errors(
-    layout: object, *, registry: Registry | None = None, path: str = "layout"
+    layout: object,
+    *,
+    registry: Registry | None = None,
+    path: str = "layout",
+    valid_before: Mapping[str, Mapping[str, object]] | None = None,
 ) -> list[FieldError]:
     """Every fault of ``layout``, in document order (empty when it is valid)."""
-    walk = _Walk(registry_or_default(registry))
+    walk = _Walk(registry_or_default(registry), valid_before=valid_before or {})
     walk.widget(layout, path, depth=1, is_root=True)
     return walk.errors
 
@@ -96,6 +112,7 @@ class _Walk:
     """State of one validation pass: faults found, names seen, widgets counted."""
 
     registry: Registry
+    valid_before: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     errors: list[FieldError] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # name -> path of its first use
     count: int = 0
@@ -116,12 +133,17 @@ class _Walk:
         if not isinstance(node, Mapping):
             self.fault(path, "invalid_type", f"A widget must be an object, not {type_name(node)}.")
             return
-        self._keys(node, path)
-        self._name(node, path, is_root=is_root)
+        name = node.get("widgetName")
+        before = self.valid_before.get(name) if isinstance(name, str) else None
+        known_valid = before is not None and same_widget(node, before)
+        if not known_valid:
+            self._keys(node, path)
+        self._name(node, path, is_root=is_root, known_valid=known_valid)
         widget_type = self._type(node, path, is_root=is_root)
-        if "props" in node:
+        # A widget known valid passed its keys, properties and position before.
+        if "props" in node and not known_valid:
             self._props(node["props"], member_path(path, "props"), widget_type)
-        if "position" in node:
+        if "position" in node and not known_valid:
             self._position(node["position"], member_path(path, "position"))
         if "children" in node:
             self._children(node["children"], member_path(path, "children"), widget_type, depth)
@@ -139,12 +161,15 @@ class _Walk:
                     f"A widget has no key {preview(key)}; its keys are {known}.",
                 )
 
-    def _name(self, node: Mapping[str, object], path: str, *, is_root: bool) -> None:
+    def _name(
+        self, node: Mapping[str, object], path: str, *, is_root: bool, known_valid: bool
+    ) -> None:
         if "widgetName" not in node:
             return
         name, name_path = node["widgetName"], member_path(path, "widgetName")
         try:
-            validate_entity_name(name, path=name_path)
+            if not known_valid:  # a name that passed stays a valid name
+                validate_entity_name(name, path=name_path)
         except EntityNameError as error:
             self.fault(error.path, error.code, error.message)
             return

@@ -14,6 +14,11 @@ A `WidgetType` lists four kinds of property, mirroring Appsmith:
   in the layout's ``props`` but run only when the event fires, never evaluated
   as data.
 
+Each declaration also says how the editor presents it (a label, the section
+and control of a property, the type's palette icon and size on the grid), so
+a type added here appears in the editor with no change there. Labels left out
+are made from the name (``maxNumFiles`` -> "Max num files").
+
 Everything here is plain data and pure functions so `builder` can serve the
 schema to the editor (`WidgetType.to_dict`) and tests need no database.
 """
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,13 +37,19 @@ from widgets.errors import FieldError, RegistryError, preview
 
 __all__ = [
     "BINDING_MARKER",
+    "DEFAULT_ICON",
+    "GRID_COLUMNS",
+    "Control",
     "EventSpec",
+    "GridSize",
     "MetaSpec",
     "MetaValidator",
     "PropertySpec",
+    "Section",
     "ValueType",
     "WidgetType",
     "is_binding",
+    "label_from_name",
     "type_name",
 ]
 
@@ -80,6 +92,48 @@ class ValueType(StrEnum):
     STRING_LIST = "string_list"
 
 
+class Control(StrEnum):
+    """The editor control that edits a property (a bindable one can also switch to code)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    SWITCH = "switch"
+    SELECT = "select"
+    COLOR = "color"
+    LIST = "list"
+
+
+_DEFAULT_CONTROLS: dict[ValueType, Control] = {
+    ValueType.STRING: Control.TEXT,
+    ValueType.NUMBER: Control.NUMBER,
+    ValueType.INTEGER: Control.NUMBER,
+    ValueType.BOOLEAN: Control.SWITCH,
+    ValueType.ENUM: Control.SELECT,
+    ValueType.STRING_LIST: Control.LIST,
+}
+
+
+class Section(StrEnum):
+    """The property pane section a property is listed in (events have their own, Events)."""
+
+    GENERAL = "General"
+    VALIDATION = "Validation"
+    STYLE = "Style"
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def label_from_name(name: str) -> str:
+    """A sentence-case label for a camelCase name: ``maxNumFiles`` -> "Max num files"."""
+    words = [
+        word if word.isupper() and len(word) > 1 else word.lower() for word in _WORD.findall(name)
+    ]
+    if not words:
+        return name
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
 def _is_number(value: object) -> bool:
     # bool is an int subclass in Python but never a number in JSON. Ints are
     # not passed to isfinite: a huge one (10**400) would overflow the float.
@@ -117,6 +171,19 @@ class PropertySpec:
     exclusive_minimum: bool = False
     check: Callable[[object], str | None] | None = None
     help: str = ""
+    label: str = ""
+    section: Section = Section.GENERAL
+    control: Control | None = None
+
+    @property
+    def shown_label(self) -> str:
+        """The label the property pane shows: ``label``, or one made from the name."""
+        return self.label or label_from_name(self.name)
+
+    @property
+    def shown_control(self) -> Control:
+        """``control``, or the one that fits ``type`` (a switch for a boolean...)."""
+        return self.control or _DEFAULT_CONTROLS[self.type]
 
     def validate(self, value: object, path: str, *, evaluated: bool = False) -> list[FieldError]:
         """Faults of ``value`` (empty when valid).
@@ -199,6 +266,9 @@ class PropertySpec:
         """JSON description for the editor's property pane."""
         described: dict[str, object] = {
             "name": self.name,
+            "label": self.shown_label,
+            "section": str(self.section),
+            "control": str(self.shown_control),
             "type": str(self.type),
             "default": copy.deepcopy(self.default),
             "bindable": self.bindable,
@@ -208,7 +278,7 @@ class PropertySpec:
             described["choices"] = list(self.choices)
         if self.minimum is not None:
             described["minimum"] = self.minimum
-            described["exclusiveMinimum"] = self.exclusive_minimum
+            described["exclusive_minimum"] = self.exclusive_minimum
         if self.maximum is not None:
             described["maximum"] = self.maximum
         if self.help:
@@ -242,7 +312,7 @@ class MetaSpec:
     def to_dict(self) -> dict[str, object]:
         described: dict[str, object] = {"name": self.name, "default": copy.deepcopy(self.default)}
         if self.default_from:
-            described["defaultFrom"] = self.default_from
+            described["default_from"] = self.default_from
         if self.help:
             described["help"] = self.help
         return described
@@ -254,9 +324,31 @@ class EventSpec:
 
     name: str
     help: str = ""
+    label: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "help": self.help}
+        # Events keep their code name as label, as Appsmith's pane shows them ("onClick").
+        return {"name": self.name, "label": self.label or self.name, "help": self.help}
+
+
+GRID_COLUMNS = 64
+"""Columns of every container's grid (rows are 10 px high and unbounded)."""
+
+# Icons are the `d` of one SVG path on a 24x24 view box, filled with the
+# default nonzero rule: a hole is drawn with the opposite winding.
+# This one, a square frame around a dot, is for a type that brings none.
+DEFAULT_ICON = "M4 4h16v16H4zM6 6v12h12V6zM10 10h4v4h-4z"
+
+
+@dataclass(frozen=True, slots=True)
+class GridSize:
+    """A size on the page grid: ``w`` of the 64 columns, ``h`` rows of 10 px."""
+
+    w: int
+    h: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"w": self.w, "h": self.h}
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,10 +368,15 @@ class WidgetType:
     events: tuple[EventSpec, ...] = ()
     is_container: bool = False
     help: str = ""
+    label: str = ""
+    icon: str = DEFAULT_ICON
+    default_size: GridSize = GridSize(16, 4)
+    default_props: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Freeze `derived` so a shared WidgetType cannot be altered by a caller.
+        # Freeze the mappings so a shared WidgetType cannot be altered by a caller.
         object.__setattr__(self, "derived", MappingProxyType(dict(self.derived)))
+        object.__setattr__(self, "default_props", MappingProxyType(dict(self.default_props)))
         names = [
             *(spec.name for spec in self.properties),
             *(spec.name for spec in self.meta),
@@ -296,6 +393,27 @@ class WidgetType:
                     f"Meta property {self.name}.{meta.name} defaults from "
                     f"unknown property {meta.default_from!r}."
                 )
+        self._check_editor_defaults(property_names)
+
+    def _check_editor_defaults(self, property_names: set[str]) -> None:
+        """A new widget of this type, as the editor drops it, must be a valid one."""
+        size = self.default_size
+        if not (1 <= size.w <= GRID_COLUMNS and size.h >= 1):
+            raise RegistryError(
+                f"Widget type {self.name!r} has default size {size.w}x{size.h}; "
+                f"w must be 1..{GRID_COLUMNS} and h at least 1."
+            )
+        event_names = set(self.event_names)
+        for name, value in self.default_props.items():
+            spec = self.get_property(name)
+            if spec is None and name not in event_names:
+                raise RegistryError(
+                    f"Widget type {self.name!r} gives a default to {name!r}, "
+                    "which is neither a property nor an event."
+                )
+            faults = spec.validate(value, name) if spec is not None else []
+            if faults:
+                raise RegistryError(f"Widget type {self.name!r}: {faults[0].message}")
 
     def get_property(self, name: str) -> PropertySpec | None:
         return next((spec for spec in self.properties if spec.name == name), None)
@@ -307,14 +425,26 @@ class WidgetType:
     def event_names(self) -> tuple[str, ...]:
         return tuple(spec.name for spec in self.events)
 
+    @property
+    def shown_label(self) -> str:
+        """The palette's name for the type: ``label``, or one made from the name."""
+        return self.label or label_from_name(self.name)
+
     def to_dict(self) -> dict[str, object]:
-        """JSON description of the type, e.g. for an editor's widget palette."""
+        """JSON description of the type for the editor (`GET /api/v1/widget-types/`).
+
+        ``derived`` lists the names only: the expressions are the runtime's.
+        """
         return {
-            "type": self.name,
+            "name": self.name,
+            "label": self.shown_label,
+            "icon": self.icon,
             "help": self.help,
-            "isContainer": self.is_container,
+            "is_container": self.is_container,
+            "default_size": self.default_size.to_dict(),
+            "default_props": copy.deepcopy(dict(self.default_props)),
             "properties": [spec.to_dict() for spec in self.properties],
             "meta": [spec.to_dict() for spec in self.meta],
-            "derived": dict(self.derived),
+            "derived": list(self.derived),
             "events": [spec.to_dict() for spec in self.events],
         }

@@ -15,6 +15,7 @@ from builder.api.editor_serializers import (
     ApplicationIn,
     ApplicationOut,
     ApplicationUpdateIn,
+    NoBodyIn,
     PublishedVersionOut,
     PublishIn,
 )
@@ -95,6 +96,23 @@ class ApplicationViewSet(EditorViewSet):
             application=application, user=signed_in_user(request)
         )
         return Response(PublishedVersionOut(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Duplicate, with copies of its pages and actions (developers)",
+        description=(
+            "The copy is named `<name> (copy)` (then `(copy 2)`...), sits in the same "
+            "workspace, and is not published. Pages keep their names and actions theirs, "
+            "so every binding keeps its meaning."
+        ),
+        request=None,
+        responses={201: ApplicationOut, **error_responses(403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request: Request, pk: str) -> Response:
+        application = selectors.get_application(request.user, pk, Role.DEVELOPER)
+        valid_body(NoBodyIn, request.data)
+        copy = services.duplicate_application(application=application, user=signed_in_user(request))
+        return Response(_out(request, copy.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="The version portals serve",

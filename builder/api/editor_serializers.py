@@ -24,6 +24,7 @@ from restapi.strict import (
 )
 from runtime.http import BodyType
 from runtime.http.action_config import DEFAULT_TIMEOUT_S, METHODS
+from widgets import Control, Section, ValueType
 from workspaces.models import Membership, Role, Workspace
 
 NAME_MAX_LENGTH = 120
@@ -126,7 +127,11 @@ class ApplicationOut(serializers.ModelSerializer[Application]):
         ]
 
 
-class PublishIn(StrictSerializer):
+class NoBodyIn(StrictSerializer):
+    """A request that takes no input (publish, duplicate); any key is a mistake worth reporting."""
+
+
+class PublishIn(NoBodyIn):
     """Publishing takes no input; any key is a mistake worth reporting."""
 
 
@@ -174,23 +179,44 @@ class PageIn(StrictSerializer):
     )
 
 
+def version_field() -> StrictIntegerField:
+    return StrictIntegerField(
+        min_value=1,
+        required=False,
+        help_text=(
+            "The page version the change was made from; if the page is no longer at it, "
+            "409 `version_conflict` and nothing is written."
+        ),
+    )
+
+
 class PageUpdateIn(StrictSerializer):
     name = name_field(required=False)
     layout = serializers.JSONField(required=False, help_text="The widget tree.")
+    version = version_field()
 
 
 class PageOut(serializers.ModelSerializer[Page]):
     layout = serializers.JSONField(help_text="The widget tree.")
+    version = serializers.IntegerField(
+        read_only=True, help_text="1 when made, +1 on every save of its name or layout."
+    )
 
     class Meta:
         model = Page
-        fields = ["id", "application", "name", "slug", "order", "layout", "updated_at"]
+        fields = ["id", "application", "name", "slug", "order", "layout", "version", "updated_at"]
 
 
 class PageListOut(serializers.ModelSerializer[Page]):
     class Meta:
         model = Page
         fields = ["id", "application", "name", "slug", "order", "updated_at"]
+
+
+class RenameIn(StrictSerializer):
+    old_name = name_field(help_text="A widget or an action of the page.")
+    new_name = name_field(help_text="An identifier no other widget or action of the page uses.")
+    version = version_field()
 
 
 # Actions
@@ -267,3 +293,76 @@ class ActionOut(serializers.ModelSerializer[Action]):
     @extend_schema_field(ActionConfigOut)
     def get_config(self, action: Action) -> Any:
         return shown_config(action.config)
+
+
+class RenameOut(serializers.Serializer[Any]):
+    page = PageOut(help_text="The page, at its new version.")
+    actions = ActionOut(many=True, help_text="Every action of the page, references rewritten.")
+
+
+# Widget types (the registry's schemas, for the palette and the property pane)
+
+
+class GridSizeOut(serializers.Serializer[Any]):
+    w = serializers.IntegerField(help_text="Columns of the 64-column grid.")
+    h = serializers.IntegerField(help_text="Rows of 10 px.")
+
+
+# A declared field leaves the class (DRF's metaclass), so `label` does not
+# replace `Field.label` as the stubs read it.
+
+
+class PropertyInfoOut(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    section = serializers.ChoiceField(choices=[str(section) for section in Section])
+    control = serializers.ChoiceField(
+        choices=[str(control) for control in Control],
+        help_text="The control that edits it; a bindable property can also switch to code.",
+    )
+    type = serializers.ChoiceField(choices=[str(value_type) for value_type in ValueType])
+    default = serializers.JSONField(allow_null=True)
+    bindable = serializers.BooleanField(help_text="Whether it may hold a {{ }} binding.")
+    nullable = serializers.BooleanField()
+    choices = serializers.ListField(child=serializers.CharField(), required=False)
+    minimum = serializers.FloatField(required=False)
+    exclusive_minimum = serializers.BooleanField(required=False)
+    maximum = serializers.FloatField(required=False)
+    help = serializers.CharField(required=False)
+
+
+class MetaInfoOut(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    default = serializers.JSONField(allow_null=True)
+    default_from = serializers.CharField(
+        required=False, help_text="The property whose value it starts with."
+    )
+    help = serializers.CharField(required=False)
+
+
+class EventInfoOut(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    help = serializers.CharField(allow_blank=True)
+
+
+class WidgetTypeOut(serializers.Serializer[Any]):
+    """A widget type as `widgets.WidgetType.to_dict` describes it."""
+
+    name = serializers.CharField(help_text="The `type` of a layout widget.")
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The palette's name for it."
+    )
+    icon = serializers.CharField(help_text="SVG path `d` on a 24x24 view box.")
+    help = serializers.CharField(allow_blank=True)
+    is_container = serializers.BooleanField()
+    default_size = GridSizeOut()
+    default_props = serializers.DictField(
+        child=serializers.JSONField(), help_text="The props a new widget of this type gets."
+    )
+    properties = PropertyInfoOut(many=True)
+    meta = MetaInfoOut(many=True, help_text="Properties end users set in the portal.")
+    derived = serializers.ListField(
+        child=serializers.CharField(), help_text="Names of the properties computed from others."
+    )
+    events = EventInfoOut(many=True)

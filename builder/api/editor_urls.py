@@ -9,12 +9,14 @@ from builder.api.action_views import ActionViewSet
 from builder.api.application_views import ApplicationViewSet
 from builder.api.editor_views import MemberViewSet, TokenLoginView, WorkspaceViewSet
 from builder.api.page_views import PageViewSet
+from builder.api.widget_type_views import WidgetTypeViewSet
 
 router = SimpleRouter()
 router.register("workspaces", WorkspaceViewSet, basename="workspace")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("pages", PageViewSet, basename="page")
 router.register("actions", ActionViewSet, basename="action")
+router.register("widget-types", WidgetTypeViewSet, basename="widget-type")
 
 members = MemberViewSet.as_view({"get": "list", "post": "create"})
 member = MemberViewSet.as_view({"patch": "partial_update", "delete": "destroy"})

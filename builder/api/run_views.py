@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -10,12 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
-from builder.execution.evaluation import evaluate_page
+from builder.execution.drafts import evaluate_in_editor
 from builder.execution.queries import run_draft_action
-from builder.execution.state import checked_state
+from builder.execution.state import RuntimeState, checked_state
 from builder.models import Action, Page
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.strict import StrictCharField, StrictSerializer
+from widgets import WidgetEntity
 from workspaces.models import Role
 
 
@@ -44,6 +46,13 @@ class PageStateIn(StrictSerializer):
 
 
 class EvaluateIn(StrictSerializer):
+    layout = serializers.JSONField(
+        required=False,
+        help_text=(
+            "An unsaved layout to evaluate instead of the saved one (the editor's draft), "
+            "validated as a save (`PATCH pages/{id}/`) would validate it."
+        ),
+    )
     state = PageStateIn(required=False)
     url = StrictCharField(
         required=False,
@@ -96,29 +105,42 @@ class PageEvaluateViewSet(EditorViewSet):
         tags=["pages"],
         summary="Evaluate every binding of the page (developers)",
         description=(
-            "Evaluates the saved layout against the given state (meta values, action "
-            "results, store) as the portal would, in EDIT mode. A failing binding is "
-            "an entry in `errors`, never an HTTP error."
+            "Evaluates the saved layout, or the unsaved `layout` given, against the given "
+            "state (meta values, action results, store) as the portal would, in EDIT "
+            "mode, with the page's actions. A given `layout` is validated as a save "
+            "would validate it: a fault answers 400 with `field` set to its JSON path "
+            "(`layout.children[1].props.maxNumFiles`), a layout over 2 MB of JSON or "
+            "5,000 widgets answers 413, and nothing is saved either way. A failing "
+            "binding is an entry in `errors`, never an HTTP error. A saved layout that "
+            "is no longer valid answers 409."
         ),
         request=EvaluateIn,
-        responses={200: EvaluateOut, **error_responses(400, 403, 404, 409)},
+        responses={200: EvaluateOut, **error_responses(400, 403, 404, 409, 413)},
     )
     def evaluate(self, request: Request, pk: str) -> Response:
-        page = selectors.get_page(request.user, pk, Role.DEVELOPER)
+        # The editor sends its draft: reading the saved layout would be wasted.
+        page = selectors.get_page(request.user, pk, Role.DEVELOPER, layout=False)
         body = valid_body(EvaluateIn, request.data)
         names = list(page.actions.values_list("name", flat=True))
         given = body.get("state") or {}
-        state = checked_state(
-            page.layout,
-            names,
-            widgets=given.get("widgets", {}),
-            actions=given.get("actions", {}),
-            store=given.get("store", {}),
-            user=request.user,
-            url=body.get("url"),
-            mode="EDIT",
-        )
-        return Response(evaluate_page(page.layout, names, state).to_json())
+
+        def checked(entities: Mapping[str, WidgetEntity]) -> RuntimeState:
+            return checked_state(
+                layout,
+                names,
+                widgets=given.get("widgets", {}),
+                actions=given.get("actions", {}),
+                store=given.get("store", {}),
+                user=request.user,
+                url=body.get("url"),
+                mode="EDIT",
+                entities=entities,
+            )
+
+        draft = "layout" in body
+        layout = body["layout"] if draft else page.layout
+        evaluated = evaluate_in_editor(page.pk, layout, names, checked, draft=draft)
+        return Response(evaluated.to_json())
 
 
 class ActionRunViewSet(EditorViewSet):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from widgets import same_json
+
 __all__ = ["Evaluated", "changes_between", "same_json"]
 
 
@@ -21,26 +23,6 @@ class Evaluated(Protocol):
     def actions(self) -> Mapping[str, Any]: ...
     @property
     def errors(self) -> Mapping[str, list[dict[str, Any]]]: ...
-
-
-def same_json(a: Any, b: Any) -> bool:
-    """Whether ``a`` and ``b`` are written as the same JSON (object keys in any order)."""
-    # `1 == True` and `1 == 1.0` in Python, not in JSON: equal values are compared again.
-    return a is b or (a == b and _same_types(a, b))
-
-
-def _same_types(a: Any, b: Any) -> bool:
-    """For ``a == b``: whether JSON writes them alike, down to every nested value."""
-    if a is b:
-        return True
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
-        return all(_same_types(value, b[key]) for key, value in a.items())
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return all(map(_same_types, a, b))
-    if type(a) is not type(b):
-        return False
-    # -0.0 == 0.0, but JSON writes them apart.
-    return not isinstance(a, float) or repr(a) == repr(b)
 
 
 def _changed_props(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

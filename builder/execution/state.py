@@ -22,6 +22,7 @@ from builder.errors import Conflict, Invalid
 from widgets import (
     LayoutValidationError,
     MetaValidationError,
+    WidgetEntity,
     apply_meta_changes,
     widget_entities,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "RuntimeState",
     "checked_state",
     "parse_url",
+    "saved_layout_conflict",
     "user_info",
 ]
 
@@ -98,6 +100,11 @@ class RuntimeState:
         return values
 
 
+def saved_layout_conflict(error: LayoutValidationError) -> Conflict:
+    """What a stored layout that no longer validates answers (409 `invalid_layout`)."""
+    return Conflict(f"The page's saved layout is not valid: {error.message}", code="invalid_layout")
+
+
 def checked_state(
     layout: object,
     action_names: Iterable[str],
@@ -108,18 +115,19 @@ def checked_state(
     user: AnyUser,
     url: str | None,
     mode: Mode,
+    entities: Mapping[str, WidgetEntity] | None = None,
 ) -> RuntimeState:
     """A state sent by a client, checked against the page (400 naming the field).
 
     Widget and action names must exist on the page, and meta values must be
     what end users could set (`state.widgets.FilePicker1.files[0].size`).
+    ``entities``: `widget_entities(layout)`, if the caller has them already.
     """
-    try:
-        entities = widget_entities(layout)
-    except LayoutValidationError as error:
-        raise Conflict(
-            f"The page's saved layout is not valid: {error.message}", code="invalid_layout"
-        ) from error
+    if entities is None:
+        try:
+            entities = widget_entities(layout)
+        except LayoutValidationError as error:
+            raise saved_layout_conflict(error) from error
     for name, meta in widgets.items():
         path = f"state.widgets.{name}"
         entity = entities.get(name)

@@ -119,21 +119,31 @@ def _view(
     )
 
 
-def read_view(user: User, published: PublishedPage) -> SessionView:
-    """The user's session on this page, without writing (defaults if there is none yet)."""
-    # One statement for the session and the persisted store (no lock is taken here).
+def _with_persisted(sessions: models.QuerySet[RuntimeSession]) -> models.QuerySet[RuntimeSession]:
+    """Sessions with their user's persisted store values (``persisted_values``) in the same
+    statement. Only the session rows are locked by a ``select_for_update`` on it."""
     persisted_values = UserStore.objects.filter(
         user=OuterRef("user"), application=OuterRef("application")
     ).values("values")[:1]
-    session = (
-        RuntimeSession.objects.filter(user=user, application=published.application)
-        .annotate(persisted_values=Subquery(persisted_values, output_field=models.JSONField()))
-        .first()
+    return sessions.annotate(
+        persisted_values=Subquery(persisted_values, output_field=models.JSONField())
     )
+
+
+def _persisted_of(session: RuntimeSession) -> dict[str, Any]:
+    values = session.persisted_values  # type: ignore[attr-defined]  # _with_persisted's
+    return dict(values) if isinstance(values, Mapping) else {}
+
+
+def read_view(user: User, published: PublishedPage) -> SessionView:
+    """The user's session on this page, without writing (defaults if there is none yet)."""
+    # One statement for the session and the persisted store (no lock is taken here).
+    session = _with_persisted(
+        RuntimeSession.objects.filter(user=user, application=published.application)
+    ).first()
     if session is None:
         return SessionView(meta={}, actions={}, store=_persisted(user, published.application.pk))
-    values = session.persisted_values
-    return _view(session, published, dict(values) if isinstance(values, Mapping) else {})
+    return _view(session, published, _persisted_of(session))
 
 
 def _move(session: RuntimeSession, version: PublishedVersion) -> None:
@@ -229,7 +239,8 @@ def apply_changes(
     """Apply an event's changes to the locked session row; the session as the page now sees it."""
     key = str(published.page["id"])
     with transaction.atomic():
-        session = RuntimeSession.objects.select_for_update().get(pk=session_id)
+        # The persisted store comes with the locked row: one statement fewer.
+        session = _with_persisted(RuntimeSession.objects.select_for_update()).get(pk=session_id)
         if _is_newer(session, published.version):
             _move(session, published.version)
         page_meta = session.widgets_meta.setdefault(key, {})
@@ -240,10 +251,7 @@ def apply_changes(
         if not isinstance(session.store, dict):
             session.store = {}
         store_ops = [op for op in changes.store_ops if op.get("type") in STORE_EFFECTS]
-        if store_ops:
-            persisted = _apply_store(session, store_ops)
-        else:
-            persisted = _persisted(session.user_id, session.application_id)
+        persisted = _apply_store(session, store_ops) if store_ops else _persisted_of(session)
         for name in changes.resets:
             page_meta.pop(name, None)
         session.revision += 1

@@ -6,6 +6,8 @@ actions. The page row is locked while checking, so a layout saved at the same
 moment cannot give a widget the same name (services.pages locks it too).
 Credentials typed into headers and parameters are write-only: a config row
 sent back as `value_set` keeps the stored value (`builder.action_config`).
+Renaming an action rewrites the references to it on its page
+(`services.renaming`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import IntegrityError, transaction
 from builder.action_config import config_to_store
 from builder.errors import Invalid
 from builder.models import Action, Page
+from builder.services.renaming import rename_references_on_page
 from datasources.models import Datasource
 from widgets import collect_widget_names, validate_entity_name
 
@@ -46,9 +49,15 @@ def update_action(
     config: dict[str, Any] = _UNSET,
     datasource_id: int | None = _UNSET,
 ) -> Action:
-    """Rename, reconfigure or rebind the action; `config` replaces the whole config."""
+    """Rename, reconfigure or rebind the action; `config` replaces the whole config.
+
+    A rename also rewrites every reference to the action on its page (the
+    layout, as a new page version, and the actions' configs), as
+    `services.renaming.rename_entity` does.
+    """
     page = _lock(action.page)
     action = Action.objects.select_for_update().get(pk=action.pk)
+    old_name = action.name
     if name is not _UNSET and name != action.name:
         check_action_name(page, name, exclude=action.pk)
         action.name = name
@@ -56,7 +65,11 @@ def update_action(
         action.config = config_to_store(config, action.config)
     if datasource_id is not _UNSET:
         action.datasource = _datasource(page, datasource_id)
-    return _save(action)
+    action = _save(action)
+    if action.name != old_name:
+        rename_references_on_page(page, old_name, action.name)
+        action.refresh_from_db()
+    return action
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Applications: creation with their first page, renaming, deletion, publishing."""
+"""Applications: creation with their first page, duplication, renaming, deletion, publishing."""
 
 from __future__ import annotations
 
@@ -21,6 +21,17 @@ from workspaces.models import Workspace
 logger = logging.getLogger(__name__)
 
 FIRST_PAGE_NAME = "Page1"
+
+
+def copy_name(name: str, taken: set[str], *, max_length: int = 120) -> str:
+    """The name of a copy, not in `taken`: `Orders (copy)`, then `Orders (copy 2)`..."""
+    number = 1
+    while True:
+        suffix = " (copy)" if number == 1 else f" (copy {number})"
+        candidate = name[: max_length - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        number += 1
 
 
 def unique_slug(name: str, taken: set[str], *, fallback: str, max_length: int = 140) -> str:
@@ -53,6 +64,44 @@ def create_application(*, user: User | None, workspace: Workspace, name: str) ->
         layout=default_layout(),
     )
     return application
+
+
+@transaction.atomic
+def duplicate_application(*, application: Application, user: User | None) -> Application:
+    """A copy of the application beside it, with copies of its pages and their actions.
+
+    The copy is unpublished: published versions stay with the original.
+    Entity names are unique per page, so the copied actions keep their names
+    and every binding keeps its meaning.
+    """
+    workspace = application.workspace
+    Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+    name = copy_name(application.name, set(workspace.applications.values_list("name", flat=True)))
+    copy = Application.objects.create(
+        workspace=workspace,
+        name=name,
+        slug=unique_slug(
+            name, set(workspace.applications.values_list("slug", flat=True)), fallback="app"
+        ),
+        created_by=user,
+    )
+    for page in application.pages.order_by("order", "id"):
+        copy_page(page, application=copy, name=page.name, slug=page.slug, order=page.order)
+    return copy
+
+
+def copy_page(page: Page, *, application: Application, name: str, slug: str, order: int) -> Page:
+    """A new page of ``application`` with ``page``'s layout and copies of its actions."""
+    copied = Page.objects.create(
+        application=application, name=name, slug=slug, order=order, layout=page.layout
+    )
+    Action.objects.bulk_create(
+        Action(
+            page=copied, name=action.name, datasource_id=action.datasource_id, config=action.config
+        )
+        for action in page.actions.order_by("name")
+    )
+    return copied
 
 
 @transaction.atomic

@@ -1,8 +1,14 @@
-"""Pages: creation, saving a layout or a new name, deletion.
+"""Pages: creation, saving a layout or a new name, deletion (with the page's actions).
 
 Saving a layout validates it with `widgets` and against the page's action
 names; the page row is locked meanwhile so that an action created at the same
 moment cannot take a name a widget is being given (see services.actions).
+
+Every save of a page's name or layout adds 1 to its `version`. A save may say
+which version it was made from: if the page has moved on since (another tab
+saved), it is refused with `version_conflict` and nothing is written. The
+check reads the version under the row lock, so of two saves made from the
+same version exactly one wins.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from django.db.models import Max, QuerySet
 from builder.errors import Conflict, Invalid
 from builder.layouts import check_layout, default_layout
 from builder.models import Action, Application, Page
-from builder.services.applications import unique_slug
+from builder.services.applications import copy_name, copy_page, unique_slug
 
 _UNSET: Any = object()
 
@@ -42,10 +48,18 @@ def create_page(*, application: Application, name: str, layout: Any = _UNSET) ->
 
 
 @transaction.atomic
-def update_page(*, page: Page, name: str = _UNSET, layout: Any = _UNSET) -> Page:
-    """Rename the page and/or replace its layout; all or nothing."""
-    page = Page.objects.select_for_update().select_related("application").get(pk=page.pk)
-    fields = ["updated_at"]
+def update_page(
+    *, page: Page, name: str = _UNSET, layout: Any = _UNSET, version: int | None = None
+) -> Page:
+    """Rename the page and/or replace its layout; all or nothing.
+
+    ``version``: the version the change was made from, if the caller knows it.
+    """
+    page = lock_page(page, version=version)
+    if name is _UNSET and layout is _UNSET:
+        return page
+    fields = ["updated_at", "version"]
+    page.version += 1
     if name is not _UNSET and name != page.name:
         _check_page_name_free(page.application, name, exclude=page.pk)
         page.name = name
@@ -60,8 +74,45 @@ def update_page(*, page: Page, name: str = _UNSET, layout: Any = _UNSET) -> Page
 
 
 @transaction.atomic
+def duplicate_page(*, page: Page) -> Page:
+    """A copy of the page, with copies of its actions, last in its application.
+
+    Entity names are unique per page, so the copied widgets and actions keep
+    their names and every binding keeps its meaning.
+    """
+    application = page.application
+    Application.objects.select_for_update().filter(pk=application.pk).first()
+    name = copy_name(page.name, set(application.pages.values_list("name", flat=True)))
+    last = application.pages.aggregate(last=Max("order"))["last"]
+    return copy_page(
+        Page.objects.get(pk=page.pk),
+        application=application,
+        name=name,
+        slug=unique_slug(name, _slugs(application), fallback="page"),
+        order=0 if last is None else last + 1,
+    )
+
+
+def lock_page(page: Page, *, version: int | None = None) -> Page:
+    """The page's row, locked until the transaction ends; `Conflict` if not at ``version``."""
+    locked = Page.objects.select_for_update().select_related("application").get(pk=page.pk)
+    if version is not None and version != locked.version:
+        raise Conflict(
+            f"This page was changed elsewhere since you loaded it (you have version {version}, "
+            f"it is now at version {locked.version}); reload it and make your change again.",
+            code="version_conflict",
+            field="version",
+        )
+    return locked
+
+
+@transaction.atomic
 def delete_page(*, page: Page) -> None:
-    """Delete a page no action uses; an application keeps at least one page."""
+    """Delete a page with its actions; an application keeps at least one page.
+
+    A published version keeps serving its copy of the page until the next
+    publish (`PublishedPageRef`).
+    """
     Application.objects.select_for_update().filter(pk=page.application_id).first()
     if not Page.objects.filter(application_id=page.application_id).exclude(pk=page.pk).exists():
         raise Conflict(
@@ -69,13 +120,7 @@ def delete_page(*, page: Page) -> None:
             code="last_page",
             field="page",
         )
-    used_by = list(Action.objects.filter(page=page).values_list("name", flat=True)[:5])
-    if used_by:
-        raise Conflict(
-            f"Actions on this page ({', '.join(used_by)}) must be deleted or moved first.",
-            code="page_in_use",
-            field="actions",
-        )
+    Action.objects.filter(page=page).delete()  # Action.page protects the page
     page.delete()
 
 

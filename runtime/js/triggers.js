@@ -8,7 +8,8 @@
 // The host keeps the one function it returns, `dispatch(op, arg)`, which no
 // user code can reach. Everything that crosses to Python is a JSON string.
 //
-//   install(setupJSON)   after the lockdown, before any user code: build the
+//   install(setupJSON)   after the lockdown, before any user code: forget
+//                        every previous run (reset), then build the
 //                        handler's scope: fresh objects from JSON, bridged
 //                        functions, Q.run/Q.clear; returns nothing
 //   add(fn)              one compiled handler segment (an async function)
@@ -19,6 +20,13 @@
 //   timer()              run the next timer callback; "1" if one ran
 //   report()             JSON [code, name, message] of the first uncaught
 //                        error or unhandled rejection, or "null"
+//   reset()              drop everything the last run left here (requests,
+//                        pending Promises, timers, segments, store, scope)
+//
+// A context whose run ended cleanly serves the thread's next run (see
+// runtime/engine.py's HandlerContext.recycle): every piece of per-run state
+// lives in the variables `reset` assigns, and nothing else here is
+// reachable from user code but frozen functions.
 //
 // Bridged functions never call the host: they append a request to `queue`
 // and return a pending Promise kept by id. The host performs the request
@@ -38,14 +46,15 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
   const StringCtor = String;
   const ErrorCtor = Error;
 
-  const queue = [];
-  const pending = new Map();
-  let nextId = 1;
-  let maxChars = 0;
-  let sequence = 0;
-  let firstError = null;  // [sequence, [code, name, message]]
-  let args = [];
-  const segments = [];
+  // Per-run state: assigned by reset(), before each run.
+  let queue;
+  let pending;
+  let nextId;
+  let maxChars;
+  let sequence;
+  let firstError;  // [sequence, [code, name, message]]
+  let args;
+  let segments;
 
   function fail(reason) {
     sequence += 1;
@@ -59,9 +68,9 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
   // with the native `then` notes when it rejects, without counting as a
   // subscriber. Promises returned by async functions stay native and are
   // not tracked; the handler's own completion is observed directly.
-  const records = new WeakMap();
-  const tracked = [];
-  let quiet = false;
+  let records;
+  let tracked;
+  let quiet;
   class BracePromise extends NativePromise {
     constructor(executor) {
       super(executor);
@@ -167,7 +176,7 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
     return value;
   }
 
-  let store = freeze({});
+  let store;
 
   function withStore(key, value, remove) {
     const next = {};
@@ -250,9 +259,9 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
   // job and no request is left, earliest due first; `ms` only orders them.
   const MAX_DELAY = 2147483647;
   const MAX_PENDING_TIMERS = 1000;
-  const timers = [];
-  let clock = 0;
-  let nextTimer = 1;
+  let timers;
+  let clock;
+  let nextTimer;
   bridged.setTimeout = function setTimeout(callback, ms, ...rest) {
     if (typeof callback !== "function") {
       throw new TypeError("setTimeout: the callback must be a function (code strings are not run)");
@@ -320,7 +329,26 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
     };
   }
 
+  function reset() {
+    queue = [];
+    pending = new Map();
+    nextId = 1;
+    maxChars = 0;
+    sequence = 0;
+    firstError = null;
+    args = [];
+    segments = [];
+    records = new WeakMap();
+    tracked = [];
+    quiet = false;
+    store = freeze({});
+    timers = [];
+    clock = 0;
+    nextTimer = 1;
+  }
+
   function install(setupText) {
+    reset();
     const setup = parse(setupText);
     maxChars = setup.maxRequestChars;
     const scope = setup.scope;
@@ -347,8 +375,11 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
   }
 
   function start() {
+    // This run's own: a driver left waiting forever never reads a later run's.
+    const functions = segments;
+    const given = args;
     const driver = async function () {
-      for (let i = 0; i < segments.length; i++) await apply(segments[i], undefined, args);
+      for (let i = 0; i < functions.length; i++) await apply(functions[i], undefined, given);
     };
     apply(nativeThen, driver(), [undefined, fail]);
   }
@@ -407,6 +438,7 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
   // global object; the scope comes later (install), per run.
   for (const key of ownKeys(bridged)) freeze(bridged[key]);
   globalThis.Promise = BracePromise;
+  reset();
 
   return function dispatch(op, arg) {
     switch (op) {
@@ -417,6 +449,7 @@ globalThis.__brace_triggers = function (classify, bridgedNames) {
       case "settle": return settle(arg);
       case "timer": return timer();
       case "report": return report();
+      case "reset": return reset();
       default: throw new TypeError("unknown operation " + op);
     }
   };

@@ -37,6 +37,8 @@ export const datasourceAuthorizePath = (id, returnTo) =>
 /** @param {number} workspaceId */
 export const workspaceApplicationsPath = (workspaceId) => `${API}/applications/?workspace=${segment(workspaceId)}`;
 
+export const applicationsPath = () => `${API}/applications/`;
+
 /** @param {number} id */
 export const applicationPath = (id) => `${API}/applications/${segment(id)}/`;
 
@@ -44,31 +46,53 @@ export const applicationPath = (id) => `${API}/applications/${segment(id)}/`;
 export const applicationPublishPath = (id) => `${applicationPath(id)}publish/`;
 
 /** @param {number} id */
+export const applicationPublishedPath = (id) => `${applicationPath(id)}published/`;
+
+/** POST: a copy of the application with its pages and actions. @param {number} id */
 export const applicationDuplicatePath = (id) => `${applicationPath(id)}duplicate/`;
 
-export const pagesPath = () => `${API}/pages/`;
+/**
+ * The pages collection (POST creates one); with an application, its pages (GET).
+ * @param {number} [applicationId]
+ */
+export const pagesPath = (applicationId) =>
+  applicationId === undefined ? `${API}/pages/` : `${API}/pages/?application=${segment(applicationId)}`;
 
-/** @param {number} applicationId */
-export const applicationPagesPath = (applicationId) => `${API}/pages/?application=${segment(applicationId)}`;
-
-/** @param {number} id */
+/** GET, PATCH (with `version`), DELETE (with its actions). @param {number} id */
 export const pagePath = (id) => `${API}/pages/${segment(id)}/`;
 
-/** @param {number} id */
-export const pageEvaluatePath = (id) => `${pagePath(id)}evaluate/`;
-
-/** @param {number} id */
+/** POST `{old_name, new_name, version?}`: rename a widget or action everywhere. @param {number} id */
 export const pageRenamePath = (id) => `${pagePath(id)}rename/`;
 
-/** @param {number} id */
+/** POST: a copy of the page with its actions. @param {number} id */
 export const pageDuplicatePath = (id) => `${pagePath(id)}duplicate/`;
+
+/** POST `{layout?, state?}`: evaluate the page's bindings. @param {number} id */
+export const pageEvaluatePath = (id) => `${pagePath(id)}evaluate/`;
+
+/**
+ * The actions collection (POST creates one); with a page, its actions (GET).
+ * @param {number} [pageId]
+ */
+export const actionsPath = (pageId) =>
+  pageId === undefined ? `${API}/actions/` : `${API}/actions/?page=${segment(pageId)}`;
+
+/** @param {number} id */
+export const actionPath = (id) => `${API}/actions/${segment(id)}/`;
+
+/** POST `{params?}`: run the saved action. @param {number} id */
+export const actionRunPath = (id) => `${actionPath(id)}run/`;
+
+/** @param {number} applicationId */
+export const applicationPagesPath = (applicationId) => pagesPath(applicationId);
 
 /** @param {number} applicationId */
 export const applicationActionsPath = (applicationId) => `${API}/actions/?application=${segment(applicationId)}`;
 
 /** @param {number} pageId */
-export const pageActionsPath = (pageId) => `${API}/actions/?page=${segment(pageId)}`;
+export const pageActionsPath = (pageId) => actionsPath(pageId);
 
+/** GET: every registered widget type, for the palette and the property pane. */
 export const widgetTypesPath = () => `${API}/widget-types/`;
 
 // The portal's runtime API.

@@ -78,6 +78,126 @@
  * @property {Authorization | null} [authorization]
  */
 
+/**
+ * A page of an application, as applications and page lists answer it.
+ * @typedef {object} PageSummary
+ * @property {number} id
+ * @property {number} [application]
+ * @property {string} name
+ * @property {string} [slug]
+ * @property {number} [order]
+ */
+
+/**
+ * GET/PATCH pages/{id}/: the page with its widget tree. `version` is 1 when
+ * made and +1 on every save; a PATCH sending an older one answers 409
+ * `version_conflict`.
+ * @typedef {object} PageDetail
+ * @property {number} id
+ * @property {number} application
+ * @property {string} name
+ * @property {string} slug
+ * @property {number} order
+ * @property {LayoutNode} layout the stored tree, props and handlers included
+ * @property {number} version
+ * @property {string} [updated_at]
+ */
+
+/**
+ * An action's config (builder/action_config.py says what each key means).
+ * @typedef {object} ActionConfig
+ * @property {string} method
+ * @property {string} path
+ * @property {KeyValue[]} headers
+ * @property {KeyValue[]} query_params
+ * @property {string} body_type
+ * @property {unknown} body a string (bindings allowed) or JSON
+ * @property {number} timeout_s
+ */
+
+/**
+ * An action (query) of a page; its name is a binding identifier there.
+ * @typedef {object} Action
+ * @property {number} id
+ * @property {number} page
+ * @property {string} name
+ * @property {number | null} datasource
+ * @property {ActionConfig} config
+ * @property {string} [created_at]
+ * @property {string} [updated_at]
+ */
+
+/**
+ * POST pages/{id}/rename/: the page (new version) and every action of it.
+ * @typedef {object} RenameResult
+ * @property {PageDetail} page
+ * @property {Action[]} actions
+ */
+
+/**
+ * An error answer: `field` is the dotted path of the fault.
+ * @typedef {object} ApiError
+ * @property {string} code
+ * @property {string} message
+ * @property {string} [field]
+ * @property {unknown} [errors]
+ */
+
+/** @typedef {"General" | "Validation" | "Style"} PropertySection */
+
+/** @typedef {"text" | "number" | "switch" | "select" | "color" | "list"} PropertyControl */
+
+/**
+ * A property of a widget type, as the property pane shows it.
+ * @typedef {object} PropertyInfo
+ * @property {string} name
+ * @property {string} label
+ * @property {PropertySection} section
+ * @property {PropertyControl} control
+ * @property {"string" | "number" | "integer" | "boolean" | "enum" | "string_list"} type
+ * @property {unknown} default
+ * @property {boolean} bindable may hold a {{ }} binding (the JS toggle)
+ * @property {boolean} nullable
+ * @property {string[]} [choices]
+ * @property {number} [minimum]
+ * @property {boolean} [exclusive_minimum]
+ * @property {number} [maximum]
+ * @property {string} [help]
+ */
+
+/**
+ * A property end users set in the portal (FilePicker `files`).
+ * @typedef {object} MetaInfo
+ * @property {string} name
+ * @property {unknown} default
+ * @property {string} [default_from]
+ * @property {string} [help]
+ */
+
+/**
+ * An event of a widget type (its handler is a property of the same name).
+ * @typedef {object} EventInfo
+ * @property {string} name
+ * @property {string} label
+ * @property {string} help
+ */
+
+/**
+ * GET widget-types/: one registered widget type.
+ * @typedef {object} WidgetTypeInfo
+ * @property {string} name the `type` of a layout widget
+ * @property {string} label
+ * @property {string} icon the `d` of an SVG path on a 24x24 view box
+ * @property {string} help
+ * @property {boolean} is_container
+ * @property {{ w: number, h: number }} default_size grid cells: columns of 64, rows of 10 px
+ * @property {Record<string, unknown>} default_props what a new widget's props start as
+ * @property {PropertyInfo[]} properties
+ * @property {MetaInfo[]} meta
+ * @property {string[]} derived names of properties computed from the others
+ * @property {EventInfo[]} events
+ */
+
 // The portal's runtime API.
 
 /**

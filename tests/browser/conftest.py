@@ -13,6 +13,10 @@ loopback port) over the test database, so tests need
 `django_db(transaction=True)`: the server thread cannot see data inside the
 test's open transaction.
 
+`open_editor(page=None, before=None)` opens the app builder on a page of the
+`application` fixture as its developer; `seeded_page` gives its Page1 the
+seed's layout and query (UploadFileToDropbox on the Dropbox datasource).
+
 `published` is the `application` fixture published; `portal(layout=None,
 widgets=None, errors=None)` opens it in Chromium against `FakeRuntime`
 (tests/browser/fake_runtime.py), which stands in for the runtime API.
@@ -179,34 +183,6 @@ def session_cookie(user: Any, url: str) -> dict[str, Any]:
     }
 
 
-def route_exists(method: str, path: str) -> bool:
-    """Whether the site answers `path` with a view that allows `method`."""
-    from django.urls import Resolver404, resolve
-
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
-    view_class = getattr(match.func, "cls", None)
-    actions = getattr(match.func, "actions", None)
-    if actions is not None:
-        return method.lower() in actions
-    if view_class is not None:
-        return hasattr(view_class, method.lower())
-    return True
-
-
-@pytest.fixture
-def needs_route() -> Callable[[str, str, str], None]:
-    """needs_route(method, path, owner): skip while another area's API route is missing."""
-
-    def check(method: str, path: str, owner: str) -> None:
-        if not route_exists(method, path):
-            pytest.skip(f"waits on {method} {path} ({owner})")
-
-    return check
-
-
 @pytest.fixture
 def published(application: Any, members: dict[str, Any]) -> Any:
     """The `application` fixture, published (its one page, Page1)."""
@@ -242,3 +218,42 @@ def portal(
         return page, runtime
 
     return open_portal
+
+
+@pytest.fixture
+def seeded_page(application: Any, datasource: Any, dropbox_portal: dict[str, Any]) -> Any:
+    """The application's Page1 holding the seed's widgets and its one query."""
+    from builder.services.actions import create_action
+    from builder.services.pages import update_page
+
+    page = application.pages.get(name="Page1")
+    query = dropbox_portal["actions"][0]
+    create_action(
+        page=page, name=query["name"], config=query["config"], datasource_id=datasource.pk
+    )
+    return update_page(page=page, layout=dropbox_portal["page"]["layout"])
+
+
+@pytest.fixture
+def open_editor(new_page: Callable[..., Any], members: dict[str, Any], application: Any) -> Any:
+    """open_editor(page=None, before=None, user=None) -> a browser page on the app builder.
+
+    It opens `page` (Page1 by default) of the `application` fixture as its
+    developer (or `user`), and returns once the editor has loaded;
+    `before(browser_page)` runs before the page loads (to route requests).
+    """
+    from playwright.sync_api import expect
+
+    def open_it(
+        page: Any = None, before: Callable[[Any], None] | None = None, user: Any = None
+    ) -> Any:
+        browser_page = new_page(user or members["developer"])
+        if before is not None:
+            before(browser_page)
+        target = page or application.pages.get(name="Page1")
+        browser_page.goto(f"/editor/apps/{application.pk}/pages/{target.pk}/")
+        if before is None:
+            expect(browser_page.locator("#editor")).to_have_attribute("aria-busy", "false")
+        return browser_page
+
+    return open_it

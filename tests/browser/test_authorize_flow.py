@@ -39,10 +39,8 @@ def test_save_and_authorize_then_refresh_and_revoke(
     members: dict[str, Any],
     provider: Provider,
     provider_datasource: Any,
-    needs_route: Any,
 ) -> None:
     path = f"/editor/datasources/{provider_datasource.pk}/"
-    needs_route("GET", f"/api/v1/datasources/{provider_datasource.pk}/authorize/", "datasources")
     page = new_page(members["developer"])
     page.goto(path)
     expect(page.locator("#status-badge")).to_have_text("Not authorized")

@@ -75,9 +75,8 @@ def test_error_status_without_a_message_names_the_status(
 
 
 def test_a_400_shows_its_message_next_to_the_named_field(
-    new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
+    new_page: Any, members: dict[str, Any], workspace: Any
 ) -> None:
-    needs_route("POST", "/api/v1/datasources/", "datasources/api/urls.py")
     page = new_page(members["developer"])
     page.goto(f"/editor/datasources/new/?workspace={workspace.pk}")
 
@@ -95,9 +94,8 @@ def test_a_400_shows_its_message_next_to_the_named_field(
 
 
 def test_a_400_on_a_header_row_lands_on_that_row(
-    new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
+    new_page: Any, members: dict[str, Any], workspace: Any
 ) -> None:
-    needs_route("POST", "/api/v1/datasources/", "datasources/api/urls.py")
     page = new_page(members["developer"])
     page.goto(f"/editor/datasources/new/?workspace={workspace.pk}")
 
@@ -134,9 +132,8 @@ def test_a_field_error_from_an_unexpected_field_is_not_lost(
 
 
 def test_save_creates_the_datasource_and_never_shows_the_secret(
-    new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
+    new_page: Any, members: dict[str, Any], workspace: Any
 ) -> None:
-    needs_route("POST", "/api/v1/datasources/", "datasources/api/urls.py")
     from datasources.models import Datasource
 
     page = new_page(members["developer"])
@@ -171,10 +168,9 @@ def test_save_creates_the_datasource_and_never_shows_the_secret(
 
 
 def test_save_and_authorize_sends_the_browser_to_the_provider(
-    new_page: Any, members: dict[str, Any], oauth_datasource: Any, needs_route: Any
+    new_page: Any, members: dict[str, Any], oauth_datasource: Any
 ) -> None:
     path = f"/editor/datasources/{oauth_datasource.pk}/"
-    needs_route("GET", f"/api/v1/datasources/{oauth_datasource.pk}/authorize/", "datasources")
     page = new_page(members["developer"])
     provider: list[str] = []
 
@@ -206,9 +202,8 @@ def test_outsiders_get_a_404(
 
 
 def test_the_region_shows_for_a_preset_with_regions_and_is_saved(
-    new_page: Any, members: dict[str, Any], workspace: Any, needs_route: Any
+    new_page: Any, members: dict[str, Any], workspace: Any
 ) -> None:
-    needs_route("POST", "/api/v1/datasources/", "builder/api/datasource_urls.py")
     from datasources.models import Datasource
 
     page = new_page(members["developer"])

@@ -178,7 +178,9 @@ def test_saving_a_valid_page_layout_works(admin_client, objects, dropbox_portal)
         },
     )
     assert response.status_code == 302
-    assert Page.objects.get(pk=page.pk).layout == dropbox_portal["page"]["layout"]
+    saved = Page.objects.get(pk=page.pk)
+    assert saved.layout == dropbox_portal["page"]["layout"]
+    assert saved.version == page.version + 1  # an editor open on it must reload
     assert PublishedVersion.objects.count() == 1
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from builder.layouts import default_layout
 from builder.models import Action
 from tests.builder.helpers import assert_error, layout, widget
+from widgets import MAX_LAYOUT_BYTES, MAX_WIDGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +94,148 @@ class TestValues:
         assert values["F"]["maxFileSize"] == 5  # the default, not "big"
         (syntax,) = errors["S.text"]
         assert syntax["name"] == "SyntaxError" and "line" in syntax and "column" in syntax
+
+
+class TestDraftLayout:
+    """`layout`: the editor's unsaved draft, evaluated with the page's actions, never saved."""
+
+    def test_the_draft_is_evaluated_and_the_saved_layout_is_left_alone(
+        self, client_as, dropbox_page
+    ):
+        saved = dropbox_page.layout
+        draft = layout(
+            widget("Title", "Text", {"text": "{{ Title2.text + '!' }}"}),
+            widget("Title2", "Text", {"text": "Hi {{ appsmith.mode }}"}),
+        )
+        response = client_as("developer").post(url(dropbox_page), {"layout": draft}, format="json")
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        assert body["errors"] == {}
+        assert body["values"]["Title"]["text"] == "Hi EDIT!"
+        assert "Result" not in body["values"]
+        dropbox_page.refresh_from_db()
+        assert dropbox_page.layout == saved
+
+    def test_the_draft_reads_the_page_actions_and_the_state_meets_the_draft(
+        self, client_as, dropbox_page
+    ):
+        draft = layout(
+            widget("Picker", "FilePicker"),
+            widget(
+                "Shown", "Text", {"text": "{{ Picker.files.length }} {{ " + ACTION + ".data.n }}"}
+            ),
+        )
+        state = {
+            "widgets": {"Picker": {"files": [A_FILE]}},
+            "actions": {ACTION: {"data": {"n": 7}}},
+        }
+        response = client_as("developer").post(
+            url(dropbox_page), {"layout": draft, "state": state}, format="json"
+        )
+        assert response.status_code == 200, response.json()
+        assert response.json()["values"]["Shown"]["text"] == "1 7"
+
+    def test_a_binding_fault_in_the_draft_is_an_error_entry(self, client_as, page):
+        draft = layout(
+            widget("A", "Text", {"text": "{{ B.text }}"}),
+            widget("B", "Text", {"text": "{{ A.text }}"}),
+            widget("S", "Text", {"text": "{{ ( }}"}),
+        )
+        response = client_as("developer").post(url(page), {"layout": draft}, format="json")
+        assert response.status_code == 200
+        errors = response.json()["errors"]
+        assert [e["code"] for e in errors["A.text"]] == ["cycle"]
+        assert [e["name"] for e in errors["S.text"]] == ["SyntaxError"]
+
+    def test_faults_name_the_first_path_and_list_them_all_as_a_save_does(
+        self, client_as, dropbox_page, dropbox_portal
+    ):
+        draft = dropbox_portal["page"]["layout"]
+        draft["children"][1]["props"]["maxNumFiles"] = "many"
+        draft["children"][2]["position"]["w"] = 99
+        body = {"layout": draft}
+        evaluated = client_as("developer").post(url(dropbox_page), body, format="json")
+        saved = client_as("developer").patch(
+            f"/api/v1/pages/{dropbox_page.pk}/", body, format="json"
+        )
+        error = assert_error(
+            evaluated, 400, "invalid_layout", "layout.children[1].props.maxNumFiles"
+        )
+        assert [e["field"] for e in error["errors"]] == [
+            "layout.children[1].props.maxNumFiles",
+            "layout.children[2].position.w",
+        ]
+        assert error == saved.json()
+
+    @pytest.mark.parametrize(
+        ("draft", "code", "field"),
+        [
+            ("not a tree", "invalid_layout", "layout"),
+            (None, "null", "layout"),
+            ({"widgetName": "MainContainer"}, "invalid_layout", "layout.type"),
+            (
+                layout(widget("T", "Text", {"text": 5})),
+                "invalid_layout",
+                "layout.children[0].props.text",
+            ),
+            (
+                layout(widget("T", "Text"), widget("T", "Button")),
+                "invalid_layout",
+                "layout.children[1].widgetName",
+            ),
+            (
+                layout(widget("appsmith", "Text")),
+                "invalid_layout",
+                "layout.children[0].widgetName",
+            ),
+            (layout(widget(ACTION, "Text")), "duplicate_name", "layout.children[0].widgetName"),
+        ],
+    )
+    def test_a_draft_a_save_would_refuse_is_a_400_naming_the_field(
+        self, client_as, dropbox_page, draft, code, field
+    ):
+        response = client_as("developer").post(url(dropbox_page), {"layout": draft}, format="json")
+        assert_error(response, 400, code, field)
+
+    def test_a_draft_over_the_size_limit_answers_413(self, client_as, page):
+        draft = layout(widget("Big", "Text", {"text": "x" * (MAX_LAYOUT_BYTES + 1)}))
+        response = client_as("developer").post(url(page), {"layout": draft}, format="json")
+        assert_error(response, 413, "layout_too_large", "layout")
+
+    def test_a_draft_with_too_many_widgets_answers_413(self, client_as, page):
+        children = [
+            {**widget(f"T{i}", "Text"), "position": {"x": 0, "y": i, "w": 10, "h": 1}}
+            for i in range(MAX_WIDGETS)
+        ]
+        draft = {**default_layout(), "children": children}
+        response = client_as("developer").post(url(page), {"layout": draft}, format="json")
+        assert_error(response, 413, "too_many_widgets", "layout")
+
+    def test_a_body_over_the_upload_limit_answers_413(self, client_as, page, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+        draft = layout(widget("T", "Text", {"text": "x" * 200}))
+        response = client_as("developer").post(url(page), {"layout": draft}, format="json")
+        assert_error(response, 413, "payload_too_large")
+
+    def test_state_for_a_widget_only_the_saved_layout_has_is_refused(self, client_as, dropbox_page):
+        body = {
+            "layout": layout(widget("T", "Text")),
+            "state": {"widgets": {"FilePicker1": {"files": []}}},
+        }
+        response = client_as("developer").post(url(dropbox_page), body, format="json")
+        assert_error(response, 400, "unknown_widget", "state.widgets.FilePicker1")
+
+    def test_a_valid_draft_evaluates_even_when_the_saved_layout_is_broken(self, client_as, page):
+        type(page).objects.filter(pk=page.pk).update(layout={"widgetName": "MainContainer"})
+        draft = layout(widget("T", "Text", {"text": "{{ 'a' + 1 }}"}))
+        response = client_as("developer").post(url(page), {"layout": draft}, format="json")
+        assert response.status_code == 200
+        assert response.json()["values"]["T"]["text"] == "a1"
+
+    def test_viewers_may_not_evaluate_a_draft(self, client_as, page):
+        draft = layout(widget("T", "Text"))
+        response = client_as("viewer").post(url(page), {"layout": draft}, format="json")
+        assert_error(response, 403, "permission_denied")
 
 
 class TestAccess:

@@ -216,6 +216,55 @@ class TestSaving:
         response = client_as("developer").patch(f"{URL}{page.pk}/", {}, format="json")
         assert response.status_code == 200
         assert response.json()["name"] == "Page1"
+        assert response.json()["version"] == 1
+
+
+@pytest.mark.django_db
+class TestVersions:
+    def test_a_page_starts_at_version_1_and_each_save_adds_1(self, client_as, page):
+        client = client_as("developer")
+        assert client.get(f"{URL}{page.pk}/").json()["version"] == 1
+
+        saved = client.patch(
+            f"{URL}{page.pk}/", {"layout": layout_with(text_widget("Text1"))}, format="json"
+        )
+        renamed = client.patch(f"{URL}{page.pk}/", {"name": "Home", "version": 2}, format="json")
+
+        assert (saved.json()["version"], renamed.json()["version"]) == (2, 3)
+        assert client.get(f"{URL}{page.pk}/").json()["version"] == 3
+
+    def test_a_save_from_an_older_version_is_refused_and_writes_nothing(self, client_as, page):
+        client = client_as("developer")
+        mine = layout_with(text_widget("Mine"))
+        client.patch(f"{URL}{page.pk}/", {"layout": mine}, format="json")
+
+        response = client.patch(
+            f"{URL}{page.pk}/",
+            {"name": "Theirs", "layout": layout_with(text_widget("Theirs")), "version": 1},
+            format="json",
+        )
+
+        body = assert_error(response, 409, "version_conflict", "version")
+        assert "reload" in body["message"] and "version 2" in body["message"]
+        page.refresh_from_db()
+        assert (page.name, page.version) == ("Page1", 2)
+        assert page.layout["children"][0]["widgetName"] == "Mine"
+
+    def test_a_bad_layout_does_not_count_as_a_version(self, client_as, page):
+        layout = layout_with(text_widget("Text1", text=3))
+        response = client_as("developer").patch(
+            f"{URL}{page.pk}/", {"layout": layout, "version": 1}, format="json"
+        )
+        assert response.status_code == 400
+        page.refresh_from_db()
+        assert page.version == 1
+
+    @pytest.mark.parametrize("version", [0, "2", None, 1.5])
+    def test_a_version_must_be_a_positive_integer(self, client_as, page, version):
+        response = client_as("developer").patch(
+            f"{URL}{page.pk}/", {"name": "X", "version": version}, format="json"
+        )
+        assert_error(response, 400, response.json()["code"], "version")
 
 
 @pytest.mark.django_db
@@ -229,12 +278,17 @@ class TestDeleting:
         assert_error(client_as("developer").delete(f"{URL}{page.pk}/"), 409, "last_page", "page")
         assert Page.objects.filter(pk=page.pk).exists()
 
-    def test_a_page_with_actions_is_kept_with_its_actions(self, client_as, application, page):
-        Page.objects.create(application=application, name="Extra", slug="extra", order=1)
+    def test_a_page_goes_with_its_actions_and_no_other_page(self, client_as, application, page):
+        extra = Page.objects.create(application=application, name="Extra", slug="extra", order=1)
         Action.objects.create(page=page, name="Fetch", config={})
-        body = assert_error(
-            client_as("developer").delete(f"{URL}{page.pk}/"), 409, "page_in_use", "actions"
-        )
-        assert "Fetch" in body["message"]
-        assert Page.objects.filter(pk=page.pk).exists()
+        kept = Action.objects.create(page=extra, name="Fetch", config={})
+
+        assert client_as("developer").delete(f"{URL}{page.pk}/").status_code == 204
+
+        assert not Page.objects.filter(pk=page.pk).exists()
+        assert list(Action.objects.all()) == [kept]
+
+    def test_the_last_page_keeps_its_actions(self, client_as, page):
+        Action.objects.create(page=page, name="Fetch", config={})
+        assert_error(client_as("developer").delete(f"{URL}{page.pk}/"), 409, "last_page", "page")
         assert Action.objects.filter(page=page).exists()

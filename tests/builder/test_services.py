@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.errors import Conflict, Invalid
+from builder.errors import Invalid
 from builder.layouts import default_layout
 from builder.models import Action, Application, Page, PublishedVersion
 from builder.services import actions, applications, pages
@@ -123,12 +123,12 @@ class TestPages:
         assert caught.value.path == errors[0]["field"] == "layout.children[0].type"
         assert len(errors) >= 3
 
-    def test_a_page_cannot_be_deleted_while_an_action_uses_it(self, application, page):
+    def test_a_page_is_deleted_with_its_actions(self, application, page):
         pages.create_page(application=application, name="Two")
         Action.objects.create(page=page, name="Q", config={})
-        with pytest.raises(Conflict) as caught:
-            pages.delete_page(page=page)
-        assert caught.value.field == "actions"
+        pages.delete_page(page=page)
+        assert not Action.objects.exists()
+        assert list(application.pages.values_list("name", flat=True)) == ["Two"]
 
 
 @pytest.mark.django_db

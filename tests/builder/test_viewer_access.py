@@ -39,6 +39,7 @@ VIEWER_MAY = {
     ("/api/v1/applications/{id}/", "get"),
     ("/api/v1/applications/{id}/published/", "get"),  # the version the portal serves
     ("/api/v1/datasources/{id}/token/", "get"),  # the status of a token a run by them uses
+    ("/api/v1/widget-types/", "get"),  # the registry's schemas: public, no workspace's data
 }
 # Reads that need more than the developer role.
 ADMIN_READS = {("/api/v1/workspaces/{workspace_pk}/members/", "get")}

@@ -7,6 +7,7 @@ outlives its run, or makes the host do more than the handler is allowed.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
@@ -340,38 +341,174 @@ def test_the_host_refuses_a_request_no_bridged_function_could_make() -> None:
         loop._perform(2, "effect", "x", {"type": "runShell"})
 
 
-# -- contexts built ahead (prepare_handler_contexts) -------------------------------
+# -- contexts built ahead, and handed from one run to the next --------------------
 
 
 def _spare_contexts() -> list[Any]:
     return engine._spare.__dict__.get("contexts", [])
 
 
-def test_a_context_built_ahead_is_locked_down_and_serves_one_run() -> None:
+def _spare_context() -> Any:
+    (spare,) = _spare_contexts()
+    return spare[1]
+
+
+# Everything a handler could try to leave for the next one on its thread, each
+# attempt on its own so that one refusal does not skip the rest.
+POLLUTE = [
+    "globalThis.leak = 'secret'",
+    "Object.prototype.polluted = 'secret'",
+    "Array.prototype.push = () => 'hijacked'",
+    "Promise.prototype.then = () => 'hijacked'",
+    "Promise.resolve = () => 'hijacked'",
+    "JSON.stringify = () => 'hijacked'",
+    "showAlert.leak = 'secret'",
+    "Object.defineProperty(storeValue, 'leak', { value: 'secret' })",
+    "Math.leak = 'secret'",
+    "Error.stackTraceLimit = 0",
+    "Error.prepareStackTrace = () => 'hijacked'",
+    "Object.setPrototypeOf(Object.prototype, { leak: 'secret' })",
+    "Symbol.prototype.leak = 'secret'",
+    "Q.leak = 'secret'",
+    "appsmith.leak = 'secret'",
+    "Q.run.leak = 'secret'",
+    "/(s)ecret/.exec('secret')",
+    "storeValue('leak', 'secret', false)",
+]
+PROBE = """showAlert(JSON.stringify([
+  typeof leak, ({}).polluted, [].push.name, Promise.prototype.then.name,
+  Promise.resolve.name, JSON.stringify.name, showAlert.leak, storeValue.leak, Math.leak,
+  Error.stackTraceLimit, typeof Error.prepareStackTrace, typeof new Error('x').stack,
+  Object.getPrototypeOf(Object.prototype), Symbol.prototype.leak, Q.leak, appsmith.leak,
+  Q.run.leak, typeof RegExp.$1, appsmith.store,
+  Object.getOwnPropertyNames(globalThis).length,
+]))"""
+
+
+def _probe() -> list[str]:
+    return shows(PROBE)
+
+
+def test_a_context_built_ahead_is_locked_down() -> None:
     assert shows("showAlert('this thread has run a handler')")
+    _spare_contexts().clear()
     prepare_handler_contexts(GENEROUS)
-    assert len(_spare_contexts()) == 1
+    built_ahead = _spare_context()
     fails("Object.prototype.polluted = 1", "TypeError")  # runs in the spare
-    assert _spare_contexts() == []
-    prepare_handler_contexts(GENEROUS)
+    assert _spare_context() is built_ahead
     assert shows("showAlert(typeof ({}).polluted)") == ["undefined"]
     fails("Function('return globalThis')()", "code generation")
+
+
+def test_a_clean_run_hands_its_context_to_the_next_run_on_its_thread() -> None:
+    _spare_contexts().clear()
+    assert shows("showAlert('first')") == ["first"]
+    context = _spare_context()
+    prepare_handler_contexts(GENEROUS)  # one is ready: nothing to build
+    assert _spare_context() is context
+    assert shows("showAlert('second')") == ["second"]
+    assert _spare_context() is context
+    assert _spare_contexts()[0][3] == 2  # the runs it served
+
+
+def test_nothing_a_run_changes_reaches_the_next_run_in_the_same_context() -> None:
+    _spare_contexts().clear()
+    fresh = _probe()  # what a context nobody else used shows
+    context = _spare_context()
+    for attempt in POLLUTE:
+        run(f"try {{ {attempt} }} catch (e) {{}}")
+    assert run("; ".join(f"try {{ {a} }} catch (e) {{}}" for a in POLLUTE)).error is None
+    assert _spare_context() is context  # every attempt ran in it, and it was kept
+    assert _probe() == fresh
+    assert _spare_context() is context
+    assert json.loads(fresh[0])[:3] == ["undefined", None, "push"]
+
+
+# A rejection nobody handled is reported after the last turn, and reporting
+# reads the reason's name: that user code runs when the run is otherwise over.
+LATE = "Promise.reject({{ get name() {{ {0}; return 'Boom' }} }}); showAlert('a')"
+
+
+def test_requests_made_while_reporting_do_not_reach_the_next_run() -> None:
+    _spare_contexts().clear()
+    late = "showAlert('late'); Q.run(); setTimeout(() => showAlert('timer'), 0)"
+    first = run(LATE.format(late))
+    assert first.error is not None and first.error.name == "Boom"
+    assert alerts(first) == ["a"]
+    context = _spare_context()
+    host = RecordingHost()
+    assert alerts(run("showAlert('next')", host)) == ["next"]
+    assert host.calls == []
+    assert _spare_context() is context
+
+
+def test_a_job_queued_while_reporting_drops_the_context() -> None:
+    _spare_contexts().clear()
+    first = run(LATE.format("Promise.resolve().then(() => showAlert('job'))"))
+    assert first.error is not None and first.error.name == "Boom"
+    assert _spare_contexts() == []
+    assert shows("showAlert('next')") == ["next"]
+
+
+@pytest.mark.parametrize(
+    ("code", "limits", "needle"),
+    [
+        ("for (;;) {}", TIGHT, "time_limit"),
+        ("const a = []; for (;;) a.push('x'.repeat(100000) + a.length)", TIGHT_MEMORY, "memory"),
+        ("(function r() { return r() + 1 })()", GENEROUS, "stack_limit"),
+        (f"for (let i = 0; i < {MAX_EFFECTS + 1}; i++) showAlert(i)", GENEROUS, "limit_exceeded"),
+    ],
+)
+def test_a_run_stopped_by_a_limit_drops_its_context(code: str, limits: Any, needle: str) -> None:
+    assert shows("showAlert('warm')")
+    _spare_contexts().clear()
+    result = run(code, limits=limits)
+    assert result.error is not None and result.error.code.startswith(needle), result.error
+    assert _spare_contexts() == []
+
+
+def test_a_run_the_host_failed_drops_its_context() -> None:
+    class FailingHost(RecordingHost):
+        def run_query(
+            self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]
+        ) -> QueryOutcome:
+            raise EngineCrashed("the host failed")
+
+    _spare_contexts().clear()
+    with pytest.raises(EngineCrashed):
+        run("Q.run()", FailingHost())
+    assert _spare_contexts() == []
+
+
+def test_a_context_serves_a_bounded_number_of_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "_RUNS_PER_HANDLER_CONTEXT", 2)
+    _spare_contexts().clear()
+    assert shows("showAlert('one')") == ["one"]
+    context = _spare_context()
+    assert shows("showAlert('two')") == ["two"]  # its second and last run
+    assert _spare_contexts() == []
+    assert shows("showAlert('three')") == ["three"]
+    assert _spare_context() is not context
 
 
 def test_a_context_built_ahead_tracks_unhandled_rejections() -> None:
     # Its Promise is the tracking subclass, put in place before the lockdown.
     assert shows("showAlert('warm')")
+    _spare_contexts().clear()
     prepare_handler_contexts(GENEROUS)
     fails("new Promise((_, reject) => reject(new Error('nobody caught me')))", "nobody caught")
-    assert _spare_contexts() == []
+    # And a context handed back still does.
+    fails("new Promise((_, reject) => reject(new Error('nor me')))", "nor me")
 
 
 def test_a_context_built_for_other_limits_is_not_used() -> None:
     assert shows("showAlert('warm')")
+    _spare_contexts().clear()
     prepare_handler_contexts(replace(TIGHT, max_array_length=1 << 30))
     # The run's own limits' array guard (2 ** 21) applies, not the spare's.
     fails("const a = []; a.length = 2 ** 22; a.reverse()", "refuses length")
-    assert _spare_contexts() == []
+    # The run's own context is the one kept, for the run's limits.
+    assert [spare[0] for spare in _spare_contexts()] == [GENEROUS]
 
 
 def test_a_thread_that_never_ran_a_handler_builds_none() -> None:

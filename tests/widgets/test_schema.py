@@ -9,12 +9,17 @@ import pytest
 
 from widgets.errors import FieldError, RegistryError
 from widgets.schema import (
+    DEFAULT_ICON,
+    Control,
     EventSpec,
+    GridSize,
     MetaSpec,
     PropertySpec,
+    Section,
     ValueType,
     WidgetType,
     is_binding,
+    label_from_name,
     type_name,
 )
 
@@ -149,13 +154,16 @@ def test_property_spec_to_dict_is_json_and_copies_the_default() -> None:
     described = spec.to_dict()
     assert described == {
         "name": "n",
+        "label": "N",
+        "section": "General",
+        "control": "number",
         "type": "number",
         "default": ["*"],
         "bindable": True,
         "nullable": False,
         "choices": ["a"],
         "minimum": 0,
-        "exclusiveMinimum": False,
+        "exclusive_minimum": False,
         "maximum": 9,
         "help": "h",
     }
@@ -166,6 +174,9 @@ def test_property_spec_to_dict_is_json_and_copies_the_default() -> None:
 def test_minimal_property_spec_to_dict_leaves_out_unset_constraints() -> None:
     assert set(PropertySpec("s", ValueType.STRING, "").to_dict()) == {
         "name",
+        "label",
+        "section",
+        "control",
         "type",
         "default",
         "bindable",
@@ -178,11 +189,16 @@ def test_meta_and_event_specs_describe_themselves() -> None:
     assert meta.to_dict() == {
         "name": "text",
         "default": "",
-        "defaultFrom": "defaultText",
+        "default_from": "defaultText",
         "help": "typed",
     }
     assert MetaSpec("files", [], _no_faults).to_dict() == {"name": "files", "default": []}
-    assert EventSpec("onClick", "click").to_dict() == {"name": "onClick", "help": "click"}
+    assert EventSpec("onClick", "click").to_dict() == {
+        "name": "onClick",
+        "label": "onClick",
+        "help": "click",
+    }
+    assert EventSpec("onClick", label="On click").to_dict()["label"] == "On click"
 
 
 def _type(**kwargs: object) -> WidgetType:
@@ -237,8 +253,86 @@ def test_derived_expressions_cannot_be_changed_after_declaration() -> None:
 def test_widget_type_to_dict_is_json() -> None:
     thing = _type(derived={"isValid": "true"}, events=(EventSpec("onChange"),), is_container=True)
     described = thing.to_dict()
-    assert described["type"] == "Thing"
-    assert described["isContainer"] is True
-    assert described["derived"] == {"isValid": "true"}
-    assert described["events"] == [{"name": "onChange", "help": ""}]
+    assert described["name"] == "Thing"
+    assert described["label"] == "Thing"
+    assert described["icon"] == DEFAULT_ICON
+    assert described["is_container"] is True
+    assert described["default_size"] == {"w": 16, "h": 4}
+    assert described["default_props"] == {}
+    assert described["derived"] == ["isValid"]
+    assert described["events"] == [{"name": "onChange", "label": "onChange", "help": ""}]
     json.dumps(described)
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("maxNumFiles", "Max num files"),
+        ("isVisible", "Is visible"),
+        ("dataURL", "Data URL"),
+        ("HTMLText", "HTML text"),
+        ("maxChars2", "Max chars 2"),
+        ("x", "X"),
+        ("_", "_"),
+    ],
+)
+def test_labels_left_out_are_made_from_the_name(name: str, label: str) -> None:
+    assert label_from_name(name) == label
+    assert PropertySpec(name, ValueType.STRING, "").shown_label == label
+
+
+@pytest.mark.parametrize(
+    ("value_type", "control"),
+    [
+        (ValueType.STRING, Control.TEXT),
+        (ValueType.NUMBER, Control.NUMBER),
+        (ValueType.INTEGER, Control.NUMBER),
+        (ValueType.BOOLEAN, Control.SWITCH),
+        (ValueType.ENUM, Control.SELECT),
+        (ValueType.STRING_LIST, Control.LIST),
+    ],
+)
+def test_the_control_defaults_to_the_one_that_fits_the_type(
+    value_type: ValueType, control: Control
+) -> None:
+    assert PropertySpec("p", value_type, None).shown_control is control
+    chosen = PropertySpec("p", value_type, None, control=Control.COLOR)
+    assert chosen.to_dict()["control"] == "color"
+
+
+def test_a_property_names_its_section() -> None:
+    spec = PropertySpec("regex", ValueType.STRING, "", section=Section.VALIDATION, label="Rx")
+    assert (spec.to_dict()["section"], spec.to_dict()["label"]) == ("Validation", "Rx")
+
+
+def test_editor_defaults_are_described_and_frozen() -> None:
+    defaults = {"label": "Hello"}
+    thing = _type(label="A thing", icon="M0 0h1v1H0z", default_size=GridSize(64, 2),
+                  default_props=defaults)  # fmt: skip
+    defaults["label"] = "changed"
+    described = thing.to_dict()
+    assert (described["label"], described["icon"]) == ("A thing", "M0 0h1v1H0z")
+    assert described["default_size"] == {"w": 64, "h": 2}
+    assert described["default_props"] == {"label": "Hello"}
+    with pytest.raises(TypeError):
+        thing.default_props["label"] = "x"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"default_size": GridSize(0, 4)}, "w must be 1..64"),
+        ({"default_size": GridSize(65, 4)}, "w must be 1..64"),
+        ({"default_size": GridSize(4, 0)}, "h at least 1"),
+        ({"default_props": {"nope": 1}}, "neither a property nor an event"),
+        ({"default_props": {"label": 3}}, "must be a string"),
+    ],
+)
+def test_editor_defaults_must_make_a_valid_widget(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(RegistryError, match=message):
+        _type(**kwargs)
+
+
+def test_an_event_may_have_a_default_handler() -> None:
+    thing = _type(events=(EventSpec("onChange"),), default_props={"onChange": "{{x()}}"})
+    assert thing.default_props == {"onChange": "{{x()}}"}

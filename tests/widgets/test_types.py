@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from widgets.registry import get_widget_type
-from widgets.schema import ValueType
+from widgets import GRID_COLUMNS, validate_layout
+from widgets.registry import default_registry, get_widget_type
+from widgets.schema import DEFAULT_ICON, Control, Section, ValueType, WidgetType
 from widgets.types.common import check_color, check_css_length
 from widgets.types.input import MAX_TEXT_LENGTH, validate_text
 
@@ -155,3 +158,61 @@ def test_validate_text_rejects_huge_text() -> None:
     assert validate_text("a" * MAX_TEXT_LENGTH, {}, "t") == []
     [fault] = validate_text("a" * (MAX_TEXT_LENGTH + 1), {}, "t")
     assert fault.code == "too_long"
+
+
+# What the editor shows of every built-in type (its palette and property pane).
+
+_ICON = re.compile(r"[MmLlHhVvCcSsQqTtAaZz0-9 ,.\-]+")
+
+
+@pytest.mark.parametrize("widget_type", list(default_registry), ids=default_registry.names())
+def test_every_built_in_type_says_how_the_editor_shows_it(widget_type: WidgetType) -> None:
+    assert widget_type.label and widget_type.icon != DEFAULT_ICON
+    assert _ICON.fullmatch(widget_type.icon) and widget_type.icon.startswith("M")
+    assert 1 <= widget_type.default_size.w <= GRID_COLUMNS and widget_type.default_size.h >= 1
+    for spec in widget_type.properties:
+        assert spec.label, f"{widget_type.name}.{spec.name} has no label"
+    colors = {spec.name for spec in widget_type.properties if spec.check is check_color}
+    assert colors == {
+        spec.name for spec in widget_type.properties if spec.shown_control is Control.COLOR
+    }
+    for colour in colors:
+        assert widget_type.get_property(colour).section is Section.STYLE  # type: ignore[union-attr]
+
+
+def test_sections_and_controls_of_the_file_picker() -> None:
+    picker = {
+        spec.name: {"section": str(spec.section), "control": str(spec.shown_control)}
+        for spec in get_widget_type("FilePicker").properties
+    }
+    assert (picker["maxFileSize"]["section"], picker["maxFileSize"]["control"]) == (
+        "Validation",
+        "number",
+    )
+    assert picker["allowedFileTypes"]["control"] == "list"
+    assert picker["dataFormat"]["control"] == "select"
+    assert (picker["isRequired"]["section"], picker["isRequired"]["control"]) == (
+        "Validation",
+        "switch",
+    )
+
+
+def test_a_new_widget_of_each_type_is_valid_on_a_page() -> None:
+    children = [
+        {
+            "widgetName": f"{widget_type.name}1",
+            "type": widget_type.name,
+            "props": dict(widget_type.default_props),
+            "position": {"x": 0, "y": index * 40, **widget_type.default_size.to_dict()},
+        }
+        for index, widget_type in enumerate(default_registry)
+    ]
+    validate_layout(
+        {
+            "widgetName": "MainContainer",
+            "type": "Container",
+            "props": {},
+            "position": {"x": 0, "y": 0, "w": GRID_COLUMNS, "h": 400},
+            "children": children,
+        }
+    )

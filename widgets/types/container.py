@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from widgets.schema import PropertySpec, ValueType, WidgetType
-from widgets.types.common import check_color, is_visible
+from widgets.schema import GridSize, WidgetType
+from widgets.types.common import color_property, is_visible
 
 CONTAINER = WidgetType(
     name="Container",
+    label="Container",
     help="Holds other widgets on its own 64-column grid.",
     is_container=True,
+    # A frame with a header bar.
+    icon="M3 3h18v18H3zM5 5v14h14V5zM7 7h10v3H7z",
+    default_size=GridSize(24, 30),
     properties=(
-        PropertySpec("backgroundColor", ValueType.STRING, "#FFFFFF", check=check_color),
+        color_property("backgroundColor", "#FFFFFF", "Background color"),
         is_visible(),
     ),
 )

@@ -13,7 +13,16 @@ from collections.abc import Mapping
 
 from widgets.errors import FieldError, preview
 from widgets.paths import member_path
-from widgets.schema import EventSpec, MetaSpec, PropertySpec, ValueType, WidgetType, type_name
+from widgets.schema import (
+    EventSpec,
+    GridSize,
+    MetaSpec,
+    PropertySpec,
+    Section,
+    ValueType,
+    WidgetType,
+    type_name,
+)
 from widgets.types.common import is_disabled, is_required, is_visible
 
 __all__ = ["FILE_KEYS", "FILE_PICKER", "file_type_allowed", "validate_files"]
@@ -171,12 +180,23 @@ def _check_limits(
 
 FILE_PICKER = WidgetType(
     name="FilePicker",
+    label="File picker",
     help="Lets end users pick files to upload.",
+    # An upload arrow over a tray.
+    icon="M12 3l5 5h-3.5v6h-3V8H7zM4 15h2v3h12v-3h2v5H4z",
+    default_size=GridSize(16, 4),
     properties=(
-        PropertySpec("label", ValueType.STRING, "Select Files"),
-        PropertySpec("maxNumFiles", ValueType.INTEGER, 1, minimum=1),
+        PropertySpec("label", ValueType.STRING, "Select Files", label="Label"),
+        PropertySpec("maxNumFiles", ValueType.INTEGER, 1, minimum=1, label="Max no. of files"),
         PropertySpec(
-            "maxFileSize", ValueType.NUMBER, 5, minimum=0, exclusive_minimum=True, help="In MB."
+            "maxFileSize",
+            ValueType.NUMBER,
+            5,
+            minimum=0,
+            exclusive_minimum=True,
+            help="In MB.",
+            label="Max file size (MB)",
+            section=Section.VALIDATION,
         ),
         PropertySpec(
             "allowedFileTypes",
@@ -184,6 +204,7 @@ FILE_PICKER = WidgetType(
             ["*"],
             check=_check_file_type,
             help="'*', extensions ('.pdf') or MIME types ('image/*').",
+            label="Allowed file types",
         ),
         # Not bindable, as in Appsmith: it decides how the portal reads the file.
         PropertySpec(
@@ -192,6 +213,7 @@ FILE_PICKER = WidgetType(
             "Base64",
             bindable=False,
             choices=("Base64", "Binary", "Text"),
+            label="Data format",
         ),
         is_required(),
         is_disabled(),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from widgets.errors import FieldError
-from widgets.schema import EventSpec, MetaSpec, PropertySpec, ValueType, WidgetType, type_name
+from widgets.schema import (
+    EventSpec,
+    GridSize,
+    MetaSpec,
+    PropertySpec,
+    Section,
+    ValueType,
+    WidgetType,
+    type_name,
+)
 from widgets.types.common import is_disabled, is_required, is_visible
 
 __all__ = ["INPUT", "validate_text"]
@@ -48,9 +57,14 @@ def validate_text(value: object, props: Mapping[str, object], path: str) -> list
 
 INPUT = WidgetType(
     name="Input",
+    label="Input",
     help="A text field.",
+    # A field with a text cursor in it.
+    icon="M2 6h20v12H2zM4 8v8h16V8zM6 10h1.5v4H6z",
+    default_size=GridSize(20, 7),
+    default_props={"label": "Label"},
     properties=(
-        PropertySpec("label", ValueType.STRING, ""),
+        PropertySpec("label", ValueType.STRING, "", label="Label"),
         # Not bindable: the editor changes the field's keyboard and validation with it.
         PropertySpec(
             "inputType",
@@ -58,15 +72,42 @@ INPUT = WidgetType(
             "TEXT",
             bindable=False,
             choices=("TEXT", "NUMBER", "EMAIL", "PASSWORD"),
+            label="Data type",
         ),
-        PropertySpec("defaultText", ValueType.STRING, "", help="Initial value of text."),
-        PropertySpec("placeholderText", ValueType.STRING, ""),
+        PropertySpec(
+            "defaultText",
+            ValueType.STRING,
+            "",
+            help="Initial value of text.",
+            label="Default value",
+        ),
+        PropertySpec("placeholderText", ValueType.STRING, "", label="Placeholder"),
         is_required(),
         PropertySpec(
-            "regex", ValueType.STRING, "", help="JavaScript regex the whole text must match."
+            "regex",
+            ValueType.STRING,
+            "",
+            help="JavaScript regex the whole text must match.",
+            label="Regex",
+            section=Section.VALIDATION,
         ),
-        PropertySpec("errorMessage", ValueType.STRING, "", help="Shown when isValid is false."),
-        PropertySpec("maxChars", ValueType.INTEGER, None, nullable=True, minimum=1),
+        PropertySpec(
+            "errorMessage",
+            ValueType.STRING,
+            "",
+            help="Shown when isValid is false.",
+            label="Error message",
+            section=Section.VALIDATION,
+        ),
+        PropertySpec(
+            "maxChars",
+            ValueType.INTEGER,
+            None,
+            nullable=True,
+            minimum=1,
+            label="Max characters",
+            section=Section.VALIDATION,
+        ),
         is_disabled(),
         is_visible(),
     ),

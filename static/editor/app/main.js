@@ -9,7 +9,9 @@
 import { byId, h } from "../../brace/dom.js";
 import { alertDialog, showDialog } from "../dialogs.js";
 import { mountCanvas } from "./canvas.js";
+import { mountExplorer } from "./explorer.js";
 import { mountPalette } from "./palette.js";
+import { mountPropertyPane } from "./property_pane.js";
 import { installShortcuts } from "./shortcuts.js";
 import { EditorStore } from "./store.js";
 import { mountToolbar } from "./toolbar.js";
@@ -61,13 +63,17 @@ async function start() {
     loading.replaceChildren(h("span", { text: `The editor could not be loaded: ${messageOf(error)}` }), reload);
     return;
   }
-  document.title = `${store.state.page.name} · ${store.state.application.name} · Editor · Brace`;
+  const title = () => `${store.state.page.name} · ${store.state.application.name} · Editor · Brace`;
+  document.title = title();
   store.subscribe((state, change) => {
     if (change.kind === "preview") editor.classList.toggle("is-preview", state.preview);
+    if (change.kind === "entities") document.title = title();
   });
+  mountExplorer(byId("editor-explorer", HTMLElement), store, context);
   mountToolbar(byId("editor-toolbar", HTMLElement), store, context);
   mountPalette(byId("editor-palette", HTMLElement), store);
   mountCanvas(byId("editor-canvas", HTMLElement), store);
+  mountPropertyPane(byId("editor-properties", HTMLElement), store);
   watchConflicts(store);
   guardUnsaved(store);
   installShortcuts(store, (error) => {

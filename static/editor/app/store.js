@@ -18,11 +18,11 @@ import {
   widgetTypesPath,
   workspaceDatasourcesPath,
 } from "../../brace/api_paths.js";
-import { api as httpApi, listOf } from "../../brace/http.js";
+import { ApiError, api as httpApi, listOf } from "../../brace/http.js";
 import { Evaluator } from "./evaluator.js";
 import { History } from "./history.js";
 import { widgetNames } from "./layout.js";
-import { Saver } from "./saver.js";
+import { CONFLICT_MESSAGE, Saver } from "./saver.js";
 
 /**
  * A page of the application as the Explorer lists it (no layout).
@@ -363,7 +363,7 @@ export class EditorStore {
       const body = { old_name: oldName, new_name: newName };
       if (typeof page.version === "number") body.version = page.version;
       const answer = /** @type {{ page: { name: string, version?: number, layout: EditorNode }, actions: Action[] }} */ (
-        await this.api("POST", pageRenamePath(page.id), body)
+        await this.api("POST", pageRenamePath(page.id), body).catch((error) => this.noteConflict(error))
       );
       this.state.page = { ...page, name: answer.page.name, version: answer.page.version, layout: answer.page.layout };
       const others = this.state.actions.filter((action) => action.page !== page.id);
@@ -387,6 +387,65 @@ export class EditorStore {
       });
     this.renaming = settled;
     return run;
+  }
+
+  /**
+   * Renames a page of the application. The page under edit is saved first
+   * and renamed with its version, so the version the next save sends is the
+   * one the rename made; another page is renamed by name alone (the editor
+   * holds none of its layout). One undo step. Rejects with the server's
+   * ApiError (`field` "name" for a name another page has) and then changes
+   * nothing.
+   * @param {number} pageId
+   * @param {string} newName
+   * @returns {Promise<void>}
+   */
+  renamePage(pageId, newName) {
+    const oldName = this.state.pages.find((page) => page.id === pageId)?.name ?? this.state.page.name;
+    if (oldName === newName) return Promise.resolve();
+    return this.history.exclusive(async () => {
+      await this.namePage(pageId, newName);
+      this.history.push({
+        label: `Rename page ${oldName} to ${newName}`,
+        undo: () => this.namePage(pageId, oldName),
+        redo: () => this.namePage(pageId, newName),
+      });
+      this.emit("entities");
+    });
+  }
+
+  /**
+   * @param {number} pageId
+   * @param {string} name
+   * @returns {Promise<void>}
+   */
+  async namePage(pageId, name) {
+    const current = pageId === this.state.page.id;
+    /** @type {{ name: string, version?: number }} */
+    const body = { name };
+    if (current) {
+      await this.saver.flush();
+      if (typeof this.state.page.version === "number") body.version = this.state.page.version;
+    }
+    const answer = /** @type {{ name: string, version?: number }} */ (
+      await this.api("PATCH", pagePath(pageId), body).catch((error) => this.noteConflict(error))
+    );
+    if (current) this.state.page = { ...this.state.page, name: answer.name, version: answer.version ?? this.state.page.version };
+    this.state.pages = this.state.pages.map((page) => (page.id === pageId ? { ...page, name: answer.name } : page));
+    this.emit("entities");
+  }
+
+  /**
+   * A 409 on a write of the page under edit means another tab saved it
+   * first: from then on the page is in conflict, as after a refused save.
+   * @param {unknown} error
+   * @returns {never}
+   */
+  noteConflict(error) {
+    if (error instanceof ApiError && error.status === 409 && error.code === "version_conflict") {
+      this.setSaveState({ status: "conflict", message: CONFLICT_MESSAGE });
+    }
+    throw error;
   }
 
   /** @param {boolean} on whether the canvas shows the app as its users will */

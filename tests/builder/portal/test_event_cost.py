@@ -30,10 +30,10 @@ def test_the_seed_apps_upload(
     evaluations.update(evaluate=0, reevaluate=0)
     # The token; the page with the user's role; the session with the persisted
     # store; the picked file (read once: the query streams the row checked);
-    # the meta written (locked session, persisted store, update); the
-    # datasource; the result written. Each write is a SAVEPOINT and its
-    # RELEASE in a test (BEGIN IMMEDIATE and COMMIT on SQLite outside one).
-    with django_assert_num_queries(15):
+    # the meta written (the locked session with the persisted store, the
+    # update); the datasource; the result written. Each write is a SAVEPOINT
+    # and its RELEASE in a test (BEGIN IMMEDIATE and COMMIT on SQLite outside one).
+    with django_assert_num_queries(13):
         body = answer(
             fire(viewer, seed_app.page, "FilePicker1", "onFilesSelected", {"files": [entry]})
         )
@@ -61,8 +61,9 @@ def test_a_button_that_runs_a_query(
     viewer = client_as("viewer")
     answer(fire(viewer, page, "Go", "onClick"))
     evaluations.update(evaluate=0, reevaluate=0)
-    # The token, the page with the role, the session, the datasource, the result written.
-    with django_assert_num_queries(9):
+    # The token, the page with the role, the session, the datasource, the result
+    # written (SAVEPOINT, the locked session with the persisted store, update, RELEASE).
+    with django_assert_num_queries(8):
         body = answer(fire(viewer, page, "Go", "onClick"))
     assert (body["effects"], body["widgets"], body["actions"]) == ([], {}, {})
     # The result is the one stored before: nothing to evaluate again.

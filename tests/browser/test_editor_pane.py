@@ -1,0 +1,160 @@
+"""The property pane inside the editor, against the real server.
+
+A widget picked in the Explorer shows its properties; edits are saved through
+the API, the values and errors under the fields are the server's evaluation
+of the unsaved layout, a refused save is shown at the field, and the action
+selector's handler is what gets stored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LAYOUT: dict[str, Any] = {
+    "widgetName": "MainContainer",
+    "type": "Container",
+    "props": {},
+    "position": {"x": 0, "y": 0, "w": 64, "h": 60},
+    "children": [
+        {"widgetName": "FilePicker1", "type": "FilePicker", "props": {},
+         "position": {"x": 2, "y": 1, "w": 20, "h": 4}, "children": []},
+        {"widgetName": "Text1", "type": "Text", "props": {"text": "Hello"},
+         "position": {"x": 2, "y": 6, "w": 30, "h": 4}, "children": []},
+        {"widgetName": "Button1", "type": "Button", "props": {},
+         "position": {"x": 2, "y": 11, "w": 12, "h": 4}, "children": []},
+    ],
+}  # fmt: skip
+
+
+def select(page: Any, name: str) -> None:
+    page.get_by_role("navigation", name="Explorer").get_by_role(
+        "button", name=name, exact=True
+    ).click()
+
+
+@pytest.fixture
+def editor(
+    new_page: Any,
+    members: dict[str, Any],
+    application: Any,
+) -> Any:
+    """A developer's editor on Page1 holding LAYOUT and a query, Text1 selected."""
+    from builder.services.actions import create_action
+    from builder.services.pages import update_page
+
+    page1 = application.pages.get(name="Page1")
+    update_page(page=page1, layout=LAYOUT)
+    create_action(
+        page=page1,
+        name="UploadFileToDropbox",
+        config={"method": "POST", "path": "https://content.dropboxapi.test/2/files/upload"},
+    )
+    page = new_page(members["developer"])
+    page.goto(f"/editor/apps/{application.pk}/pages/{page1.pk}/")
+    expect(page.locator("#editor")).to_have_attribute("aria-busy", "false")
+    select(page, "Text1")
+    page.page1 = page1
+    return page
+
+
+def saved_props(page: Any, name: str) -> dict[str, Any]:
+    """The widget's props as the server holds them, once the editor says Saved."""
+    expect(page.get_by_role("toolbar", name="Editor").get_by_role("status")).to_have_text("Saved")
+    page.page1.refresh_from_db()
+    widget = next(w for w in page.page1.layout["children"] if w["widgetName"] == name)
+    return dict(widget.get("props") or {})
+
+
+def test_a_binding_typed_after_the_js_toggle_shows_its_evaluated_value(editor: Any) -> None:
+    pane = editor.get_by_role("complementary", name="Properties")
+    expect(pane.get_by_role("textbox", name="Widget name")).to_have_value("Text1")
+    pane.get_by_role("button", name="JS for Text", exact=True).click()
+    code = pane.get_by_role("textbox", name="Text", exact=True)
+    code.click()
+    editor.keyboard.press("ControlOrMeta+a")
+    editor.keyboard.type("{{FilePicker1.files.length + ' files'")
+    editor.keyboard.press("Escape")
+    field = pane.locator('[data-field="Text1.text"]')
+    expect(field.locator(".pp-evaluated-value")).to_have_text("0 files")
+    expect(field.locator(".pp-evaluated-type")).to_have_text("string")
+    assert saved_props(editor, "Text1")["text"] == "{{FilePicker1.files.length + ' files'}}"
+
+    # A syntax error is named under the field, with its line.
+    code.click()
+    editor.keyboard.press("ControlOrMeta+End")
+    editor.keyboard.press("ArrowLeft")
+    editor.keyboard.press("ArrowLeft")
+    editor.keyboard.type(" +")
+    expect(field.get_by_role("alert")).to_contain_text(re.compile(r"SyntaxError: .+\(line \d+"))
+    expect(field.locator(".pp-evaluated")).to_be_hidden()
+    assert editor.errors == []
+
+
+def test_autocomplete_in_the_editor_offers_widgets_then_their_properties(editor: Any) -> None:
+    pane = editor.get_by_role("complementary", name="Properties")
+    pane.get_by_role("button", name="JS for Text", exact=True).click()
+    pane.get_by_role("textbox", name="Text", exact=True).click()
+    editor.keyboard.press("ControlOrMeta+a")
+    editor.keyboard.type("{{FileP")
+    options = editor.get_by_role("listbox")
+    # Picked with the mouse: CodeMirror ignores Enter for a moment after the
+    # list opens (its interactionDelay), so a typing robot's Enter may miss.
+    options.get_by_role("option", name=re.compile(r"^FilePicker1")).click()
+    editor.keyboard.type(".fi")
+    options.get_by_role("option", name=re.compile(r"^files")).click()
+    assert saved_props(editor, "Text1")["text"] == "{{FilePicker1.files}}"
+
+
+def test_select_switch_and_colour_controls_save(editor: Any) -> None:
+    pane = editor.get_by_role("complementary", name="Properties")
+    pane.get_by_label("Alignment", exact=True).select_option("CENTER")
+    pane.get_by_role("switch", name="Visible").click()
+    pane.get_by_label("Text color", exact=True).fill("#ff0000")
+    props = saved_props(editor, "Text1")
+    assert (props["textAlign"], props["isVisible"], props["textColor"]) == (
+        "CENTER",
+        False,
+        "#ff0000",
+    )
+
+
+def test_a_refused_save_is_shown_under_the_field(editor: Any) -> None:
+    pane = editor.get_by_role("complementary", name="Properties")
+    pane.get_by_label("Text color", exact=True).fill("red;")
+    field = pane.locator('[data-field="Text1.textColor"]')
+    expect(field.get_by_role("alert")).to_contain_text("is not a color")
+
+
+def test_the_action_selector_stores_a_query_run_with_a_success_alert(editor: Any) -> None:
+    select(editor, "Button1")
+    pane = editor.get_by_role("complementary", name="Properties")
+    pane.get_by_role("button", name="Add action to onClick").click()
+    step = pane.get_by_role("group", name="onClick action 1")
+    step.get_by_label("Query", exact=True).select_option("UploadFileToDropbox")
+    step.get_by_role("button", name="Add action to onClick action 1 on success").click()
+    success = step.get_by_role("group", name="onClick action 1 on success action 1")
+    success.get_by_label("Action", exact=True).select_option("showAlert")
+    success.get_by_label("Message", exact=True).fill("Uploaded")
+    assert saved_props(editor, "Button1")["onClick"] == (
+        "{{UploadFileToDropbox.run().then(() => { showAlert('Uploaded', 'success'); })}}"
+    )
+
+
+def test_renaming_to_a_taken_name_says_so_at_the_name(editor: Any) -> None:
+    pane = editor.get_by_role("complementary", name="Properties")
+    name = pane.get_by_role("textbox", name="Widget name")
+    name.fill("FilePicker1")
+    name.press("Enter")
+    expect(pane.get_by_role("alert").first).to_contain_text("FilePicker1")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    name.fill("Greeting")
+    name.press("Enter")
+    explorer = editor.get_by_role("navigation", name="Explorer")
+    expect(explorer.get_by_role("button", name="Greeting", exact=True)).to_be_visible()
+    expect(pane.get_by_role("textbox", name="Widget name")).to_have_value("Greeting")
