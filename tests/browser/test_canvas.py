@@ -16,24 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import route_exists
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# What GET widget-types/ answers, for as long as that route is not on this
-# branch; the fields the canvas and palette read.
-WIDGET_TYPES = [
-    {"name": "Container", "label": "Container", "icon": "M3 3h18v18H3z", "is_container": True,
-     "default_size": {"w": 24, "h": 12}, "default_props": {"backgroundColor": "#FFFFFF"}},
-    {"name": "Text", "label": "Text", "icon": "M5 4h14v3h-5.5v13h-3V7H5z", "is_container": False,
-     "default_size": {"w": 16, "h": 4}, "default_props": {"text": "Hello"}},
-    {"name": "Button", "label": "Button", "icon": "M3 8h18v8H3z", "is_container": False,
-     "default_size": {"w": 16, "h": 4}, "default_props": {"text": "Submit"}},
-    {"name": "Input", "label": "Input", "icon": "M3 9h18v6H3z", "is_container": False,
-     "default_size": {"w": 20, "h": 7}, "default_props": {"label": "Label"}},
-    {"name": "FilePicker", "label": "File picker", "icon": "M12 3l5 5h-3.5v6h-3V8H7z",
-     "is_container": False, "default_size": {"w": 16, "h": 4}, "default_props": {}},
-]  # fmt: skip
 
 
 def node(name: str, type_: str, x: int, y: int, w: int, h: int, **props: Any) -> dict[str, Any]:
@@ -128,28 +111,19 @@ class Editor:
 
 
 @pytest.fixture
-def editor(new_page: Any, members: dict[str, Any], application: Any) -> Callable[..., Editor]:
+def editor(open_editor: Callable[..., Any], application: Any) -> Callable[..., Editor]:
     """editor(layout=None) -> the editor open on Page1, holding `layout` if given."""
+    from builder.services.pages import update_page
 
-    def open_editor(layout: dict[str, Any] | None = None) -> Editor:
+    def open_it(layout: dict[str, Any] | None = None) -> Editor:
         page_model = application.pages.get(name="Page1")
         if layout is not None:
-            page_model.layout = layout
-            page_model.save()
-        tab = new_page(members["developer"])
-        tab.set_viewport_size({"width": 1440, "height": 900})
-        if not route_exists("GET", "/api/v1/widget-types/"):
-            tab.route(
-                "**/api/v1/widget-types/",
-                lambda route: route.fulfill(
-                    status=200, content_type="application/json", body=json.dumps(WIDGET_TYPES)
-                ),
-            )
-        tab.goto(f"/editor/apps/{application.pk}/pages/{page_model.pk}/")
+            page_model = update_page(page=page_model, layout=layout)
+        tab = open_editor(before=lambda tab: tab.set_viewport_size({"width": 1440, "height": 900}))
         expect(tab.locator("#editor")).to_have_attribute("aria-busy", "false")
         return Editor(tab, page_model)
 
-    return open_editor
+    return open_it
 
 
 def test_the_palette_lists_every_widget_type_with_icon_and_label(
@@ -383,19 +357,7 @@ def test_a_paste_of_foreign_clipboard_content_says_so_and_changes_nothing(
     assert ed.tab.errors == []
 
 
-def evaluates_drafts(client: Any, page_model: Any) -> bool:
-    """Whether POST pages/{id}/evaluate/ takes the editor's draft `layout` (helper `evaluate`)."""
-    answer = client.post(
-        f"/api/v1/pages/{page_model.pk}/evaluate/", {"layout": root()}, format="json"
-    )
-    return bool(answer.status_code == 200)
-
-
-def test_widgets_show_evaluated_values_and_error_markers(
-    editor: Callable[..., Editor], client_as: Callable[[str], Any], application: Any
-) -> None:
-    if not evaluates_drafts(client_as("developer"), application.pages.get(name="Page1")):
-        pytest.skip("waits on POST pages/{id}/evaluate/ with a draft layout (helper evaluate)")
+def test_widgets_show_evaluated_values_and_error_markers(editor: Callable[..., Editor]) -> None:
     ed = editor(
         root(
             node("Sum", "Text", 0, 0, 20, 4, text="{{ 1 + 2 }} items"),
