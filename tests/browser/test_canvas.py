@@ -310,6 +310,18 @@ def test_shift_click_selects_several_arrows_nudge_escape_and_delete(
     assert ed.tab.errors == []
 
 
+def test_shift_arrows_resize_the_selected_widget(editor: Callable[..., Editor]) -> None:
+    ed = editor(root(node("A", "Text", 4, 4, 10, 4, text="A")))
+    ed.widget("A", "Text").click()
+
+    ed.tab.keyboard.press("Shift+ArrowRight")
+    ed.tab.keyboard.press("Shift+ArrowDown")
+    ed.tab.keyboard.press("Shift+ArrowDown")
+
+    ed.saved(lambda layout: position(layout, "A") == (4, 4, 11, 6))
+    assert ed.tab.errors == []
+
+
 def test_a_nudge_off_the_grid_says_so_and_changes_nothing(editor: Callable[..., Editor]) -> None:
     ed = editor(root(node("A", "Text", 0, 4, 10, 4, text="A")))
     ed.widget("A", "Text").click()

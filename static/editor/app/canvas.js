@@ -137,6 +137,7 @@ class Canvas {
    * @param {EditorStore} store
    */
   constructor(root, store) {
+    performance.mark("brace:canvas-mount");
     this.store = store;
     this.root = root;
     /** @type {Map<string, Drawn>} */
