@@ -185,11 +185,9 @@ class Canvas {
       this.selection(state);
     } else if (kind === "preview") {
       this.previewMode(state);
-    } else {
-      this.draw(state);
-      this.values(state, true);
-      this.selection(state);
     }
+    // "save" and "entities" change nothing drawn: a rename that changes the
+    // layout comes as "layout" too.
   }
 
   /**
