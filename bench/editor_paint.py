@@ -15,7 +15,8 @@ the canvas's own performance marks, in ms since the navigation started:
 * mount: the editor has loaded the page and its types and mounts the
   canvas (``brace:canvas-mount``): what comes before is the page and the
   API requests, not the canvas;
-* drawn: every widget's box is in the DOM (``brace:canvas-drawn``);
+* drawn: every widget's box is in the DOM with its values
+  (``brace:canvas-drawn``), the canvas's own script time ending;
 * painted: the frame after that has been rendered (``brace:canvas-painted``),
   the figure the target (<= 1,000 ms) is about;
 * evaluated: the canvas shows the server's values (the first evaluate answer
@@ -215,7 +216,7 @@ def _section(runs: list[dict[str, Any]], args: Any) -> str:
             "| --- | ---: | ---: | ---: |",
             f"| editor loaded, canvas mounting (page, API requests) | {med('mount', warm)} | "
             f"{runs[0]['mount']:.0f} ms | - |",
-            f"| canvas drawn (every widget's box in the DOM) | {med('drawn', warm)} | "
+            f"| canvas drawn (every widget's box in the DOM, with values) | {med('drawn', warm)} | "
             f"{runs[0]['drawn']:.0f} ms | - |",
             f"| canvas first paint (the frame after it) | {painted:.0f} ms | "
             f"{runs[0]['painted']:.0f} ms | {TARGET_MS:.0f} ms: {verdict} |",
