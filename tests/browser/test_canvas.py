@@ -239,6 +239,25 @@ def test_a_drag_moves_a_widget_and_one_undo_puts_it_back(editor: Callable[..., E
     assert ed.tab.errors == []
 
 
+def test_a_drag_moves_a_selection_together(editor: Callable[..., Editor]) -> None:
+    ed = editor(
+        root(node("A", "Text", 4, 4, 10, 4, text="A"), node("B", "Text", 20, 4, 10, 4, text="B"))
+    )
+    a = ed.widget("A", "Text")
+    a.click()
+    ed.widget("B", "Text").click(modifiers=["Shift"])
+    start = a.bounding_box()
+
+    column = (ed.grid()["width"] - 2) / 64
+    ed.drag(
+        (start["x"] + 10, start["y"] + 10), (start["x"] + 10 + 6 * column, start["y"] + 10 + 30)
+    )
+
+    layout = ed.saved(lambda layout: position(layout, "A") != (4, 4, 10, 4))
+    assert (position(layout, "A"), position(layout, "B")) == ((10, 7, 10, 4), (26, 7, 10, 4))
+    assert ed.tab.errors == []
+
+
 def test_a_widget_moves_into_a_container_by_drag(editor: Callable[..., Editor]) -> None:
     box = {**node("Box", "Container", 30, 0, 30, 20), "children": []}
     ed = editor(root(box, node("Label", "Text", 0, 0, 10, 4, text="Label")))
