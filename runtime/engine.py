@@ -284,7 +284,18 @@ class QuickJSEngine:
         # A throwaway context: if the code escapes the wrapper, what it runs
         # at top level is harmless here (verify() then rejects it).
         source = f"(function () {{ return (\n{code}\n); }})"
-        return _syntax_error_in(_limited_context(self.limits), source, self.limits)
+        error = _syntax_error_in(_limited_context(self.limits), source, self.limits)
+        last_line = code.count("\n") + 1
+        if error is None or error.line is None or error.line <= last_line:
+            return error if error is None else error.in_binding(code)
+        # Past the code: either it ends early, or a ")" with no "(" closed the
+        # wrapper's and QuickJS blamed the wrapper's own ")". Parsed inside
+        # "[ ]" instead, such a ")" is an error where the user typed it.
+        source = f"(function () {{ return [\n{code}\n]; }})"
+        located = _syntax_error_in(_limited_context(self.limits), source, self.limits)
+        if located is not None and located.line is not None and located.line <= last_line:
+            return located.in_binding(code)
+        return error.in_binding(code)
 
 
 def _locked_handler_context(limits: EvaluationLimits) -> tuple[Any, Any]:

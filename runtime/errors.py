@@ -106,6 +106,30 @@ class JavaScriptSyntaxError(BindingError):
             message = message[len("SyntaxError: ") :]
         return cls(message, line=line, column=column)
 
+    def in_binding(self, code: str) -> JavaScriptSyntaxError:
+        """This error placed in ``code``, the binding as typed between ``{{`` and ``}}``.
+
+        ``line`` counts from the code's first line; ``column`` counts UTF-8
+        bytes, as both parsers do. The result counts characters. Parsers see
+        the code inside a wrapper that closes after it, so an error past the
+        code's last line is in the wrapper's text: the code ended before its
+        expression did (``(a + b``). It is placed just after the code's last
+        character, and a message naming a token the user never typed is
+        replaced.
+        """
+        if self.line is None or self.column is None:
+            return self
+        lines = code.split("\n")
+        if self.line <= len(lines):
+            text = lines[self.line - 1].encode()
+            column = len(text[: self.column - 1].decode(errors="ignore")) + 1
+            return type(self)(self.message, line=self.line, column=column)
+        typed = code.rstrip().split("\n")
+        message = self.message
+        if "token" in message.lower():
+            message = "unexpected end of the binding"
+        return type(self)(message, line=len(typed), column=len(typed[-1]) + 1)
+
 
 class JavaScriptException(BindingError):
     code = "js_exception"

@@ -351,15 +351,11 @@ def analyse_alone(code: str, max_depth: int) -> Analysis:
     root = tree.root_node
     error_node = first_error(root)
     if error_node is not None:
-        line, column = error_node.start_point
-        return Analysis(
-            (),
-            JavaScriptSyntaxError(
-                f"unexpected token at line {max(line, 1)}, column {column + 1}",
-                line=max(line, 1),
-                column=column + 1,
-            ),
-        )
+        # Rows count from the wrapper's "(" line, so row 1 is the code's line 1.
+        row, column = error_node.start_point
+        what = f"missing {error_node.type}" if error_node.is_missing else "unexpected token"
+        error = JavaScriptSyntaxError(what, line=max(row, 1), column=column + 1)
+        return Analysis((), error.in_binding(code))
     statement = root.named_children[0] if root.named_child_count == 1 else None
     expression = statement.named_children[0] if statement is not None else None
     if (

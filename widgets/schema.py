@@ -46,6 +46,7 @@ __all__ = [
     "MetaValidator",
     "PropertySpec",
     "Section",
+    "Shape",
     "ValueType",
     "WidgetType",
     "is_binding",
@@ -296,11 +297,38 @@ the right type, since an unevaluated binding says nothing yet.
 
 
 @dataclass(frozen=True, slots=True)
+class Shape:
+    """What a value holds, where the type knows it before any value exists.
+
+    The editor completes ``FilePicker1.files[0].name`` from it while ``files``
+    is still ``[]``. ``type`` is a JSON type name (``array``, ``object``,
+    ``string``, ``number``, ``boolean``); an array's ``items`` is each item's
+    shape, an object's ``keys`` each key's, in order.
+    """
+
+    type: str
+    help: str = ""
+    items: Shape | None = None
+    keys: tuple[tuple[str, Shape], ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        described: dict[str, object] = {"type": self.type}
+        if self.help:
+            described["help"] = self.help
+        if self.items is not None:
+            described["items"] = self.items.to_dict()
+        if self.keys:
+            described["keys"] = {name: shape.to_dict() for name, shape in self.keys}
+        return described
+
+
+@dataclass(frozen=True, slots=True)
 class MetaSpec:
     """A property end users set in the portal.
 
     Until the end user sets it, its value is ``default``, or the value of the
     property named by ``default_from`` (Input ``text`` starts as ``defaultText``).
+    ``shape``, if given, describes what its values hold (see `Shape`).
     """
 
     name: str
@@ -308,6 +336,7 @@ class MetaSpec:
     validate: MetaValidator
     default_from: str | None = None
     help: str = ""
+    shape: Shape | None = None
 
     def to_dict(self) -> dict[str, object]:
         described: dict[str, object] = {"name": self.name, "default": copy.deepcopy(self.default)}
@@ -315,6 +344,8 @@ class MetaSpec:
             described["default_from"] = self.default_from
         if self.help:
             described["help"] = self.help
+        if self.shape is not None:
+            described["shape"] = self.shape.to_dict()
         return described
 
 

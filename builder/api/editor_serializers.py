@@ -338,6 +338,13 @@ class MetaInfoOut(serializers.Serializer[Any]):
         required=False, help_text="The property whose value it starts with."
     )
     help = serializers.CharField(required=False)
+    shape = serializers.JSONField(
+        required=False,
+        help_text=(
+            "What its values hold, where the type knows: {type, help?, items?, keys?}, "
+            "an array's items and an object's keys shaped the same way."
+        ),
+    )
 
 
 class EventInfoOut(serializers.Serializer[Any]):

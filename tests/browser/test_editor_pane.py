@@ -96,6 +96,44 @@ def test_a_binding_typed_after_the_js_toggle_shows_its_evaluated_value(editor: A
     assert editor.errors == []
 
 
+def test_ctrl_z_in_a_code_field_undoes_its_typing_and_outside_the_editors_step(
+    editor: Any,
+) -> None:
+    pane = editor.get_by_role("complementary", name="Properties")
+    toolbar = editor.get_by_role("toolbar", name="Editor")
+    alignment = pane.get_by_label("Alignment", exact=True)
+    alignment.select_option("CENTER")
+    pane.get_by_role("button", name="JS for Text", exact=True).click()
+    code = pane.get_by_role("textbox", name="Text", exact=True)
+    code.click()
+    editor.keyboard.press("ControlOrMeta+End")
+    editor.keyboard.type("!")
+    assert saved_props(editor, "Text1")["text"] == "Hello!"
+
+    # In the field (its key presses come from inside a shadow root): the
+    # field's own history undoes the typing, the editor's steps stay. The
+    # second press finds nothing typed left to undo, and still leaves the
+    # alignment, the step before, alone.
+    editor.keyboard.press("Control+z")
+    expect(code).to_have_text("Hello")
+    editor.keyboard.press("Control+z")
+    expect(code).to_have_text("Hello")
+    props = saved_props(editor, "Text1")
+    assert (props["text"], props["textAlign"]) == ("Hello", "CENTER")
+    expect(toolbar.get_by_role("button", name="Redo")).to_be_disabled()
+
+    # Outside any field (the canvas): the editor's steps are undone.
+    editor.get_by_role("main", name="Canvas").click(position={"x": 5, "y": 5})
+    editor.keyboard.press("Control+z")
+    expect(toolbar.get_by_role("button", name="Redo")).to_have_attribute(
+        "title", "Redo Set Text1.text (Ctrl+Shift+Z)"
+    )
+    editor.keyboard.press("Control+z")
+    expect(alignment).to_have_value("LEFT")
+    assert "textAlign" not in saved_props(editor, "Text1")  # back to the default
+    assert editor.errors == []
+
+
 def test_autocomplete_in_the_editor_offers_widgets_then_their_properties(editor: Any) -> None:
     pane = editor.get_by_role("complementary", name="Properties")
     pane.get_by_role("button", name="JS for Text", exact=True).click()

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from widgets.types.file_picker import FILE_PICKER
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The widget types as GET widget-types/ describes them (docs/editor-api.md).
@@ -57,7 +59,8 @@ TYPES: list[dict[str, Any]] = [
              "control": "list", "type": "string_list", "default": ["*"], "bindable": True,
              "nullable": False},
         ],
-        "meta": [{"name": "files", "default": [], "help": "The picked files."}],
+        # The meta as widgets/ declares it: its shape is what completes files[0].
+        "meta": FILE_PICKER.to_dict()["meta"],
         "derived": ["isValid"],
         "events": [{"name": "onFilesSelected", "label": "onFilesSelected",
                     "help": "Runs when an end user picks files."}],
@@ -345,6 +348,31 @@ def test_deeper_keys_complete_from_the_evaluated_values(pane: Any) -> None:
     options = page.get_by_role("listbox")
     expect(options.get_by_role("option", name=re.compile(r"^name"))).to_be_visible()
     expect(options.get_by_role("option", name=re.compile(r"^size"))).to_be_visible()
+
+
+@pytest.mark.parametrize("evaluated", [{}, {"FilePicker1": {"files": []}}])
+def test_a_files_item_completes_from_its_declared_shape_before_any_pick(
+    pane: Any, evaluated: dict[str, Any]
+) -> None:
+    page = pane()
+    page.evaluate(
+        "(values) => window.paneStore.set({ evaluation: { values, errors: {} } }, 'evaluation')",
+        evaluated,
+    )
+    aside = page.get_by_role("complementary", name="Properties")
+    aside.get_by_role("button", name="JS for Text", exact=True).click()
+    aside.get_by_role("textbox", name="Text", exact=True).click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("{{FilePicker1.files[0].")
+    options = page.get_by_role("listbox")
+    for key, detail in [("id", "string"), ("name", "string"), ("size", "number"),
+                        ("type", "string"), ("data", "string")]:  # fmt: skip
+        option = options.get_by_role("option", name=re.compile(rf"^{key}\s*{detail}"))
+        expect(option).to_be_visible()
+    page.keyboard.type("si")
+    expect(options.get_by_role("option")).to_have_count(1)
+    options.get_by_role("option", name=re.compile(r"^size")).click()
+    assert prop(page, "Text1", "text") == "{{FilePicker1.files[0].size}}"
 
 
 def test_renaming_shows_the_servers_refusal_where_the_name_was_typed(pane: Any) -> None:

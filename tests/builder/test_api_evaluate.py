@@ -95,6 +95,29 @@ class TestValues:
         (syntax,) = errors["S.text"]
         assert syntax["name"] == "SyntaxError" and "line" in syntax and "column" in syntax
 
+    def test_error_positions_count_from_the_binding_as_typed(self, client_as, page):
+        page.layout = layout(
+            widget("One", "Text", {"text": "{{FilePicker1.files.length + ' files')}}"}),
+            widget("Many", "Text", {"text": "Total: {{\n  1 +\n  nope.size\n}}"}),
+            widget("Lines", "Text", {"text": "{{\n  FilePicker1.files\n    .length )\n}}"}),
+            widget("FilePicker1", "FilePicker", {}),
+        )
+        page.save()
+        response = client_as("developer").post(url(page), {}, format="json")
+        assert response.status_code == 200
+        errors = response.json()["errors"]
+        (lines,) = errors["Lines.text"]
+        assert (lines["line"], lines["column"]) == (3, 13)
+        (syntax,) = errors["One.text"]
+        assert (syntax["message"], syntax["line"], syntax["column"]) == (
+            "Unexpected token ')'",
+            1,
+            36,
+        )
+        (runtime,) = errors["Many.text"]
+        assert runtime["name"] == "ReferenceError"
+        assert "line" not in runtime and "column" not in runtime
+
 
 class TestDraftLayout:
     """`layout`: the editor's unsaved draft, evaluated with the page's actions, never saved."""

@@ -42,7 +42,19 @@ def test_a_type_reads_as_the_editor_needs_it(client_as):
     assert picker["default_size"] == {"w": 16, "h": 4}
     assert picker["is_container"] is False
     assert picker["derived"] == ["isValid"]
-    assert picker["meta"] == [{"name": "files", "default": [], "help": "The picked files."}]
+    (files,) = picker["meta"]
+    assert (files["name"], files["default"], files["help"]) == ("files", [], "The picked files.")
+    # What each picked file holds, for completing files[0]. before any pick.
+    item = files["shape"]["items"]
+    assert files["shape"]["type"] == "array" and item["type"] == "object"
+    assert {key: shape["type"] for key, shape in item["keys"].items()} == {
+        "id": "string",
+        "name": "string",
+        "size": "number",
+        "type": "string",
+        "data": "string",
+    }
+    assert all(shape["help"] for shape in item["keys"].values())
     assert picker["events"] == [
         {
             "name": "onFilesSelected",

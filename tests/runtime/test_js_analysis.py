@@ -97,6 +97,24 @@ def test_syntax_error_has_position() -> None:
     assert analysis.error.column is not None
 
 
+@pytest.mark.parametrize(
+    ("code", "message", "where"),
+    [
+        ("\n  x.\n", "missing property_identifier", (2, 5)),
+        ("'é' b", "unexpected token", (1, 5)),
+        ("x.", "missing property_identifier", (1, 3)),
+        # Past the code, in the parser's wrapper: placed at the code's end.
+        ("a)\n", "unexpected end of the binding", (1, 3)),
+    ],
+)
+def test_syntax_error_positions_are_in_the_code(
+    code: str, message: str, where: tuple[int, int]
+) -> None:
+    error = analyse_expression(code).error
+    assert isinstance(error, JavaScriptSyntaxError)
+    assert (error.message, (error.line, error.column)) == (message, where)
+
+
 @pytest.mark.parametrize("code", ["1); evil(); (1", "1; 2", "a }, { b"])
 def test_more_than_one_expression_is_rejected(code: str) -> None:
     analysis = analyse_expression(code)

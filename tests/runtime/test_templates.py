@@ -94,6 +94,39 @@ def test_syntax_error_has_line_and_column() -> None:
     assert (error.line, error.column) == (2, 3)
 
 
+@pytest.mark.parametrize(
+    ("text", "message", "where"),
+    [
+        # A ")" with no "(" closes the parser's wrapper: still placed where typed.
+        ("{{FilePicker1.files.length + ' files')}}", "Unexpected token ')'", (1, 36)),
+        ("{{\n  a +\n  b )\n}}", "Unexpected token ')'", (3, 5)),
+        ("{{ a b }}", "Unexpected identifier 'b'", (1, 4)),
+        ("{{\n  a\n  b\n}}", "Unexpected identifier 'b'", (3, 3)),
+        # Ending early: just past the code's last character, not in the wrapper.
+        ("{{ (a + b }}", "unexpected end of the binding", (1, 8)),
+        ("{{\n  Text1.\n}}", "expecting field name", (2, 9)),
+        # Columns count characters, not UTF-8 bytes.
+        ("{{ 'éé' b }}", "Unexpected identifier 'b'", (1, 7)),
+        ("Files: {{ (a + }} and {{ ok }}", "unexpected end of the binding", (1, 6)),
+    ],
+)
+def test_syntax_error_positions_count_from_the_binding_as_typed(
+    text: str, message: str, where: tuple[int, int]
+) -> None:
+    (error,) = evaluate_template(text, {"a": 1, "b": 2, "ok": 3, "Text1": {}}).errors
+    assert (error.code, error.message) == ("syntax_error", message)
+    assert (error.line, error.column) == where
+    assert "line" not in error.message
+
+
+@pytest.mark.parametrize("text", ["{{ a.b.c }}", "{{\n  1 +\n  a.b.c\n}}"])
+def test_runtime_errors_carry_no_position(text: str) -> None:
+    (error,) = evaluate_template(text, {"a": {}}).errors
+    assert (error.code, error.name) == ("js_exception", "TypeError")
+    assert (error.line, error.column) == (None, None)
+    assert "line" not in error.to_dict() and "input" not in error.message
+
+
 def test_statement_injection_is_a_syntax_error() -> None:
     (error,) = evaluate_template("{{ 1); globalThis.x = 1; (1 }}").errors
     assert error.code == "syntax_error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -50,11 +51,13 @@ def test_registering_a_name_twice_is_an_error() -> None:
 
 
 def test_to_dict_describes_every_type_as_json() -> None:
-    described = default_registry.to_dict()
+    described: dict[str, Any] = default_registry.to_dict()
     assert list(described) == default_registry.names()
-    assert described["FilePicker"]["meta"] == [
-        {"name": "files", "default": [], "help": "The picked files."}
-    ]
+    (files,) = described["FilePicker"]["meta"]
+    assert (files["name"], files["default"], files["help"]) == ("files", [], "The picked files.")
+    assert files["shape"]["type"] == "array"
+    assert list(files["shape"]["items"]["keys"]) == ["id", "name", "size", "type", "data"]
+    assert all("shape" not in meta for meta in described["Input"]["meta"])
     json.dumps(described)
 
 

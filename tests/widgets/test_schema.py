@@ -16,6 +16,7 @@ from widgets.schema import (
     MetaSpec,
     PropertySpec,
     Section,
+    Shape,
     ValueType,
     WidgetType,
     is_binding,
@@ -234,6 +235,20 @@ def test_widget_type_lookups() -> None:
 def test_a_name_declared_twice_is_a_registry_error(kwargs: dict[str, object]) -> None:
     with pytest.raises(RegistryError, match="more than once"):
         _type(**kwargs)
+
+
+def test_a_meta_shape_is_described_as_json_only_where_declared() -> None:
+    point = Shape("object", "A point.", keys=(("x", Shape("number")), ("y", Shape("number"))))
+    shaped = MetaSpec("points", [], _no_faults, shape=Shape("array", items=point))
+    assert shaped.to_dict()["shape"] == {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "help": "A point.",
+            "keys": {"x": {"type": "number"}, "y": {"type": "number"}},
+        },
+    }
+    assert "shape" not in MetaSpec("text", "", _no_faults).to_dict()
 
 
 def test_meta_default_from_must_name_a_property() -> None:

@@ -19,15 +19,32 @@ from widgets.schema import (
     MetaSpec,
     PropertySpec,
     Section,
+    Shape,
     ValueType,
     WidgetType,
     type_name,
 )
 from widgets.types.common import is_disabled, is_required, is_visible
 
-__all__ = ["FILE_KEYS", "FILE_PICKER", "file_type_allowed", "validate_files"]
+__all__ = ["FILE_KEYS", "FILE_PICKER", "FILE_SHAPE", "file_type_allowed", "validate_files"]
 
-FILE_KEYS = ("id", "name", "size", "type", "data")
+# One picked file: what the portal stores (builder.execution.files) and the
+# editor completes under `files[0]` before anything is picked.
+FILE_SHAPE = Shape(
+    "object",
+    "A picked file.",
+    keys=(
+        ("id", Shape("string", "The stored file's id.")),
+        ("name", Shape("string", "The file's name, as picked.")),
+        ("size", Shape("number", "Its size in bytes.")),
+        ("type", Shape("string", "Its MIME type, e.g. image/png.")),
+        (
+            "data",
+            Shape("string", "A blob: reference to the content, or the content as dataFormat says."),
+        ),
+    ),
+)
+FILE_KEYS = tuple(name for name, _ in FILE_SHAPE.keys)
 BYTES_PER_MB = 1024 * 1024
 
 # "*", an extension (".pdf") or a MIME type, possibly wild ("image/*").
@@ -219,7 +236,15 @@ FILE_PICKER = WidgetType(
         is_disabled(),
         is_visible(),
     ),
-    meta=(MetaSpec("files", [], validate_files, help="The picked files."),),
+    meta=(
+        MetaSpec(
+            "files",
+            [],
+            validate_files,
+            help="The picked files.",
+            shape=Shape("array", items=FILE_SHAPE),
+        ),
+    ),
     derived={"isValid": "this.isRequired ? this.files.length > 0 : true"},
     events=(EventSpec("onFilesSelected", "Runs when an end user picks files."),),
 )

@@ -249,13 +249,6 @@ export function createCodeField({ label, value, singleLine = false, placeholder:
   const host = document.createElement("div");
   host.className = singleLine ? "pp-code-host pp-code-single" : "pp-code-host";
   const shadow = host.attachShadow({ mode: "open" });
-  // Ctrl/Cmd+Z and Y undo typing in the field (CodeMirror's history). Seen
-  // from the document, the key press comes from this host (the shadow root
-  // hides the editor), which the editor's global undo would take for a key
-  // pressed outside any text field: it stops here.
-  host.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && /^[yz]$/i.test(event.key)) event.stopPropagation();
-  });
   const stylesheet = document.createElement("link");
   stylesheet.rel = "stylesheet";
   stylesheet.href = STYLESHEET;

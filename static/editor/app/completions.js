@@ -3,9 +3,11 @@
 // Widgets bring their type's properties, meta and derived properties;
 // queries their run()/clear() and the state a run leaves; `appsmith` its
 // store, user and URL; the handler functions come from one table below.
-// Keys deeper than the schema knows (FilePicker1.files[0].name) come from
-// the values the server's last evaluation answered, never from running the
-// user's code here. Pure: no DOM, no CodeMirror (code_field.js adapts it).
+// Keys deeper than a property come from the shape its type declares (a
+// FilePicker's files[0] has name, size, type, data before any file is
+// picked) and from the values the server's last evaluation answered, never
+// from running the user's code here. Pure: no DOM, no CodeMirror
+// (code_field.js adapts it).
 /** @import { EditorNode } from "./layout.js" */
 import { walk } from "./layout.js";
 
@@ -14,8 +16,18 @@ import { walk } from "./layout.js";
  * @typedef {object} CompletableType
  * @property {string} name
  * @property {{ name: string, type?: string, help?: string }[]} [properties]
- * @property {{ name: string, default?: unknown, help?: string }[]} [meta]
+ * @property {{ name: string, default?: unknown, help?: string, shape?: Shape }[]} [meta]
  * @property {string[]} [derived]
+ */
+
+/**
+ * What a value holds where its type knows (GET widget-types/, `widgets.Shape`):
+ * an array's `items`, an object's `keys`.
+ * @typedef {object} Shape
+ * @property {string} type a JSON type name
+ * @property {string} [help]
+ * @property {Shape} [items]
+ * @property {Record<string, Shape>} [keys]
  */
 
 /**
@@ -64,26 +76,36 @@ export function typeOf(value) {
 
 /**
  * A node for an evaluated value: objects offer their keys, arrays their
- * first element under [0].
+ * first element under [0]. With a `shape`, what it declares is offered too,
+ * so an empty array still has a [0] (and a missing value its type).
  * @param {unknown} value
  * @param {EntityNode["kind"]} [kind]
  * @param {string} [info]
+ * @param {Shape} [shape]
  * @returns {EntityNode}
  */
-export function valueNode(value, kind = "property", info = undefined) {
+export function valueNode(value, kind = "property", info = undefined, shape = undefined) {
   return {
     kind,
-    detail: typeOf(value),
-    info,
+    detail: value === undefined && shape ? shape.type : typeOf(value),
+    info: info ?? shape?.help,
     members: () => {
-      if (Array.isArray(value)) {
-        const length = valueNode(value.length, "property", "How many items it holds.");
-        return value.length ? { length, 0: valueNode(value[0]) } : { length };
+      if (Array.isArray(value) || (value === undefined && shape?.type === "array")) {
+        const items = Array.isArray(value) ? value : [];
+        const length = valueNode(items.length, "property", "How many items it holds.");
+        if (!items.length && !shape?.items) return { length };
+        return { length, 0: valueNode(items[0], "property", undefined, shape?.items) };
+      }
+      /** @type {Record<string, EntityNode>} */
+      const members = {};
+      for (const [key, keyShape] of Object.entries(shape?.keys || {})) {
+        const item = value && typeof value === "object" ? /** @type {Record<string, unknown>} */ (value)[key] : undefined;
+        members[key] = valueNode(item, "property", undefined, keyShape);
       }
       if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, valueNode(item)]));
+        for (const [key, item] of Object.entries(value)) if (!(key in members)) members[key] = valueNode(item);
       }
-      return {};
+      return members;
     },
   };
 }
@@ -111,14 +133,14 @@ function widgetNode(widget, type, values) {
     members: () => {
       /** @type {Record<string, EntityNode>} */
       const members = {};
-      /** @param {string} name @param {string} [fallbackType] @param {string} [help] */
-      const add = (name, fallbackType, help) => {
-        const node = valueNode(name in values ? values[name] : widget.props?.[name], "property", help);
+      /** @param {string} name @param {string} [fallbackType] @param {string} [help] @param {Shape} [shape] */
+      const add = (name, fallbackType, help, shape) => {
+        const node = valueNode(name in values ? values[name] : widget.props?.[name], "property", help, shape);
         if (!(name in values) && fallbackType) node.detail = fallbackType;
         members[name] = node;
       };
       for (const spec of type?.properties || []) add(spec.name, JSON_TYPES[spec.type || ""] || spec.type, spec.help);
-      for (const spec of type?.meta || []) add(spec.name, typeOf(spec.default ?? null), spec.help);
+      for (const spec of type?.meta || []) add(spec.name, typeOf(spec.default ?? null), spec.help, spec.shape);
       for (const name of type?.derived || []) add(name, "derived", "Derived from the widget's other properties.");
       // Values the type does not declare (none today) still complete.
       for (const name of Object.keys(values)) if (!(name in members)) add(name);

@@ -1,7 +1,9 @@
 // @ts-check
 // The editor's global keyboard shortcuts: Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z
 // (and Ctrl+Y) redoes the last change of the session. Not inside a text or
-// code field: those keep their own undo of what is being typed.
+// code field: those keep their own undo of what is being typed. Code fields
+// live in shadow roots, where the event's target seen from the document is
+// the field's host; the first entry of its composed path is the real target.
 /** @import { EditorStore } from "./store.js" */
 
 /**
@@ -39,7 +41,7 @@ export function installShortcuts(store, onError) {
   /** @param {KeyboardEvent} event */
   const onKeyDown = (event) => {
     const action = historyKey(event);
-    if (!action || isTextField(event.target)) return;
+    if (!action || isTextField(event.composedPath()[0] ?? event.target)) return;
     event.preventDefault();
     (action === "undo" ? store.undo() : store.redo()).catch(onError);
   };

@@ -21,6 +21,7 @@ from builder.models import RuntimeFile
 from tests.builder.helpers import assert_error, layout, widget
 from tests.builder.portal.support import answer, fire, pick, publish_page
 from tests.threads import race
+from widgets.types.file_picker import FILE_KEYS
 
 URL = "/api/v1/runtime/files/"
 HANDLER = "{{showAlert(FilePicker1.files.map((f) => f.name).join(','))}}"
@@ -78,7 +79,10 @@ class TestHiddenAndDisabledPickers:
 
     def test_a_visible_enabled_picker_takes_it(self, client_as, page, members, media):
         publish_pickers(page, members["developer"], isVisible=True, isDisabled=False)
-        assert upload(client_as("viewer"), page).status_code == 201
+        response = upload(client_as("viewer"), page)
+        assert response.status_code == 201
+        # The keys the widget type declares (and the editor completes) for a file.
+        assert tuple(response.json()) == FILE_KEYS
 
 
 class TestBudget:
