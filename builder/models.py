@@ -260,6 +260,10 @@ class EventJob(models.Model):
     url = models.CharField(max_length=2000, blank=True, default="")
     action = models.CharField(max_length=120, blank=True, default="")
     total_bytes = models.PositiveBigIntegerField(default=0)
+    # Queries set to confirm_before_run that the end user confirmed / cancelled
+    # for this event (builder.portal.confirmations): the worker runs with them.
+    confirmed = models.JSONField(default=list, blank=True)
+    cancelled = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.FloatField(default=0.0)
     result = models.JSONField(null=True, blank=True)

@@ -219,6 +219,7 @@ def evaluate_url_template(
     engine: Engine | None = None,
     this_value: Any = UNDEFINED,
     has_base_url: bool = True,
+    encode_query: bool = True,
 ) -> TemplateResult:
     """Evaluate a query's URL path: each binding percent-encoded for where it sits.
 
@@ -228,10 +229,11 @@ def evaluate_url_template(
     URL): a binding opening the path is the URL's start, as it is. The
     rules: :mod:`runtime.url_template`. Any failed binding makes the value
     ``UNDEFINED``. ``this_value``: as for :func:`evaluate_template`.
+    ``encode_query`` False: values in the query string go in as typed.
     """
 
     def substitute(parts: Sequence[str | None], values: Sequence[Any]) -> str:
-        return substitute_url(parts, values, has_base_url=has_base_url)
+        return substitute_url(parts, values, has_base_url=has_base_url, encode_query=encode_query)
 
     return _evaluate_filled(text, scope, limits, engine, this_value, substitute)
 

@@ -28,6 +28,11 @@ start as it is, read like typed text; the outbound policy judges where it
 points. Every later binding is encoded as above.
 
 A form-encoded body (``a={{x}}&b=2``) is filled like a query string.
+
+With ``encode_query=False`` (a query whose ``encode_query_params`` is off) a
+value in the query string or the fragment goes in as typed, only ``#``
+written ``%23`` (it would end the query); path segments and the origin rule
+are as above, and the request builder refuses line breaks.
 """
 
 from __future__ import annotations
@@ -76,7 +81,8 @@ def _origin_end(parts: Sequence[str | None]) -> int:
 class _Builder:
     """The URL as it is written, one path segment at a time."""
 
-    def __init__(self, relative: bool) -> None:
+    def __init__(self, relative: bool, encode_query: bool = True) -> None:
+        self.encode_query = encode_query
         self.done: list[str] = []
         self.segment: list[str] = []
         self.bound = False  # a binding wrote into the current segment
@@ -98,7 +104,8 @@ class _Builder:
 
     def value(self, value: Any) -> None:
         if self.where != _PATH:
-            self.done.append(_encoded(value))
+            typed = js_string(value).replace("#", "%23")
+            self.done.append(_encoded(value) if self.encode_query else typed)
             return
         text = js_string(value)
         if self.leading:
@@ -121,18 +128,23 @@ class _Builder:
 
 
 def substitute_url(
-    parts: Sequence[str | None], values: Sequence[Any], *, has_base_url: bool = True
+    parts: Sequence[str | None],
+    values: Sequence[Any],
+    *,
+    has_base_url: bool = True,
+    encode_query: bool = True,
 ) -> str:
     """Join URL text and binding values, encoding each value for where it sits.
 
     ``parts`` is the template with ``None`` where each binding goes; ``values``
     are the bindings' results in order. ``has_base_url``: the path is joined
     to a datasource URL; without one, an opening binding is the URL's start.
+    ``encode_query`` False: values after ``?`` go in as typed (``#`` as ``%23``).
     Raises ``BindingInUrlOrigin`` for a binding in the scheme, host or port
     of a full URL.
     """
     origin_end = _origin_end(parts)
-    builder = _Builder(relative=origin_end == 0)
+    builder = _Builder(relative=origin_end == 0, encode_query=encode_query)
     remaining = iter(values)
     offset = 0
     if not has_base_url and parts and parts[0] is None:

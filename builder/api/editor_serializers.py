@@ -13,7 +13,13 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from builder.action_config import MAX_PATH_LENGTH, MAX_TIMEOUT_S, MIN_TIMEOUT_S, shown_config
+from builder.action_config import (
+    DEFAULT_SETTINGS,
+    MAX_PATH_LENGTH,
+    MAX_TIMEOUT_S,
+    MIN_TIMEOUT_S,
+    shown_config,
+)
 from builder.models import Action, Application, Page, PublishedVersion
 from restapi.strict import (
     StrictBooleanField,
@@ -257,6 +263,25 @@ class ActionConfigIn(StrictSerializer):
     )
     timeout_s = StrictIntegerField(
         min_value=MIN_TIMEOUT_S, max_value=MAX_TIMEOUT_S, default=DEFAULT_TIMEOUT_S
+    )
+    run_on_page_load = StrictBooleanField(
+        allow_null=True,
+        default=DEFAULT_SETTINGS.run_on_page_load,
+        help_text="Run when a portal page opens. null (default): automatic, a GET query "
+        "whose data a widget binds (or another page-load query reads) runs.",
+    )
+    confirm_before_run = StrictBooleanField(
+        default=DEFAULT_SETTINGS.confirm_before_run,
+        help_text="The portal asks the end user to confirm each run; unconfirmed runs are refused.",
+    )
+    smart_json_substitution = StrictBooleanField(
+        default=DEFAULT_SETTINGS.smart_json_substitution,
+        help_text="Bindings in a JSON body (and JSON header values) go in as JSON values; "
+        "false: as plain text.",
+    )
+    encode_query_params = StrictBooleanField(
+        default=DEFAULT_SETTINGS.encode_query_params,
+        help_text="Percent-encode the query's parameters; false: send them as typed.",
     )
 
 

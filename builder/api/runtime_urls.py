@@ -19,5 +19,10 @@ urlpatterns = [
         RuntimePageViewSet.as_view({"post": "events"}),
         name="runtime-page-events",
     ),
+    path(
+        "pages/<str:pk>/load/",
+        RuntimePageViewSet.as_view({"post": "load"}),
+        name="runtime-page-load",
+    ),
     path("jobs/<str:pk>/", RuntimeJobViewSet.as_view({"get": "retrieve"}), name="runtime-job"),
 ]

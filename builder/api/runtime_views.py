@@ -20,6 +20,7 @@ from builder.models import EventJob, Page
 from builder.portal.dispatch import handle_event
 from builder.portal.events import EventRequest
 from builder.portal.jobs import get_job, job_json
+from builder.portal.loading import LoadRequest, run_page_load
 from builder.portal.pages import runtime_page
 from builder.published_pages import published_page
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
@@ -60,6 +61,39 @@ class EventIn(StrictSerializer):
         help_text="Meta property changes the end user made, applied first: "
         '{"files": [{id, name, size, type, data}]} for a FilePicker, {"text"} for an Input.',
     )
+    confirm = serializers.DictField(
+        child=StrictCharField(max_length=200),
+        required=False,
+        help_text="Tokens of the queries the end user confirmed, by query: "
+        'what a `confirm` answer asked, e.g. {"UploadFileToDropbox": "…"}.',
+    )
+    cancel = serializers.ListField(
+        child=StrictCharField(max_length=120),
+        required=False,
+        max_length=50,
+        help_text="Queries the end user cancelled: their runs reject (`<name> was cancelled`).",
+    )
+
+
+class LoadIn(StrictSerializer):
+    confirm = serializers.DictField(
+        child=StrictCharField(max_length=200),
+        required=False,
+        help_text="Tokens of the page-load queries the end user confirmed, by query.",
+    )
+    cancel = serializers.ListField(
+        child=StrictCharField(max_length=120),
+        required=False,
+        max_length=50,
+        help_text="Page-load queries the end user cancelled: they do not run.",
+    )
+
+
+class ConfirmOut(serializers.Serializer[Any]):
+    action = serializers.CharField(help_text="The query to confirm.")
+    token = serializers.CharField(help_text="Send it back in `confirm` to run the query.")
+    code = serializers.CharField(help_text="confirmation_required")
+    message = serializers.CharField(help_text='What to ask, e.g. "Run UploadFileToDropbox?".')
 
 
 class HandlerErrorOut(serializers.Serializer[Any]):
@@ -95,6 +129,33 @@ class EventOut(ChangesOut):
     )
     jobs = JobLineOut(many=True, help_text="Background runs started by this event.")
     error = HandlerErrorOut(required=False, help_text="Only when the handler threw.")
+    confirm = ConfirmOut(
+        many=True,
+        required=False,
+        help_text="Only when queries need the end user's confirmation: nothing ran; "
+        "send the event again with `confirm` or `cancel`.",
+    )
+
+
+class PageLoadErrorOut(serializers.Serializer[Any]):
+    action = serializers.CharField()
+    code = serializers.CharField(help_text="dependency_cycle")
+    message = serializers.CharField(help_text="The cycle, e.g. Api1 -> Api2 -> Api1.")
+
+
+class PageLoadOut(serializers.Serializer[Any]):
+    actions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The page-load queries in run order; they read isLoading true until "
+        "POST pages/{id}/load/ has run them.",
+    )
+    widgets = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Widgets that read a page-load query, by name: the queries they wait on.",
+    )
+    errors = PageLoadErrorOut(  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
+        many=True, help_text="Queries a dependency cycle keeps from running."
+    )
 
 
 class ApplicationLineOut(serializers.Serializer[Any]):
@@ -127,6 +188,7 @@ class RuntimePageOut(serializers.Serializer[Any]):
     )
     store = serializers.DictField(help_text="appsmith.store: session values over persisted ones.")
     url = serializers.DictField(help_text="appsmith.URL: {host, pathname, queryParams}.")
+    page_load = PageLoadOut()
 
 
 class JobOut(serializers.Serializer[Any]):
@@ -174,8 +236,33 @@ class RuntimePageViewSet(EditorViewSet):
             event=body["event"],
             meta=body.get("meta"),
             url=page_url(request),
+            confirm=body.get("confirm", {}),
+            cancel=tuple(body.get("cancel", ())),
         )
         return Response(handle_event(signed_in_user(request), event, published=published))
+
+    @extend_schema(
+        tags=["runtime"],
+        summary="Run the page's page-load queries for your runtime session (viewers)",
+        description=(
+            "The portal calls it once the page (GET) is shown; the answer is an event "
+            "answer (what changed since the page as GET gave it). Queries set to "
+            "confirm_before_run are asked for first (`confirm`)."
+        ),
+        parameters=[URL_PARAMETER],
+        request=LoadIn,
+        responses={200: EventOut, **error_responses(400, 404, 409)},
+    )
+    def load(self, request: Request, pk: str) -> Response:
+        published = published_page(request.user, pk)
+        body = valid_body(LoadIn, request.data or {})
+        load = LoadRequest(
+            page_id=pk,
+            url=page_url(request),
+            confirm=body.get("confirm", {}),
+            cancel=tuple(body.get("cancel", ())),
+        )
+        return Response(run_page_load(signed_in_user(request), load, published=published))
 
 
 class RuntimeJobViewSet(EditorViewSet):

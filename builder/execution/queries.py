@@ -11,7 +11,8 @@ Bindings read the page's entities and `appsmith`, plus `this.params` (the
 arguments of `Query.run(params)`, as in Appsmith). A JSON body, and a header
 value written as a JSON document (Dropbox's `Dropbox-API-Arg`), are filled in
 JSON-aware: a string inserted inside a JSON string is escaped there, so a
-quote in a picked file's name cannot break the JSON. In the path each binding
+quote in a picked file's name cannot break the JSON (unless the config's
+`smart_json_substitution` is false: then as plain text). In the path each binding
 is percent-encoded for where it sits (`runtime.url_template`), so an end
 user's `../admin?x=1` stays one segment under the datasource URL. Every binding failure is a
 failed result naming the config field (`config.headers[0].value`), never an
@@ -34,6 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 
+from builder.action_config import query_settings
 from builder.errors import Conflict
 from builder.execution.evaluation import evaluate_page
 from builder.execution.files import RuntimeFileResolver
@@ -128,8 +130,11 @@ def failed_result(
 class _Binder:
     """Evaluates config fields against one scope and remembers every failure."""
 
-    def __init__(self, scope: Mapping[str, Any], params: Mapping[str, Any]) -> None:
+    def __init__(
+        self, scope: Mapping[str, Any], params: Mapping[str, Any], *, smart_json: bool = True
+    ) -> None:
         self.scope = scope
+        self.smart_json = smart_json
         # Appsmith query bindings read run() params as `this.params`.
         self.this = {"params": dict(params)}
         self.failures: list[tuple[str, str, EvalError]] = []
@@ -147,11 +152,19 @@ class _Binder:
         return self._run(evaluate_template, field, text)
 
     def json(self, field: str, text: Any) -> Any:
+        """JSON text: each binding a JSON value, unless smart JSON substitution is off."""
+        if not self.smart_json:
+            return self.value(field, text)
         return self._run(evaluate_json_template, field, text)
 
-    def url(self, field: str, text: Any, *, has_base_url: bool) -> Any:
-        """The path: each binding percent-encoded for where it sits (`a/b` -> `a%2Fb`)."""
-        evaluate = partial(evaluate_url_template, has_base_url=has_base_url)
+    def url(self, field: str, text: Any, *, has_base_url: bool, encode_query: bool = True) -> Any:
+        """The path: each binding percent-encoded for where it sits (`a/b` -> `a%2Fb`).
+
+        ``encode_query`` False: values in its query string go in as typed.
+        """
+        evaluate = partial(
+            evaluate_url_template, has_base_url=has_base_url, encode_query=encode_query
+        )
         return self._run(evaluate, field, text)
 
     def form(self, field: str, text: Any) -> Any:
@@ -235,10 +248,18 @@ def evaluate_config(
     """The config with every binding evaluated, and the bindings that failed.
 
     ``has_base_url``: the path is joined to a datasource URL (see `runtime.url_template`).
+    The config's `smart_json_substitution` and `encode_query_params` say how
+    values go into JSON text and into the query string (builder.action_config).
     """
-    binder = _Binder(scope, params or {})
+    settings = query_settings(config)
+    binder = _Binder(scope, params or {}, smart_json=settings.smart_json_substitution)
     evaluated = dict(config)
-    evaluated["path"] = binder.url("config.path", config.get("path"), has_base_url=has_base_url)
+    evaluated["path"] = binder.url(
+        "config.path",
+        config.get("path"),
+        has_base_url=has_base_url,
+        encode_query=settings.encode_query_params,
+    )
     evaluated["headers"] = binder.rows(
         "config.headers", config.get("headers"), value=binder.header_value
     )

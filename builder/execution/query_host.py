@@ -13,6 +13,12 @@ ran earlier in the same handler), with the datasource's credentials for the
 user (per-user tokens), and the user's own picked files only. Each result
 moves the page on (`PageRun.moved_to`: only what reads it is evaluated again)
 and is handed to `on_result`, which stores it in the session at once.
+
+A query set to `confirm_before_run` runs only if named in `confirmed` (the
+end user confirmed it for this run, builder.portal.confirmations). Otherwise
+nothing is sent and its Promise rejects: "<name> was cancelled" if named in
+`cancelled` (the user pressed Cancel), else a refusal with the code
+`confirmation_required`. Neither changes the query's stored result.
 """
 
 from __future__ import annotations
@@ -23,13 +29,14 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from builder.action_config import query_settings
 from builder.execution.evaluation import PageRun
 from builder.execution.queries import action_state, failed_result, run_action
 from datasources.models import Datasource
 from runtime.http import ExecutionResult, FileResolver, InvalidActionConfigError
 from runtime.triggers import QueryOutcome
 
-__all__ = ["PublishedQueryHost", "failure_message"]
+__all__ = ["PublishedQueryHost", "cancelled_message", "failure_message", "needs_confirmation"]
 
 ResultCallback = Callable[[str, dict[str, Any]], object]
 
@@ -41,6 +48,15 @@ def failure_message(name: str, result: ExecutionResult) -> str:
         status = result.status_code
         reason = f"the upstream answered {status}" if status else "it did not run"
     return f"{name} failed: {reason}"
+
+
+def cancelled_message(name: str) -> str:
+    """What a run the end user cancelled rejects with (Appsmith's words)."""
+    return f"{name} was cancelled"
+
+
+def needs_confirmation(action: Mapping[str, Any]) -> bool:
+    return query_settings(action.get("config")).confirm_before_run
 
 
 class PublishedQueryHost:
@@ -55,7 +71,11 @@ class PublishedQueryHost:
         user: User,
         files: FileResolver,
         on_result: ResultCallback,
+        confirmed: Iterable[str] = (),
+        cancelled: Iterable[str] = (),
     ) -> None:
+        self.confirmed = frozenset(confirmed)
+        self.cancelled = frozenset(cancelled)
         self.actions = {action["name"]: action for action in actions}
         self.run = run
         self.workspace_id = workspace_id
@@ -94,6 +114,18 @@ class PublishedQueryHost:
             # In the editor a 400; here a failed run the handler's .catch can show.
             return failed_result(error.code, error.message, field=error.field)
 
+    def _refusal(self, name: str) -> str | None:
+        """Why a query set to confirm_before_run may not run now, or None."""
+        action = self.actions.get(name)
+        if action is None or not needs_confirmation(action) or name in self.confirmed:
+            return None
+        if name in self.cancelled:
+            return cancelled_message(name)
+        return (
+            f"{name} needs the end user's confirmation before it runs "
+            "(confirmation_required); it was not confirmed for this run"
+        )
+
     def run_query(
         self, name: str, params: Mapping[str, Any], store: Mapping[str, Any]
     ) -> QueryOutcome:
@@ -102,6 +134,9 @@ class PublishedQueryHost:
         if store != state.store:
             # The handler wrote to appsmith.store before this run: bindings read it.
             self.run = self.run.moved_to(replace(state, store=dict(store)))
+        refusal = self._refusal(name)
+        if refusal is not None:
+            return QueryOutcome(ok=False, state=state.action_values(name), error_message=refusal)
         result = self._result(name, params if isinstance(params, Mapping) else {})
         outcome = action_state(result)
         # Later queries (and the event's answer) read this result through bindings.

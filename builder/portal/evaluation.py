@@ -4,6 +4,8 @@ evaluator = SessionEvaluator(published, user=request.user, url=url)
 run = evaluator.start(view)            # the page compiled at publish time, evaluated once
 run = run.moved_to(evaluator.state(new_view))   # only what the session's changes reach
 evaluator.evaluate(view)               # an EvaluatedPage, for GET pages/{id}/
+evaluator.page_load_plan()             # the page-load queries (builder.page_load)
+evaluator.start(view, loading=plan.order)   # those queries read as `isLoading: true`
 layout_entities(published)             # the widgets by name; 409 if the layout is broken
 public_layout(published.layout)        # the widget tree without event handler code
 check_usable(run, "FilePicker1")       # 400 `widget_hidden` / `widget_disabled` naming `widget`
@@ -12,18 +14,25 @@ check_usable(run, "FilePicker1")       # 400 `widget_hidden` / `widget_disabled`
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
 
 from builder.errors import Conflict, Invalid
-from builder.execution.evaluation import EvaluatedPage, PageRun
+from builder.execution.evaluation import EvaluatedPage, PageRun, compile_source
 from builder.execution.state import RuntimeState, parse_url, user_info
+from builder.page_load import PageLoadPlan, page_load_plan
 from builder.portal.sessions import SessionView
 from builder.published_pages import PublishedPage
 from runtime import CompiledPage
-from widgets import LayoutValidationError, WidgetEntity, get_widget_type, walk_widgets
+from widgets import (
+    LayoutValidationError,
+    WidgetEntity,
+    collect_widget_names,
+    get_widget_type,
+    walk_widgets,
+)
 
 __all__ = ["SessionEvaluator", "ancestry", "check_usable", "public_layout"]
 
@@ -72,30 +81,52 @@ class SessionEvaluator:
         self.url = parse_url(url)
         self._compiled: CompiledPage | None = published.compiled()
 
-    def state(self, view: SessionView) -> RuntimeState:
+    def state(self, view: SessionView, *, loading: Collection[str] = ()) -> RuntimeState:
+        """The session's state; the queries in ``loading`` read as `isLoading: true`."""
+        actions = dict(view.actions)
+        for name in loading:
+            actions[name] = {**actions.get(name, {}), "isLoading": True}
         return RuntimeState(
             widgets=view.meta,
-            actions=view.actions,
+            actions=actions,
             store=view.store,
             user=self.user,
             url=self.url,
             mode="PUBLISHED",
         )
 
-    def start(self, view: SessionView) -> PageRun:
+    def compiled(self) -> CompiledPage:
+        """The page compiled at publish time, or compiled here once (409 `invalid_layout`)."""
+        if self._compiled is None:
+            try:
+                self._compiled = compile_source(self.published.layout, self.published.action_names)
+            except LayoutValidationError as error:
+                raise _invalid_layout(error) from error
+        return self._compiled
+
+    def page_load_plan(self) -> PageLoadPlan:
+        """The queries that run when the page opens, their order, the widgets that wait."""
+        compiled = self.compiled()
+        widgets = collect_widget_names(self.published.layout)
+        return page_load_plan(self.published.actions, compiled, widgets)
+
+    def start(self, view: SessionView, *, loading: Collection[str] = ()) -> PageRun:
         """The whole page evaluated for the session as `view` shows it (409 `invalid_layout`)."""
         try:
             return PageRun.start(
                 self.published.layout,
                 self.published.action_names,
-                self.state(view),
+                self.state(view, loading=loading),
                 compiled=self._compiled,
             )
         except LayoutValidationError as error:
-            raise Conflict(
-                f"The published page's layout is not valid: {error.message}",
-                code="invalid_layout",
-            ) from error
+            raise _invalid_layout(error) from error
 
-    def evaluate(self, view: SessionView) -> EvaluatedPage:
-        return self.start(view).page
+    def evaluate(self, view: SessionView, *, loading: Collection[str] = ()) -> EvaluatedPage:
+        return self.start(view, loading=loading).page
+
+
+def _invalid_layout(error: LayoutValidationError) -> Conflict:
+    return Conflict(
+        f"The published page's layout is not valid: {error.message}", code="invalid_layout"
+    )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -31,7 +31,7 @@ from builder.errors import Invalid
 from builder.execution.changes import changes_between
 from builder.execution.evaluation import PageRun
 from builder.execution.files import FILE_PICKER, RuntimeFileResolver
-from builder.execution.query_host import PublishedQueryHost
+from builder.execution.query_host import PublishedQueryHost, needs_confirmation
 from builder.execution.sandbox import js_limits
 from builder.models import RuntimeFile
 from builder.portal import sessions
@@ -64,6 +64,15 @@ class EventRequest:
     event: str
     meta: Any = None
     url: str | None = None
+    # Tokens of the queries the end user confirmed, and the ones they cancelled
+    # (builder.portal.confirmations).
+    confirm: Mapping[str, Any] = field(default_factory=dict)
+    cancel: tuple[str, ...] = ()
+
+    @property
+    def handler_key(self) -> str:
+        """What a confirmation token is bound to besides the user, page and query."""
+        return f"{self.widget}.{self.event}"
 
 
 @dataclass(frozen=True)
@@ -87,17 +96,37 @@ class PreparedEvent:
     def picked_bytes(self) -> int:
         return sum(row.size for row in self.picked)
 
-    @property
-    def first_query(self) -> str | None:
-        """The query the handler's code runs first, as far as its text shows (for job lines)."""
+    def _named_queries(self) -> list[str]:
+        """The queries whose `.run` the handler's text names, first named first."""
         if not self.handler:
-            return None
+            return []
         found = []
         for name in self.published.action_names:
             match = re.search(rf"(?<![\w$.]){re.escape(name)}\s*\.\s*run\b", self.handler)
             if match:
                 found.append((match.start(), name))
-        return min(found)[1] if found else None
+        return [name for _, name in sorted(found)]
+
+    @property
+    def first_query(self) -> str | None:
+        """The query the handler's code runs first, as far as its text shows (for job lines)."""
+        named = self._named_queries()
+        return named[0] if named else None
+
+    @property
+    def to_confirm(self) -> list[str]:
+        """The queries set to `confirm_before_run` the handler names and the user has not
+        answered yet: the event asks for them before anything runs. (A run the text does
+        not show, e.g. through a computed name, is refused by the query host instead.)"""
+        by_name = {action["name"]: action for action in self.published.actions}
+        request = self.request
+        return [
+            name
+            for name in self._named_queries()
+            if needs_confirmation(by_name[name])
+            and name not in request.confirm
+            and name not in request.cancel
+        ]
 
 
 def _handler(published: PublishedPage, widget: str, event: str) -> str | None:
@@ -163,6 +192,7 @@ def prepare_event(
     meta, picked = _meta_changes(
         entity, request.meta, before.page.widgets[request.widget], user=user, published=published
     )
+    _check_answers(published, request)
     return PreparedEvent(
         user=user,
         request=request,
@@ -175,6 +205,25 @@ def prepare_event(
         handler=handler,
         picked=tuple(picked),
     )
+
+
+def _check_answers(published: PublishedPage, request: EventRequest) -> None:
+    """400 naming `confirm.X` or `cancel[i]` for a query that is not one to confirm."""
+    confirmable = {a["name"] for a in published.actions if needs_confirmation(a)}
+    for name in request.confirm:
+        if name not in confirmable:
+            raise Invalid(
+                f"{name} is not a query of this page that asks for confirmation.",
+                code="not_confirmable",
+                field=f"confirm.{name}",
+            )
+    for index, name in enumerate(request.cancel):
+        if name not in confirmable:
+            raise Invalid(
+                f"{name} is not a query of this page that asks for confirmation.",
+                code="not_confirmable",
+                field=f"cancel[{index}]",
+            )
 
 
 def _descendants(entities: Mapping[str, WidgetEntity], name: str) -> list[str]:
@@ -200,12 +249,17 @@ def _handler_error(name: str, message: str) -> dict[str, str]:
 
 
 def run_event(
-    prepared: PreparedEvent, *, wrap_files: FileResolverFactory | None = None
+    prepared: PreparedEvent,
+    *,
+    confirmed: frozenset[str] = frozenset(),
+    wrap_files: FileResolverFactory | None = None,
 ) -> dict[str, Any]:
     """Apply the meta changes, run the handler, store its changes; the event's answer.
 
-    ``wrap_files`` wraps the user's file resolver (a background job counts the
-    bytes sent through it).
+    ``confirmed``: the queries set to confirm_before_run whose confirmation
+    was redeemed for this event (the others, and those in the request's
+    `cancel`, reject when run). ``wrap_files`` wraps the user's file resolver
+    (a background job counts the bytes sent through it).
     """
     published, user, evaluator = prepared.published, prepared.user, prepared.evaluator
     view, current = prepared.view, prepared.before
@@ -247,6 +301,8 @@ def run_event(
             user=user,
             files=resolver,
             on_result=on_result,
+            confirmed=confirmed,
+            cancelled=prepared.request.cancel,
         )
         actions: dict[str, Any] = {}
         try:

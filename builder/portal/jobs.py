@@ -63,8 +63,12 @@ def runs_in_background(prepared: PreparedEvent) -> bool:
     return prepared.handler is not None and prepared.picked_bytes > background_bytes()
 
 
-def create_job(prepared: PreparedEvent) -> EventJob:
-    """The event as a queued job (its row; enqueue it once committed)."""
+def create_job(prepared: PreparedEvent, *, confirmed: frozenset[str] = frozenset()) -> EventJob:
+    """The event as a queued job (its row; enqueue it once committed).
+
+    ``confirmed``: the queries whose confirmation the web request redeemed;
+    the job keeps them, and the cancelled ones, for its run.
+    """
     request = prepared.request
     with transaction.atomic():
         session = sessions.open_session(prepared.user, prepared.published)
@@ -77,6 +81,8 @@ def create_job(prepared: PreparedEvent) -> EventJob:
             url=(request.url or "")[:2000],
             action=prepared.first_query or "",
             total_bytes=prepared.picked_bytes,
+            confirmed=sorted(confirmed),
+            cancelled=list(request.cancel),
         )
     return job
 
@@ -175,12 +181,21 @@ def run_job(job_id: str) -> str:
         return str(row or "missing")
     job = EventJob.objects.select_related("session__user").get(pk=job_id)
     request = EventRequest(
-        page_id=job.page_id, widget=job.widget, event=job.event, meta=job.meta, url=job.url or None
+        page_id=job.page_id,
+        widget=job.widget,
+        event=job.event,
+        meta=job.meta,
+        url=job.url or None,
+        cancel=tuple(job.cancelled),
     )
     progress = _Progress(job.pk, job.total_bytes)
     try:
         prepared = prepare_event(job.session.user, request)
-        answer = run_event(prepared, wrap_files=lambda inner: CountingResolver(inner, progress))
+        answer = run_event(
+            prepared,
+            confirmed=frozenset(job.confirmed),
+            wrap_files=lambda inner: CountingResolver(inner, progress),
+        )
     except (BuilderError, WorkspaceError) as error:
         # Checked again here: the file may have expired, the user left the workspace...
         _finish(job.pk, JobStatus.FAILED, error={"code": error.code, "message": error.message})

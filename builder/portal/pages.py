@@ -4,7 +4,10 @@
 
 Reads only: a session that does not exist yet reads as defaults, and one made
 for an older published version reads as the next event will move it (meta of
-widgets that are gone is ignored).
+widgets that are gone is ignored). The page's page-load queries
+(builder.page_load) are not run here: they read as `isLoading: true`, the
+answer's `page_load` lists them, and the portal runs them next with
+POST pages/{id}/load/ (builder.portal.loading), so the page shows at once.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ def runtime_page(user: User, page_id: Any, *, url: str | None) -> dict[str, Any]
     """docs/runtime-api.md's page answer; 404 unless viewer+ of a published page."""
     published = published_page(user, page_id)
     view = sessions.read_view(user, published)
-    # 409 for a published layout that is not valid.
-    evaluated = SessionEvaluator(published, user=user, url=url).evaluate(view)
+    evaluator = SessionEvaluator(published, user=user, url=url)
+    plan = evaluator.page_load_plan()  # 409 for a published layout that is not valid
+    evaluated = evaluator.evaluate(view, loading=plan.order)
     application, version = published.application, published.version
     pages = sorted(
         version.snapshot.get("pages", []), key=lambda page: (page.get("order", 0), page["id"])
@@ -49,4 +53,5 @@ def runtime_page(user: User, page_id: Any, *, url: str | None) -> dict[str, Any]
         "errors": evaluated.errors,
         "store": view.store,
         "url": dict(evaluated.appsmith["URL"]),
+        "page_load": plan.to_json(),
     }

@@ -18,6 +18,7 @@ from typing import Any
 from runtime.http.errors import InvalidActionConfigError
 
 __all__ = [
+    "DEFAULT_ENCODE_QUERY_PARAMS",
     "DEFAULT_TIMEOUT_S",
     "METHODS",
     "ActionConfig",
@@ -30,6 +31,9 @@ __all__ = [
 # The one default of an action's timeout: the editor's API fills it in on save,
 # and a config stored without it (a seed, an import) gets it here.
 DEFAULT_TIMEOUT_S = 60
+# The query's own parameters (its rows and the query string of its path) are
+# percent-encoded unless a config says ``"encode_query_params": false``.
+DEFAULT_ENCODE_QUERY_PARAMS = True
 # In the order the editor offers them.
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
@@ -156,6 +160,9 @@ class ActionConfig:
     body_type: BodyType = BodyType.NONE
     body: object = None
     timeout_s: float = float(DEFAULT_TIMEOUT_S)
+    # False: the query's own parameters go as typed after bindings
+    # (runtime.http.request_builder.build_url).
+    encode_query_params: bool = DEFAULT_ENCODE_QUERY_PARAMS
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, prefix: str = "config") -> ActionConfig:
@@ -169,6 +176,11 @@ class ActionConfig:
             body_type=_body_type(data.get("body_type"), f"{prefix}.body_type"),
             body=data.get("body"),
             timeout_s=_timeout(data.get("timeout_s"), f"{prefix}.timeout_s"),
+            encode_query_params=_flag(
+                data.get("encode_query_params"),
+                DEFAULT_ENCODE_QUERY_PARAMS,
+                f"{prefix}.encode_query_params",
+            ),
         )
 
 
@@ -179,6 +191,14 @@ def _method(value: object, field: str) -> str:
         allowed = ", ".join(sorted(METHODS))
         raise InvalidActionConfigError(f"must be one of {allowed}", field=field)
     return value.strip().upper()
+
+
+def _flag(value: object, default: bool, field: str) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise InvalidActionConfigError("must be true or false", field=field)
+    return value
 
 
 def _body_type(value: object, field: str) -> BodyType:

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, unquote
 
 import httpx
 
@@ -106,6 +107,8 @@ def _query_rows(url: httpx.URL, field_name: str) -> list[KeyValue]:
 def build_url(action: ActionConfig, datasource: DatasourceConfig) -> httpx.URL:
     """The final URL, query parameters merged (see the module docstring)."""
     path = action.path
+    if not action.encode_query_params:
+        _typed(path, "config.path")  # line breaks: httpx would drop them, we refuse
     base = _parse_url(datasource.url, "datasource.url") if datasource.url else None
     base_rows: list[KeyValue] = []
     if _ABSOLUTE_URL.match(path):
@@ -131,6 +134,8 @@ def build_url(action: ActionConfig, datasource: DatasourceConfig) -> httpx.URL:
             "datasource's credentials are sent with it; use a path relative to the datasource URL",
             field="config.path",
         )
+    if not action.encode_query_params:
+        return url.copy_with(query=_typed_query(url, base_rows, datasource, action), fragment=None)
     path_rows = _query_rows(url, "config.path")
     params = merge_rows(
         [base_rows, datasource.query_params, path_rows, action.query_params], ignore_case=False
@@ -139,6 +144,58 @@ def build_url(action: ActionConfig, datasource: DatasourceConfig) -> httpx.URL:
         params=httpx.QueryParams([(row.key, to_text(row.value)) for row in params]),
         fragment=None,
     )
+
+
+# What a query string can carry as typed: printable ASCII but the fragment's
+# "#". Anything else (a space, non-ASCII) can only be sent percent-encoded.
+_TYPED_SAFE = "".join(chr(code) for code in range(0x21, 0x7F) if chr(code) != "#")
+_LINE_BREAKS = ("\r", "\n", "\x00")
+
+
+def _typed(text: str, field_name: str) -> str:
+    if any(char in text for char in _LINE_BREAKS):
+        raise InvalidURLError(
+            "must not contain line breaks or NUL characters (query parameters are sent "
+            "as typed: encode_query_params is off)",
+            field=field_name,
+        )
+    return quote(text, safe=_TYPED_SAFE)
+
+
+def _typed_query(
+    url: httpx.URL, base_rows: list[KeyValue], datasource: DatasourceConfig, action: ActionConfig
+) -> bytes:
+    """The query string with the action's own parameters as typed (``encode_query_params`` off).
+
+    The path's query string and the action's rows are kept as typed after
+    their bindings (``%20`` stays ``%20``, ``,`` and ``/`` are not encoded);
+    the datasource's parameters are encoded as always. Layers merge as in
+    the encoded case, keys compared decoded. Each row becomes ``key=value``
+    wire text here, so the merge keeps the text to send.
+    """
+    base, own = (
+        [
+            KeyValue(row.key, str(httpx.QueryParams([(row.key, to_text(row.value))])), row.field)
+            for row in rows
+        ]
+        for rows in (base_rows, datasource.query_params)
+    )
+    path_rows = []
+    for piece in url.query.decode("ascii").split("&") if url.query else ():
+        if piece:
+            path_rows.append(KeyValue(unquote(piece.partition("=")[0]), piece, "config.path"))
+    action_rows = [
+        KeyValue(
+            row.key,
+            _typed(row.key, f"{row.field}.key")
+            + "="
+            + _typed(to_text(row.value), f"{row.field}.value"),
+            row.field,
+        )
+        for row in action.query_params
+    ]
+    merged = merge_rows([base, own, path_rows, action_rows], ignore_case=False)
+    return "&".join(str(row.value) for row in merged).encode("ascii")
 
 
 def _wire_value(value: str) -> bytes:

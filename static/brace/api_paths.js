@@ -103,6 +103,9 @@ export const runtimePagePath = (pageId) => `${API}/runtime/pages/${segment(pageI
 /** @param {number} pageId */
 export const runtimeEventsPath = (pageId) => `${runtimePagePath(pageId)}events/`;
 
+/** @param {number} pageId */
+export const runtimePageLoadPath = (pageId) => `${runtimePagePath(pageId)}load/`;
+
 export const runtimeFilesPath = () => `${API}/runtime/files/`;
 
 /** @param {string} jobId */

@@ -244,6 +244,26 @@
  * @property {Record<string, Record<string, unknown>>} [actions]
  * @property {Record<string, BindingError[]>} [errors] by "Widget.property"
  * @property {Record<string, unknown>} [store]
+ * @property {PageLoad} [page_load] the queries that run once the page shows
+ */
+
+/**
+ * GET pages/{id}/'s `page_load`: the queries POST load/ runs, in order
+ * (they read isLoading true until then), and the widgets that wait on them.
+ * @typedef {object} PageLoad
+ * @property {string[]} actions
+ * @property {Record<string, string[]>} widgets
+ * @property {{ action: string, code: string, message: string }[]} [errors]
+ */
+
+/**
+ * A query the end user must confirm before it runs: send `token` back in
+ * `confirm` (or the query's name in `cancel`) with the same request.
+ * @typedef {object} Confirmation
+ * @property {string} action
+ * @property {string} token
+ * @property {string} code confirmation_required
+ * @property {string} message e.g. "Run UploadFileToDropbox?"
  */
 
 /**
@@ -288,6 +308,7 @@
  * @property {Record<string, unknown>} [store] the whole store after the event
  * @property {Job[]} [jobs]
  * @property {{ code?: string, name?: string, message?: string }} [error] the handler failed
+ * @property {Confirmation[]} [confirm] nothing ran: these queries wait for the end user's answer
  */
 
 /**

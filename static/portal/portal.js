@@ -3,11 +3,12 @@
 // users' actions back as events. No user JavaScript runs here: bindings and
 // handlers run on the server, and this only renders values and applies the
 // effects the server returns.
-/** @import { EventAnswer, Job, RuntimePage, WidgetProps } from "../brace/api_types.js" */
+/** @import { Confirmation, EventAnswer, Job, PageLoad, RuntimePage, WidgetProps } from "../brace/api_types.js" */
 /** @import { WidgetContext } from "./widgets/index.js" */
-import { runtimeEventsPath, runtimePagePath } from "../brace/api_paths.js";
+import { runtimeEventsPath, runtimePageLoadPath, runtimePagePath } from "../brace/api_paths.js";
 import { byId, h } from "../brace/dom.js";
 import { ApiError, api } from "../brace/http.js";
+import { askToConfirm } from "./confirm.js";
 import { applyEffects } from "./effects.js";
 import { watchJobs } from "./jobs.js";
 import { Renderer } from "./renderer.js";
@@ -95,15 +96,67 @@ function emit(widget, event, meta, { debounceMs = 0 } = {}) {
  */
 async function postEvent(widget, event, meta) {
   try {
-    /** @type {{ widget: string, event: string, meta?: WidgetProps }} */
+    /** @type {Record<string, unknown>} */
     const body = { widget, event };
     if (meta !== undefined) body.meta = meta;
-    const answer = /** @type {EventAnswer | null} */ (await api("POST", withPageAddress(runtimeEventsPath(pageId)), body));
+    const answer = await postAnswered(withPageAddress(runtimeEventsPath(pageId)), body);
     await applyAnswer(answer || {});
     return answer;
   } catch (error) {
     showToast(/** @type {Error} */ (error).message, "error");
     return null;
+  }
+}
+
+/**
+ * Asks the end user about each query to confirm, in order: "Run X?".
+ * @param {Confirmation[]} asked
+ * @returns {Promise<{ confirm: Record<string, string>, cancel: string[] }>}
+ */
+async function answerConfirmations(asked) {
+  /** @type {Record<string, string>} */
+  const confirm = {};
+  /** @type {string[]} */
+  const cancel = [];
+  for (const item of asked) {
+    if (await askToConfirm(item.message || `Run ${item.action}?`)) confirm[item.action] = item.token;
+    else cancel.push(item.action);
+  }
+  return { confirm, cancel };
+}
+
+/**
+ * POSTs an event or the page load; when the server answers that queries wait
+ * for the end user's confirmation (nothing ran), asks, then sends the same
+ * request again with the answers: a confirmed query runs, a cancelled one
+ * rejects ("X was cancelled") for the handler's .catch.
+ * @param {string} path
+ * @param {Record<string, unknown>} body
+ * @returns {Promise<EventAnswer | null>}
+ */
+async function postAnswered(path, body) {
+  let answer = /** @type {EventAnswer | null} */ (await api("POST", path, body));
+  if (answer?.confirm?.length) {
+    answer = /** @type {EventAnswer | null} */ (await api("POST", path, { ...body, ...(await answerConfirmations(answer.confirm)) }));
+  }
+  return answer;
+}
+
+/**
+ * Runs the page-load queries the page answer listed; the widgets that read
+ * them show as loading until the answer is applied.
+ * @param {PageLoad} pageLoad
+ */
+async function runPageLoad(pageLoad) {
+  const waiting = Object.keys(pageLoad.widgets || {});
+  renderer.setLoading(waiting, true);
+  try {
+    const answer = await postAnswered(withPageAddress(runtimePageLoadPath(pageId)), {});
+    renderer.setLoading(waiting, false);
+    await applyAnswer(answer || {});
+  } catch (error) {
+    renderer.setLoading(waiting, false);
+    showToast(/** @type {Error} */ (error).message, "error");
   }
 }
 
@@ -200,6 +253,13 @@ async function load({ quiet = false } = {}) {
   }
   renderer.mount(state.layout, state.widgets, state.errors);
   root.setAttribute("aria-busy", "false");
+  // The page shows first; its page-load queries run next, before any event
+  // (events queue behind them). A quiet reload does not run them again.
+  const pageLoad = page.page_load;
+  if (!quiet && pageLoad && (pageLoad.actions?.length || pageLoad.errors?.length)) {
+    const run = queue.then(() => runPageLoad(pageLoad));
+    queue = run.catch(() => {});
+  }
 }
 
 load();

@@ -122,6 +122,21 @@ export class Renderer {
     }
   }
 
+  /**
+   * Marks widgets as waiting on a loading query, or done waiting.
+   * @param {Iterable<string>} names
+   * @param {boolean} loading
+   */
+  setLoading(names, loading) {
+    for (const name of names) {
+      const instance = this.instances.get(name);
+      if (!instance) continue;
+      instance.box.classList.toggle("is-loading", loading);
+      instance.box.setAttribute("aria-busy", String(loading));
+      instance.setLoading?.(loading);
+    }
+  }
+
   /** @param {string} name */
   has(name) {
     return this.instances.has(name);

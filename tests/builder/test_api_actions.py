@@ -19,7 +19,12 @@ DEFAULT_CONFIG = {
     "body_type": "none",
     "body": "",
     "timeout_s": 60,
+    "run_on_page_load": None,
+    "confirm_before_run": False,
+    "smart_json_substitution": True,
+    "encode_query_params": True,
 }
+SETTINGS = {key: DEFAULT_CONFIG[key] for key in list(DEFAULT_CONFIG)[-4:]}
 
 
 @pytest.fixture
@@ -48,7 +53,7 @@ class TestCreating:
         body = response.json()
         assert body["name"] == "UploadFileToDropbox"
         assert body["datasource"] == upload_body["datasource"]
-        assert body["config"] == dropbox_portal["actions"][0]["config"]
+        assert body["config"] == {**SETTINGS, **dropbox_portal["actions"][0]["config"]}
         assert Action.objects.get(pk=body["id"]).config["body_type"] == "binary"
 
     def test_config_keys_default(self, client_as, page):
@@ -147,6 +152,11 @@ class TestCreating:
             ({"timeout_s": "60"}, "invalid", "config.timeout_s"),
             ({"timeout_s": 1.5}, "invalid", "config.timeout_s"),
             ({"retries": 3}, "unknown_field", "config.retries"),
+            ({"run_on_page_load": "auto"}, "invalid", "config.run_on_page_load"),
+            ({"confirm_before_run": None}, "null", "config.confirm_before_run"),
+            ({"confirm_before_run": 1}, "invalid", "config.confirm_before_run"),
+            ({"smart_json_substitution": "yes"}, "invalid", "config.smart_json_substitution"),
+            ({"encode_query_params": 0}, "invalid", "config.encode_query_params"),
         ],
     )
     def test_config_faults_name_the_field(self, client_as, page, config, code, field):

@@ -31,6 +31,7 @@ class Request:
     headers: dict[str, str]  # names in lower case
     header_pairs: list[tuple[str, str]]  # names as sent, in order
     body: bytes
+    raw_query: str = ""  # the query string as it came on the wire
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -83,6 +84,7 @@ class Exchange(BaseHTTPRequestHandler):
             headers={name.lower(): value for name, value in self.headers.items()},
             header_pairs=list(self.headers.items()),
             body=self.read_body(),
+            raw_query=parts.query,
         )
         self.server.received.append(request)
         self.server.answer(self, request)

@@ -1,6 +1,7 @@
 // @ts-check
 // Button: posts onClick; stays busy until the server has answered so that a
-// double click does not run the handler twice.
+// double click does not run the handler twice. While a page-load query it
+// reads is loading it shows a spinner and cannot be pressed.
 /** @import { WidgetType } from "./index.js" */
 import { h } from "../../brace/dom.js";
 import { color, displayText } from "./style.js";
@@ -11,12 +12,16 @@ const VARIANTS = { PRIMARY: "is-primary", SECONDARY: "is-secondary", TERTIARY: "
 export default /** @satisfies {WidgetType} */ ({
   type: "Button",
   create(ctx) {
-    const el = h("button", { type: "button", class: "w-button" });
+    const label = h("span", { class: "w-button-label" });
+    const spinner = h("span", { class: "w-spinner", hidden: true });
+    const el = h("button", { type: "button", class: "w-button" }, spinner, label);
     let disabled = false;
     let busy = false;
+    let loading = false;
     const sync = () => {
-      el.disabled = disabled || busy;
-      el.setAttribute("aria-busy", String(busy));
+      el.disabled = disabled || busy || loading;
+      el.setAttribute("aria-busy", String(busy || loading));
+      spinner.hidden = !(busy || loading);
     };
     el.addEventListener("click", async () => {
       busy = true;
@@ -31,10 +36,14 @@ export default /** @satisfies {WidgetType} */ ({
     return {
       el,
       update(props) {
-        el.textContent = displayText(props.text);
+        label.textContent = displayText(props.text);
         el.className = `w-button ${VARIANTS[String(props.buttonVariant)] || VARIANTS.PRIMARY}`;
         el.style.setProperty("--button-color", color(props.buttonColor) || "");
         disabled = Boolean(props.isDisabled);
+        sync();
+      },
+      setLoading(flag) {
+        loading = flag;
         sync();
       },
     };

@@ -30,6 +30,8 @@ import text from "./text.js";
  * @property {(props: WidgetProps) => void} update shows the widget's evaluated properties
  * @property {HTMLElement} [children] where child widgets go (else the widget's box)
  * @property {() => void} [reset] forgets what the user did (resetWidget)
+ * @property {(loading: boolean) => void} [setLoading] a page-load query it reads is
+ *   loading (true) or done (false); widgets without it only get the box's aria-busy
  */
 
 /**

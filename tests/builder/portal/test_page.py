@@ -28,6 +28,7 @@ class TestThePage:
             "errors",
             "store",
             "url",
+            "page_load",
         }
         application = seed_app.application
         assert body["application"] == {
@@ -43,6 +44,8 @@ class TestThePage:
         }
         assert body["errors"] == {}
         assert body["store"] == {}
+        # The upload is a POST run by its FilePicker: nothing runs on page load.
+        assert body["page_load"] == {"actions": [], "widgets": {}, "errors": []}
 
     def test_widgets_hold_every_evaluated_property(self, client_as, seed_app):
         widgets = answer(client_as("viewer").get(page_url(seed_app.page)))["widgets"]

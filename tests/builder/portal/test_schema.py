@@ -10,6 +10,7 @@ RUNTIME_PATHS = {
     "/api/v1/runtime/files/": {"post"},
     "/api/v1/runtime/pages/{id}/": {"get"},
     "/api/v1/runtime/pages/{id}/events/": {"post"},
+    "/api/v1/runtime/pages/{id}/load/": {"post"},
     "/api/v1/runtime/jobs/{id}/": {"get"},
 }
 
@@ -29,7 +30,7 @@ def test_the_runtime_part_validates_without_warnings(tmp_path):
     events = schema["paths"]["/api/v1/runtime/pages/{id}/events/"]["post"]
     assert {"200", "400", "401", "404", "409", "413"} <= set(events["responses"])
     body = schema["components"]["schemas"]["EventInRequest"]
-    assert set(body["properties"]) == {"widget", "event", "meta"}
+    assert set(body["properties"]) == {"widget", "event", "meta", "confirm", "cancel"}
     assert set(body["required"]) == {"widget", "event"}
     answer = schema["components"]["schemas"]["EventOut"]
     assert set(answer["required"]) == {"effects", "widgets", "actions", "errors", "store", "jobs"}
