@@ -25,7 +25,7 @@ function unsupported(type) {
  * errors: {"Widget.prop": [{name, message, binding}]} -> Map(widget -> lines)
  * @param {Record<string, BindingError[]>} [errors]
  */
-function errorsByWidget(errors = {}) {
+export function errorsByWidget(errors = {}) {
   /** @type {Map<string, string[]>} */
   const byWidget = new Map();
   for (const [path, list] of Object.entries(errors || {})) {

@@ -10,7 +10,9 @@
 import { byId, h } from "../../brace/dom.js";
 import { alertDialog, showDialog } from "../dialogs.js";
 import { queryEditorUrl } from "../editor_urls.js";
+import { mountCanvas } from "./canvas.js";
 import { mountExplorer } from "./explorer.js";
+import { mountPalette } from "./palette.js";
 import { mountPropertyPane } from "./property_pane.js";
 import { mountQueryEditor } from "./query_editor.js";
 import { installShortcuts } from "./shortcuts.js";
@@ -91,6 +93,8 @@ async function start() {
   });
   mountExplorer(byId("editor-explorer", HTMLElement), store, context);
   mountToolbar(byId("editor-toolbar", HTMLElement), store, context);
+  mountPalette(byId("editor-palette", HTMLElement), store);
+  mountCanvas(byId("editor-canvas", HTMLElement), store);
   mountPropertyPane(byId("editor-properties", HTMLElement), store);
   mountQueryEditor(byId("editor-query", HTMLElement), store, context);
   routeQueries(store);
