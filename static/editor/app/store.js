@@ -378,8 +378,12 @@ export class EditorStore {
         fieldErrors[entity === oldName ? [newName, ...rest].join(".") : key] = message;
       }
       this.state.fieldErrors = fieldErrors;
+      // Until the evaluation of the renamed page answers, the last values
+      // stand under the new name, so the canvas and pane never go blank.
+      this.state.evaluation = renamedEvaluation(this.state.evaluation, oldName, newName);
       this.emit("layout");
       this.emit("entities");
+      this.emit("evaluation");
       this.select(this.state.selection.map((name) => (name === oldName ? newName : name)));
       this.evaluator.schedule();
     })();
@@ -507,4 +511,27 @@ export class EditorStore {
     this.state.evaluation = evaluation;
     this.emit("evaluation");
   }
+}
+
+/**
+ * The evaluation with `oldName`'s values and errors filed under `newName`.
+ * @param {Evaluation} evaluation
+ * @param {string} oldName
+ * @param {string} newName
+ * @returns {Evaluation}
+ */
+export function renamedEvaluation(evaluation, oldName, newName) {
+  const values = { ...evaluation.values };
+  if (oldName in values) {
+    values[newName] = values[oldName];
+    delete values[oldName];
+  }
+  /** @type {Evaluation["errors"]} */
+  const errors = {};
+  for (const [key, list] of Object.entries(evaluation.errors)) {
+    const dot = key.indexOf(".");
+    const entity = dot === -1 ? key : key.slice(0, dot);
+    errors[entity === oldName ? newName + key.slice(entity.length) : key] = list;
+  }
+  return { ...evaluation, values, errors };
 }
