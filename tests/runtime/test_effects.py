@@ -80,7 +80,7 @@ def test_the_portal_applies_every_effect_and_no_other() -> None:
     ("doc", "start", "end"),
     [
         ("docs/triggers.md", "Effect dicts:", "\n\n"),  # the handler contract
-        ("docs/runtime-api.md", '"effects": [', '"widgets":'),  # the event's answer
+        ("docs/runtime-api.md", '"effects": [{', '"widgets":'),  # the event's answer
     ],
 )
 def test_the_docs_show_every_effect_and_no_other(doc: str, start: str, end: str) -> None:
