@@ -16,6 +16,7 @@ from rest_framework import serializers
 from builder.action_config import MAX_PATH_LENGTH, MAX_TIMEOUT_S, MIN_TIMEOUT_S, shown_config
 from builder.models import Action, Application, Page, PublishedVersion
 from restapi.strict import (
+    ParsedJSONField,
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
@@ -174,7 +175,7 @@ class PublishedVersionOut(serializers.ModelSerializer[PublishedVersion]):
 class PageIn(StrictSerializer):
     application = StrictIntegerField(min_value=1)
     name = name_field()
-    layout = serializers.JSONField(
+    layout = ParsedJSONField(
         required=False, help_text="The widget tree; an empty root container when left out."
     )
 
@@ -192,7 +193,7 @@ def version_field() -> StrictIntegerField:
 
 class PageUpdateIn(StrictSerializer):
     name = name_field(required=False)
-    layout = serializers.JSONField(required=False, help_text="The widget tree.")
+    layout = ParsedJSONField(required=False, help_text="The widget tree.")
     version = version_field()
 
 

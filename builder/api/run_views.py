@@ -16,7 +16,7 @@ from builder.execution.queries import run_draft_action
 from builder.execution.state import RuntimeState, checked_state
 from builder.models import Action, Page
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
-from restapi.strict import StrictCharField, StrictSerializer
+from restapi.strict import ParsedJSONField, StrictCharField, StrictSerializer
 from widgets import WidgetEntity
 from workspaces.models import Role
 
@@ -46,7 +46,7 @@ class PageStateIn(StrictSerializer):
 
 
 class EvaluateIn(StrictSerializer):
-    layout = serializers.JSONField(
+    layout = ParsedJSONField(
         required=False,
         help_text=(
             "An unsaved layout to evaluate instead of the saved one (the editor's draft), "
