@@ -25,7 +25,13 @@ from widgets import (
     walk_widgets,
 )
 
-__all__ = ["check_layout", "default_layout", "layout_size", "widget_count"]
+__all__ = [
+    "check_layout",
+    "default_layout",
+    "layout_size",
+    "layout_size_bound",
+    "widget_count",
+]
 
 
 def default_layout() -> dict[str, Any]:
@@ -44,6 +50,23 @@ def layout_size(layout: object) -> int:
     return len(json.dumps(layout, separators=(",", ":"), ensure_ascii=False).encode())
 
 
+def layout_size_bound(utf8_json_bytes: int) -> int:
+    """At most `layout_size` of a value parsed from this many bytes of UTF-8 JSON text.
+
+    Written again compact, each part of the text takes at most as many bytes
+    as it did, but numbers: whitespace goes, a character or escape in a
+    string takes as many bytes or fewer (``\\u00e9`` becomes ``é``; strict
+    JSON has no raw control characters to escape), punctuation and literals
+    are the same and an integer is written as it was (``-0`` shorter). A
+    float is written as Python's ``repr``: at most 24 characters, and from a
+    token of n characters at most 4.5 n (``1e15`` becomes
+    ``1000000000000000.0``; tests/builder/test_layouts.py tries every short
+    token). So 4.5 times the text, which lets the editor's drafts (a few
+    hundred KB against the 2 MB limit) skip encoding the layout to weigh it.
+    """
+    return -(-utf8_json_bytes * 9 // 2)
+
+
 def widget_count(layout: object) -> int:
     """How many named widgets the layout holds (for the admin's list)."""
     return len(collect_widget_names(layout))
@@ -54,19 +77,24 @@ def check_layout(
     *,
     action_names: Collection[str] = (),
     valid_before: Mapping[str, Mapping[str, object]] | None = None,
+    size_at_most: int | None = None,
 ) -> None:
     """Raise unless `layout` may be saved on a page with these actions.
 
     ``valid_before``: the widgets by name of a layout that passed (see
     `widgets.validate_layout`); the faults found are the same, sooner.
+    ``size_at_most``: a bound known on `layout_size` (`layout_size_bound`
+    of the request body it came in); within the limit, the layout is not
+    encoded to weigh it. The rule is the same: at most ``MAX_LAYOUT_BYTES``.
     """
-    size = layout_size(layout)
-    if size > MAX_LAYOUT_BYTES:
-        raise PayloadTooLarge(
-            f"The layout is {size} bytes of JSON; a page holds at most {MAX_LAYOUT_BYTES}.",
-            code="layout_too_large",
-            field="layout",
-        )
+    if size_at_most is None or size_at_most > MAX_LAYOUT_BYTES:
+        size = layout_size(layout)
+        if size > MAX_LAYOUT_BYTES:
+            raise PayloadTooLarge(
+                f"The layout is {size} bytes of JSON; a page holds at most {MAX_LAYOUT_BYTES}.",
+                code="layout_too_large",
+                field="layout",
+            )
     try:
         validate_layout(layout, path="layout", valid_before=valid_before)
     except LayoutValidationError as error:

@@ -9,7 +9,8 @@ so both are one 400 here, naming the body.
 
 The depth of a UTF-8 body is read from its bytes (`json_text_nests_deeper_than`,
 cheaper than walking the parsed value: the editor sends a page's whole
-layout on every change).
+layout on every change), and how many bytes it had is kept for the view
+(`utf8_json_body_bytes`: what a layout inside it weighs at most follows).
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from typing import IO, Any
 
 from django.conf import settings
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 
 from builder.errors import Invalid
 from runtime.values import MAX_JSON_DEPTH, json_text_nests_deeper_than, nests_deeper_than
 
-__all__ = ["BoundedJSONParser"]
+__all__ = ["BoundedJSONParser", "utf8_json_body_bytes"]
+
+_BODY_BYTES = "_brace_utf8_json_body_bytes"
 
 
 class BoundedJSONParser(JSONParser):
@@ -43,11 +47,22 @@ class BoundedJSONParser(JSONParser):
         context = parser_context or {}
         if _is_utf8(context.get("encoding") or settings.DEFAULT_CHARSET):
             too_deep = json_text_nests_deeper_than(text, MAX_JSON_DEPTH)
+            if isinstance(context.get("request"), Request):
+                setattr(context["request"], _BODY_BYTES, len(text))
         else:
             too_deep = nests_deeper_than(data, MAX_JSON_DEPTH)
         if too_deep:
             raise _too_deep()
         return data
+
+
+def utf8_json_body_bytes(request: Request) -> int | None:
+    """How many bytes of UTF-8 JSON `BoundedJSONParser` read for ``request.data``.
+
+    None if the body was not read yet, not JSON, or in another encoding.
+    """
+    length = getattr(request, _BODY_BYTES, None)
+    return length if isinstance(length, int) else None
 
 
 def _is_utf8(encoding: str) -> bool:
