@@ -10,7 +10,7 @@ JSON path); the builder's own checks raise `builder.errors` naming the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from builder.errors import Invalid, PayloadTooLarge
@@ -22,7 +22,6 @@ from widgets import (
     LayoutValidationError,
     collect_widget_names,
     validate_layout,
-    walk_widgets,
 )
 
 __all__ = [
@@ -96,7 +95,7 @@ def check_layout(
                 field="layout",
             )
     try:
-        validate_layout(layout, path="layout", valid_before=valid_before)
+        paths = validate_layout(layout, path="layout", valid_before=valid_before)
     except LayoutValidationError as error:
         if any(fault.code == "too_many_widgets" for fault in error.errors):
             # The limit is about the page as a whole, not the widget it stopped at.
@@ -106,7 +105,7 @@ def check_layout(
                 field="layout",
             ) from error
         raise
-    for path, name in _named_widget_paths(layout, "layout"):
+    for name, path in paths.items():
         if name in action_names:
             raise Invalid(
                 f"{name!r} is already the name of an action on this page; "
@@ -114,14 +113,3 @@ def check_layout(
                 code="duplicate_name",
                 field=f"{path}.widgetName",
             )
-
-
-def _named_widget_paths(layout: object, root: str) -> Iterator[tuple[str, str]]:
-    """(JSON path, widgetName) of each widget, depth first, in the paths widgets uses.
-
-    Only called on a layout `validate_layout` accepted, so the tree is sound.
-    """
-    for visit in walk_widgets(layout, path=root):
-        name = visit.widget.get("widgetName")
-        if isinstance(name, str):
-            yield visit.path, name

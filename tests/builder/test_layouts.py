@@ -10,7 +10,7 @@ import re
 import pytest
 
 from builder import layouts
-from builder.errors import PayloadTooLarge
+from builder.errors import Invalid, PayloadTooLarge
 from builder.layouts import (
     check_layout,
     default_layout,
@@ -18,7 +18,8 @@ from builder.layouts import (
     layout_size_bound,
     widget_count,
 )
-from widgets import MAX_LAYOUT_BYTES, LayoutValidationError
+from tests.builder.helpers import layout, widget
+from widgets import MAX_LAYOUT_BYTES, LayoutValidationError, validate_layout
 
 
 def test_the_default_layout_is_valid_and_fresh_each_time():
@@ -118,3 +119,28 @@ def test_a_bound_over_the_limit_weighs_the_layout_as_ever():
     with pytest.raises(PayloadTooLarge):
         check_layout(layout, size_at_most=layout_size_bound(MAX_LAYOUT_BYTES))
     check_layout(default_layout(), size_at_most=layout_size_bound(MAX_LAYOUT_BYTES))
+
+
+def test_the_first_widget_named_as_an_action_is_named_by_its_json_path():
+    box = widget("Box", "Container")
+    box["children"] = [widget("Inner", "Text"), widget("Q2", "Text", y=5)]
+    tree = layout(widget("A", "Text"), box, widget("Q1", "Text"))
+    with pytest.raises(Invalid) as caught:
+        check_layout(tree, action_names={"Q1", "Q2"})
+    assert (caught.value.code, caught.value.field) == (
+        "duplicate_name",
+        "layout.children[1].children[1].widgetName",
+    )
+    assert "'Q2'" in caught.value.message
+    check_layout(tree, action_names={"Other"})
+
+
+def test_validation_gives_each_widgets_path_in_document_order():
+    box = widget("Box", "Container")
+    box["children"] = [widget("Inner", "Text")]
+    assert validate_layout(layout(box, widget("B", "Text")), path="p") == {
+        "MainContainer": "p",
+        "Box": "p.children[0]",
+        "Inner": "p.children[0].children[0]",
+        "B": "p.children[1]",
+    }
