@@ -61,6 +61,12 @@ def test_same_json(a, b, same):
         (lambda n: n["props"].update(allowed=["a"]), False),
         (lambda n: n.update(type="Button"), False),
         (lambda n: n.pop("children"), False),
+        (lambda n: n.update(widgetName=1), False),
+        (lambda n: n.update(props=[]), False),
+        (lambda n: n.update(position=None), False),
+        (lambda n: n["props"].update(text=None), False),
+        (lambda n: n["props"].update(isVisible=-0.0), False),
+        (lambda n: n["position"].update(w={"n": 4}), False),
     ],
 )
 def test_same_widget_leaves_children_out_and_nothing_else(change, same):
@@ -71,8 +77,11 @@ def test_same_widget_leaves_children_out_and_nothing_else(change, same):
 
 
 def test_a_nested_value_is_compared_as_json():
-    a = {**NODE, "props": {"allowed": [1, {"k": True}]}}
+    a = {**NODE, "props": {"allowed": [1, {"k": True}]}, "extra": [0.5, {"z": None}]}
     assert same_widget(a, copy.deepcopy(a))
+    assert not same_widget(a, {**a, "extra": [0.5, {"z": False}]})
+    assert same_widget({**NODE, "props": {"h": 0.5}}, {**NODE, "props": {"h": 0.5}})
+    assert not same_widget({**NODE, "props": {"h": -0.0}}, {**NODE, "props": {"h": 0.0}})
     assert not same_widget(a, {**NODE, "props": {"allowed": [1, {"k": 1}]}})
 
 
