@@ -134,3 +134,26 @@ def test_with_meta_state_is_widget_entities_with_that_state():
     before = entities_before(layout, widget_entities(layout))
     state = {"In": {"text": "typed"}, "Gone": {"text": "x"}}
     assert with_meta_state(before, state) == widget_entities(layout, state)
+
+
+@pytest.mark.parametrize(
+    ("state_then", "state_now", "kept"),
+    [
+        (None, None, True),
+        ({}, None, True),
+        (None, {"In": {}}, True),
+        ({"In": {"text": "a"}}, {"In": {"text": "a"}}, True),
+        ({"In": {"text": "a"}}, {"In": {"text": "b"}}, False),
+        (None, {"In": {"text": "a"}}, False),
+        ({"In": {"text": "a"}}, None, False),
+        ({"In": {"text": 1}}, {"In": {"text": True}}, False),
+    ],
+)
+def test_an_entity_is_kept_only_with_the_same_meta_state(state_then, state_now, kept):
+    layout = tree({**copy.deepcopy(NODE), "widgetName": "In", "type": "Input", "props": {}})
+    first = widget_entities(layout, state_then)
+    before = entities_before(layout, first, state_then)
+    again = widget_entities(copy.deepcopy(layout), state_now, before=before)
+    assert again == widget_entities(layout, state_now)
+    assert (again["In"] is first["In"]) is kept
+    assert again["MainContainer"] is first["MainContainer"]
