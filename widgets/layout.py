@@ -144,7 +144,7 @@ class _Walk:
             self.fault(path, "too_many_widgets", f"A page can hold at most {MAX_WIDGETS} widgets.")
             self.stopped = True
             return
-        if not isinstance(node, Mapping):
+        if type(node) is not dict and not isinstance(node, Mapping):  # the check, cheaper
             self.fault(path, "invalid_type", f"A widget must be an object, not {type_name(node)}.")
             return
         name = node.get("widgetName")
