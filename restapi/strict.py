@@ -88,3 +88,22 @@ class StrictChoiceField(serializers.ChoiceField):
                 "invalid_choice", input=data, choices=", ".join(self.choice_strings_to_values)
             )
         return self.choice_strings_to_values[data]
+
+
+_JSON_TYPES = (dict, list, str, int, float, bool, type(None))
+
+
+class ParsedJSONField(serializers.JSONField):
+    """Any JSON value, as the API's JSON parser gave it: not encoded again to check it.
+
+    DRF's JSONField runs ``json.dumps`` over the value to validate it, which
+    for a page's layout (hundreds of KB, sent by the editor on every change)
+    costs milliseconds per request. Every body this API reads comes from its
+    JSON parser (``DEFAULT_PARSER_CLASSES``), whose output is JSON all the
+    way down, so checking the value's own type is the same check.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, _JSON_TYPES):
+            self.fail("invalid")
+        return data

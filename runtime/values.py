@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any, Final
 
 
@@ -68,6 +69,38 @@ def nests_deeper_than(value: Any, depth: int) -> bool:
             if isinstance(child, (dict, list)):
                 pending.append((child, level + 1))
     return False
+
+
+# For `json_text_nests_deeper_than`: the bytes deleted (all but quotes and
+# brackets), and a bracket's step in depth.
+_NOT_MARKS: Final = bytes(range(256)).translate(None, b'"[]{}')
+_DEPTH_STEP: Final = [0] * 256
+for _byte in b"[{":
+    _DEPTH_STEP[_byte] = 1
+for _byte in b"]}":
+    _DEPTH_STEP[_byte] = -1
+
+
+def json_text_nests_deeper_than(text: bytes, depth: int) -> bool:
+    """`nests_deeper_than` of ``json.loads(text)``, read from ``text``, valid UTF-8 JSON.
+
+    For a request body already parsed, in time linear in its length and
+    mostly in C (a 300 KB page layout in a fraction of a millisecond, where
+    walking the parsed value takes over one): the brackets outside strings,
+    and the deepest their running count goes. Strings are found by their
+    quotes once escapes are gone (a backslash always starts a two-byte
+    escape, so ``\\\\`` then ``\\"`` removed leave no quote escaped);
+    pairs of adjacent quotes (strings without brackets, most of them) are
+    dropped first, which changes no byte's side of a string. UTF-8 never
+    uses these bytes inside a multibyte character.
+    """
+    if text.count(b"[") + text.count(b"{") <= depth:
+        return False
+    if b"\\" in text:
+        text = text.replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = text.translate(None, _NOT_MARKS).replace(b'""', b"")
+    outside = b"".join(marks.split(b'"')[::2])
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, outside)), default=0) > depth
 
 
 def is_file_reference(value: Any) -> bool:

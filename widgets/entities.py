@@ -162,24 +162,31 @@ def widget_entities(
     if not validated:
         validate_layout(layout, registry=registry, valid_before=nodes_before)
     state = _as_mapping(meta_state)
+    state_before = before.meta_state if before is not None else {}
     entities: dict[str, WidgetEntity] = {}
     # A valid layout is a tree of Mappings at most MAX_DEPTH deep.
-    for visit in walk_widgets(layout):
-        node = visit.widget
+    for node, _, parent_node in walk_widgets(layout):
         name = str(node["widgetName"])
-        parent = None if visit.parent is None else str(visit.parent["widgetName"])
-        widget_state = _as_mapping(state.get(name))
-        if before is not None and name in nodes_before:
+        parent = None if parent_node is None else str(parent_node["widgetName"])
+        widget_state = state.get(name)
+        if before is not None and (node_before := nodes_before.get(name)) is not None:
             kept = before.entities[name]
+            # Per widget of an editor's draft: the cheap tests first (no
+            # state on either side is the same state; a node kept by
+            # `unchanged_widgets` is itself).
+            state_then = state_before.get(name)
             if (
                 kept["parent"] == parent
-                and same_widget(node, nodes_before[name])
-                and same_json(widget_state, _as_mapping(before.meta_state.get(name)))
+                and (node_before is node or same_widget(node, node_before))
+                and (
+                    (widget_state is None and state_then is None)
+                    or same_json(_as_mapping(widget_state), _as_mapping(state_then))
+                )
             ):
                 entities[name] = kept
                 continue
         widget_type = registry.get(node["type"])
-        entities[name] = _entity(name, widget_type, node, parent, widget_state)
+        entities[name] = _entity(name, widget_type, node, parent, _as_mapping(widget_state))
     return entities
 
 

@@ -71,8 +71,11 @@ def validate_layout(
     registry: Registry | None = None,
     path: str = "layout",
     valid_before: Mapping[str, Mapping[str, object]] | None = None,
-) -> None:
+) -> dict[str, str]:
     """Raise `LayoutValidationError` with every fault of ``layout``, if it has any.
+
+    Else the JSON path of each widget by name, in document order (the walk
+    finds them; a caller checking names against others' needs no second).
 
     ``valid_before``: the widgets, by name, of a layout that passed this
     validation (the editor's previous draft). A widget that is the same as
@@ -81,9 +84,10 @@ def validate_layout(
     what depends on the rest of the tree (names taken twice, the root, the
     nesting, the count) is checked as always. The faults are the same.
     """
-    errors = layout_errors(layout, registry=registry, path=path, valid_before=valid_before)
-    if errors:
-        raise LayoutValidationError(errors)
+    walk = _walked(layout, registry=registry, path=path, valid_before=valid_before)
+    if walk.errors:
+        raise LayoutValidationError(walk.errors)
+    return walk.names
 
 
 def layout_errors(
@@ -94,9 +98,19 @@ def layout_errors(
     valid_before: Mapping[str, Mapping[str, object]] | None = None,
 ) -> list[FieldError]:
     """Every fault of ``layout``, in document order (empty when it is valid)."""
+    return _walked(layout, registry=registry, path=path, valid_before=valid_before).errors
+
+
+def _walked(
+    layout: object,
+    *,
+    registry: Registry | None,
+    path: str,
+    valid_before: Mapping[str, Mapping[str, object]] | None,
+) -> _Walk:
     walk = _Walk(registry_or_default(registry), valid_before=valid_before or {})
     walk.widget(layout, path, depth=1, is_root=True)
-    return walk.errors
+    return walk
 
 
 def find_widget(layout: object, widget_name: str) -> Mapping[str, object]:
@@ -130,7 +144,7 @@ class _Walk:
             self.fault(path, "too_many_widgets", f"A page can hold at most {MAX_WIDGETS} widgets.")
             self.stopped = True
             return
-        if not isinstance(node, Mapping):
+        if type(node) is not dict and not isinstance(node, Mapping):  # the check, cheaper
             self.fault(path, "invalid_type", f"A widget must be an object, not {type_name(node)}.")
             return
         name = node.get("widgetName")

@@ -60,7 +60,14 @@ def same_widget(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         if key == "children":
             continue
         other = b[key]
-        if type(value) is dict and type(other) is dict:
+        kind = type(value)
+        if kind is not type(other):
+            if not same_json(value, other):
+                return False
+        elif kind is str:  # widgetName, type: the common case inline
+            if value != other:
+                return False
+        elif kind is dict:
             if not _same_flat_dict(value, other):
                 return False
         elif not same_json(value, other):
@@ -76,7 +83,7 @@ def _same_flat_dict(a: dict[str, Any], b: dict[str, Any]) -> bool:
     types = [*map(type, a.values())]
     if types != [*map(type, b.values())]:
         return False
-    return all(kind in _FLAT for kind in types) or same_json(a, b)
+    return _FLAT.issuperset(types) or same_json(a, b)
 
 
 _FLAT = frozenset({str, int, bool, type(None)})

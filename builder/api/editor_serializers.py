@@ -22,6 +22,7 @@ from builder.action_config import (
 )
 from builder.models import Action, Application, Page, PublishedVersion
 from restapi.strict import (
+    ParsedJSONField,
     StrictBooleanField,
     StrictCharField,
     StrictChoiceField,
@@ -180,7 +181,7 @@ class PublishedVersionOut(serializers.ModelSerializer[PublishedVersion]):
 class PageIn(StrictSerializer):
     application = StrictIntegerField(min_value=1)
     name = name_field()
-    layout = serializers.JSONField(
+    layout = ParsedJSONField(
         required=False, help_text="The widget tree; an empty root container when left out."
     )
 
@@ -198,7 +199,7 @@ def version_field() -> StrictIntegerField:
 
 class PageUpdateIn(StrictSerializer):
     name = name_field(required=False)
-    layout = serializers.JSONField(required=False, help_text="The widget tree.")
+    layout = ParsedJSONField(required=False, help_text="The widget tree.")
     version = version_field()
 
 

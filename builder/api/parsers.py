@@ -6,19 +6,30 @@ let it escape as a 500. A body that parses but nests hundreds of levels deep
 would fail the same way later (copying, validating, rendering it). Every
 route that reads JSON goes through this parser (``DEFAULT_PARSER_CLASSES``),
 so both are one 400 here, naming the body.
+
+The depth of a UTF-8 body is read from its bytes (`json_text_nests_deeper_than`,
+cheaper than walking the parsed value: the editor sends a page's whole
+layout on every change), and how many bytes it had is kept for the view
+(`utf8_json_body_bytes`: what a layout inside it weighs at most follows).
 """
 
 from __future__ import annotations
 
+import codecs
+import io
 from collections.abc import Mapping
 from typing import IO, Any
 
+from django.conf import settings
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 
 from builder.errors import Invalid
-from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
+from runtime.values import MAX_JSON_DEPTH, json_text_nests_deeper_than, nests_deeper_than
 
-__all__ = ["BoundedJSONParser"]
+__all__ = ["BoundedJSONParser", "utf8_json_body_bytes"]
+
+_BODY_BYTES = "_brace_utf8_json_body_bytes"
 
 
 class BoundedJSONParser(JSONParser):
@@ -28,13 +39,37 @@ class BoundedJSONParser(JSONParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
+        text = stream.read()
         try:
-            data = super().parse(stream, media_type, parser_context)
+            data = super().parse(io.BytesIO(text), media_type, parser_context)
         except RecursionError:
             raise _too_deep() from None
-        if nests_deeper_than(data, MAX_JSON_DEPTH):
+        context = parser_context or {}
+        if _is_utf8(context.get("encoding") or settings.DEFAULT_CHARSET):
+            too_deep = json_text_nests_deeper_than(text, MAX_JSON_DEPTH)
+            if isinstance(context.get("request"), Request):
+                setattr(context["request"], _BODY_BYTES, len(text))
+        else:
+            too_deep = nests_deeper_than(data, MAX_JSON_DEPTH)
+        if too_deep:
             raise _too_deep()
         return data
+
+
+def utf8_json_body_bytes(request: Request) -> int | None:
+    """How many bytes of UTF-8 JSON `BoundedJSONParser` read for ``request.data``.
+
+    None if the body was not read yet, not JSON, or in another encoding.
+    """
+    length = getattr(request, _BODY_BYTES, None)
+    return length if isinstance(length, int) else None
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _too_deep() -> Invalid:

@@ -11,12 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
+from builder.api.parsers import utf8_json_body_bytes
 from builder.execution.drafts import evaluate_in_editor
 from builder.execution.queries import run_draft_action
 from builder.execution.state import RuntimeState, checked_state
+from builder.layouts import layout_size_bound
 from builder.models import Action, Page
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
-from restapi.strict import StrictCharField, StrictSerializer
+from restapi.strict import ParsedJSONField, StrictCharField, StrictSerializer
 from widgets import WidgetEntity
 from workspaces.models import Role
 
@@ -46,7 +48,7 @@ class PageStateIn(StrictSerializer):
 
 
 class EvaluateIn(StrictSerializer):
-    layout = serializers.JSONField(
+    layout = ParsedJSONField(
         required=False,
         help_text=(
             "An unsaved layout to evaluate instead of the saved one (the editor's draft), "
@@ -139,7 +141,16 @@ class PageEvaluateViewSet(EditorViewSet):
 
         draft = "layout" in body
         layout = body["layout"] if draft else page.layout
-        evaluated = evaluate_in_editor(page.pk, layout, names, checked, draft=draft)
+        # The body's length bounds the draft's size: most drafts need no weighing.
+        body_bytes = utf8_json_body_bytes(request)
+        evaluated = evaluate_in_editor(
+            page.pk,
+            layout,
+            names,
+            checked,
+            draft=draft,
+            size_at_most=None if body_bytes is None else layout_size_bound(body_bytes),
+        )
         return Response(evaluated.to_json())
 
 

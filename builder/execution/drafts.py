@@ -112,13 +112,15 @@ def evaluate_in_editor(
     checked: Callable[[Mapping[str, WidgetEntity]], RuntimeState],
     *,
     draft: bool,
+    size_at_most: int | None = None,
 ) -> EvaluatedPage:
     """``layout`` (a draft if ``draft``, else the saved one) evaluated as `evaluate_page` would.
 
     A draft is validated as a save validates it (`check_layout`: 400 naming
     ``layout....``, 413); a saved layout that no longer validates is a 409.
     ``checked(entities)`` gives the state to evaluate for, checked against
-    the layout's widgets (`checked_state`).
+    the layout's widgets (`checked_state`). ``size_at_most``: a bound on
+    the draft's size as JSON, if known (see `check_layout`).
     """
     names = tuple(action_names)
     limits = js_limits()
@@ -131,7 +133,12 @@ def evaluate_in_editor(
         # then know the unchanged widgets by identity.
         before = replace(last.before, nodes=unchanged_widgets(nodes, last.before.nodes))
     if draft:
-        check_layout(layout, action_names=names, valid_before=before.nodes if before else None)
+        check_layout(
+            layout,
+            action_names=names,
+            valid_before=before.nodes if before else None,
+            size_at_most=size_at_most,
+        )
     try:
         plain = widget_entities(layout, before=before, validated=draft)
     except LayoutValidationError as error:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from builder import layouts
 from builder.layouts import default_layout
 from builder.models import Action
 from tests.builder.helpers import assert_error, layout, widget
@@ -224,6 +227,33 @@ class TestDraftLayout:
         draft = layout(widget("Big", "Text", {"text": "x" * (MAX_LAYOUT_BYTES + 1)}))
         response = client_as("developer").post(url(page), {"layout": draft}, format="json")
         assert_error(response, 413, "layout_too_large", "layout")
+
+    def test_a_draft_in_a_body_far_under_the_limit_is_not_weighed(
+        self, client_as, page, monkeypatch
+    ):
+        # A UTF-8 body of n bytes holds a layout of at most 4.5 n bytes of JSON.
+        def weighed(layout):
+            raise AssertionError("the draft was encoded to weigh it")
+
+        monkeypatch.setattr(layouts, "layout_size", weighed)
+        draft = layout(widget("T", "Text", {"text": "{{ 1e15 }} é"}))
+        response = client_as("developer").post(url(page), {"layout": draft}, format="json")
+        assert response.status_code == 200
+        assert response.json()["values"]["T"]["text"] == "1000000000000000 é"
+
+    def test_a_draft_in_a_body_of_another_encoding_is_weighed(self, client_as, page, monkeypatch):
+        weighed = []
+        size = layouts.layout_size
+        monkeypatch.setattr(
+            layouts, "layout_size", lambda layout: weighed.append(1) or size(layout)
+        )
+        draft = layout(widget("T", "Text", {"text": "é"}))
+        body = json.dumps({"layout": draft}).encode("utf-16")
+        content_type = "application/json; charset=utf-16"
+        response = client_as("developer").post(url(page), body, content_type=content_type)
+        assert response.status_code == 200
+        assert response.json()["values"]["T"]["text"] == "é"
+        assert weighed == [1]
 
     def test_a_draft_with_too_many_widgets_answers_413(self, client_as, page):
         children = [

@@ -7,6 +7,7 @@ that the body is what the route answers about.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -102,3 +103,24 @@ def test_a_body_as_deep_as_the_limit_is_read(client_as: Any, ids: dict[str, int]
         f"/api/v1/workspaces/{ids['workspaces']}/", {"name": name}, format="json"
     )
     assert_error(response, 400, "invalid", "name")  # the name, not the depth
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1"])
+def test_a_body_in_another_encoding_is_measured_once_read(
+    charset: str, client_as: Any, ids: dict[str, int]
+) -> None:
+    # The bytes of a UTF-8 body are scanned for its depth; other encodings
+    # are measured on the value parsed.
+    url = f"/api/v1/workspaces/{ids['workspaces']}/"
+    client = client_as("admin")
+    content_type = f"application/json; charset={charset}"
+    deep = client.patch(url, nested(MAX_JSON_DEPTH + 1).encode(charset), content_type=content_type)
+    assert_error(deep, 400, "too_deep", "body")
+    name: Any = '"Deep ["'
+    for _ in range(MAX_JSON_DEPTH - 1):
+        name = [name]
+    body = json.dumps({"name": name}).encode(charset)
+    assert_error(client.patch(url, body, content_type=content_type), 400, "invalid", "name")
+    renamed = client.patch(url, '{"name": "Dépôt"}'.encode(charset), content_type=content_type)
+    assert renamed.status_code == 200, renamed.content
+    assert renamed.json()["name"] == "Dépôt"

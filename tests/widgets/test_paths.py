@@ -20,3 +20,9 @@ from widgets.paths import member_path
 )
 def test_member_path(key: str, expected: str) -> None:
     assert member_path("p", key) == expected
+
+
+@pytest.mark.parametrize("key", ["widgetName", "type", "props", "position", "children", "x", "h"])
+def test_the_layouts_own_keys_are_plain(key: str) -> None:
+    assert member_path("p", key) == f"p.{key}"
+    assert member_path("p", key + " ") == f'p["{key} "]'

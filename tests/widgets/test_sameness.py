@@ -61,6 +61,12 @@ def test_same_json(a, b, same):
         (lambda n: n["props"].update(allowed=["a"]), False),
         (lambda n: n.update(type="Button"), False),
         (lambda n: n.pop("children"), False),
+        (lambda n: n.update(widgetName=1), False),
+        (lambda n: n.update(props=[]), False),
+        (lambda n: n.update(position=None), False),
+        (lambda n: n["props"].update(text=None), False),
+        (lambda n: n["props"].update(isVisible=-0.0), False),
+        (lambda n: n["position"].update(w={"n": 4}), False),
     ],
 )
 def test_same_widget_leaves_children_out_and_nothing_else(change, same):
@@ -71,8 +77,11 @@ def test_same_widget_leaves_children_out_and_nothing_else(change, same):
 
 
 def test_a_nested_value_is_compared_as_json():
-    a = {**NODE, "props": {"allowed": [1, {"k": True}]}}
+    a = {**NODE, "props": {"allowed": [1, {"k": True}]}, "extra": [0.5, {"z": None}]}
     assert same_widget(a, copy.deepcopy(a))
+    assert not same_widget(a, {**a, "extra": [0.5, {"z": False}]})
+    assert same_widget({**NODE, "props": {"h": 0.5}}, {**NODE, "props": {"h": 0.5}})
+    assert not same_widget({**NODE, "props": {"h": -0.0}}, {**NODE, "props": {"h": 0.0}})
     assert not same_widget(a, {**NODE, "props": {"allowed": [1, {"k": 1}]}})
 
 
@@ -125,3 +134,26 @@ def test_with_meta_state_is_widget_entities_with_that_state():
     before = entities_before(layout, widget_entities(layout))
     state = {"In": {"text": "typed"}, "Gone": {"text": "x"}}
     assert with_meta_state(before, state) == widget_entities(layout, state)
+
+
+@pytest.mark.parametrize(
+    ("state_then", "state_now", "kept"),
+    [
+        (None, None, True),
+        ({}, None, True),
+        (None, {"In": {}}, True),
+        ({"In": {"text": "a"}}, {"In": {"text": "a"}}, True),
+        ({"In": {"text": "a"}}, {"In": {"text": "b"}}, False),
+        (None, {"In": {"text": "a"}}, False),
+        ({"In": {"text": "a"}}, None, False),
+        ({"In": {"text": 1}}, {"In": {"text": True}}, False),
+    ],
+)
+def test_an_entity_is_kept_only_with_the_same_meta_state(state_then, state_now, kept):
+    layout = tree({**copy.deepcopy(NODE), "widgetName": "In", "type": "Input", "props": {}})
+    first = widget_entities(layout, state_then)
+    before = entities_before(layout, first, state_then)
+    again = widget_entities(copy.deepcopy(layout), state_now, before=before)
+    assert again == widget_entities(layout, state_now)
+    assert (again["In"] is first["In"]) is kept
+    assert again["MainContainer"] is first["MainContainer"]
