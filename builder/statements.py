@@ -3,6 +3,7 @@
     session_row(user_id, application_id)         # (RuntimeSession, persisted store) or None
     locked_session_row(session_id)               # the same by id, locked (inside a transaction)
     save_session(session)                        # UPDATE of what an event changes
+    page_application(page_id, user_id)           # (Application, version or None, role) or None
     datasource_row(datasource_id, workspace_id)  # a Datasource, secrets decrypted, or None
 
 Every portal event runs these (tests/builder/portal/test_event_cost.py pins
@@ -27,11 +28,25 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from builder.models import RuntimeSession, UserStore
+from builder.models import (
+    Application,
+    Page,
+    PublishedPageRef,
+    PublishedVersion,
+    RuntimeSession,
+    UserStore,
+)
 from datasources.models import Datasource
 from restapi.rows import ModelColumns, column, concrete_field, table
+from workspaces.models import Membership
 
-__all__ = ["datasource_row", "locked_session_row", "save_session", "session_row"]
+__all__ = [
+    "datasource_row",
+    "locked_session_row",
+    "page_application",
+    "save_session",
+    "session_row",
+]
 
 # What an event reads of a session; the persisted store values come after them.
 _SESSION_FIELDS = (
@@ -158,3 +173,62 @@ def datasource_row(datasource_id: int, workspace_id: int) -> Datasource | None:
         cursor.execute(_datasource_sql(connection.vendor), [datasource_id, workspace_id])
         row = cursor.fetchone()
     return None if row is None else _datasource_columns().instance(row, connection)
+
+
+# What the page lookup reads of the current version: its key, never its JSON.
+_VERSION_FIELDS = ("id", "application", "number", "created_at")
+
+
+@cache
+def _page_columns() -> tuple[ModelColumns[Application], ModelColumns[PublishedVersion]]:
+    return ModelColumns(Application), ModelColumns(PublishedVersion, _VERSION_FIELDS)
+
+
+@cache
+def _page_sql(vendor: str) -> str:
+    applications, versions = _page_columns()
+    a_id = column(Application, "id")
+    role = (
+        f"(SELECT m.{column(Membership, 'role')} FROM {table(Membership)} m "  # noqa: S608  # names from model metadata, values as parameters
+        f"WHERE m.{column(Membership, 'workspace')} = a.{column(Application, 'workspace')} "
+        f"AND m.{column(Membership, 'user')} = %s LIMIT 1)"
+    )
+    owner = (
+        f"COALESCE((SELECT r.{column(PublishedPageRef, 'application')} "  # noqa: S608  # names from model metadata, values as parameters
+        f"FROM {table(PublishedPageRef)} r WHERE r.{column(PublishedPageRef, 'page_id')} = %s), "
+        f"(SELECT p.{column(Page, 'application')} FROM {table(Page)} p "
+        f"WHERE p.{column(Page, 'id')} = %s))"
+    )
+    return (
+        f"SELECT {applications.select('a')}, {versions.select('v')}, {role} "  # noqa: S608  # names from model metadata, values as parameters
+        f"FROM {table(Application)} a LEFT OUTER JOIN {table(PublishedVersion)} v "
+        f"ON v.{column(PublishedVersion, 'id')} = a.{column(Application, 'published_version')} "
+        f"WHERE a.{a_id} = {owner}"
+    )
+
+
+def page_application(
+    page_id: int, user_id: int | None
+) -> tuple[Application, PublishedVersion | None, str | None] | None:
+    """The application of a published page, the key columns of its current version, the role.
+
+    The application is the one the page's `PublishedPageRef` names (kept after
+    the draft page is deleted), else the draft page's; None if neither
+    exists. The version (None before the first publish) holds its id,
+    application, number and created_at only. The role is the user's
+    membership in the application's workspace (None for a non-member or
+    ``user_id`` None). The ORM form: ``PublishedPageRef`` (else ``Page``)
+    ``.select_related("application__published_version")`` annotated with
+    `workspaces.permissions.role_subquery`.
+    """
+    applications, versions = _page_columns()
+    with connection.cursor() as cursor:
+        cursor.execute(_page_sql(connection.vendor), [user_id, page_id, page_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(applications)
+    application = applications.instance(row[:split], connection)
+    version_row = row[split : split + len(versions)]
+    version = None if version_row[0] is None else versions.instance(version_row, connection)
+    return application, version, row[-1]

@@ -39,7 +39,7 @@ def session(application, members):
         user=members["viewer"],
         application=application,
         published_version=version,
-        widgets_meta={"1": {"Input1": {"text": "héllo \"quoted\""}}},
+        widgets_meta={"1": {"Input1": {"text": 'héllo "quoted"'}}},
         actions={"1": {"Api1": {"data": [1, 2.5, None, True], "isLoading": False}}},
         store={"n": 1, "nested": {"a": [1, {"b": None}]}},
         revision=7,
@@ -178,3 +178,33 @@ def test_the_locked_read_holds_the_row_until_commit(session):
     results = race([first, second])
     assert results == [None, None]
     assert order == ["first commits", "second locked"]
+
+
+def test_the_page_lookup_is_the_orms(page, members, application):
+    from builder.services.applications import publish_application
+
+    assert statements.page_application(page.pk + 1000, members["viewer"].pk) is None
+    found = statements.page_application(page.pk, members["viewer"].pk)
+    assert found is not None
+    unpublished, version, role = found
+    assert (unpublished.pk, version, role) == (application.pk, None, "viewer")
+    published = publish_application(application=application, user=members["developer"])
+    found = statements.page_application(page.pk, members["developer"].pk)
+    assert found is not None
+    row, version, role = found
+    orm = type(application).objects.get(pk=application.pk)
+    assert _values(row) == _values(orm)
+    assert version is not None and role == "developer"
+    assert (version.pk, version.application_id, version.number, version.created_at) == (
+        published.pk,
+        application.pk,
+        published.number,
+        published.created_at,
+    )
+    assert statements.page_application(page.pk, members["outsider"].pk)[2] is None
+    assert statements.page_application(page.pk, None)[2] is None
+    # A deleted draft page is found through its publish record.
+    page_id = page.pk
+    page.delete()
+    found = statements.page_application(page_id, members["viewer"].pk)
+    assert found is not None and found[0].pk == application.pk
