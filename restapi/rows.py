@@ -19,7 +19,6 @@ deferred.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -30,7 +29,7 @@ from django.db.models import Field, Model
 __all__ = ["ModelColumns", "column", "concrete_field", "table"]
 
 _M = TypeVar("_M", bound=Model)
-_Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+_Converter = Callable[..., Any]
 
 
 def table(model: type[Model]) -> str:
@@ -63,10 +62,10 @@ class ModelColumns(Generic[_M]):
         if wanted is not None and len(self.fields) != len(wanted):
             raise ValueError(f"not all concrete fields of {model.__name__}: {sorted(wanted)}")
         self.attnames = [f.attname for f in self.fields]
-        # Backend converters are bound to one connection (there is one per thread).
-        self._converters: weakref.WeakKeyDictionary[
-            BaseDatabaseWrapper, list[tuple[int, list[_Converter], Any]]
-        ] = weakref.WeakKeyDictionary()
+        # Built once per database alias. A backend converter is a method of one
+        # connection's `ops` (there is one connection per thread, often one per
+        # request): it is kept unbound and called on the current one's.
+        self._converters: dict[str, list[tuple[int, list[tuple[_Converter, bool]], Any]]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -77,18 +76,23 @@ class ModelColumns(Generic[_M]):
         quote = connection.ops.quote_name
         return ", ".join(f"{quote(alias)}.{quote(str(f.column))}" for f in self.fields)
 
-    def _converters_for(self, db: BaseDatabaseWrapper) -> list[tuple[int, list[_Converter], Any]]:
-        with self._lock:
-            found = self._converters.get(db)
+    def _converters_for(
+        self, db: BaseDatabaseWrapper
+    ) -> list[tuple[int, list[tuple[_Converter, bool]], Any]]:
+        found = self._converters.get(db.alias)
         if found is None:
             found = []
             for index, field in enumerate(self.fields):
                 col = field.get_col(self.model._meta.db_table)
-                converters = db.ops.get_db_converters(col) + col.get_db_converters(db)
-                if converters:
-                    found.append((index, converters, col))
+                backend = [
+                    (c.__func__, True) if getattr(c, "__self__", None) is db.ops else (c, False)
+                    for c in db.ops.get_db_converters(col)
+                ]
+                own = [(c, False) for c in col.get_db_converters(db)]
+                if backend or own:
+                    found.append((index, backend + own, col))
             with self._lock:
-                self._converters[db] = found
+                self._converters[db.alias] = found
         return found
 
     def instance(self, values: Sequence[Any], db: BaseDatabaseWrapper) -> _M:
@@ -97,7 +101,7 @@ class ModelColumns(Generic[_M]):
         row = list(values)
         for index, converters, col in self._converters_for(db):
             value = row[index]
-            for converter in converters:
-                value = converter(value, col, db)
+            for converter, on_ops in converters:
+                value = converter(db.ops, value, col, db) if on_ops else converter(value, col, db)
             row[index] = value
         return self.model.from_db(db.alias, self.attnames, row)

@@ -62,3 +62,27 @@ def test_the_api_takes_a_token_and_refuses_a_bad_one(user):
     answer = client.get("/api/v1/workspaces/")
     assert answer.status_code == 401
     assert answer["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_read_on_another_threads_connection_converts_the_same(user):
+    """Converters are built once per database alias and used with each thread's connection."""
+    import threading
+
+    from django.db import connections
+
+    key = Token.objects.create(user=user).key
+    here = token_with_user(key)
+    there: list[Any] = []
+
+    def read() -> None:
+        try:
+            there.append(token_with_user(key))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join(30)
+    assert here is not None and there and there[0] is not None
+    assert _values(there[0].user) == _values(here.user)
