@@ -16,17 +16,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef
-
+from builder import statements
 from builder.errors import NotFound
 from builder.execution.evaluation import EvaluatedPage, evaluate_page, load_compiled
 from builder.execution.state import RuntimeState
-from builder.models import Application, Page, PublishedPageRef, PublishedVersion
+from builder.models import Application, PublishedVersion
+from builder.published_versions import VersionContent, VersionKey, version_content
 from builder.selectors import current_version
 from restapi.ids import parse_id
 from runtime import CompiledPage, InvalidRuntimeInput
 from workspaces.models import Role
-from workspaces.permissions import check_role, role_subquery
+from workspaces.permissions import check_role
 from workspaces.users import AnyUser
 
 __all__ = ["PublishedPage", "published_page"]
@@ -42,6 +42,8 @@ class PublishedPage:
     version: PublishedVersion
     page: dict[str, Any]
     actions: list[dict[str, Any]]
+    # What the process keeps of the version (`builder.published_versions`).
+    content: VersionContent | None = None
 
     @property
     def layout(self) -> Any:
@@ -55,6 +57,8 @@ class PublishedPage:
         """The page compiled at publish time; None when there is none to use (published
         before compiling existed, or stored in a format this runtime no longer reads):
         then the page is compiled on each request until the next publish."""
+        if self.content is not None:
+            return self.content.compiled_page(self.page["id"])
         data = self.version.compiled.get(str(self.page["id"]))
         if not isinstance(data, Mapping):
             return None
@@ -82,29 +86,26 @@ def published_page(user: AnyUser, page_id: Any, minimum: Role = Role.VIEWER) -> 
     role is too low.
     """
     pk = parse_id(page_id)
-    # The user's role comes in the same statement as the page.
-    role = role_subquery(user, OuterRef("application__workspace_id"))
-    # A page ever published keeps its ref after the draft page is deleted.
-    owner = (
-        PublishedPageRef.objects.select_related("application__published_version")
-        .annotate(my_role=role)
-        .filter(page_id=pk)
-        .first()
-        or Page.objects.select_related("application__published_version")
-        .annotate(my_role=role)
-        .filter(pk=pk)
-        .first()
-    )
-    if owner is None:
+    # One statement: the page's application, its current version's key and the
+    # user's role. A page ever published keeps its ref after the draft page is deleted.
+    found = statements.page_application(pk, user.pk if user.is_authenticated else None)
+    if found is None:
         raise NotFound()
-    application = owner.application
-    # The annotation above; django-stubs types it on one member of the union only.
-    my_role: str | None = owner.my_role  # type: ignore[union-attr]
+    application, current, my_role = found
     check_role(my_role, minimum)
-    version = current_version(application)
-    snapshot = version.snapshot
+    application.published_version = current
+    current = current_version(application)  # NotFound before the first publish
+    key = VersionKey(current.pk, current.application_id, current.number, current.created_at)
+    content = version_content(key)
+    if content is None:  # the version was deleted since the statement above
+        raise NotFound()
+    version = content.version(application._state.db or "default")
+    application.published_version = version
+    snapshot = content.snapshot
     page = next((p for p in snapshot.get("pages", []) if p.get("id") == pk), None)
     if page is None:
         raise NotFound("This page is not in the published version.", code="not_published")
     actions = [a for a in snapshot.get("actions", []) if a.get("page") == pk]
-    return PublishedPage(application=application, version=version, page=page, actions=actions)
+    return PublishedPage(
+        application=application, version=version, page=page, actions=actions, content=content
+    )

@@ -15,11 +15,12 @@ from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import Direction, OpenApiResponse
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
+from restapi.authentication import TokenAuthentication
 from restapi.errors import RequestBodyTooLarge
 
 if TYPE_CHECKING:

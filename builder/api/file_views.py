@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from builder.execution.files import picked_file_json
 from builder.models import RuntimeFile
 from builder.portal.picked_files import store_picked_file
 from builder.published_pages import published_page
+from restapi.authentication import TokenAuthentication
 from restapi.base import error_responses, signed_in_user, valid_body
 from restapi.strict import StrictSerializer
 from runtime import FILE_REFERENCE_PREFIX

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from builder import statements
 from builder.action_config import query_settings
 from builder.execution.evaluation import PageRun
 from builder.execution.queries import action_state, failed_result, run_action
@@ -88,9 +89,9 @@ class PublishedQueryHost:
         if datasource_id is None:
             return None
         if datasource_id not in self._datasources:
-            self._datasources[datasource_id] = Datasource.objects.filter(
-                pk=datasource_id, workspace_id=self.workspace_id
-            ).first()
+            self._datasources[datasource_id] = statements.datasource_row(
+                int(datasource_id), self.workspace_id
+            )
         return self._datasources[datasource_id]
 
     def _result(self, name: str, params: Mapping[str, Any]) -> ExecutionResult:

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import transaction
 
+from builder import statements
 from builder.models import PublishedVersion, RuntimeSession, UserStore
 from builder.published_pages import PublishedPage
 from runtime import STORE_EFFECTS, EffectType
@@ -119,31 +119,18 @@ def _view(
     )
 
 
-def _with_persisted(sessions: models.QuerySet[RuntimeSession]) -> models.QuerySet[RuntimeSession]:
-    """Sessions with their user's persisted store values (``persisted_values``) in the same
-    statement. Only the session rows are locked by a ``select_for_update`` on it."""
-    persisted_values = UserStore.objects.filter(
-        user=OuterRef("user"), application=OuterRef("application")
-    ).values("values")[:1]
-    return sessions.annotate(
-        persisted_values=Subquery(persisted_values, output_field=models.JSONField())
-    )
-
-
-def _persisted_of(session: RuntimeSession) -> dict[str, Any]:
-    values = session.persisted_values  # type: ignore[attr-defined]  # _with_persisted's
+def _as_store(values: Any) -> dict[str, Any]:
     return dict(values) if isinstance(values, Mapping) else {}
 
 
 def read_view(user: User, published: PublishedPage) -> SessionView:
     """The user's session on this page, without writing (defaults if there is none yet)."""
     # One statement for the session and the persisted store (no lock is taken here).
-    session = _with_persisted(
-        RuntimeSession.objects.filter(user=user, application=published.application)
-    ).first()
-    if session is None:
+    found = statements.session_row(user.pk, published.application.pk)
+    if found is None:
         return SessionView(meta={}, actions={}, store=_persisted(user, published.application.pk))
-    return _view(session, published, _persisted_of(session))
+    session, persisted = found
+    return _view(session, published, _as_store(persisted))
 
 
 def _move(session: RuntimeSession, version: PublishedVersion) -> None:
@@ -240,7 +227,7 @@ def apply_changes(
     key = str(published.page["id"])
     with transaction.atomic():
         # The persisted store comes with the locked row: one statement fewer.
-        session = _with_persisted(RuntimeSession.objects.select_for_update()).get(pk=session_id)
+        session, persisted_values = statements.locked_session_row(session_id)
         if _is_newer(session, published.version):
             _move(session, published.version)
         page_meta = session.widgets_meta.setdefault(key, {})
@@ -251,9 +238,9 @@ def apply_changes(
         if not isinstance(session.store, dict):
             session.store = {}
         store_ops = [op for op in changes.store_ops if op.get("type") in STORE_EFFECTS]
-        persisted = _apply_store(session, store_ops) if store_ops else _persisted_of(session)
+        persisted = _apply_store(session, store_ops) if store_ops else _as_store(persisted_values)
         for name in changes.resets:
             page_meta.pop(name, None)
         session.revision += 1
-        session.save()
+        statements.save_session(session)
     return _view(session, published, persisted)
