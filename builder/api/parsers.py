@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
+import re
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -27,7 +29,7 @@ from rest_framework.request import Request
 from builder.errors import Invalid
 from runtime.values import MAX_JSON_DEPTH, json_text_nests_deeper_than, nests_deeper_than
 
-__all__ = ["BoundedJSONParser", "utf8_json_body_bytes"]
+__all__ = ["BoundedJSONParser", "has_lone_surrogate_escape", "utf8_json_body_bytes"]
 
 _BODY_BYTES = "_brace_utf8_json_body_bytes"
 
@@ -47,13 +49,58 @@ class BoundedJSONParser(JSONParser):
         context = parser_context or {}
         if _is_utf8(context.get("encoding") or settings.DEFAULT_CHARSET):
             too_deep = json_text_nests_deeper_than(text, MAX_JSON_DEPTH)
+            lone_surrogate = has_lone_surrogate_escape(text)
             if isinstance(context.get("request"), Request):
                 setattr(context["request"], _BODY_BYTES, len(text))
         else:
             too_deep = nests_deeper_than(data, MAX_JSON_DEPTH)
+            lone_surrogate = not _is_valid_unicode(data)
         if too_deep:
             raise _too_deep()
+        if lone_surrogate:
+            raise Invalid(
+                "The request body holds a lone UTF-16 surrogate escape (such as \\ud800): "
+                "its text must be valid Unicode.",
+                code="invalid_unicode",
+                field="body",
+            )
         return data
+
+
+# A \\uD800-\\uDFFF escape and the backslashes before it: an odd count makes
+# it an escape, an even one an escaped backslash followed by plain text.
+_SURROGATE_ESCAPE = re.compile(rb"(\\+)u([dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def has_lone_surrogate_escape(text: bytes) -> bool:
+    """Whether JSON ``text`` escapes a UTF-16 surrogate that is not half of a pair.
+
+    Python's json accepts ``"\\ud800"`` and makes a string no UTF-8 can hold,
+    which fails later (weighing, storing, the sandbox) as a server error.
+    Valid UTF-8 bytes cannot hold a surrogate, so only escapes need looking at.
+    """
+    high_ends_at = -1  # where the last unpaired high surrogate's escape ended
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        if len(match.group(1)) % 2 == 0:
+            continue
+        start = match.start() + len(match.group(1)) - 1
+        if int(match.group(2), 16) < 0xDC00:
+            if high_ends_at != -1:
+                return True
+            high_ends_at = match.end()
+        elif high_ends_at != start:
+            return True
+        else:
+            high_ends_at = -1
+    return high_ends_at != -1
+
+
+def _is_valid_unicode(data: Any) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def utf8_json_body_bytes(request: Request) -> int | None:

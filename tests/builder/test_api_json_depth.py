@@ -124,3 +124,65 @@ def test_a_body_in_another_encoding_is_measured_once_read(
     renamed = client.patch(url, '{"name": "Dépôt"}'.encode(charset), content_type=content_type)
     assert renamed.status_code == 200, renamed.content
     assert renamed.json()["name"] == "Dépôt"
+
+
+# Python's json reads "\ud800" into a string that no UTF-8 can hold; left in,
+# it failed later (weighing a layout, the sandbox) as a 500.
+LONE_SURROGATE = '"\\ud800"'
+
+
+@pytest.mark.parametrize(
+    ("text", "lone"),
+    [
+        (b'"\\ud800"', True),  # a high half alone
+        (b'"\\ude00"', True),  # a low half alone
+        (b'"\\ud83d x\\ude00"', True),  # halves apart
+        (b'"\\ud83d\\ud83d\\ude00"', True),  # two highs, one low
+        (b'"\\\\\\ud800"', True),  # an escaped backslash, then the escape
+        (b'"\\ud83d\\ude00"', False),  # a pair: one emoji
+        (b'"\\\\ud800"', False),  # an escaped backslash, then plain text
+        (b'"caf\\u00e9"', False),
+        ('"caf\u00e9 \U0001f600"'.encode(), False),  # UTF-8 holds no surrogates
+    ],
+)
+def test_lone_surrogate_escapes_are_found(text: bytes, lone: bool) -> None:
+    from builder.api.parsers import has_lone_surrogate_escape
+
+    assert has_lone_surrogate_escape(text) is lone
+    assert has_lone_surrogate_escape(text) is (
+        not _encodes(json.loads(text))  # the same verdict as encoding the value
+    )
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "utf-16"])
+def test_a_lone_surrogate_in_a_layout_is_a_400_naming_the_body(
+    charset: str, client_as: Any, ids: dict[str, int]
+) -> None:
+    client = client_as("developer")
+    layout = (
+        '{"widgetName": "MainContainer", "type": "Container", "props": {},'
+        ' "position": {"x": 0, "y": 0, "w": 64, "h": 60}, "children": ['
+        '{"widgetName": "Text1", "type": "Text", "props": {"text": ' + LONE_SURROGATE + "},"
+        ' "position": {"x": 0, "y": 0, "w": 10, "h": 4}, "children": []}]}'
+    )
+    content_type = f"application/json; charset={charset}"
+    for url, body in (
+        (f"/api/v1/pages/{ids['pages']}/", '{"layout": ' + layout + "}"),
+        (f"/api/v1/pages/{ids['pages']}/evaluate/", '{"layout": ' + layout + "}"),
+    ):
+        response = client.generic(
+            "PATCH" if url.endswith(f"{ids['pages']}/") else "POST",
+            url,
+            body.encode(charset),
+            content_type=content_type,
+        )
+        body_json = assert_error(response, 400, "invalid_unicode", "body")
+        assert "surrogate" in body_json["message"]
