@@ -6,6 +6,8 @@
     result.is_execution_success        # a runtime.http.ExecutionResult, whatever happened
     action_state(result)               # {"data", "isLoading", "responseMeta"}: what bindings read
     result.to_dict()                   # the editor's run answer
+    evaluate_draft_config(action, user=user, config=draft).to_json()
+                                       # {values, errors} by config path, nothing sent
 
 Bindings read the page's entities and `appsmith`, plus `this.params` (the
 arguments of `Query.run(params)`, as in Appsmith). A JSON body, and a header

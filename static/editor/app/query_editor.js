@@ -348,7 +348,13 @@ function openQuery(root, store, context, id) {
   const nameInput = h("input", { type: "text", class: "qe-name", "aria-label": "Query name", autocomplete: "off", spellcheck: "false", "aria-describedby": `qe-name-error-${++uid}` });
   nameError.id = `qe-name-error-${uid}`;
   nameInput.value = action.name;
-  const renameTo = async () => {
+  /** @type {Promise<void>} the rename under way: Enter and the change event both ask for one */
+  let renaming = Promise.resolve();
+  const renameTo = () => {
+    renaming = renaming.then(renameNow);
+    return renaming;
+  };
+  const renameNow = async () => {
     const next = nameInput.value.trim();
     const current = find()?.name ?? action.name;
     if (next === current) return;
@@ -449,7 +455,7 @@ function openQuery(root, store, context, id) {
         },
       });
       parts.push(h("div", { class: "qe-field", dataset: { field: "config.body" } },
-        h("p", { class: "qe-hint", text: binary ? "The bytes of a picked file, sent as they are, e.g. {{FilePicker1.files[0].data}}." : type === "json" ? "JSON; {{ }} values are written as JSON where they sit." : "Sent as typed, with the Content-Type the headers give." }),
+        h("p", { class: "qe-hint", text: binary ? "The bytes of a picked file, sent as they are: {{FilePicker1.files[0].data}}, with the FilePicker's Data format set to Binary." : type === "json" ? "JSON; {{ }} values are written as JSON where they sit." : "Sent as typed, with the Content-Type the headers give." }),
         codeField.element, preview, errorSlot("config.body", () => codeField.focus())));
     }
     bodyPanel.replaceChildren(...parts);
