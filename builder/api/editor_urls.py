@@ -28,7 +28,7 @@ urlpatterns = [
     *router.urls,
 ]
 
-# Evaluating a page and running a query (builder.api.run_views).
+# Evaluating a page or a query, and running a query (builder.api.run_views).
 from builder.api.run_views import ActionRunViewSet, PageEvaluateViewSet  # noqa: E402
 
 urlpatterns += [
@@ -38,4 +38,9 @@ urlpatterns += [
         name="page-evaluate",
     ),
     path("actions/<str:pk>/run/", ActionRunViewSet.as_view({"post": "run"}), name="action-run"),
+    path(
+        "actions/<str:pk>/evaluate/",
+        ActionRunViewSet.as_view({"post": "evaluate"}),
+        name="action-evaluate",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Editor API: evaluate a page for the property pane, and run a query (the Run button)."""
+"""Editor API: evaluate a page for the property pane, evaluate a query's bindings for
+the query editor, and run a query (the Run button)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from builder import selectors
+from builder.action_config import config_to_store
+from builder.api.editor_serializers import ActionConfigIn
 from builder.api.parsers import utf8_json_body_bytes
 from builder.execution.drafts import evaluate_in_editor
-from builder.execution.queries import run_draft_action
+from builder.execution.queries import evaluate_draft_config, run_draft_action
 from builder.execution.state import RuntimeState, checked_state
 from builder.layouts import layout_size_bound
 from builder.models import Action, Page
@@ -79,6 +82,31 @@ class RunIn(StrictSerializer):
         child=serializers.JSONField(),
         required=False,
         help_text="What bindings read as this.params.",
+    )
+
+
+class ActionEvaluateIn(StrictSerializer):
+    config = ActionConfigIn(
+        required=False,
+        help_text="An unsaved config to evaluate instead of the saved one (the editor's "
+        "draft), validated as `PATCH actions/{id}/` would validate it.",
+    )
+    params = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="What bindings read as this.params.",
+    )
+
+
+class ActionEvaluateOut(serializers.Serializer[Any]):
+    values = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text='By config path ("config.headers[0].value"): what each field\'s bindings '
+        "give, as the run would send it; only fields with a binding that did not fail.",
+    )
+    errors = serializers.DictField(  # type: ignore[assignment]  # a field (restapi.base.ErrorSerializer)
+        child=serializers.ListField(child=serializers.DictField()),
+        help_text="By config path: [{code, name, message, binding, line?, column?}].",
     )
 
 
@@ -174,3 +202,29 @@ class ActionRunViewSet(EditorViewSet):
         body = valid_body(RunIn, request.data)
         result = run_draft_action(action, user=signed_in_user(request), params=body.get("params"))
         return Response(result.to_dict())
+
+    @extend_schema(
+        tags=["actions"],
+        summary="Evaluate the query's bindings (developers)",
+        description=(
+            "Evaluates every `{{ }}` binding of the saved config, or of the unsaved `config` "
+            "given, as the Run button would (the page's saved layout as first loaded, EDIT "
+            "mode, `this.params`), and sends nothing. A given `config` is validated as a "
+            "save would validate it: a fault answers 400 naming its field "
+            "(`config.timeout_s`), and nothing is saved either way. A failing binding is an "
+            "entry in `errors`, never an HTTP error."
+        ),
+        request=ActionEvaluateIn,
+        responses={200: ActionEvaluateOut, **error_responses(400, 403, 404, 409)},
+    )
+    def evaluate(self, request: Request, pk: str) -> Response:
+        action = selectors.get_action(request.user, pk, Role.DEVELOPER)
+        body = valid_body(ActionEvaluateIn, request.data)
+        config = body.get("config")
+        if config is not None:
+            # A credential left as `value_set` is the stored one, as on save.
+            config = config_to_store(config, action.config)
+        evaluation = evaluate_draft_config(
+            action, user=signed_in_user(request), config=config, params=body.get("params")
+        )
+        return Response(evaluation.to_json())

@@ -6,6 +6,8 @@
     result.is_execution_success        # a runtime.http.ExecutionResult, whatever happened
     action_state(result)               # {"data", "isLoading", "responseMeta"}: what bindings read
     result.to_dict()                   # the editor's run answer
+    evaluate_draft_config(action, user=user, config=draft).to_json()
+                                       # {values, errors} by config path, nothing sent
 
 Bindings read the page's entities and `appsmith`, plus `this.params` (the
 arguments of `Query.run(params)`, as in Appsmith). A JSON body, and a header
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
@@ -68,9 +71,11 @@ from runtime.http import (
 from widgets import LayoutValidationError
 
 __all__ = [
+    "ConfigEvaluation",
     "action_snapshot",
     "action_state",
     "evaluate_config",
+    "evaluate_draft_config",
     "failed_result",
     "query_executor",
     "run_action",
@@ -138,6 +143,8 @@ class _Binder:
         # Appsmith query bindings read run() params as `this.params`.
         self.this = {"params": dict(params)}
         self.failures: list[tuple[str, str, EvalError]] = []
+        # What each binding field gave, by config path, for the editor to show.
+        self.values: dict[str, Any] = {}
 
     def _run(self, evaluate: Callable[..., TemplateResult], field: str, text: Any) -> Any:
         if not isinstance(text, str) or not is_dynamic(text):
@@ -146,7 +153,9 @@ class _Binder:
             text, self.scope, this_value=self.this, limits=js_limits(), engine=js_engine()
         )
         self.failures.extend((field, text, error) for error in result.errors)
-        return None if result.value is UNDEFINED else result.value
+        value = None if result.value is UNDEFINED else result.value
+        self.values[field] = value
+        return value
 
     def value(self, field: str, text: Any) -> Any:
         return self._run(evaluate_template, field, text)
@@ -238,19 +247,12 @@ def _body(binder: _Binder, body_type: Any, body: Any) -> Any:
     return binder.nested("config.body", body)
 
 
-def evaluate_config(
+def _bind(
     config: Mapping[str, Any],
     scope: Mapping[str, Any],
-    params: Mapping[str, Any] | None = None,
-    *,
-    has_base_url: bool = True,
-) -> tuple[dict[str, Any], list[BindingFailure]]:
-    """The config with every binding evaluated, and the bindings that failed.
-
-    ``has_base_url``: the path is joined to a datasource URL (see `runtime.url_template`).
-    The config's `smart_json_substitution` and `encode_query_params` say how
-    values go into JSON text and into the query string (builder.action_config).
-    """
+    params: Mapping[str, Any] | None,
+    has_base_url: bool,
+) -> tuple[dict[str, Any], _Binder]:
     settings = query_settings(config)
     binder = _Binder(scope, params or {}, smart_json=settings.smart_json_substitution)
     evaluated = dict(config)
@@ -265,11 +267,52 @@ def evaluate_config(
     )
     evaluated["query_params"] = binder.rows("config.query_params", config.get("query_params"))
     evaluated["body"] = _body(binder, config.get("body_type"), config.get("body"))
+    return evaluated, binder
+
+
+def evaluate_config(
+    config: Mapping[str, Any],
+    scope: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+    *,
+    has_base_url: bool = True,
+) -> tuple[dict[str, Any], list[BindingFailure]]:
+    """The config with every binding evaluated, and the bindings that failed.
+
+    ``has_base_url``: the path is joined to a datasource URL (see `runtime.url_template`).
+    The config's `smart_json_substitution` and `encode_query_params` say how
+    values go into JSON text and into the query string (builder.action_config).
+    """
+    evaluated, binder = _bind(config, scope, params, has_base_url)
     failures = [
         BindingFailure(field=field, binding=text, name=error.name, message=error.message)
         for field, text, error in binder.failures
     ]
     return evaluated, failures
+
+
+@dataclass(frozen=True)
+class ConfigEvaluation:
+    """What each `{{ }}` field of a config gives, by config path, and what failed.
+
+    ``values`` holds only fields with a binding that did not fail (a literal's
+    value is what the field shows); ``errors`` holds the failures of each
+    failing field, in the shape of a page evaluation's errors.
+    """
+
+    values: dict[str, Any]
+    errors: dict[str, list[dict[str, Any]]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"values": self.values, "errors": self.errors}
+
+
+def _evaluation(binder: _Binder) -> ConfigEvaluation:
+    errors: dict[str, list[dict[str, Any]]] = {}
+    for field, _text, error in binder.failures:
+        errors.setdefault(field, []).append(error.to_dict())
+    values = {field: value for field, value in binder.values.items() if field not in errors}
+    return ConfigEvaluation(values=values, errors=errors)
 
 
 def _datasource_config(datasource: Datasource | None) -> dict[str, Any] | None:
@@ -330,15 +373,9 @@ def run_action(
         )
 
 
-def run_draft_action(
-    action: Action, *, user: User, params: Mapping[str, Any] | None = None
-) -> ExecutionResult:
-    """The editor's Run button: the draft action against its page's default state.
-
-    Bindings see the draft page as first loaded (no picked files, no earlier
-    results), `appsmith.mode` "EDIT". A config the executor refuses raises
-    `runtime.http.InvalidActionConfigError` naming the field.
-    """
+def _draft_scope(action: Action, user: User) -> Mapping[str, Any]:
+    """The page of a draft action as first loaded: no picked files, no earlier
+    results, `appsmith.mode` "EDIT"."""
     page = action.page
     names = list(page.actions.values_list("name", flat=True))
     try:
@@ -349,11 +386,44 @@ def run_draft_action(
         raise Conflict(
             f"The page's saved layout is not valid: {error.message}", code="invalid_layout"
         ) from error
+    return evaluated.scope
+
+
+def run_draft_action(
+    action: Action, *, user: User, params: Mapping[str, Any] | None = None
+) -> ExecutionResult:
+    """The editor's Run button: the draft action against its page's default state.
+
+    Bindings see the draft page as first loaded (no picked files, no earlier
+    results), `appsmith.mode` "EDIT". A config the executor refuses raises
+    `runtime.http.InvalidActionConfigError` naming the field.
+    """
     return run_action(
         action_snapshot(action),
         datasource=action.datasource,
         user=user,
-        scope=evaluated.scope,
+        scope=_draft_scope(action, user),
         params=params,
-        files=RuntimeFileResolver(user, page.application_id),
+        files=RuntimeFileResolver(user, action.page.application_id),
     )
+
+
+def evaluate_draft_config(
+    action: Action,
+    *,
+    user: User,
+    config: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> ConfigEvaluation:
+    """The evaluated value of each binding of `config` (the saved one if None),
+    as the Run button would evaluate it, without sending anything."""
+    datasource = action.datasource
+    has_base_url = datasource is not None and bool(datasource.url)
+    given = action.config if config is None else config
+    _evaluated, binder = _bind(
+        given if isinstance(given, Mapping) else {},
+        _draft_scope(action, user),
+        params,
+        has_base_url,
+    )
+    return _evaluation(binder)

@@ -333,7 +333,8 @@ def _encode_binary(body: object, files: FileResolver | None, deadline: Deadline 
     if reference is None:
         raise InvalidBodyError(
             "a binary body must be a picked file reference (blob:<id>), "
-            "e.g. {{FilePicker1.files[0].data}}",
+            "e.g. {{FilePicker1.files[0].data}} with the FilePicker's Data format "
+            "set to Binary",
             field="config.body",
         )
     resolved = resolve_reference(reference, files, field="config.body")

@@ -86,6 +86,9 @@ export const actionDuplicatePath = (id) => `${actionPath(id)}duplicate/`;
 /** POST `{params?}`: run the saved action. @param {number} id */
 export const actionRunPath = (id) => `${actionPath(id)}run/`;
 
+/** POST `{config?, params?}`: each binding of the (draft) config evaluated, nothing sent. @param {number} id */
+export const actionEvaluatePath = (id) => `${actionPath(id)}evaluate/`;
+
 /** @param {number} applicationId */
 export const applicationPagesPath = (applicationId) => pagesPath(applicationId);
 

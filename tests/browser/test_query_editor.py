@@ -6,6 +6,7 @@ delete naming the widgets that use the query."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -152,7 +153,21 @@ def test_a_query_made_on_a_datasource_is_edited_with_bindings_and_run(
     assert page.errors == []
 
 
-def test_the_settings_tab_saves_the_timeout_and_names_a_bad_one(
+def saved_config(action: Any, check: Any) -> dict[str, Any]:
+    """The query's stored config once `check` holds for it (saves are debounced)."""
+    import time
+
+    deadline = time.monotonic() + 10
+    while True:
+        action.refresh_from_db()
+        if check(action.config):
+            return dict(action.config)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the saved config never matched: {action.config}")
+        time.sleep(0.1)
+
+
+def test_the_settings_tab_saves_every_setting_and_names_a_bad_timeout(
     open_editor: Any, named_page: Any, echo_api: Any
 ) -> None:
     from builder.models import Action
@@ -164,18 +179,162 @@ def test_the_settings_tab_saves_the_timeout_and_names_a_bad_one(
     editor.get_by_role("tab", name="Settings").click()
     timeout = editor.get_by_role("spinbutton", name="Timeout (seconds)")
     expect(timeout).to_have_value("60")
-    expect(editor.get_by_role("checkbox", name="Smart JSON substitution")).to_be_checked()
-    expect(editor.get_by_role("checkbox", name="Encode query parameters")).to_be_checked()
-    expect(editor.get_by_role("checkbox", name="Run on page load")).not_to_be_checked()
+    confirm = editor.get_by_role("checkbox", name="Request confirmation before running")
+    smart = editor.get_by_role("checkbox", name="Smart JSON substitution")
+    encode = editor.get_by_role("checkbox", name="Encode query parameters")
+    expect(confirm).not_to_be_checked()
+    expect(smart).to_be_checked()
+    expect(encode).to_be_checked()
+    # Run on page load is three-way, Automatic by default, and says what it
+    # does with this query's method.
+    on_load = editor.get_by_role("group", name="Run on page load")
+    automatic = on_load.get_by_role("radio", name="Automatic")
+    expect(automatic).to_be_checked()
+    expect(automatic).to_have_accessible_description(re.compile("its method is GET"))
+    expect(on_load).to_contain_text("This query is a GET: it runs on page load")
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-settings.png"))
+
+    for choice, stored in (("Never", False), ("Always", True), ("Automatic", None)):
+        on_load.get_by_role("radio", name=choice).check()
+        saved_config(action, lambda config, s=stored: config.get("run_on_page_load", 0) is s)
+    expect(on_load.get_by_text("This query is a GET")).to_be_visible()
+    on_load.get_by_role("radio", name="Never").check()
+    expect(on_load.get_by_text("This query is a GET")).to_be_hidden()
+    on_load.get_by_role("radio", name="Automatic").check()
+
+    confirm.check()
+    smart.uncheck()
+    encode.uncheck()
+    config = saved_config(action, lambda config: config.get("encode_query_params") is False)
+    assert config["confirm_before_run"] is True
+    assert config["smart_json_substitution"] is False
+    assert config["run_on_page_load"] is None
+
+    # A POST is never run on page load by Automatic: the tab says so.
+    editor.get_by_role("combobox", name="Method").select_option("POST")
+    expect(on_load).to_contain_text("This query is a POST: Automatic never runs it on page load")
 
     timeout.fill("900")
     expect(editor.get_by_role("alert").filter(has_text="300")).to_be_visible()
     expect(save_status(page)).to_contain_text("Not saved")
     timeout.fill("5")
     saved(page)
-    action.refresh_from_db()
-    assert action.config["timeout_s"] == 5
+    config = saved_config(action, lambda config: config["timeout_s"] == 5)
+    assert config["method"] == "POST"
     expect(editor.get_by_role("alert").filter(has_text="300")).to_be_hidden()
+
+    # What was saved is what a reload shows.
+    page.reload()
+    editor = query_editor(page)
+    editor.get_by_role("tab", name="Settings").click()
+    expect(
+        editor.get_by_role("group", name="Run on page load").get_by_role("radio", name="Automatic")
+    ).to_be_checked()
+    expect(
+        editor.get_by_role("checkbox", name="Request confirmation before running")
+    ).to_be_checked()
+    expect(editor.get_by_role("checkbox", name="Smart JSON substitution")).not_to_be_checked()
+    expect(editor.get_by_role("checkbox", name="Encode query parameters")).not_to_be_checked()
+    expect(editor.get_by_role("spinbutton", name="Timeout (seconds)")).to_have_value("5")
+    assert page.errors == []
+
+
+def test_a_setting_stored_with_a_wrong_type_is_named_under_its_field(
+    open_editor: Any, named_page: Any, echo_api: Any
+) -> None:
+    from builder.models import Action
+
+    # Written around the API (an import, the admin's JSON): not a boolean.
+    action = Action.objects.create(
+        page=named_page,
+        name="Api1",
+        datasource=echo_api,
+        config={"run_on_page_load": "sometimes", "confirm_before_run": "yes"},
+    )
+    page = open_editor(named_page)
+    explorer(page).get_by_role("link", name="Api1").click()
+    editor = query_editor(page)
+    editor.get_by_role("tab", name="Settings").click()
+    on_load = editor.get_by_role("group", name="Run on page load")
+    for choice in ("Automatic", "Always", "Never"):
+        expect(on_load.get_by_role("radio", name=choice)).not_to_be_checked()
+
+    # The next save sends them as they are; the server names the first, under it.
+    editor.get_by_role("spinbutton", name="Timeout (seconds)").fill("30")
+    on_load_error = editor.locator('[data-error-for="config.run_on_page_load"]')
+    confirm_error = editor.locator('[data-error-for="config.confirm_before_run"]')
+    expect(on_load_error).to_have_text("Must be a valid boolean.")
+    expect(save_status(page)).to_contain_text("Not saved")
+    # Neither checked nor not: the stored value is not a boolean.
+    indeterminate = editor.get_by_role("checkbox", name="Request confirmation before running")
+    assert indeterminate.evaluate("box => box.indeterminate") is True
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-settings-wrong-type.png"))
+
+    # Chosen, the next one is named.
+    on_load.get_by_role("radio", name="Never").check()
+    expect(on_load_error).to_be_hidden()
+    expect(confirm_error).to_have_text("Must be a valid boolean.")
+    editor.get_by_role("checkbox", name="Request confirmation before running").check()
+    saved(page)
+    expect(confirm_error).to_be_hidden()
+    config = saved_config(action, lambda config: config.get("timeout_s") == 30)
+    assert (config["run_on_page_load"], config["confirm_before_run"]) == (False, True)
+    assert page.errors == []
+
+
+def test_values_and_binding_errors_show_under_every_field_and_run_names_the_field(
+    open_editor: Any, named_page: Any, echo_api: Any, server: Any
+) -> None:
+    from builder.models import Action
+
+    Action.objects.create(
+        page=named_page,
+        name="Api1",
+        datasource=echo_api,
+        config={
+            "method": "POST",
+            "path": "people/{{Name.text}}",
+            "headers": [{"key": "X-Who", "value": "{{Nme.text}}"}],
+            "query_params": [{"key": "q", "value": "{{Name.text.toUpperCase() + '!'}}"}],
+            "body_type": "json",
+            "body": '{"name": {{Name.text}}, "size": {{Name.text.length}}}',
+        },
+    )
+    page = open_editor(named_page)
+    explorer(page).get_by_role("link", name="Api1").click()
+    editor = query_editor(page)
+    expect(editor.locator('[data-value-for="config.path"]')).to_contain_text("people/Ann")
+    header = editor.locator('[data-value-for="config.headers[0].value"]')
+    expect(header.get_by_role("alert")).to_contain_text("ReferenceError")
+    expect(header.get_by_role("alert")).to_contain_text("Nme")
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-binding-error.png"))
+    editor.get_by_role("tab", name="Params").click()
+    # Code, not only references: the server evaluates it as a run would.
+    expect(editor.locator('[data-value-for="config.query_params[0].value"]')).to_contain_text(
+        "ANN!"
+    )
+    editor.get_by_role("tab", name="Body").click()
+    expect(editor.locator('[data-value-for="config.body"]')).to_contain_text(
+        '{"name": "Ann", "size": 3}'
+    )
+
+    # Run refuses, naming the field; nothing is sent.
+    editor.get_by_role("button", name="Run").click()
+    refusal = page.get_by_role("region", name="Response").get_by_role("alert")
+    expect(refusal).to_contain_text("nothing was sent")
+    refusal.get_by_role("button", name="Go to Header 1 value").click()
+    value = editor.get_by_role("textbox", name="Header 1 value")
+    expect(value).to_be_focused()
+    assert server.received == []
+
+    # Fixed where it was typed: its value replaces the error.
+    type_code(page, value, "{{Name.text")
+    expect(header).to_contain_text("Ann")
+    expect(header.get_by_role("alert")).to_have_count(0)
+    saved(page)
+    editor.get_by_role("button", name="Run").click()
+    expect(page.get_by_role("region", name="Response")).to_contain_text("Status 200")
+    assert server.last.headers["x-who"] == "Ann"
     assert page.errors == []
 
 

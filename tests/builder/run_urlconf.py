@@ -14,6 +14,10 @@ urlpatterns = [
             [
                 path("pages/<str:pk>/evaluate/", PageEvaluateViewSet.as_view({"post": "evaluate"})),
                 path("actions/<str:pk>/run/", ActionRunViewSet.as_view({"post": "run"})),
+                path(
+                    "actions/<str:pk>/evaluate/",
+                    ActionRunViewSet.as_view({"post": "evaluate"}),
+                ),
                 path("runtime/files/", RuntimeFileViewSet.as_view({"post": "create"})),
             ]
         ),

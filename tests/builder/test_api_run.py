@@ -231,6 +231,8 @@ def test_the_schema_documents_the_routes(tmp_path):
     paths = yaml.safe_load(out.read_text())["paths"]
     assert set(paths["/api/v1/actions/{id}/run/"]["post"]["responses"]) >= {"200", "400", "403"}
     assert set(paths["/api/v1/pages/{id}/evaluate/"]["post"]["responses"]) >= {"200", "400", "404"}
+    evaluate = paths["/api/v1/actions/{id}/evaluate/"]["post"]["responses"]
+    assert set(evaluate) >= {"200", "400", "403", "404"}
     files = paths["/api/v1/runtime/files/"]["post"]
     assert "multipart/form-data" in files["requestBody"]["content"]
     assert set(files["responses"]) >= {"201", "400", "404", "413"}
@@ -238,6 +240,10 @@ def test_the_schema_documents_the_routes(tmp_path):
 
 def test_the_served_schema_has_the_routes(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    for path in ("/api/v1/actions/{id}/run/", "/api/v1/pages/{id}/evaluate/"):
+    for path in (
+        "/api/v1/actions/{id}/run/",
+        "/api/v1/actions/{id}/evaluate/",
+        "/api/v1/pages/{id}/evaluate/",
+    ):
         assert "post" in schema["paths"][path]
     assert "post" in schema["paths"]["/api/v1/runtime/files/"]

@@ -231,6 +231,8 @@ FILE_PICKER = WidgetType(
             bindable=False,
             choices=("Base64", "Binary", "Text"),
             label="Data format",
+            help="What files[0].data holds. Binary: the file itself, for a query's "
+            "binary body (an upload); Base64 and Text: its content, in the app.",
         ),
         is_required(),
         is_disabled(),

@@ -5,7 +5,8 @@
 // every run adds. Then the method, the path after the datasource URL, and the
 // Headers, Params, Body and Settings tabs; every value is a code field (the
 // property pane's: {{ }} highlighted, completing the page's entities) with
-// the value the server's evaluation gives it under it. Changes save by
+// what the server evaluates it to under it, or why its binding fails
+// (query_evaluator.js; a run refuses the same field). Changes save by
 // themselves (query_saver.js), a refusal shows under the field it names and
 // keeps what was typed. Run saves, runs and shows the answer (response_view.js).
 // Rename, duplicate and delete (after naming what uses the query) are here and
@@ -16,6 +17,7 @@
 /** @import { Datasource, KeyValue } from "../../brace/api_types.js" */
 /** @import { Draft, Row } from "./query_model.js" */
 /** @import { RunAnswer } from "./response_view.js" */
+/** @import { QueryEvaluation } from "./query_evaluator.js" */
 import { actionRunPath } from "../../brace/api_paths.js";
 import { h } from "../../brace/dom.js";
 import { ApiError } from "../../brace/http.js";
@@ -24,9 +26,11 @@ import { datasourceScreenUrl } from "../editor_urls.js";
 import { statusBadge } from "../status.js";
 import { createCodeField } from "./code_field.js";
 import { entityTree } from "./completions.js";
-import { evaluatedText } from "./property_pane.js";
+import { errorText, evaluatedText } from "./property_pane.js";
 import { deleteQuery, duplicateQuery } from "./query_actions.js";
+import { QueryEvaluator } from "./query_evaluator.js";
 import {
+  automaticPageLoad,
   BODY_TYPES,
   bodyText,
   draftField,
@@ -34,11 +38,12 @@ import {
   errorsByField,
   METHODS,
   nearestField,
+  PAGE_LOAD_CHOICES,
+  PAGE_LOAD_LABEL,
   payloadOf,
   ROW_BODIES,
   SETTINGS,
   setBodyType,
-  templateValue,
 } from "./query_model.js";
 import { QuerySaver } from "./query_saver.js";
 import { showAnswer, showRefusal, tabbed } from "./response_view.js";
@@ -56,7 +61,7 @@ function tabOf(field) {
   if (field.startsWith("config.headers")) return "Headers";
   if (field.startsWith("config.query_params")) return "Params";
   if (field.startsWith("config.body")) return "Body";
-  if (SETTINGS.some((setting) => field === `config.${setting.key}`) || field === "config.timeout_s") return "Settings";
+  if (SETTINGS.some((setting) => field === `config.${setting.key}`) || field === "config.timeout_s" || field === "config.run_on_page_load") return "Settings";
   return null;
 }
 
@@ -71,7 +76,7 @@ export function fieldLabel(field) {
     return `${ROW_LISTS[row[1]].singular} ${Number(row[2]) + 1}${part}`;
   }
   /** @type {Record<string, string>} */
-  const names = { "config.path": "Path", "config.method": "Method", "config.body": "Body", "config.body_type": "Body type", "config.timeout_s": "Timeout" };
+  const names = { "config.path": "Path", "config.method": "Method", "config.body": "Body", "config.body_type": "Body type", "config.timeout_s": "Timeout", "config.run_on_page_load": PAGE_LOAD_LABEL };
   const setting = SETTINGS.find((each) => field === `config.${each.key}`);
   return names[field] || setting?.label || field;
 }
@@ -103,6 +108,7 @@ export function mountQueryEditor(root, store, context) {
     open = null;
     editor?.classList.toggle("is-query", id !== null);
     root.hidden = id === null;
+    root.classList.remove("has-response");
     if (id === null) {
       root.replaceChildren();
       return;
@@ -140,8 +146,10 @@ function openQuery(root, store, context, id) {
   const fields = new Map();
   /** @type {CodeField[]} */
   let codeFields = [];
-  /** @type {{ text: () => string, element: HTMLElement }[]} */
+  /** @type {{ text: () => string, path: string, element: HTMLElement }[]} */
   let previews = [];
+  /** @type {QueryEvaluation} the server's last evaluation of the draft's bindings */
+  let evaluated = { values: {}, errors: {} };
   /** @type {Record<string, EntityNode> | null} */
   let tree = null;
   let currentTab = "Headers";
@@ -174,14 +182,26 @@ function openQuery(root, store, context, id) {
     },
   });
 
+  const evaluator = new QueryEvaluator({
+    id,
+    api: store.api,
+    payload: () => payloadOf(draft),
+    onAnswer: (answer) => {
+      evaluated = answer;
+      for (const preview of previews) paintPreview(preview.element, preview.text(), preview.path);
+      paintErrors();
+    },
+  });
+
   /**
-   * The draft changed at `field`: its run error is over; save soon.
+   * The draft changed at `field`: its run error is over; save and evaluate soon.
    * @param {string} field
    */
   const changed = (field) => {
     for (const key of Object.keys(runErrors)) if (key === field || key.startsWith(`${field}.`) || key.startsWith(`${field}[`)) delete runErrors[key];
     paintErrors();
     saver.schedule();
+    evaluator.schedule();
   };
 
   // --- fields -------------------------------------------------------------
@@ -199,10 +219,12 @@ function openQuery(root, store, context, id) {
   };
 
   /**
-   * A code field with its evaluated value under it.
-   * @param {{ label: string, value: string, field: string, singleLine?: boolean, placeholder?: string, onChange: (text: string) => void }} options
+   * A code field with its evaluated value (or its binding's errors) under it.
+   * `field` is where save and run errors land, `path` the config path the
+   * evaluation names its value by (`config.headers[0].value`).
+   * @param {{ label: string, value: string, field: string, path?: string, singleLine?: boolean, placeholder?: string, onChange: (text: string) => void }} options
    */
-  const code = ({ label, value, field, singleLine = true, placeholder, onChange }) => {
+  const code = ({ label, value, field, path = field, singleLine = true, placeholder, onChange }) => {
     let text = value;
     const codeField = createCodeField({
       label,
@@ -213,26 +235,35 @@ function openQuery(root, store, context, id) {
       onChange: (next) => {
         text = next;
         onChange(next);
-        paintPreview(preview, text);
         changed(field);
       },
     });
     codeFields.push(codeField);
-    const preview = h("div", { class: "pp-evaluated qe-evaluated", hidden: true });
-    previews.push({ text: () => text, element: preview });
-    paintPreview(preview, text);
+    const preview = h("div", { class: "qe-evaluated", hidden: true, dataset: { valueFor: path } });
+    previews.push({ text: () => text, path, element: preview });
+    paintPreview(preview, text, path);
     return { codeField, preview };
   };
 
   /**
+   * Under a code field: why its binding fails, else what it evaluates to
+   * (once the server has evaluated what is typed now).
    * @param {HTMLElement} element
    * @param {string} text
+   * @param {string} path
    */
-  const paintPreview = (element, text) => {
-    const found = text.includes("{{") ? templateValue(text, store.state.evaluation.values) : null;
-    element.hidden = !found;
-    if (!found) return;
-    const { type, text: shown } = evaluatedText(found.value);
+  const paintPreview = (element, text, path) => {
+    const errors = text.includes("{{") ? evaluated.errors[path] || [] : [];
+    const known = text.includes("{{") && Object.hasOwn(evaluated.values, path);
+    element.hidden = !errors.length && !known;
+    element.classList.toggle("pp-evaluated", !errors.length);
+    element.closest(".qe-value, .qe-field")?.classList.toggle("has-binding-error", errors.length > 0);
+    if (errors.length) {
+      element.replaceChildren(...errors.map((error) => h("p", { class: "pp-error qe-binding-error", role: "alert", text: errorText(error) })));
+      return;
+    }
+    if (!known) return;
+    const { type, text: shown } = evaluatedText(evaluated.values[path]);
     element.replaceChildren(
       h("span", { class: "pp-evaluated-head" }, h("span", { text: "Evaluated value" }), h("span", { class: "pp-evaluated-type", text: type })),
       h("pre", { class: "pp-evaluated-value", text: shown }),
@@ -269,6 +300,7 @@ function openQuery(root, store, context, id) {
           label: `${words.singular} ${number} value`,
           value: row.value,
           field,
+          path: `${field}.value`,
           placeholder: row.value_set ? "Stored (type to replace)" : "Value",
           onChange: (text) => {
             row.value = text;
@@ -316,7 +348,13 @@ function openQuery(root, store, context, id) {
   const nameInput = h("input", { type: "text", class: "qe-name", "aria-label": "Query name", autocomplete: "off", spellcheck: "false", "aria-describedby": `qe-name-error-${++uid}` });
   nameError.id = `qe-name-error-${uid}`;
   nameInput.value = action.name;
-  const renameTo = async () => {
+  /** @type {Promise<void>} the rename under way: Enter and the change event both ask for one */
+  let renaming = Promise.resolve();
+  const renameTo = () => {
+    renaming = renaming.then(renameNow);
+    return renaming;
+  };
+  const renameNow = async () => {
     const next = nameInput.value.trim();
     const current = find()?.name ?? action.name;
     if (next === current) return;
@@ -381,8 +419,11 @@ function openQuery(root, store, context, id) {
 
   const methodSelect = h("select", { class: "qe-method", "aria-label": "Method" }, METHODS.map((method) => h("option", { value: method, text: method })));
   methodSelect.value = String(draft.config.method);
+  /** What else shows the method (the Settings tab's Automatic). */
+  let afterMethod = () => {};
   methodSelect.addEventListener("change", () => {
     draft.config.method = methodSelect.value;
+    afterMethod();
     changed("config.method");
   });
 
@@ -414,12 +455,48 @@ function openQuery(root, store, context, id) {
         },
       });
       parts.push(h("div", { class: "qe-field", dataset: { field: "config.body" } },
-        h("p", { class: "qe-hint", text: binary ? "The bytes of a picked file, sent as they are, e.g. {{FilePicker1.files[0].data}}." : type === "json" ? "JSON; {{ }} values are written as JSON where they sit." : "Sent as typed, with the Content-Type the headers give." }),
+        h("p", { class: "qe-hint", text: binary ? "The bytes of a picked file, sent as they are: {{FilePicker1.files[0].data}}, with the FilePicker's Data format set to Binary." : type === "json" ? "JSON; {{ }} values are written as JSON where they sit." : "Sent as typed, with the Content-Type the headers give." }),
         codeField.element, preview, errorSlot("config.body", () => codeField.focus())));
     }
     bodyPanel.replaceChildren(...parts);
     fields.set("config.body_type", { slot: /** @type {HTMLElement} */ (fields.get("config.body")?.slot || head), focus: () => select.focus() });
     paintErrors();
+  };
+
+  /**
+   * Run on page load, three ways (null is Appsmith's automatic rule), each
+   * choice saying what it does, and what Automatic does with this method.
+   */
+  const pageLoadSetting = () => {
+    const stored = draft.config.run_on_page_load;
+    const name = `qe-page-load-${++uid}`;
+    const automatic = h("p", { class: "qe-hint qe-page-load-now" });
+    const paintAutomatic = () => {
+      automatic.textContent = automaticPageLoad(draft.config.method);
+      automatic.hidden = !(draft.config.run_on_page_load === null || draft.config.run_on_page_load === undefined);
+    };
+    /** @type {HTMLInputElement[]} */
+    const radios = [];
+    const choices = PAGE_LOAD_CHOICES.map((choice) => {
+      const id = `${name}-${String(choice.value)}`;
+      const radio = h("input", { type: "radio", name, id, value: String(choice.value), "aria-describedby": `${id}-help` });
+      radio.checked = stored === choice.value || (choice.value === null && stored === undefined);
+      radio.addEventListener("change", () => {
+        if (!radio.checked) return;
+        draft.config.run_on_page_load = choice.value;
+        paintAutomatic();
+        changed("config.run_on_page_load");
+      });
+      radios.push(radio);
+      return h("div", { class: "qe-choice" }, radio,
+        h("div", {}, h("label", { for: id, class: "qe-choice-label", text: choice.label }), h("p", { class: "qe-hint", id: `${id}-help`, text: choice.help })));
+    });
+    paintAutomatic();
+    afterMethod = paintAutomatic;
+    const focus = () => (radios.find((radio) => radio.checked) || radios[0]).focus();
+    return h("fieldset", { class: "qe-setting qe-page-load", dataset: { field: "config.run_on_page_load" } },
+      h("legend", { text: PAGE_LOAD_LABEL }), ...choices, automatic,
+      errorSlot("config.run_on_page_load", focus));
   };
 
   const settingsPanel = () => {
@@ -431,16 +508,20 @@ function openQuery(root, store, context, id) {
       draft.config.timeout_s = /^\d+$/.test(text) ? Number(text) : text;
       changed("config.timeout_s");
     });
+    /** @type {HTMLElement[]} */
     const rows = [
       h("div", { class: "qe-setting", dataset: { field: "config.timeout_s" } },
         h("label", { for: timeoutId, text: "Timeout (seconds)" }), timeout,
         h("p", { class: "qe-hint", text: "How long a run waits for the API, 1 to 300 seconds." }),
         errorSlot("config.timeout_s", () => timeout.focus())),
     ];
+    rows.push(pageLoadSetting());
     for (const setting of SETTINGS) {
       const box = h("input", { type: "checkbox" });
       const stored = draft.config[setting.key];
       box.checked = typeof stored === "boolean" ? stored : setting.fallback;
+      // A stored value that is not a boolean is neither: the server names it on the next save.
+      box.indeterminate = stored !== undefined && typeof stored !== "boolean";
       box.addEventListener("change", () => {
         draft.config[setting.key] = box.checked;
         changed(`config.${setting.key}`);
@@ -481,7 +562,14 @@ function openQuery(root, store, context, id) {
       }
     }
     for (const el of root.querySelectorAll(".is-invalid")) el.classList.remove("is-invalid");
-    for (const [field, message] of Object.entries({ ...runErrors, ...saveErrors })) {
+    // A binding that fails shows under its field (paintPreview); its run
+    // failure says the same, so only failures elsewhere (a key) go in slots.
+    const shown = new Set(previews.filter((preview) => preview.text().includes("{{")).map((preview) => preview.path));
+    /** @type {Record<string, string>} */
+    const failures = {};
+    for (const [field, errors] of Object.entries(evaluated.errors)) if (!shown.has(field)) failures[field] = errors.map(errorText).join(" ");
+    for (const [field, message] of Object.entries(runErrors)) if (!(shown.has(field) && evaluated.errors[field])) failures[field] = message;
+    for (const [field, message] of Object.entries({ ...failures, ...saveErrors })) {
       const target = nearestField(field, (path) => fields.has(path)) || "name";
       const slot = target === "name" ? nameError : /** @type {{ slot: HTMLElement }} */ (fields.get(target)).slot;
       slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
@@ -493,6 +581,7 @@ function openQuery(root, store, context, id) {
   const run = async () => {
     runButton.disabled = true;
     runButton.textContent = "Running…";
+    root.classList.add("has-response");
     response.setAttribute("aria-busy", "true");
     runErrors = {};
     try {
@@ -565,6 +654,7 @@ function openQuery(root, store, context, id) {
   };
 
   render();
+  evaluator.schedule();
 
   return {
     id,
@@ -572,8 +662,9 @@ function openQuery(root, store, context, id) {
     /** @param {string} kind what changed in the store */
     update(kind) {
       if (kind === "evaluation" || kind === "layout" || kind === "entities") tree = null;
-      if (kind === "evaluation") {
-        for (const preview of previews) paintPreview(preview.element, preview.text());
+      // The page the bindings read changed (its draft evaluated, or saved).
+      if (kind === "evaluation" || kind === "save") {
+        evaluator.schedule();
         return;
       }
       if (kind !== "entities") return;
@@ -601,6 +692,7 @@ function openQuery(root, store, context, id) {
       // Whatever is typed is saved before the query goes, unless it was deleted.
       if (find()) saver.flush().catch(() => undefined);
       else saver.stop();
+      evaluator.stop();
       for (const field of codeFields) field.destroy();
       codeFields = [];
     },

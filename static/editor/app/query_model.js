@@ -26,15 +26,38 @@ export const BODY_TYPES = [
 export const ROW_BODIES = new Set(["form_urlencoded", "multipart"]);
 
 /**
- * The query's settings: the config key, its label, and its value when the
- * config leaves it out (the server's defaults).
+ * The query's on/off settings: the config key, its label, and its value when
+ * the config leaves it out (the server's defaults, builder/action_config.py).
  */
 export const SETTINGS = [
-  { key: "run_on_page_load", label: "Run on page load", help: "Runs when the page opens, before its widgets show the data.", fallback: false },
-  { key: "confirm_before_run", label: "Request confirmation before running", help: "Asks the app's user to confirm each run.", fallback: false },
+  { key: "confirm_before_run", label: "Request confirmation before running", help: "The app asks its user \u201cRun this query?\u201d before each run, and runs it only on Confirm.", fallback: false },
   { key: "smart_json_substitution", label: "Smart JSON substitution", help: "Values put into a JSON body are written as JSON (quoted, escaped) where they sit.", fallback: true },
   { key: "encode_query_params", label: "Encode query parameters", help: "Percent-encodes the query parameters' values.", fallback: true },
 ];
+
+/**
+ * `run_on_page_load` is three-way on the server: null leaves it to
+ * Appsmith's rule (builder/page_load.py). Each choice, as the Settings tab
+ * offers it.
+ */
+export const PAGE_LOAD_CHOICES = [
+  { value: null, label: "Automatic", help: "Runs when the page opens if its method is GET and a widget shows its data (or a query that runs then reads it)." },
+  { value: true, label: "Always", help: "Runs every time the page opens, whatever its method." },
+  { value: false, label: "Never", help: "Runs only when a widget's event or your code runs it." },
+];
+
+/** The label of `config.run_on_page_load` wherever the editor names it. */
+export const PAGE_LOAD_LABEL = "Run on page load";
+
+/**
+ * What Automatic does with this query's method, in words.
+ * @param {unknown} method
+ */
+export function automaticPageLoad(method) {
+  return method === "GET"
+    ? "This query is a GET: it runs on page load when a widget shows its data."
+    : `This query is a ${String(method)}: Automatic never runs it on page load (it may change data). Choose Always to run it.`;
+}
 
 export const DEFAULT_TIMEOUT_S = 60;
 
