@@ -68,9 +68,15 @@ def test_the_editor_lists_datasources_with_their_status(
     page.goto("/editor/")
 
     row = page.locator(f'[data-datasource="{datasource.pk}"]')
-    expect(row.get_by_role("link", name="Dropbox")).to_have_attribute(
+    expect(row.get_by_role("link", name="Dropbox", exact=True)).to_have_attribute(
         "href", f"/editor/datasources/{datasource.pk}/"
     )
+    # Each Edit says which datasource it edits, and the column says what it holds.
+    expect(row.get_by_role("link", name="Edit Dropbox", exact=True)).to_have_attribute(
+        "href", f"/editor/datasources/{datasource.pk}/"
+    )
+    table = page.get_by_role("table").filter(has=row)
+    expect(table.get_by_role("columnheader", name="Actions")).to_have_count(1)
     assert page.errors == []
 
 
