@@ -197,7 +197,7 @@ function applicationTable(applications, edits, host) {
 function newApplicationForm(workspace, list) {
   const field = h("input", { type: "text", name: "name", required: true, autocomplete: "off", "aria-label": "New application name", placeholder: "Application name" });
   const error = h("p", { class: "field-error", role: "alert", id: `new-app-error-${workspace.id}` });
-  const create = h("button", { type: "submit", class: "btn btn-small btn-primary", text: "Create application" });
+  const create = h("button", { type: "submit", class: "btn btn-primary", text: "Create application" });
   const form = h("form", { class: "new-app", novalidate: true }, h("div", { class: "input-group" }, field, create), error);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

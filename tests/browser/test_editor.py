@@ -61,6 +61,18 @@ def test_the_editor_lists_applications_and_publishes_them(
     assert page.errors == []
 
 
+def test_the_create_application_button_lines_up_with_its_field(
+    new_page: Any, members: dict[str, Any], workspace: Any
+) -> None:
+    page = new_page(members["developer"])
+    page.goto("/editor/")
+
+    field = page.get_by_role("textbox", name="New application name").bounding_box()
+    button = page.get_by_role("button", name="Create application").bounding_box()
+    assert (button["y"], button["height"]) == (field["y"], field["height"])
+    assert page.errors == []
+
+
 def test_the_editor_lists_datasources_with_their_status(
     new_page: Any, members: dict[str, Any], workspace: Any, datasource: Any
 ) -> None:
