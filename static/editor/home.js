@@ -18,6 +18,7 @@ import {
 import { byId, clear, h } from "../brace/dom.js";
 import { api, listOf } from "../brace/http.js";
 import { alertDialog, confirmDialog } from "./dialogs.js";
+import { datasourceScreenUrl } from "./editor_urls.js";
 import { menuButton } from "./menu.js";
 import { renameInPlace } from "./rename_in_place.js";
 import { authLabel, statusBadge } from "./status.js";
@@ -47,14 +48,14 @@ function showBanner(message, kind) {
 function datasourceTable(datasources) {
   if (datasources.length === 0) return h("p", { class: "empty", text: "No datasources yet." });
   return h("table", { class: "table" },
-    h("thead", {}, h("tr", {}, h("th", { text: "Name" }), h("th", { text: "Authentication" }), h("th", { text: "Status" }), h("th"))),
+    h("thead", {}, h("tr", {}, h("th", { text: "Name" }), h("th", { text: "Authentication" }), h("th", { text: "Status" }), h("th", { "aria-label": "Actions" }))),
     h("tbody", {}, datasources.map((ds) => {
       const auth = ds.authentication || {};
       return h("tr", { dataset: { datasource: ds.id } },
-        h("td", {}, h("a", { href: `/editor/datasources/${ds.id}/`, text: ds.name })),
+        h("td", {}, h("a", { href: datasourceScreenUrl(ds.id), text: ds.name })),
         h("td", { class: "muted", text: authLabel(auth.type) }),
         h("td", {}, auth.type === "oauth2" ? statusBadge(ds.authorization) : h("span", { class: "muted", text: "—" })),
-        h("td", { class: "actions-cell" }, h("a", { class: "btn btn-small", href: `/editor/datasources/${ds.id}/`, text: "Edit" })));
+        h("td", { class: "actions-cell" }, h("a", { class: "btn btn-small", href: datasourceScreenUrl(ds.id), text: "Edit", "aria-label": `Edit ${ds.name}` })));
     })));
 }
 
@@ -196,7 +197,7 @@ function applicationTable(applications, edits, host) {
 function newApplicationForm(workspace, list) {
   const field = h("input", { type: "text", name: "name", required: true, autocomplete: "off", "aria-label": "New application name", placeholder: "Application name" });
   const error = h("p", { class: "field-error", role: "alert", id: `new-app-error-${workspace.id}` });
-  const create = h("button", { type: "submit", class: "btn btn-small btn-primary", text: "Create application" });
+  const create = h("button", { type: "submit", class: "btn btn-primary", text: "Create application" });
   const form = h("form", { class: "new-app", novalidate: true }, h("div", { class: "input-group" }, field, create), error);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

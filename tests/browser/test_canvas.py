@@ -86,6 +86,32 @@ def test_a_widget_dropped_into_a_container_goes_on_its_grid(editor: Callable[...
     assert ed.tab.errors == []
 
 
+def test_a_containers_grid_shows_only_while_a_widget_is_dragged(
+    editor: Callable[..., Editor],
+) -> None:
+    # 64 columns in a narrow Container: at rest its dots ran into stripes.
+    box = {**node("Box", "Container", 0, 0, 16, 20), "children": []}
+    ed = editor(root(box))
+    grid = ed.widget("Box", "Container").locator('[data-grid="Box"]')
+
+    def dots() -> str:
+        return str(grid.evaluate("el => getComputedStyle(el).backgroundImage"))
+
+    assert dots() == "none"
+    item = ed.palette.get_by_role("button", name="Text", exact=True).bounding_box()
+    mouse = ed.tab.mouse
+    mouse.move(item["x"] + item["width"] / 2, item["y"] + item["height"] / 2)
+    mouse.down()
+    mouse.move(item["x"] + 30, item["y"] + 30, steps=3)
+    mouse.move(*ed.cell(2, 2, parent="Box"), steps=12)
+    expect(ed.canvas.locator(".canvas-drop-preview")).to_be_visible()
+    assert "radial-gradient" in dots()
+    mouse.up()
+    expect(ed.widget("Text1", "Text")).to_be_visible()
+    assert dots() == "none"
+    assert ed.tab.errors == []
+
+
 def test_a_drop_outside_the_grid_is_refused_with_a_message(editor: Callable[..., Editor]) -> None:
     ed = editor()
 

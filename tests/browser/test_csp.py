@@ -47,8 +47,13 @@ def test_a_portal_page_with_the_real_runtime(
 
 def test_signing_in_and_out(new_page: Any, site_url: str, members: dict[str, Any]) -> None:
     page = new_page()
+    # Every resource the screens ask for exists: the sign-in pages, too, say
+    # they have no icon instead of letting the browser fetch /favicon.ico.
+    failed: list[str] = []
+    page.on("console", lambda m: failed.append(m.text) if m.type == "error" else None)
 
     page.goto("/accounts/login/")
+    expect(page.get_by_role("heading", name="Sign in to Brace")).to_be_visible()
     page.get_by_label("Username").fill(members["developer"].username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -57,6 +62,7 @@ def test_signing_in_and_out(new_page: Any, site_url: str, members: dict[str, Any
     expect(page.get_by_role("heading", name="Signed out")).to_be_visible()
 
     assert page.csp_violations == []
+    assert failed == []
 
 
 def test_the_admin_console(

@@ -61,6 +61,18 @@ def test_the_editor_lists_applications_and_publishes_them(
     assert page.errors == []
 
 
+def test_the_create_application_button_lines_up_with_its_field(
+    new_page: Any, members: dict[str, Any], workspace: Any
+) -> None:
+    page = new_page(members["developer"])
+    page.goto("/editor/")
+
+    field = page.get_by_role("textbox", name="New application name").bounding_box()
+    button = page.get_by_role("button", name="Create application").bounding_box()
+    assert (button["y"], button["height"]) == (field["y"], field["height"])
+    assert page.errors == []
+
+
 def test_the_editor_lists_datasources_with_their_status(
     new_page: Any, members: dict[str, Any], workspace: Any, datasource: Any
 ) -> None:
@@ -68,9 +80,15 @@ def test_the_editor_lists_datasources_with_their_status(
     page.goto("/editor/")
 
     row = page.locator(f'[data-datasource="{datasource.pk}"]')
-    expect(row.get_by_role("link", name="Dropbox")).to_have_attribute(
+    expect(row.get_by_role("link", name="Dropbox", exact=True)).to_have_attribute(
         "href", f"/editor/datasources/{datasource.pk}/"
     )
+    # Each Edit says which datasource it edits, and the column says what it holds.
+    expect(row.get_by_role("link", name="Edit Dropbox", exact=True)).to_have_attribute(
+        "href", f"/editor/datasources/{datasource.pk}/"
+    )
+    table = page.get_by_role("table").filter(has=row)
+    expect(table.get_by_role("columnheader", name="Actions")).to_have_count(1)
     assert page.errors == []
 
 

@@ -196,3 +196,18 @@ def test_renaming_to_a_taken_name_says_so_at_the_name(editor: Any) -> None:
     explorer = editor.get_by_role("navigation", name="Explorer")
     expect(explorer.get_by_role("button", name="Greeting", exact=True)).to_be_visible()
     expect(pane.get_by_role("textbox", name="Widget name")).to_have_value("Greeting")
+
+
+def test_a_focused_fields_help_does_not_move_the_fields_below_it(editor: Any) -> None:
+    # The help used to sit in the pane's flow: leaving a field hid it between
+    # the press and the release of a click below, and the click was lost.
+    select(editor, "Button1")
+    pane = editor.get_by_role("complementary", name="Properties")
+    add = pane.get_by_role("button", name="Add action to onClick")
+    before = add.bounding_box()
+    pane.get_by_label("Label", exact=True).fill("Go")
+    expect(pane.get_by_text("The button's label.")).to_be_visible()
+    assert add.bounding_box() == before
+    add.click()
+    expect(pane.get_by_role("group", name="onClick action 1")).to_be_visible()
+    expect(pane.get_by_text("The button's label.")).to_be_hidden()

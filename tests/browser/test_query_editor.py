@@ -49,7 +49,7 @@ def named_page(page: Any) -> Any:
 
 
 def query_editor(page: Any) -> Any:
-    return page.get_by_role("region", name="Query editor")
+    return page.get_by_role("main", name="Query editor")
 
 
 def explorer(page: Any) -> Any:
@@ -376,6 +376,22 @@ def test_a_datasource_nobody_authorized_says_so_with_an_authorize_link(
     expect(back).to_have_attribute(
         "href", f"/editor/apps/{application.pk}/pages/{named_page.pk}/queries/{action.pk}/"
     )
+    assert page.errors == []
+
+
+def test_the_open_query_is_the_pages_main_landmark_and_hints_at_a_brace_widget(
+    open_editor: Any, named_page: Any, echo_api: Any
+) -> None:
+    # Screen readers jump to the main landmark: with the canvas hidden, the
+    # query editor is it. The path's example binds a widget Brace has.
+    page = open_editor(named_page)
+    expect(page.get_by_role("main")).to_have_accessible_name("Canvas")
+    explorer(page).get_by_role("button", name="New query on Echo").click()
+    expect(page.get_by_role("main")).to_have_accessible_name("Query editor")
+    path = query_editor(page).get_by_role("textbox", name="Path")
+    expect(path).to_have_attribute("aria-placeholder", "users/{{Input1.text}}")
+    query_editor(page).get_by_role("button", name="Close query").click()
+    expect(page.get_by_role("main")).to_have_accessible_name("Canvas")
     assert page.errors == []
 
 

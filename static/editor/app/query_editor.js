@@ -623,7 +623,7 @@ function openQuery(root, store, context, id) {
       label: "Path",
       value: String(draft.config.path ?? ""),
       field: "config.path",
-      placeholder: "items/{{Table1.selectedRow.id}}",
+      placeholder: "users/{{Input1.text}}",
       onChange: (text) => {
         draft.config.path = text;
       },
