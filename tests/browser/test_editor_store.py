@@ -519,3 +519,103 @@ def test_preview_clears_the_selection(run: Any) -> None:
 )
 def test_field_paths_map_to_widget_properties(run: Any, path: str, key: str) -> None:
     assert run(f"return fieldKey(layout(), {path!r});") == key
+
+
+def test_preview_meta_goes_to_the_evaluation_and_leaving_preview_forgets_it(run: Any) -> None:
+    result = run("""
+      const store = makeStore();
+      const heard = [];
+      store.subscribe((state, change) => heard.push(change.kind));
+      handler = async () => ({ values: {}, errors: {} });
+      const outside = store.setPreviewMeta("Text1", { text: "typed" });
+      store.setPreview(true);
+      store.setPreviewMeta("Text1", { text: "a" });
+      store.setPreviewMeta("Text1", { text: "ab" });
+      await store.evaluator.run();
+      store.setPreview(false);
+      const kept = store.state.previewMeta;
+      await Promise.resolve();
+      const bodies = calls.filter((c) => c.url === "/api/v1/pages/7/evaluate/").map((c) => c.body);
+      return { outside, kept, heard, states: bodies.map((body) => body.state ?? null) };
+    """)
+
+    assert result == {
+        "outside": False,
+        "kept": {},
+        "heard": ["preview", "previewMeta", "previewMeta", "evaluation", "preview"],
+        # The preview's evaluation, then the one leaving it sends at once.
+        "states": [{"widgets": {"Text1": {"text": "ab"}}}, None],
+    }
+
+
+def test_preview_meta_of_a_widget_no_longer_on_the_page_is_not_sent(run: Any) -> None:
+    result = run("""
+      const store = makeStore();
+      handler = async () => ({ values: {}, errors: {} });
+      store.setPreview(true);
+      store.setPreviewMeta("Gone", { text: "x" });
+      store.setPreviewMeta("Text1", { text: "y" });
+      await store.evaluator.run();
+      return calls.map((c) => c.body.state);
+    """)
+
+    assert result == [{"widgets": {"Text1": {"text": "y"}}}]
+
+
+def test_refused_preview_meta_is_dropped_with_its_reason_and_the_page_evaluated_again(
+    run: Any,
+) -> None:
+    result = run("""
+      const store = makeStore();
+      const messages = [];
+      store.subscribe((state, change) => { if (change.message) messages.push(change.message); });
+      handler = async (method, url, body) => {
+        if (body.state?.widgets?.Button1) {
+          throw new ApiError(400, {
+            code: "file_too_large", field: "state.widgets.Button1.files[0].size",
+            message: "Files can be at most 1 MB.",
+          });
+        }
+        const typed = body.state?.widgets?.Text1?.text;
+        return { values: { Text1: { text: String(typed) } }, errors: {} };
+      };
+      store.setPreview(true);
+      store.setPreviewMeta("Text1", { text: "kept" });
+      store.setPreviewMeta("Button1", { files: [] });
+      await store.evaluator.run();
+      return {
+        messages,
+        meta: store.state.previewMeta,
+        evaluation: store.state.evaluation,
+        sent: calls.map((c) => Object.keys(c.body.state.widgets)),
+      };
+    """)
+
+    assert result == {
+        "messages": ["Files can be at most 1 MB."],
+        "meta": {"Text1": {"text": "kept"}},
+        "evaluation": {"values": {"Text1": {"text": "kept"}}, "errors": {}, "failure": ""},
+        "sent": [["Text1", "Button1"], ["Text1"]],
+    }
+
+
+def test_a_refusal_that_names_no_preview_meta_is_a_failure_as_before(run: Any) -> None:
+    result = run("""
+      const store = makeStore();
+      handler = async () => {
+        throw new ApiError(400, {
+          code: "unknown_widget", field: "state.widgets.Other", message: "No widget named 'Other'.",
+        });
+      };
+      store.setPreview(true);
+      store.setPreviewMeta("Text1", { text: "x" });
+      await store.evaluator.run();
+      const { previewMeta: meta, evaluation } = store.state;
+      return { meta, failure: evaluation.failure, count: calls.length };
+    """)
+
+    assert result == {
+        "meta": {"Text1": {"text": "x"}},
+        "failure": "No widget named 'Other'.",
+        "count": 1,
+    }

@@ -3,14 +3,17 @@
 // drawn by the portal's own renderers (static/portal/widgets/) with its
 // evaluated values, and the editing around them: selection, move and resize
 // with handles (interact.js), keyboard nudges, delete, copy/paste/duplicate,
-// and a preview mode in which widgets work as in the portal but send no
-// events. Where widgets go is placement.js's business; every change is one
+// and a preview mode in which widgets work as in the portal: what the user
+// types or picks goes to the store as preview meta, which the server
+// evaluates the page with (the editor runs no user code in the browser), but
+// events run no handlers (they would call the app's APIs), and a note says so.
+// Where widgets go is placement.js's business; every change is one
 // store.edit, so one drag is one undo step.
 //
 // Widgets are drawn once and then updated in place: a change of the layout
 // moves, adds and removes boxes, and an evaluation updates the values, so a
 // 1,000-widget page is not rebuilt on every edit.
-/** @import { WidgetProps } from "../../brace/api_types.js" */
+/** @import { RuntimeFile, WidgetProps } from "../../brace/api_types.js" */
 /** @import { WidgetContext, WidgetInstance } from "../../portal/widgets/index.js" */
 /** @import { EditorNode } from "./layout.js" */
 /** @import { Rect } from "./placement.js" */
@@ -64,6 +67,8 @@ const EDGE_NAMES = {
   "bottom-right": "bottom-right corner",
   "bottom-left": "bottom-left corner",
 };
+/** What the note says the first time a widget with a handler fires an event in a preview. */
+export const EVENTS_NOTE = "Events don't run in preview: publish and use View app.";
 const ARROWS = /** @type {Record<string, [number, number]>} */ ({
   ArrowLeft: [-1, 0],
   ArrowRight: [1, 0],
@@ -73,6 +78,20 @@ const ARROWS = /** @type {Record<string, [number, number]>} */ ({
 
 /** @type {Set<Canvas>} */
 const mounted = new Set();
+
+let previewFiles = 0;
+
+/**
+ * A file picked in preview as the page sees it (`FilePicker1.files[0]`): its
+ * name, size and type, and no content, since preview uploads nothing (`data`
+ * is "" and `id` says it is a preview's).
+ * @param {File} file
+ * @returns {RuntimeFile}
+ */
+export function previewFile(file) {
+  previewFiles += 1;
+  return { id: `preview-${previewFiles}`, name: file.name, size: file.size, type: file.type, data: "" };
+}
 
 /**
  * The grid under a point of the viewport: the innermost container's grid
@@ -146,14 +165,21 @@ class Canvas {
     this.dropEl = h("div", { class: "canvas-drop-preview", hidden: true, "aria-hidden": "true" });
     this.page = h("div", { class: "canvas-page" });
     this.sheet = h("div", { class: "canvas-sheet" }, this.page);
+    const dismiss = h("button", { type: "button", class: "btn btn-quiet btn-small", text: "Dismiss" });
+    dismiss.addEventListener("click", () => {
+      this.noteEl.hidden = true;
+    });
+    this.noteEl = h("div", { class: "canvas-note", role: "status", hidden: true }, h("span", { text: EVENTS_NOTE }), dismiss);
+    // Whether this preview has shown the note (once per preview).
+    this.eventsNoted = false;
     root.classList.add("canvas");
-    root.append(this.messageEl, this.sheet);
+    root.append(this.messageEl, this.sheet, this.noteEl);
     /** @type {number | undefined} */
     this.messageTimer = undefined;
     /** @type {Drawn | null} */
     this.rootDrawn = null;
 
-    this.unsubscribe = store.subscribe((state, change) => this.changed(state, change.kind));
+    this.unsubscribe = store.subscribe((state, change) => this.changed(state, change.kind, change.message));
     this.cleanups = [this.listen(), this.interactions()];
     this.draw(store.state);
     this.values(store.state, true);
@@ -175,8 +201,9 @@ class Canvas {
   /**
    * @param {EditorState} state
    * @param {string} kind
+   * @param {string} [message] why, for a change the user did not ask for
    */
-  changed(state, kind) {
+  changed(state, kind, message) {
     if (kind === "layout") {
       this.draw(state);
       this.values(state, false);
@@ -187,6 +214,8 @@ class Canvas {
       this.selection(state);
     } else if (kind === "preview") {
       this.previewMode(state);
+    } else if (kind === "previewMeta" && message) {
+      this.message(message);
     }
     // "save" and "entities" change nothing drawn: a rename that changes the
     // layout comes as "layout" too.
@@ -289,8 +318,10 @@ class Canvas {
   }
 
   /**
-   * What a renderer gets on the canvas: events go nowhere (in preview too:
-   * the editor shows the app, it does not run it).
+   * What a renderer gets on the canvas. In preview, meta the user sets (with
+   * an event or without) becomes the store's preview meta, which the next
+   * evaluation sends; a picked file is described, not uploaded; events run
+   * no handler (the editor shows the app, it does not run its actions).
    * @param {string} name
    * @param {string} type
    * @param {Drawn} drawn
@@ -303,11 +334,18 @@ class Canvas {
       get rows() {
         return drawn.rows;
       },
-      emit: async () => null,
+      emit: async (event, meta) => {
+        this.previewEvent(name, event, meta);
+        return null;
+      },
       flush() {},
-      setMeta() {},
-      upload: async () => {
-        throw new Error("Files are not uploaded in the editor; open the app to upload.");
+      setMeta: (meta) => {
+        this.store.setPreviewMeta(name, meta);
+      },
+      upload: async (file, onProgress) => {
+        if (!this.store.state.preview) throw new Error("Files are not uploaded in the editor; open the app to upload.");
+        onProgress(file.size);
+        return previewFile(file);
       },
       notify: (message) => {
         this.message(String(message ?? ""));
@@ -399,10 +437,39 @@ class Canvas {
     );
   }
 
+  /**
+   * An event of a widget in preview: the meta it carries is kept (as the
+   * portal sends it with the event), and the first event of the preview
+   * whose widget has a handler for it brings up the note that handlers do
+   * not run here.
+   * @param {string} name
+   * @param {string} event
+   * @param {WidgetProps} [meta]
+   */
+  previewEvent(name, event, meta) {
+    if (!this.store.state.preview) return;
+    if (meta) this.store.setPreviewMeta(name, meta);
+    const handler = findWidget(this.store.state.page.layout, name)?.node.props?.[event];
+    if (this.eventsNoted || handler === undefined || handler === null || handler === "") return;
+    this.eventsNoted = true;
+    this.noteEl.hidden = false;
+  }
+
   /** @param {EditorState} state */
   previewMode(state) {
     const on = Boolean(state.preview);
     this.root.classList.toggle("is-preview", on);
+    this.eventsNoted = false;
+    this.noteEl.hidden = true;
+    this.message(""); // a refusal of the last preview's meta, say
+    if (!on) {
+      // What the user did in the preview is forgotten: the widgets show the
+      // page as built again once the store's evaluation without it answers,
+      // and a field that kept the focus would keep its text.
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && this.page.contains(active)) active.blur();
+      for (const drawn of this.drawn.values()) drawn.instance.reset?.();
+    }
     for (const drawn of this.drawn.values()) this.inertness(drawn, on);
   }
 

@@ -126,11 +126,17 @@ import { CONFLICT_MESSAGE, Saver } from "./saver.js";
  * @property {Record<string, string>} fieldErrors the server's refusals, by "Widget.prop"
  * @property {SaveState} save
  * @property {boolean} preview
+ * @property {Record<string, Record<string, unknown>>} [previewMeta] in preview, what the user set in the
+ *   widgets (an Input's text, a FilePicker's files), by widget: evaluations send it as `state.widgets`
  * @property {number | null} [query] the query open in the query editor (in place of the canvas), if any
  */
 
-/** @typedef {"layout" | "selection" | "evaluation" | "save" | "entities" | "preview" | "query"} ChangeKind */
-/** @typedef {{ kind: ChangeKind }} Change */
+/** @typedef {"layout" | "selection" | "evaluation" | "save" | "entities" | "preview" | "previewMeta" | "query"} ChangeKind */
+/**
+ * What changed; `message` says why, for a change the user did not ask for
+ * (preview meta the server refused).
+ * @typedef {{ kind: ChangeKind, message?: string }} Change
+ */
 /** @typedef {(state: EditorState, change: Change) => void} Listener */
 
 /**
@@ -215,6 +221,7 @@ export class EditorStore {
         fieldErrors: {},
         save: { status: "saved", message: "" },
         preview: false,
+        previewMeta: {},
         query: null,
       },
       options,
@@ -232,11 +239,15 @@ export class EditorStore {
     };
   }
 
-  /** @param {ChangeKind} kind */
-  emit(kind) {
+  /**
+   * @param {ChangeKind} kind
+   * @param {string} [message] why, when the user did not ask for the change
+   */
+  emit(kind, message) {
+    const change = message === undefined ? { kind } : { kind, message };
     for (const listener of [...this.listeners]) {
       try {
-        listener(this.state, { kind });
+        listener(this.state, change);
       } catch (error) {
         // One broken view must not stop the others from hearing the change.
         reportError(error);
@@ -455,12 +466,56 @@ export class EditorStore {
     throw error;
   }
 
-  /** @param {boolean} on whether the canvas shows the app as its users will */
+  /**
+   * Turns preview on or off. Each preview starts from the page as built:
+   * what the user typed or picked in the last one is gone, and leaving it
+   * evaluates the page without it at once.
+   * @param {boolean} on whether the canvas shows the app as its users will
+   */
   setPreview(on) {
     if (this.state.preview === on) return;
+    const hadMeta = Object.keys(this.state.previewMeta || {}).length > 0;
     this.state.preview = on;
+    this.state.previewMeta = {};
     if (on) this.select([]);
     this.emit("preview");
+    if (hadMeta) this.evaluator.run();
+  }
+
+  /**
+   * In preview, records what the user set in a widget (`{text}` typed in an
+   * Input, `{files}` picked in a FilePicker) and evaluates the page with it
+   * soon, as the portal would after the user's change. Outside preview
+   * widgets take no input, and this does nothing.
+   * @param {string} name the widget
+   * @param {Record<string, unknown>} meta
+   * @returns {boolean} whether it was recorded
+   */
+  setPreviewMeta(name, meta) {
+    if (!this.state.preview) return false;
+    const all = this.state.previewMeta || {};
+    this.state.previewMeta = { ...all, [name]: { ...all[name], ...meta } };
+    this.emit("previewMeta");
+    this.evaluator.schedule();
+    return true;
+  }
+
+  /**
+   * The server refused what the user set in a widget in preview (a file
+   * over the widget's size limit, say): it is forgotten, the change says
+   * why, and the page is evaluated without it.
+   * @param {string} name the widget
+   * @param {string} message the server's reason
+   * @returns {boolean} whether the widget had preview meta to forget
+   */
+  refusePreviewMeta(name, message) {
+    const all = this.state.previewMeta || {};
+    if (!(name in all)) return false;
+    const rest = { ...all };
+    delete rest[name];
+    this.state.previewMeta = rest;
+    this.emit("previewMeta", message);
+    return true;
   }
 
   /**
