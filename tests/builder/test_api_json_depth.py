@@ -140,6 +140,9 @@ LONE_SURROGATE = '"\\ud800"'
         (b'"\\ud83d\\ud83d\\ude00"', True),  # two highs, one low
         (b'"\\\\\\ud800"', True),  # an escaped backslash, then the escape
         (b'"\\ud83d\\ude00"', False),  # a pair: one emoji
+        (b'"\\uD83D\\uDE00 \\uD83D\\uDE01"', False),  # pairs in capitals
+        (b'"\\ud83d\\\\ude00"', True),  # a high half, then an escaped backslash and text
+        (b'"\\\\\\\\\\ud83d\\ude00"', False),  # two escaped backslashes, then a pair
         (b'"\\\\ud800"', False),  # an escaped backslash, then plain text
         (b'"caf\\u00e9"', False),
         ('"caf\u00e9 \U0001f600"'.encode(), False),  # UTF-8 holds no surrogates

@@ -14,7 +14,10 @@ import sys
 import pytest
 
 from runtime import UNDEFINED, EvaluationLimits, compile_page, evaluate_template, get_engine
+from runtime import engine as engine_module
 from runtime.engine import QuickJSEngine
+from runtime.errors import EngineCrashed
+from runtime.program import SINGLE, Program, Unit
 from tests.limits import GENEROUS, TIGHT
 
 
@@ -173,7 +176,8 @@ def test_queued_jobs_never_run_in_a_later_evaluation() -> None:
         engine=engine,
     )
     assert page.evaluate(engine=engine).values == {"A.x": 1}
-    (sandbox,) = [s for key, s in engine._sandboxes().items() if key == page.program.fingerprint()]
+    sandbox = engine.loaded(page.program.fingerprint())
+    assert sandbox is not None
     assert sandbox.broken  # thrown away rather than reused with a job pending
     assert page.evaluate(engine=engine).values == {"A.x": 1}
 
@@ -342,3 +346,142 @@ def test_thrown_proxy_cannot_run_code_in_the_runner() -> None:
         "(() => { throw new Proxy({}, { getPrototypeOf() { throw 1 }, get() { throw 2 } }) })()"
     )
     assert getattr(error, "message", None) == "an exception was thrown"
+
+
+# -- small programs loaded one after another into one context ------------------------
+#
+# The engine loads small programs it has not kept (the editor's, after each
+# edit) into one context per thread, locked down before the first of them
+# (runtime.engine._Reloadable). Nothing one program does may reach the next.
+
+
+def _program(code: str) -> Program:
+    program = Program()
+    program.add_function([code], [])
+    program.add_unit(Unit("A.x", SINGLE, (0,), ("A", "x"), "{{ }}"))
+    return program
+
+
+def _value(engine: QuickJSEngine, code: str) -> object:
+    result = engine.run(_program(code), "{}")
+    assert not result.missing, result.missing
+    return result.values[0]
+
+
+def _reloadable(engine: QuickJSEngine, code: str) -> object:
+    """The context that holds ``code``'s program (run before): the thread's reloadable one."""
+    held = engine.loaded(_program(code).fingerprint())
+    assert held is not None
+    assert held not in engine._sandboxes().values()
+    return held
+
+
+# What one program could try to leave for the next, each on its own.
+POLLUTE = [
+    "globalThis.leak = 'secret'",
+    "Object.prototype.polluted = 'secret'",
+    "Array.prototype.push = () => 'hijacked'",
+    "JSON.stringify = () => 'hijacked'",
+    "Math.leak = 'secret'",
+    "Error.stackTraceLimit = 0",
+    "Error.prepareStackTrace = () => 'hijacked'",
+    "Object.setPrototypeOf(Object.prototype, { leak: 'secret' })",
+    "Symbol.prototype.leak = 'secret'",
+    "Symbol.for('stash').leak = 'secret'",
+    "/(s)ecret/.exec('secret')",
+    "Function.prototype.leak = 'secret'",
+]
+PROBE = """JSON.stringify([
+  typeof leak, ({}).polluted, [].push.name, JSON.stringify.name, Math.leak,
+  Error.stackTraceLimit, typeof Error.prepareStackTrace, typeof new Error('x').stack,
+  Object.getPrototypeOf(Object.prototype), Symbol.prototype.leak, Symbol.for('stash').leak,
+  typeof RegExp.$1, RegExp.$1, (() => 0).leak, Reflect.ownKeys(globalThis).length,
+])"""
+
+
+def test_nothing_a_program_changes_reaches_the_next_program_in_the_same_context() -> None:
+    fresh = _value(QuickJSEngine(GENEROUS), PROBE)  # a context nobody else used
+    engine = QuickJSEngine(GENEROUS)
+    first = "1 + 1"
+    assert _value(engine, first) == 2
+    context = _reloadable(engine, first)
+    for n, attempt in enumerate(POLLUTE):
+        # A different program each time (the number), each loaded into the same context.
+        _value(engine, f"(() => {{ try {{ {attempt} }} catch (e) {{}} return {n} }})()")
+        assert (
+            _reloadable(engine, f"(() => {{ try {{ {attempt} }} catch (e) {{}} return {n} }})()")
+            is context
+        )
+    assert _value(engine, PROBE) == fresh
+    assert _reloadable(engine, PROBE) is context
+
+
+def test_a_program_loaded_later_is_compiled_in_a_locked_down_context() -> None:
+    engine = QuickJSEngine(GENEROUS)
+    assert _value(engine, "1") == 1
+    context = _reloadable(engine, "1")
+    # Compiled after the lockdown: code generation is still refused, eval still gone.
+    error = engine.run(_program("Function('return 1')()"), "{}").missing[0]
+    assert error is not None and "code generation" in error[2]
+    assert _value(engine, "[typeof eval, typeof globalThis.eval]") == ["undefined", "undefined"]
+    assert _reloadable(engine, "[typeof eval, typeof globalThis.eval]") is context
+
+
+@pytest.mark.parametrize(
+    "escape",
+    [
+        "1); }, (function () { globalThis.pwned = 1 })(), function () { return (1",
+        "1); }, Object.prototype.pwned = 1, function () { return (1",
+        "1); }, Promise.resolve().then(() => { for (;;) {} }), function () { return (1",
+    ],
+)
+def test_a_text_that_escapes_while_loading_drops_the_reused_context(escape: str) -> None:
+    engine = QuickJSEngine(GENEROUS)
+    assert _value(engine, "1") == 1
+    context = _reloadable(engine, "1")
+    program = _program("2")
+    program.add_function([escape], [])
+    assert engine.verify(program) == {1}
+    with pytest.raises(EngineCrashed, match="verification"):
+        engine.run(program, "{}")
+    assert _value(engine, "[typeof pwned, ({}).pwned]") == ["undefined", None]
+    assert _reloadable(engine, "[typeof pwned, ({}).pwned]") is not context
+
+
+def test_a_job_left_pending_drops_the_reused_context() -> None:
+    engine = QuickJSEngine(GENEROUS)
+    code = "(queueMicrotask(() => { for (;;) {} }), 1)"
+    assert _value(engine, code) == 1
+    context = _reloadable(engine, code)
+    assert getattr(context, "broken", None) is True
+    assert _value(engine, "2") == 2
+    assert _reloadable(engine, "2") is not context
+
+
+def test_a_reused_context_serves_a_bounded_number_of_programs() -> None:
+    engine = QuickJSEngine(GENEROUS)
+    contexts = []
+    for n in range(engine_module._PROGRAMS_PER_RELOADABLE + 1):
+        assert _value(engine, str(n)) == n
+        contexts.append(_reloadable(engine, str(n)))
+    assert all(c is contexts[0] for c in contexts[:-1])
+    assert contexts[-1] is not contexts[0]
+
+
+def test_a_small_program_that_comes_back_gets_a_kept_context() -> None:
+    engine = QuickJSEngine(GENEROUS)
+    assert _value(engine, "'again'") == "again"
+    assert _value(engine, "'between'") == "between"
+    assert _value(engine, "'again'") == "again"  # replaced meanwhile: it recurs
+    kept = engine._sandboxes().get(_program("'again'").fingerprint())
+    assert kept is not None and engine.loaded(_program("'again'").fingerprint()) is kept
+
+
+def test_a_large_program_gets_a_kept_context() -> None:
+    engine = QuickJSEngine(GENEROUS)
+    program = Program()
+    for n in range(engine_module._RELOADABLE_MAX_UNITS + 1):
+        program.add_function([str(n)], [])
+        program.add_unit(Unit(f"A.x{n}", SINGLE, (n,), ("A", f"x{n}"), "{{ }}"))
+    assert engine.run(program, "{}").values[-1] == engine_module._RELOADABLE_MAX_UNITS
+    assert program.fingerprint() in engine._sandboxes()
