@@ -360,8 +360,17 @@ def test_a_datasource_nobody_authorized_says_so_with_an_authorize_link(
 
     editor.get_by_role("button", name="Run").click()
 
-    failure = page.get_by_role("region", name="Response").get_by_role("alert")
-    expect(failure).to_contain_text("not authorized")
+    response = page.get_by_role("region", name="Response")
+    failure = response.get_by_role("alert")
+    expect(failure).to_contain_text("Datasource 'Docs' is not authorized yet.")
+    # Said once, and nothing was sent: no time, size, body, headers or request.
+    expect(failure).to_contain_text("Nobody has signed in to the API for it.")
+    assert failure.inner_text().count("not authorized") == 1
+    expect(response).to_contain_text("Not run")
+    expect(response).not_to_contain_text("Time")
+    expect(response).not_to_contain_text("Size")
+    expect(response.get_by_role("tab")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-not-authorized.png"))
     authorize = failure.get_by_role("link", name="Authorize")
     screen = (
         f"/editor/datasources/{docs.pk}/"
