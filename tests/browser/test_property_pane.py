@@ -269,6 +269,57 @@ def test_the_js_toggle_turns_a_field_into_code_with_its_evaluated_value(pane: An
     expect(field.locator(".pp-evaluated")).to_be_hidden()
 
 
+SYNTAX_ERROR = (
+    "() => window.paneStore.set({ evaluation: { values: {}, errors: { 'Text1.text': [{"
+    " code: 'syntax_error', name: 'SyntaxError', message: 'expecting field name' }] } } },"
+    " 'evaluation')"
+)
+
+
+def test_a_binding_error_waits_until_the_user_pauses_or_leaves_the_field(pane: Any) -> None:
+    page = pane()
+    # The browser's timers move only when the test says, so "a pause" is exact.
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+    aside = page.get_by_role("complementary", name="Properties")
+    aside.get_by_role("button", name="JS for Text", exact=True).click()
+    code = aside.get_by_role("textbox", name="Text", exact=True)
+    field = aside.locator('[data-field="Text1.text"]')
+    code.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text("{{Input1.")
+    # The evaluation of the half-typed binding arrives while the user types: held.
+    page.evaluate(SYNTAX_ERROR)
+    expect(field).not_to_contain_text("SyntaxError")
+    expect(field).not_to_have_class(re.compile("is-invalid"))
+    page.clock.run_for(500)
+    page.keyboard.insert_text("x")
+    page.evaluate(SYNTAX_ERROR)
+    page.clock.run_for(900)
+    expect(field).not_to_contain_text("SyntaxError")
+    # A second without typing: the error shows.
+    page.clock.run_for(200)
+    expect(field.get_by_role("alert")).to_have_text("SyntaxError: expecting field name")
+    expect(field).to_have_class(re.compile("is-invalid"))
+
+    # Typing again holds it; leaving the field shows it at once.
+    code.click()
+    page.keyboard.insert_text("y")
+    page.evaluate(SYNTAX_ERROR)
+    expect(field).not_to_contain_text("SyntaxError")
+    page.keyboard.press("Escape")
+    aside.get_by_role("textbox", name="Widget name").focus()
+    expect(field.get_by_role("alert")).to_have_text("SyntaxError: expecting field name")
+    # Values need no pause: they show as they come.
+    code.click()
+    page.keyboard.insert_text("z")
+    page.evaluate(
+        "() => window.paneStore.set({ evaluation: { values: { Text1: { text: 'ok' } },"
+        " errors: {} } }, 'evaluation')"
+    )
+    expect(field.locator(".pp-evaluated-value")).to_have_text("ok")
+
+
 def test_a_stored_binding_opens_in_code_mode_and_its_control_waits(pane: Any) -> None:
     layout = json.loads(json.dumps(LAYOUT))
     layout["children"][1]["props"]["isVisible"] = "{{FilePicker1.files.length > 0}}"

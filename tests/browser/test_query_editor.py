@@ -6,7 +6,9 @@ delete naming the widgets that use the query."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -335,6 +337,53 @@ def test_values_and_binding_errors_show_under_every_field_and_run_names_the_fiel
     editor.get_by_role("button", name="Run").click()
     expect(page.get_by_role("region", name="Response")).to_contain_text("Status 200")
     assert server.last.headers["x-who"] == "Ann"
+    assert page.errors == []
+
+
+def evaluating(path: str) -> Callable[[Any], bool]:
+    """Matches the answer to the evaluation of the draft whose path is `path`."""
+
+    def matches(response: Any) -> bool:
+        if not response.url.endswith("/evaluate/"):
+            return False
+        return bool(
+            json.loads(response.request.post_data or "{}").get("config", {}).get("path") == path
+        )
+
+    return matches
+
+
+def test_a_half_typed_binding_shows_its_error_only_once_the_user_pauses(
+    open_editor: Any, named_page: Any, echo_api: Any
+) -> None:
+    from builder.models import Action
+
+    Action.objects.create(page=named_page, name="Api1", datasource=echo_api, config={})
+    page = open_editor(named_page)
+    explorer(page).get_by_role("link", name="Api1").click()
+    editor = query_editor(page)
+    path = editor.get_by_role("textbox", name="Path")
+    preview = editor.locator('[data-value-for="config.path"]')
+    # The browser's timers move only when the test says, so "a pause" is exact.
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+    path.click()
+    with page.expect_response(evaluating("{{Name.}}")) as evaluation:
+        page.keyboard.type("{{Name.")  # closeBrackets adds "}}"
+        page.clock.run_for(300)  # the evaluation's own short delay
+    assert "SyntaxError" in evaluation.value.text()
+    # The server's answer came while the user types: the error waits.
+    expect(path).to_be_focused()
+    expect(preview).not_to_contain_text("SyntaxError")
+    page.clock.run_for(1000)
+    expect(preview.get_by_role("alert")).to_contain_text("SyntaxError")
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-error-after-pause.png"))
+    # Finished, its value shows as soon as the server answers.
+    with page.expect_response(evaluating("{{Name.text}}")):
+        page.keyboard.insert_text("text")
+        page.clock.run_for(300)
+    expect(preview).to_contain_text("Ann")
+    expect(preview.get_by_role("alert")).to_have_count(0)
     assert page.errors == []
 
 

@@ -304,11 +304,14 @@ export function mountPropertyPane(root, store) {
       showsValue ? value : null,
       errors,
     );
-    /** @param {boolean} code */
-    const paint = (code) => {
+    /**
+     * @param {boolean} code
+     * @param {boolean} [typing] the user is typing the code: its binding errors wait (code_field.js)
+     */
+    const paint = (code, typing = false) => {
       const { evaluation, fieldErrors } = store.state;
       const [widget, prop] = [key.slice(0, key.indexOf(".")), key.slice(key.indexOf(".") + 1)];
-      const bindingErrors = evaluation.errors[key] || [];
+      const bindingErrors = typing ? [] : evaluation.errors[key] || [];
       const refused = fieldErrors[key];
       errors.replaceChildren(
         ...bindingErrors.map((error) => h("p", { class: "pp-error", text: errorText(error) })),
@@ -384,6 +387,7 @@ export function mountPropertyPane(root, store) {
           placeholder: codeText(spec.default),
           entities,
           onChange: (text) => save(widget, spec.name, codeValue(text, spec)),
+          onSettle: () => parts.paint(code),
         });
         parts.slot.replaceChildren(codeField.element);
         parts.labelEl.removeAttribute("for");
@@ -417,7 +421,7 @@ export function mountPropertyPane(root, store) {
         if (codeField) codeField.set(codeText(value));
         control?.set(value);
         paintToggle();
-        parts.paint(code);
+        parts.paint(code, codeField?.typing);
       },
       destroy: () => codeField?.destroy(),
     });
@@ -459,7 +463,7 @@ export function mountPropertyPane(root, store) {
       selector = null;
       const value = stored(widget, event.name);
       if (code) {
-        codeField = createCodeField({ label, value: codeText(value), entities, placeholder: "{{ }}", onChange: saveCode });
+        codeField = createCodeField({ label, value: codeText(value), entities, placeholder: "{{ }}", onChange: saveCode, onSettle: () => parts.paint(code) });
         parts.slot.replaceChildren(codeField.element);
       } else {
         selector = createActionSelector({ label, steps: readHandler(value) || [], choices, onChange: saveCode });
@@ -488,7 +492,7 @@ export function mountPropertyPane(root, store) {
         if (codeField) codeField.set(codeText(value));
         if (selector && steps) selector.set(steps);
         paintToggle();
-        parts.paint(code);
+        parts.paint(code, codeField?.typing);
       },
       destroy: () => codeField?.destroy(),
     });
