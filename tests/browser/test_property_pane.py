@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from widgets.types.file_picker import FILE_PICKER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -418,8 +419,10 @@ def test_a_files_item_completes_from_its_declared_shape_before_any_pick(
     options = page.get_by_role("listbox")
     for key, detail in [("id", "string"), ("name", "string"), ("size", "number"),
                         ("type", "string"), ("data", "string")]:  # fmt: skip
-        option = options.get_by_role("option", name=re.compile(rf"^{key}\s*{detail}"))
+        # Named as a screen reader says it: the name, a comma, the type.
+        option = options.get_by_role("option", name=f"{key}, {detail}", exact=True)
         expect(option).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "code-field-completions.png"))
     page.keyboard.type("si")
     expect(options.get_by_role("option")).to_have_count(1)
     options.get_by_role("option", name=re.compile(r"^size")).click()

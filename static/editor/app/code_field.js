@@ -192,6 +192,22 @@ export function completionSource(entities) {
 }
 
 /**
+ * An option reads "defaultText, string" rather than "defaultTextstring": its
+ * accessible name is its text, and CodeMirror puts the label and the type
+ * side by side. A comma between them, visible to screen readers only.
+ */
+const NAME_SEPARATOR = {
+  position: 60, // after the label (50), before the detail (80)
+  render: (/** @type {{ detail?: string }} */ completion) => {
+    if (!completion.detail) return null;
+    const comma = document.createElement("span");
+    comma.className = "cm-brace-reader-only";
+    comma.textContent = ", ";
+    return comma;
+  },
+};
+
+/**
  * Typing over a selection is done here rather than by the browser: Chrome,
  * replacing highlighted text, re-creates the deleted text's colours as
  * style attributes, which the CSP refuses (a violation per keystroke).
@@ -252,7 +268,7 @@ export function createCodeField({ label, value, singleLine = false, placeholder:
     drawSelection(),
     closeBrackets(),
     EditorView.lineWrapping,
-    autocompletion({ override: [completionSource(entities)], icons: true, activateOnTyping: true }),
+    autocompletion({ override: [completionSource(entities)], icons: true, activateOnTyping: true, addToOptions: [NAME_SEPARATOR] }),
     keymap.of([{ key: "Tab", run: acceptCompletion }, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
     highlighter(entities),
     typeOverSelection,
