@@ -331,13 +331,21 @@ def test_a_stored_binding_opens_in_code_mode_and_its_control_waits(pane: Any) ->
     expect(aside.get_by_role("textbox", name="Visible")).to_have_text(
         "{{FilePicker1.files.length > 0}}"
     )
-    # A switch cannot show a binding: the toggle stays on.
+    # A switch cannot show a binding: the toggle stays on, and says why.
     expect(toggle).to_have_attribute("aria-disabled", "true")
+    why = "Holds code: clear the {{ }} binding to use the switch."
+    expect(toggle).to_have_accessible_description(why)
+    field = aside.locator('[data-field="Text1.isVisible"]')
+    expect(field.get_by_text(why)).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "property-pane-locked-toggle.png"))
     # Code holding a literal is stored as the property's type, and the control comes back.
     aside.get_by_role("textbox", name="Visible").click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("false")
     assert prop(page, "Text1", "isVisible") is False
+    expect(toggle).to_have_attribute("aria-disabled", "false")
+    expect(toggle).not_to_have_attribute("aria-describedby", re.compile("."))
+    expect(field.get_by_text(why)).to_be_hidden()
     toggle.click()
     expect(aside.get_by_role("switch", name="Visible")).not_to_be_checked()
 
@@ -494,6 +502,9 @@ def test_a_handler_the_selector_cannot_read_opens_as_code(pane: Any) -> None:
     toggle = aside.get_by_role("button", name="JS for onClick")
     expect(toggle).to_have_attribute("aria-pressed", "true")
     expect(toggle).to_have_attribute("aria-disabled", "true")
+    expect(toggle).to_have_accessible_description(
+        "Holds code the action selector cannot show: clear it to use the selector."
+    )
     expect(aside.get_by_role("textbox", name="onClick")).to_contain_text("const n = 2")
 
 
