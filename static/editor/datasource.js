@@ -87,6 +87,10 @@ function showAuthorization(authorization) {
   ui.authErrorRow.forEach((el) => {
     el.hidden = !auth.last_error;
   });
+  // Only a stored token can be refreshed (one that needs a new sign-in
+  // cannot) or revoked: without one the buttons would offer nothing.
+  ui.refresh.hidden = auth.status !== "authorized" && auth.status !== "error";
+  ui.revoke.hidden = auth.status === "unauthorized";
   if (saved) saved.authorization = auth;
 }
 

@@ -44,6 +44,12 @@ def test_save_and_authorize_then_refresh_and_revoke(
     page = new_page(members["developer"])
     page.goto(path)
     expect(page.locator("#status-badge")).to_have_text("Not authorized")
+    # No token yet: nothing to refresh or revoke.
+    refresh = page.get_by_role("button", name="Refresh token")
+    revoke = page.get_by_role("button", name="Revoke")
+    expect(page.locator("#auth-status")).to_have_text("Not authorized")
+    expect(refresh).to_have_count(0)
+    expect(revoke).to_have_count(0)
 
     page.get_by_role("button", name="Save and Authorize").click()
     page.get_by_label("Username").fill("alice")
@@ -56,8 +62,10 @@ def test_save_and_authorize_then_refresh_and_revoke(
     expect(page.locator("#status-badge")).to_have_text("Authorized")
     expect(page.locator("#auth-scopes")).to_have_text("read write")
     expect(page.locator("#auth-expires")).not_to_have_text("—")
+    expect(refresh).to_be_visible()
+    expect(revoke).to_be_visible()
 
-    page.get_by_role("button", name="Refresh token").click()
+    refresh.click()
     expect(page.locator("#banner")).to_contain_text("Token refreshed")
     assert len(provider.token_requests("refresh_token")) == 1
 
@@ -65,4 +73,6 @@ def test_save_and_authorize_then_refresh_and_revoke(
     page.get_by_role("button", name="Revoke").click()
     expect(page.locator("#banner")).to_contain_text("Tokens revoked")
     expect(page.locator("#status-badge")).to_have_text("Not authorized")
+    expect(refresh).to_have_count(0)
+    expect(revoke).to_have_count(0)
     assert page.errors == []

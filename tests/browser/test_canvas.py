@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.editor_page import Editor, children, find, get, node, position, root
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,6 +123,25 @@ def test_a_drop_outside_the_grid_is_refused_with_a_message(editor: Callable[...,
         "The Button was dropped outside the grid: drop it on the canvas or in a container."
     )
     expect(ed.canvas.get_by_role("group")).to_have_count(0)
+    assert ed.tab.errors == []
+
+
+def test_an_empty_page_says_how_to_begin_until_it_holds_a_widget(
+    editor: Callable[..., Editor],
+) -> None:
+    ed = editor()
+    hint = ed.canvas.get_by_text("Drag a widget from the palette, or press Enter on one.")
+    expect(hint).to_be_visible()
+    ed.tab.screenshot(path=str(SCREENSHOTS / "canvas-empty.png"))
+
+    # Dropped onto the hint: it lets the drop through to the grid.
+    ed.drag_from_palette("Button", ed.cell(20, 6))
+    expect(ed.widget("Button1", "Button")).to_be_visible()
+    expect(hint).to_be_hidden()
+    ed.saved(lambda layout: find(layout, "Button1") is not None)
+    ed.tab.keyboard.press("ControlOrMeta+z")
+    expect(ed.widget("Button1", "Button")).to_have_count(0)
+    expect(hint).to_be_visible()
     assert ed.tab.errors == []
 
 

@@ -184,6 +184,28 @@ def test_the_action_selector_stores_a_query_run_with_a_success_alert(editor: Any
     )
 
 
+def test_an_alert_with_no_message_yet_is_kept_across_a_reload(editor: Any) -> None:
+    # Like Appsmith's action block: an action added and not filled in yet
+    # stays where it was put.
+    select(editor, "Button1")
+    pane = editor.get_by_role("complementary", name="Properties")
+    pane.get_by_role("button", name="Add action to onClick").click()
+    step = pane.get_by_role("group", name="onClick action 1")
+    step.get_by_label("Action", exact=True).select_option("showAlert")
+    expect(step.get_by_label("Message", exact=True)).to_have_value("")
+    assert saved_props(editor, "Button1")["onClick"] == "{{showAlert('', 'success')}}"
+
+    editor.reload()
+    select(editor, "Button1")
+    step = pane.get_by_role("group", name="onClick action 1")
+    expect(step.get_by_label("Action", exact=True)).to_have_value("showAlert")
+    expect(step.get_by_label("Message", exact=True)).to_have_value("")
+    expect(pane.get_by_role("button", name="JS for onClick")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    assert editor.errors == []
+
+
 def test_renaming_to_a_taken_name_says_so_at_the_name(editor: Any) -> None:
     pane = editor.get_by_role("complementary", name="Properties")
     name = pane.get_by_role("textbox", name="Widget name")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -29,9 +30,18 @@ def test_publish_shows_the_version_and_view_app_opens_the_portal(
     page = open_editor()
     bar = toolbar(page)
     expect(bar).to_contain_text("Not published yet")
+    # Nothing to view yet: the link is there, disabled, and says why.
+    view = bar.get_by_role("link", name="View app")
+    expect(view).to_have_attribute("aria-disabled", "true")
+    expect(view).to_have_attribute("title", "Publish first")
+    expect(view).not_to_have_attribute("href", re.compile("."))
+    view.click(force=True)  # a user can still click it: nothing opens
+    assert len(page.context.pages) == 1
 
     bar.get_by_role("button", name="Publish").click()
     expect(bar).to_contain_text("Published v1")
+    expect(view).to_have_attribute("aria-disabled", "false")
+    expect(view).not_to_have_attribute("title", re.compile("."))
     application.refresh_from_db()
     assert application.published_version.number == 1
 

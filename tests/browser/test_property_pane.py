@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
 from widgets.types.file_picker import FILE_PICKER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -269,6 +270,57 @@ def test_the_js_toggle_turns_a_field_into_code_with_its_evaluated_value(pane: An
     expect(field.locator(".pp-evaluated")).to_be_hidden()
 
 
+SYNTAX_ERROR = (
+    "() => window.paneStore.set({ evaluation: { values: {}, errors: { 'Text1.text': [{"
+    " code: 'syntax_error', name: 'SyntaxError', message: 'expecting field name' }] } } },"
+    " 'evaluation')"
+)
+
+
+def test_a_binding_error_waits_until_the_user_pauses_or_leaves_the_field(pane: Any) -> None:
+    page = pane()
+    # The browser's timers move only when the test says, so "a pause" is exact.
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+    aside = page.get_by_role("complementary", name="Properties")
+    aside.get_by_role("button", name="JS for Text", exact=True).click()
+    code = aside.get_by_role("textbox", name="Text", exact=True)
+    field = aside.locator('[data-field="Text1.text"]')
+    code.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text("{{Input1.")
+    # The evaluation of the half-typed binding arrives while the user types: held.
+    page.evaluate(SYNTAX_ERROR)
+    expect(field).not_to_contain_text("SyntaxError")
+    expect(field).not_to_have_class(re.compile("is-invalid"))
+    page.clock.run_for(500)
+    page.keyboard.insert_text("x")
+    page.evaluate(SYNTAX_ERROR)
+    page.clock.run_for(900)
+    expect(field).not_to_contain_text("SyntaxError")
+    # A second without typing: the error shows.
+    page.clock.run_for(200)
+    expect(field.get_by_role("alert")).to_have_text("SyntaxError: expecting field name")
+    expect(field).to_have_class(re.compile("is-invalid"))
+
+    # Typing again holds it; leaving the field shows it at once.
+    code.click()
+    page.keyboard.insert_text("y")
+    page.evaluate(SYNTAX_ERROR)
+    expect(field).not_to_contain_text("SyntaxError")
+    page.keyboard.press("Escape")
+    aside.get_by_role("textbox", name="Widget name").focus()
+    expect(field.get_by_role("alert")).to_have_text("SyntaxError: expecting field name")
+    # Values need no pause: they show as they come.
+    code.click()
+    page.keyboard.insert_text("z")
+    page.evaluate(
+        "() => window.paneStore.set({ evaluation: { values: { Text1: { text: 'ok' } },"
+        " errors: {} } }, 'evaluation')"
+    )
+    expect(field.locator(".pp-evaluated-value")).to_have_text("ok")
+
+
 def test_a_stored_binding_opens_in_code_mode_and_its_control_waits(pane: Any) -> None:
     layout = json.loads(json.dumps(LAYOUT))
     layout["children"][1]["props"]["isVisible"] = "{{FilePicker1.files.length > 0}}"
@@ -279,13 +331,21 @@ def test_a_stored_binding_opens_in_code_mode_and_its_control_waits(pane: Any) ->
     expect(aside.get_by_role("textbox", name="Visible")).to_have_text(
         "{{FilePicker1.files.length > 0}}"
     )
-    # A switch cannot show a binding: the toggle stays on.
+    # A switch cannot show a binding: the toggle stays on, and says why.
     expect(toggle).to_have_attribute("aria-disabled", "true")
+    why = "Holds code: clear the {{ }} binding to use the switch."
+    expect(toggle).to_have_accessible_description(why)
+    field = aside.locator('[data-field="Text1.isVisible"]')
+    expect(field.get_by_text(why)).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "property-pane-locked-toggle.png"))
     # Code holding a literal is stored as the property's type, and the control comes back.
     aside.get_by_role("textbox", name="Visible").click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("false")
     assert prop(page, "Text1", "isVisible") is False
+    expect(toggle).to_have_attribute("aria-disabled", "false")
+    expect(toggle).not_to_have_attribute("aria-describedby", re.compile("."))
+    expect(field.get_by_text(why)).to_be_hidden()
     toggle.click()
     expect(aside.get_by_role("switch", name="Visible")).not_to_be_checked()
 
@@ -367,8 +427,10 @@ def test_a_files_item_completes_from_its_declared_shape_before_any_pick(
     options = page.get_by_role("listbox")
     for key, detail in [("id", "string"), ("name", "string"), ("size", "number"),
                         ("type", "string"), ("data", "string")]:  # fmt: skip
-        option = options.get_by_role("option", name=re.compile(rf"^{key}\s*{detail}"))
+        # Named as a screen reader says it: the name, a comma, the type.
+        option = options.get_by_role("option", name=f"{key}, {detail}", exact=True)
         expect(option).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "code-field-completions.png"))
     page.keyboard.type("si")
     expect(options.get_by_role("option")).to_have_count(1)
     options.get_by_role("option", name=re.compile(r"^size")).click()
@@ -440,6 +502,9 @@ def test_a_handler_the_selector_cannot_read_opens_as_code(pane: Any) -> None:
     toggle = aside.get_by_role("button", name="JS for onClick")
     expect(toggle).to_have_attribute("aria-pressed", "true")
     expect(toggle).to_have_attribute("aria-disabled", "true")
+    expect(toggle).to_have_accessible_description(
+        "Holds code the action selector cannot show: clear it to use the selector."
+    )
     expect(aside.get_by_role("textbox", name="onClick")).to_contain_text("const n = 2")
 
 

@@ -6,7 +6,9 @@ delete naming the widgets that use the query."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -338,6 +340,53 @@ def test_values_and_binding_errors_show_under_every_field_and_run_names_the_fiel
     assert page.errors == []
 
 
+def evaluating(path: str) -> Callable[[Any], bool]:
+    """Matches the answer to the evaluation of the draft whose path is `path`."""
+
+    def matches(response: Any) -> bool:
+        if not response.url.endswith("/evaluate/"):
+            return False
+        return bool(
+            json.loads(response.request.post_data or "{}").get("config", {}).get("path") == path
+        )
+
+    return matches
+
+
+def test_a_half_typed_binding_shows_its_error_only_once_the_user_pauses(
+    open_editor: Any, named_page: Any, echo_api: Any
+) -> None:
+    from builder.models import Action
+
+    Action.objects.create(page=named_page, name="Api1", datasource=echo_api, config={})
+    page = open_editor(named_page)
+    explorer(page).get_by_role("link", name="Api1").click()
+    editor = query_editor(page)
+    path = editor.get_by_role("textbox", name="Path")
+    preview = editor.locator('[data-value-for="config.path"]')
+    # The browser's timers move only when the test says, so "a pause" is exact.
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("() => Date.now()") + 1000)
+    path.click()
+    with page.expect_response(evaluating("{{Name.}}")) as evaluation:
+        page.keyboard.type("{{Name.")  # closeBrackets adds "}}"
+        page.clock.run_for(300)  # the evaluation's own short delay
+    assert "SyntaxError" in evaluation.value.text()
+    # The server's answer came while the user types: the error waits.
+    expect(path).to_be_focused()
+    expect(preview).not_to_contain_text("SyntaxError")
+    page.clock.run_for(1000)
+    expect(preview.get_by_role("alert")).to_contain_text("SyntaxError")
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-error-after-pause.png"))
+    # Finished, its value shows as soon as the server answers.
+    with page.expect_response(evaluating("{{Name.text}}")):
+        page.keyboard.insert_text("text")
+        page.clock.run_for(300)
+    expect(preview).to_contain_text("Ann")
+    expect(preview.get_by_role("alert")).to_have_count(0)
+    assert page.errors == []
+
+
 def test_a_datasource_nobody_authorized_says_so_with_an_authorize_link(
     open_editor: Any, application: Any, named_page: Any, workspace: Any, server: Any
 ) -> None:
@@ -360,8 +409,17 @@ def test_a_datasource_nobody_authorized_says_so_with_an_authorize_link(
 
     editor.get_by_role("button", name="Run").click()
 
-    failure = page.get_by_role("region", name="Response").get_by_role("alert")
-    expect(failure).to_contain_text("not authorized")
+    response = page.get_by_role("region", name="Response")
+    failure = response.get_by_role("alert")
+    expect(failure).to_contain_text("Datasource 'Docs' is not authorized yet.")
+    # Said once, and nothing was sent: no time, size, body, headers or request.
+    expect(failure).to_contain_text("Nobody has signed in to the API for it.")
+    assert failure.inner_text().count("not authorized") == 1
+    expect(response).to_contain_text("Not run")
+    expect(response).not_to_contain_text("Time")
+    expect(response).not_to_contain_text("Size")
+    expect(response.get_by_role("tab")).to_have_count(0)
+    page.screenshot(path=str(SCREENSHOTS / "query-editor-not-authorized.png"))
     authorize = failure.get_by_role("link", name="Authorize")
     screen = (
         f"/editor/datasources/{docs.pk}/"

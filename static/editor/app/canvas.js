@@ -163,6 +163,8 @@ class Canvas {
     this.drawn = new Map();
     this.messageEl = h("p", { class: "canvas-message", role: "alert", hidden: true });
     this.dropEl = h("div", { class: "canvas-drop-preview", hidden: true, "aria-hidden": "true" });
+    // An empty page says how to begin; it lies over the grid and lets drops through.
+    this.emptyEl = h("p", { class: "canvas-empty", text: "Drag a widget from the palette, or press Enter on one.", hidden: true });
     this.page = h("div", { class: "canvas-page" });
     this.sheet = h("div", { class: "canvas-sheet" }, this.page);
     const dismiss = h("button", { type: "button", class: "btn btn-quiet btn-small", text: "Dismiss" });
@@ -270,8 +272,9 @@ class Canvas {
     const rootDrawn = this.drawn.get(layout.widgetName);
     if (rootDrawn && rootDrawn !== this.rootDrawn) {
       this.rootDrawn = rootDrawn;
-      this.page.replaceChildren(rootDrawn.box);
+      this.page.replaceChildren(rootDrawn.box, this.emptyEl);
     }
+    this.emptyEl.hidden = Boolean(layout.children?.length);
     if (rootDrawn) rootDrawn.box.style.minHeight = `${canvasHeight(layout) + SPARE_ROWS * ROW_HEIGHT}px`;
   }
 

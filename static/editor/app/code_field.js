@@ -5,6 +5,9 @@
 // parser (a simple overlay: the text around them stays plain), and complete
 // from the page's entity tree (completions.js). The field never runs the
 // code: what it evaluates to comes from the server, shown by the pane.
+// While the user types, `typing` is true: a half-typed binding (`{{Input1.`)
+// is not an error yet, so whoever shows errors holds them until the field
+// has been idle for SETTLE_MS or lost focus (`onSettle`), as Appsmith does.
 /** @import { Extension } from "@codemirror/state" */
 /** @import { CompletionContext, CompletionResult } from "@codemirror/autocomplete" */
 /** @import { EntityNode } from "./completions.js" */
@@ -66,6 +69,9 @@ export function codeParts(text) {
   }
   return parts;
 }
+
+/** How long the user stops typing before a binding's errors show. */
+export const SETTLE_MS = 1000;
 
 const STYLESHEET = new URL("./code_field.css", import.meta.url).href;
 
@@ -186,6 +192,22 @@ export function completionSource(entities) {
 }
 
 /**
+ * An option reads "defaultText, string" rather than "defaultTextstring": its
+ * accessible name is its text, and CodeMirror puts the label and the type
+ * side by side. A comma between them, visible to screen readers only.
+ */
+const NAME_SEPARATOR = {
+  position: 60, // after the label (50), before the detail (80)
+  render: (/** @type {{ detail?: string }} */ completion) => {
+    if (!completion.detail) return null;
+    const comma = document.createElement("span");
+    comma.className = "cm-brace-reader-only";
+    comma.textContent = ", ";
+    return comma;
+  },
+};
+
+/**
  * Typing over a selection is done here rather than by the browser: Chrome,
  * replacing highlighted text, re-creates the deleted text's colours as
  * style attributes, which the CSP refuses (a violation per keystroke).
@@ -212,6 +234,7 @@ const typeOverSelection = EditorView.domEventHandlers({
  * @property {string} [placeholder]
  * @property {() => Record<string, EntityNode>} entities what completes, asked at each keystroke
  * @property {(text: string) => void} onChange each edit by the user
+ * @property {() => void} [onSettle] the user stopped typing (idle SETTLE_MS, or left the field)
  */
 
 /**
@@ -219,6 +242,7 @@ const typeOverSelection = EditorView.domEventHandlers({
  * @property {HTMLElement} element
  * @property {EditorView} view
  * @property {(text: string) => void} set shows a stored text, unless the user is typing in the field
+ * @property {boolean} typing whether the user is typing in it (errors wait until not)
  * @property {() => void} focus
  * @property {() => void} destroy
  */
@@ -227,23 +251,37 @@ const typeOverSelection = EditorView.domEventHandlers({
  * @param {CodeFieldOptions} options
  * @returns {CodeField}
  */
-export function createCodeField({ label, value, singleLine = false, placeholder: hint, entities, onChange }) {
+export function createCodeField({ label, value, singleLine = false, placeholder: hint, entities, onChange, onSettle }) {
   let quiet = false; // set by set(): a stored value shown is no edit
+  let typing = false;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let idle;
+  const settle = () => {
+    clearTimeout(idle);
+    if (!typing) return;
+    typing = false;
+    onSettle?.();
+  };
   /** @type {Extension[]} */
   const extensions = [
     history(),
     drawSelection(),
     closeBrackets(),
     EditorView.lineWrapping,
-    autocompletion({ override: [completionSource(entities)], icons: true, activateOnTyping: true }),
+    autocompletion({ override: [completionSource(entities)], icons: true, activateOnTyping: true, addToOptions: [NAME_SEPARATOR] }),
     keymap.of([{ key: "Tab", run: acceptCompletion }, ...completionKeymap, ...historyKeymap, ...defaultKeymap]),
     highlighter(entities),
     typeOverSelection,
     EditorView.contentAttributes.of({ "aria-label": label }),
     EditorView.editorAttributes.of({ class: singleLine ? "pp-code pp-code-single" : "pp-code" }),
     EditorView.updateListener.of((update) => {
-      if (update.docChanged && !quiet) onChange(update.state.doc.toString());
+      if (!update.docChanged || quiet) return;
+      typing = true;
+      clearTimeout(idle);
+      idle = setTimeout(settle, SETTLE_MS);
+      onChange(update.state.doc.toString());
     }),
+    EditorView.domEventHandlers({ blur: () => settle() }),
   ];
   if (hint) extensions.push(placeholder(hint));
   const host = document.createElement("div");
@@ -257,6 +295,9 @@ export function createCodeField({ label, value, singleLine = false, placeholder:
   return {
     element: host,
     view,
+    get typing() {
+      return typing;
+    },
     set(text) {
       if (view.hasFocus || text === view.state.doc.toString()) return;
       quiet = true;
@@ -267,6 +308,9 @@ export function createCodeField({ label, value, singleLine = false, placeholder:
       }
     },
     focus: () => view.focus(),
-    destroy: () => view.destroy(),
+    destroy: () => {
+      clearTimeout(idle);
+      view.destroy();
+    },
   };
 }

@@ -103,6 +103,9 @@ export function evaluatedText(value) {
   return { type, text };
 }
 
+/** @type {Record<string, string>} how a locked JS toggle's note names the control it stands for */
+const CONTROL_WORDS = { switch: "switch", select: "dropdown", number: "number field", list: "list", color: "color picker" };
+
 /**
  * "SyntaxError: Unexpected token (line 1, column 5)".
  * @param {EvaluationError} error
@@ -304,11 +307,14 @@ export function mountPropertyPane(root, store) {
       showsValue ? value : null,
       errors,
     );
-    /** @param {boolean} code */
-    const paint = (code) => {
+    /**
+     * @param {boolean} code
+     * @param {boolean} [typing] the user is typing the code: its binding errors wait (code_field.js)
+     */
+    const paint = (code, typing = false) => {
       const { evaluation, fieldErrors } = store.state;
       const [widget, prop] = [key.slice(0, key.indexOf(".")), key.slice(key.indexOf(".") + 1)];
-      const bindingErrors = evaluation.errors[key] || [];
+      const bindingErrors = typing ? [] : evaluation.errors[key] || [];
       const refused = fieldErrors[key];
       errors.replaceChildren(
         ...bindingErrors.map((error) => h("p", { class: "pp-error", text: errorText(error) })),
@@ -347,6 +353,24 @@ export function mountPropertyPane(root, store) {
     });
 
   /**
+   * Says why a JS toggle is locked on, under the field and to screen readers
+   * (the toggle's description): a greyed button alone does not.
+   * @param {HTMLElement} toggle
+   * @param {HTMLElement} note a `.pp-locked-note` of the field, hidden when not locked
+   * @param {string | null} reason why it is locked, or null when it is not
+   */
+  const paintLock = (toggle, note, reason) => {
+    toggle.setAttribute("aria-disabled", String(Boolean(reason)));
+    note.hidden = !reason;
+    note.textContent = reason || "";
+    if (reason) toggle.setAttribute("aria-describedby", note.id);
+    else toggle.removeAttribute("aria-describedby");
+  };
+
+  /** A field's locked-toggle note, hidden until paintLock shows it. */
+  const lockNote = () => h("p", { class: "pp-locked-note", id: `pp-locked-${++uid}`, hidden: true });
+
+  /**
    * @param {string} widget
    * @param {PropertyInfo} spec
    */
@@ -370,7 +394,11 @@ export function mountPropertyPane(root, store) {
           else /** @type {HTMLElement | null} */ (parts.slot.querySelector("input, select"))?.focus();
         })
       : null;
-    if (toggle) parts.head.append(toggle);
+    const note = lockNote();
+    if (toggle) {
+      parts.head.append(toggle);
+      parts.slot.after(note);
+    }
     const build = () => {
       codeField?.destroy();
       codeField = null;
@@ -384,6 +412,7 @@ export function mountPropertyPane(root, store) {
           placeholder: codeText(spec.default),
           entities,
           onChange: (text) => save(widget, spec.name, codeValue(text, spec)),
+          onSettle: () => parts.paint(code),
         });
         parts.slot.replaceChildren(codeField.element);
         parts.labelEl.removeAttribute("for");
@@ -401,8 +430,8 @@ export function mountPropertyPane(root, store) {
       // Only a text field can show a binding as it is; other controls wait
       // until the code holds a literal again.
       const locked = code && !isText && isBinding(stored(widget, spec.name));
-      toggle.setAttribute("aria-disabled", String(locked));
-      toggle.title = locked ? "Remove the {{ }} binding to use the control again" : code ? "Use the control" : "Write JavaScript";
+      paintLock(toggle, note, locked ? `Holds code: clear the {{ }} binding to use the ${CONTROL_WORDS[spec.control] || "control"}.` : null);
+      toggle.title = locked ? "Holds code" : code ? "Use the control" : "Write JavaScript";
     };
     build();
     fields.push({
@@ -417,7 +446,7 @@ export function mountPropertyPane(root, store) {
         if (codeField) codeField.set(codeText(value));
         control?.set(value);
         paintToggle();
-        parts.paint(code);
+        parts.paint(code, codeField?.typing);
       },
       destroy: () => codeField?.destroy(),
     });
@@ -446,6 +475,8 @@ export function mountPropertyPane(root, store) {
       if (codeField) codeField.focus();
     });
     parts.head.append(toggle);
+    const note = lockNote();
+    parts.slot.after(note);
     const choices = () => {
       const { state } = store;
       const names = state.page.layout ? [...widgetNames(state.page.layout)].filter((name) => name !== state.page.layout?.widgetName) : [];
@@ -459,7 +490,7 @@ export function mountPropertyPane(root, store) {
       selector = null;
       const value = stored(widget, event.name);
       if (code) {
-        codeField = createCodeField({ label, value: codeText(value), entities, placeholder: "{{ }}", onChange: saveCode });
+        codeField = createCodeField({ label, value: codeText(value), entities, placeholder: "{{ }}", onChange: saveCode, onSettle: () => parts.paint(code) });
         parts.slot.replaceChildren(codeField.element);
       } else {
         selector = createActionSelector({ label, steps: readHandler(value) || [], choices, onChange: saveCode });
@@ -472,8 +503,8 @@ export function mountPropertyPane(root, store) {
     const paintToggle = () => {
       toggle.setAttribute("aria-pressed", String(code));
       const locked = code && readHandler(stored(widget, event.name)) === null;
-      toggle.setAttribute("aria-disabled", String(locked));
-      toggle.title = locked ? "The action selector cannot show this code" : code ? "Use the action selector" : "Write JavaScript";
+      paintLock(toggle, note, locked ? "Holds code the action selector cannot show: clear it to use the selector." : null);
+      toggle.title = locked ? "Holds code" : code ? "Use the action selector" : "Write JavaScript";
     };
     build();
     fields.push({
@@ -488,7 +519,7 @@ export function mountPropertyPane(root, store) {
         if (codeField) codeField.set(codeText(value));
         if (selector && steps) selector.set(steps);
         paintToggle();
-        parts.paint(code);
+        parts.paint(code, codeField?.typing);
       },
       destroy: () => codeField?.destroy(),
     });

@@ -146,7 +146,7 @@ function openQuery(root, store, context, id) {
   const fields = new Map();
   /** @type {CodeField[]} */
   let codeFields = [];
-  /** @type {{ text: () => string, path: string, element: HTMLElement }[]} */
+  /** @type {{ text: () => string, path: string, element: HTMLElement, typing: () => boolean }[]} */
   let previews = [];
   /** @type {QueryEvaluation} the server's last evaluation of the draft's bindings */
   let evaluated = { values: {}, errors: {} };
@@ -188,7 +188,7 @@ function openQuery(root, store, context, id) {
     payload: () => payloadOf(draft),
     onAnswer: (answer) => {
       evaluated = answer;
-      for (const preview of previews) paintPreview(preview.element, preview.text(), preview.path);
+      for (const preview of previews) paintPreview(preview.element, preview.text(), preview.path, preview.typing());
       paintErrors();
     },
   });
@@ -226,6 +226,8 @@ function openQuery(root, store, context, id) {
    */
   const code = ({ label, value, field, path = field, singleLine = true, placeholder, onChange }) => {
     let text = value;
+    /** @type {HTMLElement | null} */
+    let preview = null;
     const codeField = createCodeField({
       label,
       value,
@@ -237,11 +239,15 @@ function openQuery(root, store, context, id) {
         onChange(next);
         changed(field);
       },
+      // Errors held while typing show now.
+      onSettle: () => {
+        if (preview) paintPreview(preview, text, path, false);
+      },
     });
     codeFields.push(codeField);
-    const preview = h("div", { class: "qe-evaluated", hidden: true, dataset: { valueFor: path } });
-    previews.push({ text: () => text, path, element: preview });
-    paintPreview(preview, text, path);
+    preview = h("div", { class: "qe-evaluated", hidden: true, dataset: { valueFor: path } });
+    previews.push({ text: () => text, path, element: preview, typing: () => codeField.typing });
+    paintPreview(preview, text, path, false);
     return { codeField, preview };
   };
 
@@ -251,9 +257,10 @@ function openQuery(root, store, context, id) {
    * @param {HTMLElement} element
    * @param {string} text
    * @param {string} path
+   * @param {boolean} typing the user is typing it: its binding errors wait (code_field.js)
    */
-  const paintPreview = (element, text, path) => {
-    const errors = text.includes("{{") ? evaluated.errors[path] || [] : [];
+  const paintPreview = (element, text, path, typing) => {
+    const errors = text.includes("{{") && !typing ? evaluated.errors[path] || [] : [];
     const known = text.includes("{{") && Object.hasOwn(evaluated.values, path);
     element.hidden = !errors.length && !known;
     element.classList.toggle("pp-evaluated", !errors.length);

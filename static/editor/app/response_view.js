@@ -5,7 +5,9 @@
 // token, the field for a binding that failed or a refused config); then the
 // body (JSON as a tree of <details>, text as text, a binary body as its size
 // and type), the response headers, and the request as sent, whose
-// credentials the server has already masked.
+// credentials the server has already masked. A run that sent nothing (no
+// token, a binding that failed) has no time, size, body or request to show:
+// it is "Not run" and the failure alone.
 import { h } from "../../brace/dom.js";
 import { bodyKind, formatBytes } from "./query_model.js";
 
@@ -26,11 +28,16 @@ import { bodyKind, formatBytes } from "./query_model.js";
  * @property {(field: string) => string} [fieldLabel] how a field reads, by its path
  */
 
-/** Codes of a datasource that has no usable token for this user. */
+/**
+ * Codes of a datasource that has no usable token for this user: what to say
+ * when the server gave no message (its own names the datasource, so it is
+ * said instead), and why, when its message does not say.
+ * @type {Record<string, { title: string, why?: string }>}
+ */
 const AUTHORIZE = {
-  not_authorized: "The datasource is not authorized yet: nobody has signed in to the API for it.",
-  needs_reauthorization: "The datasource needs to be authorized again: its authorization expired or was revoked.",
-  token_refresh_failed: "The datasource's token could not be refreshed. Try again, or authorize the datasource again.",
+  not_authorized: { title: "The datasource is not authorized yet.", why: "Nobody has signed in to the API for it." },
+  needs_reauthorization: { title: "The datasource needs to be authorized again: its authorization expired or was revoked." },
+  token_refresh_failed: { title: "The datasource's token could not be refreshed. Try again, or authorize the datasource again." },
 };
 
 /** @type {Record<string, string>} what other failures mean, before the server's own words */
@@ -173,10 +180,11 @@ export function tabbed(label, tabs, options = {}) {
  */
 function failure(error, status, fixes) {
   const lines = [];
-  const authorize = AUTHORIZE[/** @type {keyof typeof AUTHORIZE} */ (error.code)];
+  const authorize = AUTHORIZE[error.code];
   if (authorize) {
-    lines.push(h("p", { class: "qe-failure-title", text: authorize }));
-    lines.push(h("p", { text: error.message }));
+    // Said once: the server's words name the datasource; ours only when it gave none.
+    lines.push(h("p", { class: "qe-failure-title", text: error.message || authorize.title }));
+    if (authorize.why) lines.push(h("p", { text: authorize.why }));
     lines.push(h("p", {}, h("a", { class: "btn btn-small btn-primary", href: fixes.authorizeUrl, text: "Authorize" }), " then run the query again."));
   } else if (error.code === "http_status") {
     lines.push(h("p", { class: "qe-failure-title", text: `The API answered ${status ?? "an error"}.` }));
@@ -202,6 +210,11 @@ function failure(error, status, fixes) {
   return h("div", { class: "qe-failure", role: "alert" }, lines);
 }
 
+/** The summary line of a run that sent nothing. */
+function notRun() {
+  return h("div", { class: "qe-summary" }, h("span", { class: "qe-status is-failed", text: "Not run" }));
+}
+
 /**
  * Shows a run's answer in `panel`.
  * @param {HTMLElement} panel
@@ -212,6 +225,11 @@ export function showAnswer(panel, answer, fixes) {
   const meta = answer.response_meta || { status_code: null, headers: {}, is_execution_success: false };
   const ok = meta.is_execution_success;
   const status = meta.status_code;
+  if (answer.error && !answer.request && !status) {
+    // Nothing was sent: no time, size, body, headers or request to speak of.
+    panel.replaceChildren(notRun(), failure(answer.error, null, fixes));
+    return;
+  }
   const body = bodyKind(answer.data);
   const summary = h("div", { class: "qe-summary" },
     h("span", { class: `qe-status ${ok ? "is-ok" : "is-failed"}`, text: status ? `Status ${status}` : ok ? "Done" : "Failed" }),
@@ -234,7 +252,7 @@ export function showAnswer(panel, answer, fixes) {
  */
 export function showRefusal(panel, error, fixes) {
   panel.replaceChildren(
-    h("div", { class: "qe-summary" }, h("span", { class: "qe-status is-failed", text: "Not run" })),
+    notRun(),
     failure({ code: error.code || "error", message: error.message, field: error.field || undefined }, null, fixes),
   );
 }

@@ -2,7 +2,8 @@
 // The editor's toolbar, in the top bar: Undo and Redo, whether the page is
 // saved, the Preview toggle, Publish with the version portals serve, and a
 // link to the portal. Publishing saves first, so what is published is what
-// the canvas shows.
+// the canvas shows. Before the first publish there is no app to view: the
+// link is there, disabled, saying "Publish first".
 /** @import { EditorContext, EditorStore, SaveState } from "./store.js" */
 import { applicationPublishPath } from "../../brace/api_paths.js";
 import { h } from "../../brace/dom.js";
@@ -56,7 +57,11 @@ export function mountToolbar(root, store, context) {
   const preview = h("button", { type: "button", class: "btn btn-small", "aria-pressed": "false", text: "Preview" });
   const published = h("span", { class: "published-version" });
   const publish = h("button", { type: "button", class: "btn btn-small btn-primary", text: "Publish" });
-  const view = h("a", { class: "btn btn-small", href: context.portalUrl, target: "_blank", rel: "noopener", text: "View app" });
+  // role="link": an <a> without href (while disabled) is no link otherwise.
+  const view = h("a", { class: "btn btn-small", role: "link", target: "_blank", rel: "noopener", text: "View app" });
+  view.addEventListener("click", (event) => {
+    if (view.getAttribute("aria-disabled") === "true") event.preventDefault();
+  });
 
   /** @param {() => Promise<boolean>} step @param {string} failure */
   const run = (step, failure) => () => {
@@ -91,7 +96,17 @@ export function mountToolbar(root, store, context) {
     status.title = status.textContent;
     preview.setAttribute("aria-pressed", String(state.preview));
     const version = state.application.published_version;
-    published.textContent = publishedText(typeof version === "object" && version !== null ? version.number : version);
+    const number = typeof version === "object" && version !== null ? version.number : version;
+    published.textContent = publishedText(number);
+    const viewable = typeof number === "number";
+    view.setAttribute("aria-disabled", String(!viewable));
+    if (viewable) {
+      view.href = context.portalUrl;
+      view.removeAttribute("title");
+    } else {
+      view.removeAttribute("href");
+      view.title = "Publish first";
+    }
   };
   store.subscribe(paint);
   paint();
