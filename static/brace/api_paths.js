@@ -90,13 +90,7 @@ export const actionRunPath = (id) => `${actionPath(id)}run/`;
 export const actionEvaluatePath = (id) => `${actionPath(id)}evaluate/`;
 
 /** @param {number} applicationId */
-export const applicationPagesPath = (applicationId) => pagesPath(applicationId);
-
-/** @param {number} applicationId */
 export const applicationActionsPath = (applicationId) => `${API}/actions/?application=${segment(applicationId)}`;
-
-/** @param {number} pageId */
-export const pageActionsPath = (pageId) => actionsPath(pageId);
 
 /** GET: every registered widget type, for the palette and the property pane. */
 export const widgetTypesPath = () => `${API}/widget-types/`;

@@ -9,7 +9,7 @@
 // server's reason, and the old name is kept.
 /** @import { EditorContext, EditorStore, PageSummary, Action } from "./store.js" */
 /** @import { EditorNode } from "./layout.js" */
-import { pageActionsPath, pageDuplicatePath, pagePath, pagesPath } from "../../brace/api_paths.js";
+import { actionsPath, pageDuplicatePath, pagePath, pagesPath } from "../../brace/api_paths.js";
 import { h } from "../../brace/dom.js";
 import { alertDialog, confirmDialog } from "../dialogs.js";
 import { menuButton } from "../menu.js";
@@ -147,7 +147,7 @@ export function mountExplorer(root, store, context) {
     try {
       queries = page.id === store.state.page.id
         ? store.state.actions.filter((action) => action.page === page.id)
-        : /** @type {Action[]} */ (await store.api("GET", pageActionsPath(page.id)));
+        : /** @type {Action[]} */ (await store.api("GET", actionsPath(page.id)));
     } catch (error) {
       await alertDialog({ title: `${page.name} was not deleted`, message: messageOf(error) });
       return;

@@ -10,10 +10,10 @@
 /** @import { ApiCall } from "./saver.js" */
 /** @import { Command } from "./history.js" */
 import {
-  applicationPagesPath,
+  actionsPath,
   applicationPath,
-  pageActionsPath,
   pagePath,
+  pagesPath,
   pageRenamePath,
   widgetTypesPath,
   workspaceDatasourcesPath,
@@ -198,9 +198,9 @@ export class EditorStore {
     const call = options.api || httpApi;
     const [application, pages, page, actions, datasources, widgetTypes] = await Promise.all([
       call("GET", applicationPath(context.application)),
-      call("GET", applicationPagesPath(context.application)),
+      call("GET", pagesPath(context.application)),
       call("GET", pagePath(context.page)),
-      call("GET", pageActionsPath(context.page)),
+      call("GET", actionsPath(context.page)),
       call("GET", workspaceDatasourcesPath(context.workspace)),
       call("GET", widgetTypesPath()),
     ]);
