@@ -138,7 +138,7 @@ def create_and_authorize_datasource(
 def new_query_from_datasource(page: Any, steps: Steps, name: str) -> Any:
     """The datasource screen's New query, then renamed: the open query editor."""
     page.get_by_role("button", name="New query").click()
-    editor = page.get_by_role("region", name="Query editor")
+    editor = page.get_by_role("main", name="Query editor")
     query_name = editor.get_by_role("textbox", name="Query name")
     expect(query_name).to_have_value("Api1")
     query_name.fill(name)

@@ -22,6 +22,7 @@ EDITOR_PATHS = {
     "/api/v1/actions/{id}/": {"get", "patch", "delete"},
     "/api/v1/pages/{id}/evaluate/": {"post"},
     "/api/v1/actions/{id}/run/": {"post"},
+    "/api/v1/actions/{id}/evaluate/": {"post"},
     "/api/v1/widget-types/": {"get"},
     "/api/v1/pages/{id}/rename/": {"post"},
     "/api/v1/pages/{id}/duplicate/": {"post"},
