@@ -304,6 +304,14 @@ BRACE_RUNTIME_BYTES_MAX_PER_USER_APP = env_int("BRACE_RUNTIME_BYTES_MAX_PER_USER
 # An event whose picked files total more than this runs on the Celery worker,
 # so that no web process waits on a long upload; the portal polls the job.
 BRACE_EVENT_BACKGROUND_BYTES = env_int("BRACE_EVENT_BACKGROUND_BYTES", 8 * 1024 * 1024)
+# A picked file larger than THRESHOLD, sent to an API whose preset declares a
+# chunked-upload protocol (Dropbox's files/upload), goes through an upload
+# session in chunks of CHUNK bytes (Dropbox: a multiple of 4 MiB, at most 150 MB).
+# Checked at start-up (runtime.checks).
+BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
+    "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
+)
+BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

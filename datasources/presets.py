@@ -4,6 +4,11 @@ A preset only supplies defaults: whatever the user gave wins. Zoho runs one
 accounts server per data centre; its authorization callback names the one
 that issued the code (``accounts-server``), which is trusted only if it is a
 known Zoho host (``zoho_accounts_server``).
+
+A preset may also name the chunked-upload protocol its API uses for files
+larger than one request takes (``chunked_upload``, a protocol of
+``runtime.http.upload_sessions``; named, since ``datasources`` does not
+import ``runtime``): Dropbox's upload sessions.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ class Preset:
     defaults: dict[str, Any]
     custom_auth_params: tuple[tuple[str, str], ...] = ()
     regions: dict[str, Region] = field(default_factory=dict)
+    # The runtime's chunked-upload protocol for this API's large files ("": none).
+    chunked_upload: str = ""
 
 
 # Zoho data centres, by the region key a datasource stores (`preset_region`).
@@ -64,6 +71,8 @@ PRESETS: dict[str, Preset] = {
         },
         # Without it Dropbox issues a short-lived token and no refresh token.
         custom_auth_params=(("token_access_type", "offline"),),
+        # files/upload takes at most 150 MB; larger files go through upload sessions.
+        chunked_upload="dropbox_upload_session",
     ),
     "google_docs": Preset(
         key="google_docs",
@@ -105,6 +114,12 @@ PRESETS: dict[str, Preset] = {
         regions=ZOHO_REGIONS,
     ),
 }
+
+
+def chunked_upload_protocol(key: str) -> str:
+    """The chunked-upload protocol of preset ``key``; "" for none or an unknown preset."""
+    preset = PRESETS.get(key)
+    return preset.chunked_upload if preset is not None else ""
 
 
 def preset_defaults(key: str, region: str = "") -> tuple[dict[str, Any], list[dict[str, str]]]:

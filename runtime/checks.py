@@ -5,6 +5,12 @@ or ``"js2py"``. js2py is only ever a fallback for trusted code: its 0.74
 release lets JavaScript reach Python (CVE-2024-28397) and it only speaks
 ES5, so selecting it is a warning, and selecting it without it installed is
 an error.
+
+``BRACE_UPLOAD_SESSION_THRESHOLD_BYTES`` and ``BRACE_UPLOAD_SESSION_CHUNK_BYTES``
+configure every chunked-upload protocol (``runtime.http.upload_sessions``);
+each protocol refuses values its API would (Dropbox: chunks a multiple of
+4 MiB, at most 150 MB), and the check says which setting, at start-up rather
+than on the first large upload.
 """
 
 from __future__ import annotations
@@ -16,8 +22,15 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from runtime.engines import ENGINE_NAMES
+from runtime.http import InvalidActionConfigError, upload_protocol
+from runtime.http.upload_protocols import PROTOCOLS
 
 SETTING = "BRACE_JS_ENGINE"
+# The protocol constructor's argument -> the setting it comes from.
+UPLOAD_SESSION_SETTINGS = {
+    "threshold_bytes": "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES",
+    "chunk_bytes": "BRACE_UPLOAD_SESSION_CHUNK_BYTES",
+}
 
 
 @register(Tags.security)
@@ -51,4 +64,25 @@ def check_js_engine(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
                 id="runtime.E002",
             )
         )
+    return messages
+
+
+@register()
+def check_upload_session_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    values = {
+        argument: getattr(settings, name) for argument, name in UPLOAD_SESSION_SETTINGS.items()
+    }
+    messages: list[CheckMessage] = []
+    for protocol in PROTOCOLS:
+        try:
+            upload_protocol(protocol, **values)
+        except InvalidActionConfigError as exc:
+            name = UPLOAD_SESSION_SETTINGS[exc.field]
+            messages.append(
+                Error(
+                    f"{name} is {values[exc.field]!r}: it {exc.message} ({protocol}).",
+                    hint=f"Set {name} to a valid number of bytes, or leave it unset.",
+                    id="runtime.E003",
+                )
+            )
     return messages

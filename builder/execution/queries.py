@@ -21,6 +21,9 @@ failed result naming the config field (`config.headers[0].value`), never an
 exception, and nothing is sent. The datasource's credentials come as an
 `httpx.Auth` from `datasources`; when it cannot get a token the result
 says why (`needs_reauthorization`, `not_authorized`, `token_refresh_failed`).
+A datasource whose preset declares a chunked-upload protocol (Dropbox) gets
+it too, built for the BRACE_UPLOAD_SESSION_* settings: a picked file larger
+than the threshold then goes through the API's upload session.
 
 A config the executor refuses (a header name with a space, a `blob:` that is
 not the caller's) raises `runtime.http.InvalidActionConfigError`, whose `field` names the
@@ -48,6 +51,7 @@ from builder.models import Action
 from datasources.auth import datasource_auth
 from datasources.errors import InvalidDatasourceConfigError, TokenUnavailableError
 from datasources.models import Datasource
+from datasources.presets import chunked_upload_protocol
 from datasources.transport import outbound_policy
 from outbound import OutboundPolicy
 from runtime import (
@@ -63,10 +67,12 @@ from runtime import (
 )
 from runtime.http import (
     BindingFailure,
+    ChunkedUpload,
     ExecutionError,
     ExecutionResult,
     FileResolver,
     HttpExecutor,
+    upload_protocol,
 )
 from widgets import LayoutValidationError
 
@@ -74,6 +80,7 @@ __all__ = [
     "ConfigEvaluation",
     "action_snapshot",
     "action_state",
+    "chunked_upload_for",
     "evaluate_config",
     "evaluate_draft_config",
     "failed_result",
@@ -116,6 +123,23 @@ def _executor(policy: OutboundPolicy, max_response_bytes: int) -> HttpExecutor:
 def query_executor() -> HttpExecutor:
     """The executor for the current settings (BRACE_OUTBOUND_*, BRACE_QUERY_*)."""
     return _executor(outbound_policy(), int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES))
+
+
+@lru_cache(maxsize=8)
+def _upload_protocol(name: str, threshold_bytes: int, chunk_bytes: int) -> ChunkedUpload:
+    return upload_protocol(name, threshold_bytes=threshold_bytes, chunk_bytes=chunk_bytes)
+
+
+def chunked_upload_for(datasource: Datasource | None) -> ChunkedUpload | None:
+    """The chunked-upload protocol of the datasource's preset, for the current settings."""
+    name = chunked_upload_protocol(datasource.preset) if datasource is not None else ""
+    if not name:
+        return None
+    return _upload_protocol(
+        name,
+        int(settings.BRACE_UPLOAD_SESSION_THRESHOLD_BYTES),
+        int(settings.BRACE_UPLOAD_SESSION_CHUNK_BYTES),
+    )
 
 
 def failed_result(
@@ -362,7 +386,13 @@ def run_action(
         return failed_result("invalid_datasource", error.message, field=error.field)
     executor = executor or query_executor()
     try:
-        return executor.execute(config, _datasource_config(datasource), auth=auth, files=files)
+        return executor.execute(
+            config,
+            _datasource_config(datasource),
+            auth=auth,
+            files=files,
+            chunked_upload=chunked_upload_for(datasource),
+        )
     except TokenUnavailableError as error:
         # Raised by the OAuth 2.0 auth while sending: the run cannot be authorized.
         return failed_result(

@@ -17,6 +17,11 @@ action's bindings, builds an ``httpx.Auth`` from the datasource and a
     )
     result.to_dict()  # {"data", "response_meta": {...}, "duration_ms", "request", "error"}
 
+A file larger than one request takes goes through the datasource preset's
+chunked-upload protocol, when the caller passes it
+(``chunked_upload=upload_protocol("dropbox_upload_session", ...)``, see
+``runtime.http.upload_sessions``).
+
 Bad input raises a ``InvalidActionConfigError`` (see ``runtime.http.errors``) naming the
 field; a failed call is a result with ``is_execution_success`` False.
 """
@@ -37,15 +42,19 @@ from runtime.http.errors import (
     ResponseDecodingError,
     ResponseTooLargeError,
     TooManyRedirectsError,
+    UploadSessionError,
 )
 from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
 from runtime.http.result import BindingFailure, ExecutionError, ExecutionResult, RequestSummary
+from runtime.http.upload_protocols import upload_protocol
+from runtime.http.upload_sessions import ChunkedUpload
 
 __all__ = [
     "ActionConfig",
     "BindingFailure",
     "BodyType",
+    "ChunkedUpload",
     "DatasourceConfig",
     "DeadlineExceededError",
     "ExecutionError",
@@ -66,4 +75,6 @@ __all__ = [
     "ResponseDecodingError",
     "ResponseTooLargeError",
     "TooManyRedirectsError",
+    "UploadSessionError",
+    "upload_protocol",
 ]

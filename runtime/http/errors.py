@@ -26,7 +26,8 @@ Hierarchy::
         ├── ResponseTooLargeError      code "response_too_large", limit
         ├── ResponseDecodingError      code "decoding_error", encoding
         ├── DeadlineExceededError      code "timeout", timeout_s
-        └── FileReadError              code "file_read_error", reference
+        ├── FileReadError              code "file_read_error", reference
+        └── UploadSessionError         code "upload_session_error", step
 
 A destination refused by the outbound policy raises
 ``outbound.BlockedAddressError`` (from the policy's URL check or from the
@@ -51,6 +52,7 @@ __all__ = [
     "ResponseDecodingError",
     "ResponseTooLargeError",
     "TooManyRedirectsError",
+    "UploadSessionError",
 ]
 
 
@@ -172,3 +174,18 @@ class FileReadError(OutboundError):
     def __init__(self, message: str, *, reference: str) -> None:
         super().__init__(message)
         self.reference = reference
+
+
+class UploadSessionError(OutboundError):
+    """A chunked upload's peer answered a session step in a way Brace cannot go on from.
+
+    ``step`` names it (``start``, ``append_v2``, ``finish``). Failed answers
+    (a 4xx, a 5xx) are not errors of this kind: they become the result as a
+    single request's would.
+    """
+
+    code = "upload_session_error"
+
+    def __init__(self, message: str, *, step: str) -> None:
+        super().__init__(message)
+        self.step = step

@@ -3,8 +3,10 @@
 ``HttpExecutor.execute`` takes an action ``config`` whose bindings are already
 evaluated, the datasource's non-secret config, an optional ``httpx.Auth``
 (the caller builds it from the datasource; the runtime never sees a token)
-and a ``FileResolver`` for picked files. It distinguishes two kinds of
-failure:
+and a ``FileResolver`` for picked files, and optionally the datasource's
+chunked-upload protocol (``runtime.http.upload_sessions``): a file body the
+protocol claims is sent through its session of requests instead of one. It
+distinguishes two kinds of failure:
 
 * bad input raises a ``InvalidActionConfigError`` naming the field, before any I/O;
 * a call that fails (timeout, refused address, upstream 500...) returns an
@@ -39,7 +41,7 @@ from outbound import (
 from runtime.http.action_config import ActionConfig, DatasourceConfig
 from runtime.http.deadline import Deadline
 from runtime.http.errors import InvalidActionConfigError, OutboundError, TooManyRedirectsError
-from runtime.http.files import FileResolver
+from runtime.http.files import FileByteStream, FileResolver
 from runtime.http.request_builder import build_request
 from runtime.http.response_reader import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -48,6 +50,7 @@ from runtime.http.response_reader import (
     response_headers,
 )
 from runtime.http.result import ExecutionError, ExecutionResult, Redactor, RequestSummary
+from runtime.http.upload_sessions import ChunkedUpload
 
 __all__ = ["DEFAULT_MAX_TIMEOUT_S", "HttpExecutor"]
 
@@ -75,6 +78,8 @@ class _Trace:
     current: httpx.Request
     redirects: list[httpx.URL] = field(default_factory=list)
     response: httpx.Response | None = None
+    # Requests a chunked upload's session sent (0: the request went as one).
+    session_requests: int = 0
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -151,12 +156,15 @@ class HttpExecutor:
         *,
         auth: httpx.Auth | None = None,
         files: FileResolver | None = None,
+        chunked_upload: ChunkedUpload | None = None,
     ) -> ExecutionResult:
         """Run one action; raises ``InvalidActionConfigError`` for bad input, else returns a result.
 
-        Exceptions raised by ``auth`` itself (for instance "this datasource
-        needs to be authorized again") propagate unchanged: they belong to
-        the caller that built it.
+        ``chunked_upload`` is the datasource's protocol for files too large for
+        one request; it decides which file bodies it takes. Exceptions raised
+        by ``auth`` itself (for instance "this datasource needs to be
+        authorized again") propagate unchanged: they belong to the caller
+        that built it.
         """
         action = config if isinstance(config, ActionConfig) else ActionConfig.from_mapping(config)
         source = (
@@ -175,8 +183,22 @@ class HttpExecutor:
         data: Any = None
         error: ExecutionError | None = None
         client = httpx.Client(transport=_BorrowedTransport(self._transport), trust_env=False)
+        stream = built.request.stream
         try:
-            response = self._send(client, built.request, auth, deadline, trace)
+            if (
+                chunked_upload is not None
+                and isinstance(stream, FileByteStream)
+                and chunked_upload.applies(built.request, stream)
+            ):
+                response = self._send_session(
+                    chunked_upload, client, built.request, stream, auth, deadline, trace
+                )
+                built.body_summary["upload_session"] = {
+                    "protocol": chunked_upload.name,
+                    "requests": trace.session_requests,
+                }
+            else:
+                response = self._send(client, built.request, auth, deadline, trace)
             content = read_body(response, max_bytes=self.max_response_bytes, deadline=deadline)
             data = decode_body(content, response.headers.get("content-type"))
         except (OutboundError, BlockedAddressError) as exc:
@@ -225,6 +247,35 @@ class HttpExecutor:
             # No auth on later hops: the credential goes only where the datasource points.
             response = client.send(hop, auth=None, stream=True, follow_redirects=False)
             trace.response = response
+        return response
+
+    def _send_session(
+        self,
+        protocol: ChunkedUpload,
+        client: httpx.Client,
+        request: httpx.Request,
+        body: FileByteStream,
+        auth: httpx.Auth | None,
+        deadline: Deadline,
+        trace: _Trace,
+    ) -> httpx.Response:
+        """Let ``protocol`` upload ``body``; each of its requests is checked, timed and authed.
+
+        Its requests do not follow redirects: a session step is answered where
+        it was sent. The summary shows the query's own request.
+        """
+
+        def send(step: httpx.Request) -> httpx.Response:
+            self.policy.check_url(step.url)
+            _limit_to_deadline(step, deadline)
+            response = client.send(step, auth=auth, stream=True, follow_redirects=False)
+            trace.session_requests += 1
+            trace.redactor.learn(response.request)
+            trace.response = response  # closed by execute() if an error ends the run
+            return response
+
+        response = protocol.upload(request, body, send)
+        trace.response = response
         return response
 
     def _result(

@@ -14,7 +14,9 @@ that retries after a 401, or a 307/308 redirect, sends the same bytes again.
 The stream says so with ``replayable = True``, the duck-typed contract that
 ``datasources.auth.is_replayable`` reads (neither app may import the other);
 ``request_builder`` passes it as the request's ``stream`` so that an auth
-flow sees this object, not httpx's wrapper around it.
+flow sees this object, not httpx's wrapper around it. ``FileByteStream.part``
+streams one byte range of the same file (a chunk of an upload session), with
+the same reopening and checks.
 """
 
 from __future__ import annotations
@@ -115,26 +117,53 @@ class FileByteStream(httpx.SyncByteStream):
         file: ResolvedFile,
         deadline: Deadline | None = None,
         chunk_size: int = CHUNK_SIZE,
+        *,
+        offset: int = 0,
+        length: int | None = None,
     ) -> None:
         self.reference = reference
         self.file = file
-        self._deadline = deadline
+        self.deadline = deadline
         self._chunk_size = chunk_size
+        self.offset = offset
+        # The bytes this stream sends: the range asked for, else the rest of the file.
+        self.length = length if length is not None else _rest(file.size, offset)
+
+    def part(self, offset: int, length: int) -> FileByteStream:
+        """The ``length`` bytes of the same file from ``offset``, streamed the same way."""
+        return FileByteStream(
+            self.reference,
+            self.file,
+            self.deadline,
+            self._chunk_size,
+            offset=offset,
+            length=length,
+        )
 
     def __iter__(self) -> Iterator[bytes]:
         try:
             handle = self.file.open()
+            if self.offset:
+                handle.seek(self.offset)
         except OSError as exc:
             raise FileReadError(
                 f"could not open file {self.file.name!r}: {exc}", reference=self.reference
             ) from exc
+        # A range that ends where the file ends is read to the end of the file,
+        # so that a file which grew meanwhile is noticed.
+        to_end = self.length is None or self.offset + self.length == self.file.size
         sent = 0
         try:
             while True:
-                if self._deadline is not None:
-                    self._deadline.check()
+                if self.deadline is not None:
+                    self.deadline.check()
+                want = self._chunk_size
+                if not to_end and self.length is not None:
+                    want = min(want, self.length - sent)
+                    if want == 0:
+                        break
                 try:
-                    chunk = handle.read(self._chunk_size)
+                    chunk = handle.read(want)
                 except OSError as exc:
                     raise FileReadError(
                         f"could not read file {self.file.name!r}: {exc}",
@@ -145,17 +174,21 @@ class FileByteStream(httpx.SyncByteStream):
                 sent += len(chunk)
                 # A Content-Length was announced from ``size``; sending a different
                 # number of bytes would corrupt the request, so fail clearly instead.
-                if self.file.size is not None and sent > self.file.size:
-                    raise self._size_mismatch(sent)
+                if self.length is not None and sent > self.length:
+                    raise self._size_mismatch(self.offset + sent)
                 yield chunk
-            if self.file.size is not None and sent != self.file.size:
-                raise self._size_mismatch(sent)
+            if self.length is not None and sent != self.length:
+                raise self._size_mismatch(self.offset + sent)
         finally:
             handle.close()
 
-    def _size_mismatch(self, sent: int) -> FileReadError:
+    def _size_mismatch(self, read: int) -> FileReadError:
         return FileReadError(
             f"file {self.file.name!r} changed while sending: expected {self.file.size} bytes, "
-            f"read {sent}",
+            f"read {read}",
             reference=self.reference,
         )
+
+
+def _rest(size: int | None, offset: int) -> int | None:
+    return None if size is None else size - offset

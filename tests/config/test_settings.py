@@ -133,3 +133,20 @@ def test_env_readers_name_the_variable(
     monkeypatch.setenv("B_BAD", raw)
     with pytest.raises(ImproperlyConfigured, match=message):
         reader("B_BAD", 0)
+
+
+def test_a_chunk_size_dropbox_refuses_stops_start_up_naming_the_setting(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("BRACE_UPLOAD_SESSION_")}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="config.settings_test",
+        BRACE_VAR_DIR=str(tmp_path),
+        BRACE_UPLOAD_SESSION_CHUNK_BYTES=str(5 * 1024 * 1024),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "runtime.E003" in result.stderr
+    assert "BRACE_UPLOAD_SESSION_CHUNK_BYTES is 5242880: it must be a multiple of 4 MiB" in (
+        result.stderr
+    )

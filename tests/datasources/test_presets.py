@@ -166,3 +166,11 @@ def test_the_callback_refuses_an_unknown_accounts_server(workspace: Any, members
     assert not OAuthToken.objects.exists()
     assert json.dumps(query)  # the query itself is not echoed into the message
     assert "evil" not in caught.value.message
+
+
+def test_dropbox_declares_its_upload_sessions_and_others_no_protocol() -> None:
+    from datasources.presets import chunked_upload_protocol
+
+    assert chunked_upload_protocol("dropbox") == "dropbox_upload_session"
+    assert chunked_upload_protocol("google_docs") == ""
+    assert chunked_upload_protocol("no-such-preset") == ""

@@ -10,6 +10,11 @@ provider (django-oauth-toolkit), checked like ``/api/me/``:
   ``tests.fakes.dropbox`` (which the in-process fakes share). The body is the
   file's bytes; the token must carry scope ``files.content.write``, else 401
   ``expired_access_token`` / ``invalid_access_token`` / ``missing_scope``.
+  A body over 150 MiB (``max_request_bytes``, lowered by tests through
+  ``ProviderApis.limit``) is answered as Dropbox does, 409
+  ``payload_too_large``, unread. Larger files go through upload sessions,
+  ``POST /2/files/upload_session/{start,append_v2,finish}``
+  (``tests.oauth_provider.dropbox_sessions``).
 * ``POST /v1/documents`` is Google Docs' ``documents.create`` (``{title}`` ->
   ``{documentId, title, revisionId}``) and ``POST /v1/documents/{id}:batchUpdate``
   applies ``insertText`` requests; errors use Google's ``{"error": {code,
@@ -61,20 +66,26 @@ __all__ = [
     "batch_update_document",
     "control",
     "control_content",
+    "control_limits",
     "control_reset",
     "create_document",
+    "payload_too_large",
+    "too_large",
     "upload",
     "zoho_list_subscribe",
 ]
 
 WRITE_SCOPE = "write"
 CHUNK = 64 * 1024
+# Dropbox's cap on one request's body, single upload or session step.
+MAX_REQUEST_BYTES = 150 * 1024 * 1024
 
 _lock = threading.RLock()  # views log while holding it
 _files = Files(lock=_lock)  # each entry also names the file holding its bytes
 _documents: dict[str, dict[str, Any]] = {}
 _subscriptions: list[dict[str, Any]] = []
 _requests: list[dict[str, Any]] = []
+_limits = {"max_request_bytes": MAX_REQUEST_BYTES}
 _ACCOUNT = "tests.provider_account"
 
 
@@ -184,6 +195,21 @@ def _read_body(request: HttpRequest, target: Path) -> tuple[int, str, str]:
     return size, digest.hexdigest(), hashlib.sha256(b"".join(blocks)).hexdigest()
 
 
+def payload_too_large() -> Answer:
+    """Dropbox's answer to a body over its per-request cap (``UploadError.payload_too_large``)."""
+    error = {".tag": "payload_too_large"}
+    return Answer(409, {"error_summary": "payload_too_large/..", "error": error})
+
+
+def too_large(request: HttpRequest) -> bool:
+    """Whether the body is over the cap; it is then drained unread, as Dropbox refuses it."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) <= _limits["max_request_bytes"]:
+        return False
+    while request.read(CHUNK):
+        pass
+    return True
+
+
 @csrf_exempt
 def upload(request: HttpRequest) -> HttpResponse:
     """Dropbox's ``POST /2/files/upload``."""
@@ -200,6 +226,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         # The provider runs on wsgiref, which cannot read a chunked body.
         fault = JsonResponse({"error_summary": "length_required/"}, status=411)
         return _log(request, "dropbox.upload", fault, arg=raw_arg)
+    if too_large(request):
+        return _log(request, "dropbox.upload", _json(payload_too_large()), arg=raw_arg)
     arg = parse_upload_arg(raw_arg)
     if isinstance(arg, Answer):
         return _log(request, "dropbox.upload", _json(arg), arg=raw_arg)
@@ -381,10 +409,19 @@ def control_reset(request: HttpRequest) -> HttpResponse:
         for entry in _files.entries.values():
             Path(entry["file"]).unlink(missing_ok=True)
         _files.entries.clear()
+        _limits["max_request_bytes"] = MAX_REQUEST_BYTES
         _documents.clear()
         _subscriptions.clear()
         _requests.clear()
     return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+def control_limits(request: HttpRequest) -> HttpResponse:
+    """``{"max_request_bytes": N}``: the per-request cap until the next reset."""
+    with _lock:
+        _limits["max_request_bytes"] = int(json.loads(request.body)["max_request_bytes"])
+    return JsonResponse(dict(_limits))
 
 
 class ProviderApis:
@@ -395,6 +432,17 @@ class ProviderApis:
 
     def reset(self) -> None:
         httpx.post(self.base_url + "/control/dropbox/reset/").raise_for_status()
+        httpx.post(self.base_url + "/control/dropbox/sessions/reset/").raise_for_status()
+
+    def limit(self, max_request_bytes: int) -> None:
+        """Lower Dropbox's 150 MiB per-request cap (until the next reset)."""
+        url = self.base_url + "/control/dropbox/limits/"
+        httpx.post(url, json={"max_request_bytes": max_request_bytes}).raise_for_status()
+
+    def incorrect_offset(self, *, at_append: int, hold: int) -> None:
+        """Make the ``at_append``-th ``append_v2`` find the session holding ``hold`` bytes."""
+        url = self.base_url + "/control/dropbox/sessions/fault/"
+        httpx.post(url, json={"at_append": at_append, "hold": hold}).raise_for_status()
 
     def state(self) -> dict[str, Any]:
         response = httpx.get(self.base_url + "/control/dropbox/")

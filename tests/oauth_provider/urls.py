@@ -23,14 +23,20 @@ urlpatterns = [
 ]
 
 # Provider-shaped APIs (Dropbox, Google Docs, Zoho Campaigns): tests.oauth_provider.dropbox.
-from tests.oauth_provider import dropbox  # noqa: E402
+from tests.oauth_provider import dropbox, dropbox_sessions  # noqa: E402
 
 urlpatterns += [
     path("2/files/upload", dropbox.upload, name="dropbox-upload"),
+    path("2/files/upload_session/start", dropbox_sessions.start),
+    path("2/files/upload_session/append_v2", dropbox_sessions.append),
+    path("2/files/upload_session/finish", dropbox_sessions.finish),
     path("v1/documents", dropbox.create_document, name="docs-create"),
     path("v1/documents/<str:document_id>:batchUpdate", dropbox.batch_update_document),
     path("api/v1.1/json/listsubscribe", dropbox.zoho_list_subscribe, name="zoho-subscribe"),
     path("control/dropbox/", dropbox.control),
     path("control/dropbox/content/", dropbox.control_content),
     path("control/dropbox/reset/", dropbox.control_reset),
+    path("control/dropbox/limits/", dropbox.control_limits),
+    path("control/dropbox/sessions/fault/", dropbox_sessions.control_fault),
+    path("control/dropbox/sessions/reset/", dropbox_sessions.control_reset),
 ]

@@ -78,3 +78,30 @@ def test_js2py_engine_fails_clearly_when_missing(monkeypatch: pytest.MonkeyPatch
 def test_unknown_engine_name_is_refused() -> None:
     with pytest.raises(InvalidRuntimeInput, match="unknown JavaScript engine"):
         get_engine("v8")
+
+
+def test_the_default_upload_session_settings_pass() -> None:
+    from runtime.checks import check_upload_session_settings
+
+    assert check_upload_session_settings() == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "words"),
+    [
+        ("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 5_000_000, "multiple of 4 MiB"),
+        ("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 152 * 1024 * 1024, "at most 150 MB"),
+        ("BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", -1, "0 or more"),
+    ],
+)
+def test_an_upload_session_setting_dropbox_refuses_is_an_error_naming_it(
+    setting: str, value: int, words: str
+) -> None:
+    from runtime.checks import check_upload_session_settings
+
+    with override_settings(**{setting: value}):
+        (message,) = check_upload_session_settings()
+    assert isinstance(message, Error)
+    assert message.id == "runtime.E003"
+    assert message.msg.startswith(f"{setting} is {value}: it must")
+    assert words in message.msg

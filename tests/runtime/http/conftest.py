@@ -45,6 +45,9 @@ class RecordingReader:
         self.read_sizes.append(size)
         return self._raw.read(size)
 
+    def seek(self, offset: int) -> int:
+        return self._raw.seek(offset)
+
     def close(self) -> None:
         self._raw.close()
         self.closed = True

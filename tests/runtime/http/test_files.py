@@ -82,3 +82,26 @@ def test_deadline_stops_the_upload() -> None:
     with pytest.raises(DeadlineExceededError):
         list(FileByteStream("blob:x", resolved, Deadline(0)))
     assert readers[0].closed
+
+
+def test_a_part_streams_its_byte_range_from_a_fresh_handle() -> None:
+    content = bytes(range(256)) * 1000
+    file, readers = file_of(content)
+    stream = FileByteStream("blob:f", file, chunk_size=1000)
+    part = stream.part(100_000, 50_000)
+    assert b"".join(part) == content[100_000:150_000]
+    assert b"".join(part) == content[100_000:150_000]  # replayable: reopened
+    assert len(readers) == 2 and all(r.closed for r in readers)
+    assert max(r.read_sizes[0] for r in readers) <= 1000
+
+
+def test_a_part_of_a_file_that_shrank_is_a_read_error() -> None:
+    file, _ = file_of(b"x" * 100, size=300)
+    with pytest.raises(FileReadError, match="expected 300 bytes, read 100"):
+        b"".join(FileByteStream("blob:f", file).part(50, 100))
+
+
+def test_the_last_part_of_a_file_that_grew_is_a_read_error() -> None:
+    file, _ = file_of(b"x" * 300, size=200)
+    with pytest.raises(FileReadError, match="changed while sending"):
+        b"".join(FileByteStream("blob:f", file).part(100, 100))

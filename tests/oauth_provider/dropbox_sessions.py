@@ -1,0 +1,245 @@
+"""Dropbox's upload sessions on the test provider: files larger than one request takes.
+
+* ``POST /2/files/upload_session/start`` (arg ``{"close"}``, the first bytes)
+  answers ``{"session_id"}``;
+* ``POST /2/files/upload_session/append_v2`` (arg ``{"cursor": {"session_id",
+  "offset"}, "close"}``) adds its body at ``offset`` and answers ``null``;
+* ``POST /2/files/upload_session/finish`` (arg ``{"cursor", "commit"}``, the
+  last bytes) stores the file where ``commit`` (an ``UploadArg`` without
+  ``content_hash``) says, under the rules of ``files/upload``, and answers
+  its metadata.
+
+Each takes the same token as ``files/upload`` and at most ``max_request_bytes``
+of body (409 ``payload_too_large``). An offset other than the one the session
+holds is answered, as Dropbox does, 409 ``incorrect_offset`` with
+``correct_offset`` (nested under ``lookup_failed`` for ``finish``); an unknown
+session is ``not_found``. Sessions' bytes are files in the provider's
+storage folder, appended as they stream in.
+
+Fault, for tests (``ProviderApis.incorrect_offset``): ``{"at_append": k,
+"hold": n}`` makes the k-th ``append_v2`` find its session holding only its
+first ``n`` bytes (the rest lost), so it answers ``incorrect_offset`` with
+``n`` and the client must go on from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from tests.fakes.dropbox import (
+    BLOCK,
+    SCOPE,
+    Answer,
+    auth_error,
+    check_content_type,
+    conflict,
+    metadata,
+    parse_upload_arg,
+)
+from tests.oauth_provider import dropbox
+
+__all__ = ["append", "control_fault", "control_reset", "finish", "start"]
+
+_sessions: dict[str, dict[str, Any]] = {}
+_fault: dict[str, int] = {}
+_appends = [0]  # append_v2 calls since the last reset
+
+
+def _answer(request: HttpRequest, step: str, answer: Answer | None, raw_arg: str) -> HttpResponse:
+    response = (
+        HttpResponse("null", content_type="application/json")
+        if answer is None
+        else JsonResponse(answer.body, status=answer.status)
+    )
+    size = int(request.META.get("CONTENT_LENGTH") or 0)
+    return dropbox._log(request, f"dropbox.upload_session.{step}", response, arg=raw_arg, size=size)
+
+
+def _refused(request: HttpRequest) -> Answer | None:
+    """The answer for a request Dropbox would refuse before reading it, else None."""
+    if request.method != "POST":
+        return Answer(405, {"error_summary": "method_not_allowed/"})
+    problem = dropbox._check_token(request, "Bearer", SCOPE)
+    if problem is not None:
+        return auth_error(problem.tag)
+    wrong_type = check_content_type(request.META.get("CONTENT_TYPE", ""))
+    if wrong_type is not None:
+        return wrong_type
+    if not request.META.get("CONTENT_LENGTH"):
+        return Answer(411, {"error_summary": "length_required/"})
+    if dropbox.too_large(request):
+        return dropbox.payload_too_large()
+    return None
+
+
+def _arg(raw: str) -> dict[str, Any] | Answer:
+    try:
+        arg = json.loads(raw)
+    except ValueError:
+        arg = None
+    if not isinstance(arg, dict):
+        error = {".tag": "bad_input", "field": "Dropbox-API-Arg"}
+        return Answer(400, {"error_summary": "bad_input/..", "error": error})
+    return arg
+
+
+def _append_body(request: HttpRequest, target: Path) -> int:
+    """Stream the body onto the end of ``target``; the bytes written."""
+    written = 0
+    with target.open("ab") as out:
+        while chunk := request.read(dropbox.CHUNK):
+            out.write(chunk)
+            written += len(chunk)
+    return written
+
+
+def _drain(request: HttpRequest) -> None:
+    while request.read(dropbox.CHUNK):
+        pass
+
+
+def _cursor(arg: dict[str, Any]) -> dict[str, Any]:
+    cursor = arg.get("cursor")
+    return cursor if isinstance(cursor, dict) else {}
+
+
+def _lookup(arg: dict[str, Any], *, in_finish: bool) -> tuple[dict[str, Any] | None, Answer | None]:
+    """The session the cursor names at the offset it holds, or the error answer."""
+    cursor = _cursor(arg)
+    session = _sessions.get(str(cursor.get("session_id")))
+    error: dict[str, Any] | None = None
+    if session is None:
+        error = {".tag": "not_found"}
+    elif cursor.get("offset") != session["held"]:
+        error = {".tag": "incorrect_offset", "correct_offset": session["held"]}
+    if error is None:
+        return session, None
+    summary = f"{error['.tag']}/.."
+    if in_finish:
+        error, summary = (
+            {".tag": "lookup_failed", "lookup_failed": error},
+            "lookup_failed/" + summary,
+        )
+    return None, Answer(409, {"error_summary": summary, "error": error})
+
+
+@csrf_exempt
+def start(request: HttpRequest) -> HttpResponse:
+    raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    refused = _refused(request)
+    if refused is not None:
+        return _answer(request, "start", refused, raw_arg)
+    arg = _arg(raw_arg)
+    if isinstance(arg, Answer):
+        return _answer(request, "start", arg, raw_arg)
+    session_id = "pid_upload_session:" + secrets.token_urlsafe(24)
+    target = dropbox._storage() / f"session-{secrets.token_hex(8)}"
+    held = _append_body(request, target)
+    with dropbox._lock:
+        _sessions[session_id] = {"file": target, "held": held}
+    return _answer(request, "start", Answer(200, {"session_id": session_id}), raw_arg)
+
+
+@csrf_exempt
+def append(request: HttpRequest) -> HttpResponse:
+    raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    refused = _refused(request)
+    if refused is not None:
+        return _answer(request, "append_v2", refused, raw_arg)
+    arg = _arg(raw_arg)
+    if isinstance(arg, Answer):
+        return _answer(request, "append_v2", arg, raw_arg)
+    with dropbox._lock:
+        _appends[0] += 1
+        _inject_fault(arg)
+        session, error = _lookup(arg, in_finish=False)
+    if error is not None or session is None:
+        _drain(request)
+        return _answer(request, "append_v2", error, raw_arg)
+    session["held"] += _append_body(request, session["file"])
+    return _answer(request, "append_v2", None, raw_arg)
+
+
+def _inject_fault(arg: dict[str, Any]) -> None:
+    """The ``incorrect_offset`` fault: the session loses what it held past ``hold``."""
+    if _fault.get("at_append") != _appends[0]:
+        return
+    session = _sessions.get(str(_cursor(arg).get("session_id")))
+    if session is not None:
+        session["held"] = min(session["held"], _fault["hold"])
+        with session["file"].open("r+b") as handle:
+            handle.truncate(session["held"])
+
+
+def _hashes(path: Path) -> tuple[int, str, str]:
+    """Size, sha256 and Dropbox content hash of a stored file, read in blocks."""
+    digest = hashlib.sha256()
+    blocks: list[bytes] = []
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            digest.update(block)
+            blocks.append(hashlib.sha256(block).digest())
+            size += len(block)
+    return size, digest.hexdigest(), hashlib.sha256(b"".join(blocks)).hexdigest()
+
+
+@csrf_exempt
+def finish(request: HttpRequest) -> HttpResponse:
+    raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    refused = _refused(request)
+    if refused is not None:
+        return _answer(request, "finish", refused, raw_arg)
+    arg = _arg(raw_arg)
+    if isinstance(arg, Answer):
+        return _answer(request, "finish", arg, raw_arg)
+    commit = parse_upload_arg(json.dumps(arg.get("commit")))
+    if isinstance(commit, Answer):
+        _drain(request)
+        return _answer(request, "finish", commit, raw_arg)
+    with dropbox._lock:
+        session, error = _lookup(arg, in_finish=True)
+    if error is not None or session is None:
+        _drain(request)
+        return _answer(request, "finish", error, raw_arg)
+    _append_body(request, session["file"])
+    size, sha256, chash = _hashes(session["file"])
+    with dropbox._lock:
+        _sessions.pop(str(arg["cursor"]["session_id"]), None)
+        entry = dropbox._files.place(commit, size, sha256, chash)
+        if entry is not None:
+            stored = dropbox._storage() / hashlib.sha256(entry["path_lower"].encode()).hexdigest()
+            session["file"].replace(stored)
+            entry["file"] = str(stored)
+    if entry is None:
+        session["file"].unlink()
+        return _answer(request, "finish", conflict(), raw_arg)
+    return _answer(request, "finish", Answer(200, metadata(entry)), raw_arg)
+
+
+@csrf_exempt
+def control_fault(request: HttpRequest) -> HttpResponse:
+    """``{"at_append": k, "hold": n}``: see the module docstring."""
+    body = json.loads(request.body)
+    with dropbox._lock:
+        _fault.clear()
+        _fault.update(at_append=int(body["at_append"]), hold=int(body["hold"]))
+    return JsonResponse(dict(_fault))
+
+
+@csrf_exempt
+def control_reset(request: HttpRequest) -> HttpResponse:
+    with dropbox._lock:
+        for session in _sessions.values():
+            session["file"].unlink(missing_ok=True)
+        _sessions.clear()
+        _fault.clear()
+        _appends[0] = 0
+    return JsonResponse({"ok": True})
