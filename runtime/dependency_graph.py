@@ -63,14 +63,23 @@ class DependencyGraph:
 
     def downstream(self, starts: Iterable[int]) -> set[int]:
         """``starts`` and every node that transitively reads one of them."""
-        seen = set(starts)
-        queue = deque(seen)
-        while queue:
-            for dependent in self.dependents[queue.popleft()]:
-                if dependent not in seen:
-                    seen.add(dependent)
-                    queue.append(dependent)
-        return seen
+        return reachable(self.dependents, starts)
+
+
+def reachable(edges: Sequence[Sequence[int]], starts: Iterable[int]) -> set[int]:
+    """``starts`` and every node reached from them along ``edges`` (``edges[n]``: n's neighbours).
+
+    Over ``dependents``, what reads the starts, transitively; over
+    ``depends_on``, what they read.
+    """
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        for other in edges[queue.popleft()]:
+            if other not in seen:
+                seen.add(other)
+                queue.append(other)
+    return seen
 
 
 class TargetIndex:

@@ -19,7 +19,8 @@ state change reach; the values of the others are the previous run's.
 The answer is the one a full compile and evaluation would give: each
 property is compiled by the same code as in ``compile_page`` (its
 ``_Compiler``), edges by the same index, cycles by the same search over the
-same edges, and a property is evaluated again whenever its text, its
+same edges, a partial run's state and results by the same functions as
+``CompiledPage.reevaluate`` (``runtime.page``), and a property is evaluated again whenever its text, its
 inputs or its cycle changed. Pages are never changed once built: runs and
 edits make new ones, which share what did not change, so threads can share
 them freely.
@@ -28,7 +29,6 @@ them freely.
 from __future__ import annotations
 
 import json
-from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -39,27 +39,37 @@ from runtime.dependency_graph import (
     cycle_through,
     ordered_components,
     overlaps,
+    reachable,
 )
 from runtime.engines import Engine, get_engine
 from runtime.errors import DependencyCycle, EvalError, InvalidRuntimeInput, JavaScriptSyntaxError
-from runtime.js_analysis import analyse_expression, analyse_expressions
+from runtime.js_analysis import analyse_expression
 from runtime.js_scope_analysis import Path
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
-from runtime.page import DEFAULT_GLOBALS, EntitySpec, PageEvaluation
+from runtime.page import (
+    EntitySpec,
+    PageEvaluation,
+    check_state,
+    entity_value,
+    overridden_values,
+    partial_state_json,
+    put_overrides,
+    put_results,
+)
 from runtime.page_compiler import (
     GLOBAL_NAMES,
     _collector_paused,
     _Compiler,
     _has_binding,
     _Node,
+    analyse_bindings,
+    binding_codes,
     check_entity_names,
 )
 from runtime.program import MIXED, Function, Program, Unit
-from runtime.segments import parse_template
 
 __all__ = ["DraftPage", "DraftRun", "PageEdit"]
 
-_strict_json = json.JSONEncoder(allow_nan=False).encode
 _REJECTED = "the engine does not read this binding as one expression"
 
 
@@ -174,12 +184,7 @@ class DraftPage:
         are the paths (``"Input1.text"``) where ``state`` differs from
         ``since.state``. Any other ``since`` is ignored: everything is evaluated.
         """
-        if state is None:
-            state = {}
-        if not isinstance(state, Mapping):
-            raise InvalidRuntimeInput(
-                f"state must be a mapping of entity name to data, got {state!r}"
-            )
+        state = check_state(state)
         everything = range(len(self.properties))
         if since is not None and since.page is self:
             starts: set[int] = set()
@@ -230,33 +235,14 @@ class DraftPage:
                 errors[prop.path] = own
         run_order = [k for k, node in enumerate(runnable) if node not in overridden]
         if run_order:
-            roots: set[str] = set()
-            for position in run_order:
-                unit = program.units[position]
-                if unit.target is not None:
-                    roots.add(unit.target[0])
-                for part in unit.parts:
-                    if isinstance(part, int):
-                        roots.update(program.functions[part].names)
-            partial = {root: page._entity_value(root, state, values, overridden) for root in roots}
-            try:
-                state_json = _strict_json(partial)
-            except (TypeError, ValueError) as exc:
-                raise InvalidRuntimeInput(f"state must be JSON data: {exc}") from exc
+            state_json = partial_state_json(
+                program,
+                run_order,
+                lambda root: page._entity_value(root, state, values, overridden),
+            )
             result = page.engine.run(program, state_json, run_order)
-            for k, position in enumerate(run_order):
-                unit = program.units[position]
-                if k not in result.missing:
-                    values[unit.path] = result.values[k]
-                elif (error := result.missing[k]) is not None:
-                    code, name, message = error
-                    errors.setdefault(unit.path, []).append(
-                        EvalError(code, name, message, binding=unit.binding, path=unit.path)
-                    )
-        for node, value in overridden.items():
-            path = properties[node].path
-            values[path] = value
-            errors.pop(path, None)  # the binding is not used, so neither are its errors
+            put_results(program, run_order, result, values, errors)
+        put_overrides(overridden, page._path, values, errors)
         return DraftRun(page, state, PageEvaluation(values, errors))
 
     def _verified(self, program: Program, runnable: Sequence[int]) -> DraftPage:
@@ -288,14 +274,7 @@ class DraftPage:
         return [ordered[k] for k in order] + [ordered[k] for k in cyclic]
 
     def _downstream(self, starts: Iterable[int]) -> set[int]:
-        seen = set(starts)
-        queue = deque(seen)
-        while queue:
-            for dependent in self.dependents[queue.popleft()]:
-                if dependent not in seen:
-                    seen.add(dependent)
-                    queue.append(dependent)
-        return seen
+        return reachable(self.dependents, starts)
 
     def _upstream(self, nodes: set[int]) -> set[int]:
         """``nodes`` and every property they read, transitively.
@@ -306,14 +285,7 @@ class DraftPage:
         ``null``, ``undefined`` members vanish), which a whole evaluation
         never loses.
         """
-        seen = set(nodes)
-        queue = deque(seen)
-        while queue:
-            for other in self.depends_on[queue.popleft()]:
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-        return seen
+        return reachable(self.depends_on, nodes)
 
     def _reading(self, changed_paths: Iterable[str]) -> set[int]:
         """Properties reading a changed path, computed properties at it, and meta overrides."""
@@ -329,14 +301,10 @@ class DraftPage:
         return starts
 
     def _overridden(self, state: Mapping[str, Any]) -> dict[int, Any]:
-        found: dict[int, Any] = {}
-        for root, nodes in self.meta_nodes.items():
-            entity = state.get(root)
-            if isinstance(entity, Mapping):
-                for node, prop in nodes:
-                    if prop in entity:
-                        found[node] = entity[prop]
-        return found
+        return overridden_values(self.meta_nodes, state)
+
+    def _path(self, node: int) -> str:
+        return self.properties[node].path
 
     def _entity_value(
         self,
@@ -345,30 +313,9 @@ class DraftPage:
         values: Mapping[str, Any],
         overridden: Mapping[int, Any],
     ) -> Any:
-        if root not in self.static:
-            return state.get(root, DEFAULT_GLOBALS.get(root))
-        entity: dict[str, Any] = dict(self.static[root])
-        override = state.get(root)
-        if isinstance(override, Mapping):
-            entity.update(override)
         start, end = self.by_entity.get(root, (0, 0))
-        for node in range(start, end):
-            prop = self.properties[node]
-            target = prop.unit.target
-            if node not in overridden and prop.path in values and target is not None:
-                _put(entity, target[1:], values[prop.path])
-        return entity
-
-
-def _put(entity: dict[str, Any], rest: tuple[str, ...], value: Any) -> None:
-    node = entity
-    for key in rest[:-1]:
-        nxt = node.get(key)
-        if not isinstance(nxt, dict):
-            nxt = {}
-            node[key] = nxt
-        node = nxt
-    node[rest[-1]] = value
+        own = ((node, self.properties[node].unit) for node in range(start, end))
+        return entity_value(root, self.static, state, own, values, overridden)
 
 
 def _program(properties: Sequence[_Property], nodes: Iterable[int]) -> Program:
@@ -411,13 +358,8 @@ def _same_spec_but_properties(a: EntitySpec, b: EntitySpec) -> bool:
 
 def _roots(text: str, derived: bool, limits: EvaluationLimits) -> frozenset[str]:
     """Every free name the bindings of ``text`` use, whether the page knows it or not."""
-    codes = (
-        [text]
-        if derived
-        else [p.code for p in parse_template(text).parts if not isinstance(p, str)]
-    )
     roots: set[str] = set()
-    for code in codes:
+    for code in binding_codes(text, derived):
         if len(code) <= limits.max_binding_chars:
             roots.update(analyse_expression(code, limits.max_nesting_depth).roots)
     return frozenset(roots)
@@ -530,16 +472,7 @@ def _build(
         by_entity[name] = (start, len(slots))
 
     if wanted:
-        codes: list[str] = []
-        for _, _, _, text, derived in wanted:
-            if derived:
-                codes.append(text)
-            else:
-                codes.extend(p.code for p in parse_template(text).parts if not isinstance(p, str))
-        analyse_expressions(
-            (code for code in codes if len(code) <= limits.max_binding_chars),
-            limits.max_nesting_depth,
-        )
+        analyse_bindings(((text, derived) for _, _, _, text, derived in wanted), limits)
         compiler = _Compiler(known, engine, limits)
         for slot, name, prop, text, derived in wanted:
             slots[slot] = _compile(compiler, name, prop, text, derived)
@@ -686,13 +619,7 @@ def _edited_graph(
         else:
             readers.pop(root, None)
     # Cycles through a dirty property are among what it reads, transitively.
-    region = set(dirty)
-    queue = deque(dirty)
-    while queue:
-        for other in depends_on[queue.popleft()]:
-            if other not in region:
-                region.add(other)
-                queue.append(other)
+    region = reachable(depends_on, dirty)
     for node in dirty:
         region.update(before.components.get(node, ()))
     cycles = dict(before.cycles)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,7 @@ from runtime.errors import EvalError, InvalidRuntimeInput
 from runtime.js_scope_analysis import Path
 from runtime.limits import DEFAULT_LIMITS, EvaluationLimits
 from runtime.page_format import page_fields, page_to_json
-from runtime.program import Program, Unit
+from runtime.program import Program, RunResult, Unit
 
 DEFAULT_GLOBALS: dict[str, Any] = {"appsmith": {"store": {}, "user": {}, "URL": {}}}
 _TRIGGER_NAME = re.compile(r"on[A-Z]")
@@ -144,7 +144,7 @@ class CompiledPage:
         self, state: Mapping[str, Any] | None = None, *, engine: Engine | None = None
     ) -> PageEvaluation:
         """Compute every property in dependency order."""
-        state = _check_state(state)
+        state = check_state(state)
         engine = engine or get_engine("quickjs", self.limits)
         try:
             state_json = self._state_json(state)
@@ -169,33 +169,15 @@ class CompiledPage:
         order = [i for i in range(len(self.program.units)) if i not in skip]
         result = engine.run(self.program, state_json, order)
         values = {}
-        for position, index in enumerate(order):
-            unit = self.program.units[index]
-            if position not in result.missing:
-                values[unit.path] = result.values[position]
-            elif (error := result.missing[position]) is not None:
-                _record_error(unit, error, errors)
-        self._put_overrides(overridden, values, errors)
+        put_results(self.program, order, result, values, errors)
+        put_overrides(overridden, self._path, values, errors)
         return PageEvaluation(values, errors)
 
     def _overridden(self, state: Mapping[str, Any]) -> dict[int, Any]:
-        """Meta nodes whose value the state supplies, with that value."""
-        found: dict[int, Any] = {}
-        for root, nodes in self._meta_nodes.items():
-            entity = state.get(root)
-            if isinstance(entity, Mapping):
-                for node, prop in nodes:
-                    if prop in entity:
-                        found[node] = entity[prop]
-        return found
+        return overridden_values(self._meta_nodes, state)
 
-    def _put_overrides(
-        self, overridden: Mapping[int, Any], values: dict[str, Any], errors: dict[str, Any]
-    ) -> None:
-        for node, value in overridden.items():
-            path = self.units[node].path
-            values[path] = value
-            errors.pop(path, None)  # the binding is not used, so neither are its errors
+    def _path(self, node: int) -> str:
+        return self.units[node].path
 
     def reevaluate(
         self,
@@ -210,7 +192,7 @@ class CompiledPage:
         ``state`` is the whole current state, as for :meth:`evaluate`; values of
         properties that are not recomputed come from ``previous``.
         """
-        state = _check_state(state)
+        state = check_state(state)
         engine = engine or get_engine("quickjs", self.limits)
         changed_paths = list(changed_paths)
         nodes = self.affected(changed_paths) | self._meta_changed(changed_paths)
@@ -220,31 +202,27 @@ class CompiledPage:
         )
         values = dict(previous.values)
         errors = {path: list(errs) for path, errs in previous.errors.items()}
-        self._put_overrides(overridden, values, errors)
+        put_overrides(overridden, self._path, values, errors)
         if not order:
             return PageEvaluation(values, errors)
-        roots: set[str] = set()
-        for index in order:
-            unit = self.program.units[index]
-            if unit.target is not None:
-                roots.add(unit.target[0])
-            for part in unit.parts:
-                if isinstance(part, int):
-                    roots.update(self.program.functions[part].names)
-        partial = {root: self._entity_value(root, state, values, overridden) for root in roots}
-        try:
-            state_json = _strict_json(partial)
-        except (TypeError, ValueError) as exc:
-            raise InvalidRuntimeInput(f"state must be JSON data: {exc}") from exc
+        state_json = partial_state_json(
+            self.program,
+            order,
+            lambda root: entity_value(
+                root,
+                self.static,
+                state,
+                ((node, self.units[node]) for node in self._targets_by_root.get(root, ())),
+                values,
+                overridden,
+            ),
+        )
         result = engine.run(self.program, state_json, order)
-        for position, index in enumerate(order):
-            unit = self.program.units[index]
-            values.pop(unit.path, None)
-            errors.pop(unit.path, None)
-            if position not in result.missing:
-                values[unit.path] = result.values[position]
-            elif (error := result.missing[position]) is not None:
-                _record_error(unit, error, errors)
+        for index in order:
+            path = self.program.units[index].path
+            values.pop(path, None)
+            errors.pop(path, None)
+        put_results(self.program, order, result, values, errors)
         return PageEvaluation(values, errors)
 
     def affected(self, changed_paths: Iterable[str]) -> set[int]:
@@ -274,25 +252,6 @@ class CompiledPage:
                     starts.add(node)
         return self.graph.downstream(starts)
 
-    def _entity_value(
-        self,
-        root: str,
-        state: Mapping[str, Any],
-        values: Mapping[str, Any],
-        overridden: Mapping[int, Any],
-    ) -> Any:
-        if root not in self.static:
-            return state.get(root, DEFAULT_GLOBALS.get(root))
-        entity: dict[str, Any] = dict(self.static[root])
-        override = state.get(root)
-        if isinstance(override, Mapping):
-            entity.update(override)
-        for node in self._targets_by_root.get(root, ()):
-            unit = self.units[node]
-            if node not in overridden and unit.path in values and unit.target is not None:
-                _put(entity, unit.target[1:], values[unit.path])
-        return entity
-
     def _state_json(self, state: Mapping[str, Any]) -> str:
         # Each entity's static JSON is serialised once, at compile time; only
         # entities the state touches are serialised again.
@@ -318,12 +277,100 @@ class CompiledPage:
         return cls(**page_fields(data))
 
 
-def _check_state(state: Mapping[str, Any] | None) -> Mapping[str, Any]:
+# -- shared with runtime.draft_page, which evaluates the same way -----------
+
+
+def check_state(state: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The state to evaluate for: ``None`` is the empty one."""
     if state is None:
         return {}
     if not isinstance(state, Mapping):
         raise InvalidRuntimeInput(f"state must be a mapping of entity name to data, got {state!r}")
     return state
+
+
+def overridden_values(
+    meta_nodes: Mapping[str, Iterable[tuple[int, str]]], state: Mapping[str, Any]
+) -> dict[int, Any]:
+    """Meta nodes (by entity: node, property) whose value the state supplies, with that value."""
+    found: dict[int, Any] = {}
+    for root, nodes in meta_nodes.items():
+        entity = state.get(root)
+        if isinstance(entity, Mapping):
+            for node, prop in nodes:
+                if prop in entity:
+                    found[node] = entity[prop]
+    return found
+
+
+def put_overrides(
+    overridden: Mapping[int, Any],
+    path_of: Callable[[int], str],
+    values: dict[str, Any],
+    errors: dict[str, Any],
+) -> None:
+    """The state's values of overridden meta nodes, in place of their bindings'."""
+    for node, value in overridden.items():
+        path = path_of(node)
+        values[path] = value
+        errors.pop(path, None)  # the binding is not used, so neither are its errors
+
+
+def entity_value(
+    root: str,
+    static: Mapping[str, Mapping[str, Any]],
+    state: Mapping[str, Any],
+    computed: Iterable[tuple[int, Unit]],
+    values: Mapping[str, Any],
+    overridden: Mapping[int, Any],
+) -> Any:
+    """Entity ``root`` as a partial run reads it: static properties, the state over
+    them, and the ``computed`` properties' (node, unit) values already known."""
+    if root not in static:
+        return state.get(root, DEFAULT_GLOBALS.get(root))
+    entity: dict[str, Any] = dict(static[root])
+    override = state.get(root)
+    if isinstance(override, Mapping):
+        entity.update(override)
+    for node, unit in computed:
+        if node not in overridden and unit.path in values and unit.target is not None:
+            _put(entity, unit.target[1:], values[unit.path])
+    return entity
+
+
+def partial_state_json(
+    program: Program, order: Sequence[int], value_of: Callable[[str], Any]
+) -> str:
+    """The state JSON for running ``order`` of ``program``: only the entities it reads or sets."""
+    roots: set[str] = set()
+    for index in order:
+        unit = program.units[index]
+        if unit.target is not None:
+            roots.add(unit.target[0])
+        for part in unit.parts:
+            if isinstance(part, int):
+                roots.update(program.functions[part].names)
+    partial = {root: value_of(root) for root in roots}
+    try:
+        return _strict_json(partial)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRuntimeInput(f"state must be JSON data: {exc}") from exc
+
+
+def put_results(
+    program: Program,
+    order: Sequence[int],
+    result: RunResult,
+    values: dict[str, Any],
+    errors: dict[str, list[EvalError]],
+) -> None:
+    """What running ``order`` of ``program`` gave, into ``values`` and ``errors``."""
+    for position, index in enumerate(order):
+        unit = program.units[index]
+        if position not in result.missing:
+            values[unit.path] = result.values[position]
+        elif (error := result.missing[position]) is not None:
+            _record_error(unit, error, errors)
 
 
 def _put(entity: dict[str, Any], rest: tuple[str, ...], value: Any) -> None:

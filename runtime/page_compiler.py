@@ -144,6 +144,26 @@ class _Compiler:
         return program, index
 
 
+def binding_codes(text: str, derived: bool) -> list[str]:
+    """The JavaScript of a property's bindings: a derived property is one expression."""
+    if derived:
+        return [text]
+    return [p.code for p in parse_template(text).parts if not isinstance(p, str)]
+
+
+def analyse_bindings(properties: Iterable[tuple[str, bool]], limits: EvaluationLimits) -> None:
+    """Parse every binding of these ``(text, derived)`` properties in one go.
+
+    The parses are cached (see js_analysis.analyse_expressions), so the
+    compiler then finds each one parsed; codes over the limit are left to it.
+    """
+    codes = [code for text, derived in properties for code in binding_codes(text, derived)]
+    analyse_expressions(
+        (code for code in codes if len(code) <= limits.max_binding_chars),
+        limits.max_nesting_depth,
+    )
+
+
 def compile_page(
     entities: Mapping[str, EntitySpec | Mapping[str, Any]],
     *,
@@ -221,17 +241,7 @@ def _compile_page(
         for prop, expression in spec.derived.items():
             computed.append((name, prop, expression, True))
 
-    # Parse every binding of the page in one go (see js_analysis.analyse_expressions).
-    codes: list[str] = []
-    for _, _, text, derived in computed:
-        if derived:
-            codes.append(text)
-        else:
-            codes.extend(p.code for p in parse_template(text).parts if not isinstance(p, str))
-    analyse_expressions(
-        (code for code in codes if len(code) <= limits.max_binding_chars),
-        limits.max_nesting_depth,
-    )
+    analyse_bindings(((text, derived) for _, _, text, derived in computed), limits)
     compiler = _Compiler(known, engine, limits)
     for name, prop, text, derived in computed:
         compiler.add(name, prop, text, derived)

@@ -1,4 +1,4 @@
-"""The editor's store, history, saver and evaluator (static/editor/app/), run as
+"""The editor's store, history, savers and evaluator (static/editor/app/), run as
 modules in Chromium against a fake API function.
 
 Each test opens a Brace page for its origin, imports the modules there and
@@ -306,6 +306,112 @@ def test_an_unreachable_server_is_reported_and_the_change_kept_for_a_retry(run: 
     }
     assert result["after"] == {"status": "saved", "message": ""}
     assert result["version"] == 4
+
+
+QUERY_SAVER = """
+const { QuerySaver } = await import("/static/editor/app/query_saver.js");
+const heard = { saved: [], refused: [] };
+const querySaver = (store) => new QuerySaver(store, {
+  id: 9, api, delay: 600000, retryDelay: 600000,
+  payload: () => ({ config: { path: "/users" }, rows: { headers: [0] } }),
+  onSaved: (action) => heard.saved.push(action),
+  onRefused: (error, rows) => heard.refused.push({ code: error && error.code, rows }),
+});
+"""
+
+
+def test_the_query_saver_keeps_a_refusal_until_the_next_change(run: Any) -> None:
+    result = run(
+        QUERY_SAVER
+        + """
+      const store = makeStore();
+      const saver = querySaver(store);
+      handler = async () => {
+        throw new ApiError(400, { code: "invalid", field: "config.path", message: "bad path" });
+      };
+      saver.schedule();
+      let first = "";
+      await saver.flush().catch((error) => { first = error.code; });
+      const refused = { save: store.state.save, pending: saver.pending };
+      let again = "";
+      await saver.flush().catch((error) => { again = error.code; });
+      const patches = calls.length;
+      handler = async () => ({ id: 9, name: "Api1" });
+      saver.schedule();
+      await saver.flush();
+      return { first, again, refused, patches, calls, heard, save: store.state.save };
+    """
+    )
+
+    assert result["first"] == result["again"] == "invalid"
+    assert result["refused"] == {
+        "save": {"status": "failed", "message": "bad path"},
+        "pending": False,
+    }
+    assert result["patches"] == 1, "a standing refusal is not sent again"
+    assert result["calls"][1] == {
+        "method": "PATCH",
+        "url": "/api/v1/actions/9/",
+        "body": {"config": {"path": "/users"}},
+    }
+    assert result["heard"] == {
+        "saved": [{"id": 9, "name": "Api1"}],
+        "refused": [
+            {"code": "invalid", "rows": {"headers": [0]}},
+            {"code": None, "rows": {"headers": [0]}},
+        ],
+    }
+    assert result["save"] == {"status": "saved", "message": ""}
+
+
+def test_the_query_saver_keeps_an_unsent_change_but_not_one_for_a_deleted_query(run: Any) -> None:
+    result = run(
+        QUERY_SAVER
+        + """
+      const store = makeStore();
+      const saver = querySaver(store);
+      handler = async () => { throw new ApiError(0, { code: "network", message: "offline" }); };
+      saver.schedule();
+      await saver.flush().catch(() => undefined);
+      const unreachable = { save: store.state.save, pending: saver.pending };
+      handler = async () => { throw new ApiError(404, { code: "not_found", message: "gone" }); };
+      let deleted = "";
+      await saver.flush().catch((error) => { deleted = error.code; });
+      const gone = { save: store.state.save, pending: saver.pending };
+      await saver.flush();
+      return { unreachable, deleted, gone, patches: calls.length, heard };
+    """
+    )
+
+    assert result["unreachable"] == {
+        "save": {"status": "failed", "message": "offline"},
+        "pending": True,
+    }
+    assert result["deleted"] == "not_found"
+    assert result["gone"]["pending"] is False
+    assert result["gone"]["save"]["status"] == "failed"
+    assert "This query was deleted" in result["gone"]["save"]["message"]
+    assert result["patches"] == 2, "nothing is sent for a deleted query"
+    assert result["heard"] == {"saved": [], "refused": []}
+
+
+def test_the_query_saver_leaves_a_page_conflict_shown(run: Any) -> None:
+    result = run(
+        QUERY_SAVER
+        + """
+      const store = makeStore();
+      store.setSaveState({ status: "conflict", message: "the page's" });
+      const saver = querySaver(store);
+      handler = async () => ({ id: 9 });
+      saver.schedule();
+      await saver.flush();
+      return { save: store.state.save, patches: calls.length, heard };
+    """
+    )
+
+    assert result["save"] == {"status": "conflict", "message": "the page's"}
+    assert result["patches"] == 1, "the query is still saved"
+    assert result["heard"] == {"saved": [{"id": 9}], "refused": []}
 
 
 def test_a_page_without_a_version_is_saved_without_one(run: Any) -> None:

@@ -250,6 +250,13 @@ def test_state_must_be_json(page: CompiledPage) -> None:
         page.evaluate({"Input1": {"text": object()}})
 
 
+def test_state_must_be_json_when_reevaluating(page: CompiledPage) -> None:
+    before = page.evaluate(STATE)
+    changed = {**STATE, "Input1": {"text": float("nan")}}
+    with pytest.raises(InvalidRuntimeInput, match="state must be JSON data"):
+        page.reevaluate(before, ["Input1.text"], changed)
+
+
 def test_entity_spec_objects_are_accepted() -> None:
     spec = EntitySpec(properties={"x": "{{ 1 }}", "y": "{{ 2 }}"}, bindable=frozenset({"x"}))
     result = compile_page({"A": spec}).evaluate()

@@ -1,6 +1,7 @@
 // @ts-check
 // Saves the page's layout without a Save button: a short while after the last
-// change, PATCH pages/{id}/ with the layout and the version it was based on.
+// change, PATCH pages/{id}/ with the layout and the version it was based on
+// (the timing, retries and one request at a time are debounced_save.js's).
 // The server is the authority: it refuses an invalid layout (400, naming the
 // JSON path of the fault, which is mapped here to "Widget.prop" so the
 // property pane shows it where the user typed), and a page another tab saved
@@ -8,16 +9,12 @@
 // overwrites the other, and the user is offered a reload. The draft stays in
 // the store whatever happens, so nothing typed is lost.
 /** @import { EditorNode } from "./layout.js" */
-/** @import { EditorStore, SaveState } from "./store.js" */
+/** @import { EditorStore } from "./store.js" */
 import { pagePath } from "../../brace/api_paths.js";
 import { ApiError } from "../../brace/http.js";
+import { DebouncedSave, RETRY_DELAY_MS, SAVE_DELAY_MS } from "./debounced_save.js";
 
 /** @typedef {(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, body?: unknown) => Promise<unknown>} ApiCall */
-
-/** How long after the last change the page is saved. */
-export const SAVE_DELAY_MS = 600;
-/** How long before a save that could not reach the server (or failed there) is tried again. */
-export const RETRY_DELAY_MS = 5000;
 
 export const CONFLICT_MESSAGE =
   "This page was changed in another tab or by someone else. Reload to get the latest version; your changes here since then cannot be saved.";
@@ -85,109 +82,67 @@ export function fieldErrorsOf(layout, error) {
   return found;
 }
 
-/** @param {unknown} error */
-function asApiError(error) {
-  return error instanceof ApiError ? error : new ApiError(0, { message: String(/** @type {Error} */ (error)?.message || error) });
-}
+/**
+ * @typedef {object} PageSave what one save of the page sends
+ * @property {number} id the page's
+ * @property {{ layout: EditorNode, version?: number }} body
+ */
 
-export class Saver {
+/** @extends {DebouncedSave<PageSave>} */
+export class Saver extends DebouncedSave {
   /**
    * @param {EditorStore} store
    * @param {{ api: ApiCall, delay?: number, retryDelay?: number }} options
    */
   constructor(store, { api, delay = SAVE_DELAY_MS, retryDelay = RETRY_DELAY_MS }) {
-    this.store = store;
+    super(store, { delay, retryDelay });
     this.api = api;
-    this.delay = delay;
-    this.retryDelay = retryDelay;
-    // Whether the store's layout differs from what the server last accepted.
-    this.dirty = false;
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.timer = undefined;
-    /** @type {Promise<void> | null} */
-    this.running = null;
   }
 
-  /** Whether the page holds changes the server does not have yet. */
-  get pending() {
-    return this.dirty || this.running !== null;
+  /** After a conflict nothing more is saved. */
+  obstacle() {
+    if (this.store.state.save.status !== "conflict") return null;
+    return new ApiError(409, { code: "version_conflict", field: "version", message: CONFLICT_MESSAGE });
   }
 
-  /** The layout changed: save it soon. */
-  schedule() {
-    this.dirty = true;
-    if (this.store.state.save.status === "conflict") return;
-    if (this.store.state.save.status !== "failed" && this.store.state.save.status !== "saving") {
-      this.report({ status: "unsaved", message: "" });
-    }
-    this.arm(this.delay);
-  }
-
-  /** @param {number} delay */
-  arm(delay) {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.flush().catch(() => undefined);
-    }, delay);
-  }
-
-  /**
-   * Saves now whatever is not saved yet, and resolves once the server holds
-   * the layout as it stands; rejects (an ApiError) if it refuses it or cannot
-   * be reached, or after a conflict.
-   * @returns {Promise<void>}
-   */
-  async flush() {
-    clearTimeout(this.timer);
-    while (this.running) await this.running.catch(() => undefined);
-    if (this.store.state.save.status === "conflict") throw new ApiError(409, { code: "version_conflict", field: "version", message: CONFLICT_MESSAGE });
-    if (!this.dirty) return;
-    this.running = this.send();
-    try {
-      await this.running;
-    } finally {
-      this.running = null;
-    }
-    // Changes made while the request was out go in the next one.
-    if (this.dirty) await this.flush();
-  }
-
-  /** @returns {Promise<void>} */
-  async send() {
+  /** @returns {PageSave} */
+  take() {
     const { page } = this.store.state;
-    const layout = page.layout;
-    /** @type {{ layout: EditorNode, version?: number }} */
-    const body = { layout };
+    /** @type {PageSave["body"]} */
+    const body = { layout: page.layout };
     if (typeof page.version === "number") body.version = page.version;
-    this.dirty = false;
-    this.report({ status: "saving", message: "" });
-    let answer;
-    try {
-      answer = /** @type {{ version?: number } | null} */ (await this.api("PATCH", pagePath(page.id), body));
-    } catch (raw) {
-      const error = asApiError(raw);
-      this.dirty = true;
-      if (error.status === 409) {
-        clearTimeout(this.timer);
-        this.report({ status: "conflict", message: CONFLICT_MESSAGE });
-      } else if (error.status === 400) {
-        // The user fixes what is named; their next change saves again.
-        this.report({ status: "failed", message: error.message }, fieldErrorsOf(layout, error));
-      } else {
-        this.report({ status: "failed", message: error.message });
-        this.arm(this.retryDelay);
-      }
-      throw error;
-    }
-    if (typeof answer?.version === "number") this.store.setVersion(answer.version);
-    if (!this.dirty) this.report({ status: "saved", message: "" }, {});
+    return { id: page.id, body };
+  }
+
+  /** @param {PageSave} sent */
+  request(sent) {
+    return this.api("PATCH", pagePath(sent.id), sent.body);
   }
 
   /**
-   * @param {SaveState} save
-   * @param {Record<string, string>} [fieldErrors] replaces the field errors when given
+   * @param {ApiError} error
+   * @param {PageSave} sent
    */
-  report(save, fieldErrors) {
-    this.store.setSaveState(save, fieldErrors);
+  handleFailure(error, sent) {
+    // The layout stays unsaved whatever the refusal.
+    this.dirty = true;
+    if (error.status === 409) {
+      clearTimeout(this.timer);
+      this.report({ status: "conflict", message: CONFLICT_MESSAGE });
+      return true;
+    }
+    if (error.status === 400) {
+      // The user fixes what is named; their next change saves again.
+      this.report({ status: "failed", message: error.message }, fieldErrorsOf(sent.body.layout, error));
+      return true;
+    }
+    return false;
+  }
+
+  /** @param {unknown} answer */
+  accepted(answer) {
+    const version = /** @type {{ version?: number } | null} */ (answer)?.version;
+    if (typeof version === "number") this.store.setVersion(version);
+    if (!this.dirty) this.report({ status: "saved", message: "" }, {});
   }
 }
