@@ -20,10 +20,10 @@ The answer is the one a full compile and evaluation would give: each
 property is compiled by the same code as in ``compile_page`` (its
 ``_Compiler``), edges by the same index, cycles by the same search over the
 same edges, a partial run's state and results by the same functions as
-``CompiledPage.reevaluate`` (``runtime.page``), and a property is evaluated again whenever its text, its
-inputs or its cycle changed. Pages are never changed once built: runs and
-edits make new ones, which share what did not change, so threads can share
-them freely.
+``CompiledPage.reevaluate`` (``runtime.page``), and a property is evaluated
+again whenever its text, its inputs or its cycle changed. Pages are never
+changed once built: runs and edits make new ones, which share what did not
+change, so threads can share them freely.
 """
 
 from __future__ import annotations
