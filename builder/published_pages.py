@@ -11,27 +11,28 @@ deleted from the draft is served until the next publish leaves it out.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from builder import statements
 from builder.errors import NotFound
-from builder.execution.evaluation import EvaluatedPage, evaluate_page, load_compiled
+from builder.execution.evaluation import EvaluatedPage, evaluate_page
 from builder.execution.state import RuntimeState
 from builder.models import Application, PublishedVersion
-from builder.published_versions import VersionContent, VersionKey, version_content
+from builder.published_versions import (
+    VersionContent,
+    VersionKey,
+    load_published_page,
+    version_content,
+)
 from builder.selectors import current_version
 from restapi.ids import parse_id
-from runtime import CompiledPage, InvalidRuntimeInput
+from runtime import CompiledPage
 from workspaces.models import Role
 from workspaces.permissions import check_role
 from workspaces.users import AnyUser
 
 __all__ = ["PublishedPage", "published_page"]
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,7 @@ class PublishedPage:
         then the page is compiled on each request until the next publish."""
         if self.content is not None:
             return self.content.compiled_page(self.page["id"])
-        data = self.version.compiled.get(str(self.page["id"]))
-        if not isinstance(data, Mapping):
-            return None
-        try:
-            return load_compiled(data)
-        except InvalidRuntimeInput:
-            logger.warning(
-                "published version %s: page %s was compiled in an older format; "
-                "publish again to store it in the current one",
-                self.version.pk,
-                self.page["id"],
-            )
-            return None
+        return load_published_page(self.version.compiled, self.version.pk, self.page["id"])
 
     def evaluate(self, state: RuntimeState) -> EvaluatedPage:
         return evaluate_page(self.layout, self.action_names, state, compiled=self.compiled())

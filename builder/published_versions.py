@@ -29,7 +29,14 @@ from builder.execution.evaluation import load_compiled
 from builder.models import PublishedVersion
 from runtime import CompiledPage, InvalidRuntimeInput
 
-__all__ = ["MAX_VERSIONS", "VersionContent", "VersionKey", "clear", "version_content"]
+__all__ = [
+    "MAX_VERSIONS",
+    "VersionContent",
+    "VersionKey",
+    "clear",
+    "load_published_page",
+    "version_content",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -71,19 +78,7 @@ class VersionContent:
             return self._pages.setdefault(page_id, page)
 
     def _load(self, page_id: int) -> CompiledPage | None:
-        data = self.compiled.get(str(page_id)) if isinstance(self.compiled, Mapping) else None
-        if not isinstance(data, Mapping):
-            return None
-        try:
-            return load_compiled(data)
-        except InvalidRuntimeInput:
-            logger.warning(
-                "published version %s: page %s was compiled in an older format; "
-                "publish again to store it in the current one",
-                self.key.pk,
-                page_id,
-            )
-            return None
+        return load_published_page(self.compiled, self.key.pk, page_id)
 
     def version(self, db: str) -> PublishedVersion:
         """A model instance of the row for this request (its JSON shared, not copied)."""
@@ -136,3 +131,22 @@ def clear() -> None:
     """Forget every version (tests; a process never needs to)."""
     with _lock:
         _versions.clear()
+
+
+def load_published_page(compiled: Any, version_pk: int, page_id: int) -> CompiledPage | None:
+    """Page ``page_id`` of a version's stored ``compiled`` JSON, loaded; None when it
+    has none to use (published before compiling existed, or stored in a format this
+    runtime no longer reads, which is logged: the page then compiles per request)."""
+    data = compiled.get(str(page_id)) if isinstance(compiled, Mapping) else None
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        return load_compiled(data)
+    except InvalidRuntimeInput:
+        logger.warning(
+            "published version %s: page %s was compiled in an older format; "
+            "publish again to store it in the current one",
+            version_pk,
+            page_id,
+        )
+        return None

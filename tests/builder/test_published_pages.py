@@ -89,7 +89,7 @@ def test_a_page_stored_in_an_older_format_is_compiled_on_request(dropbox_page, m
     version.save(update_fields=["compiled"])
 
     published = published_page(members["viewer"], dropbox_page.pk)
-    with caplog.at_level("WARNING", logger="builder.published_pages"):
+    with caplog.at_level("WARNING", logger="builder.published_versions"):
         assert published.compiled() is None
     assert "compiled in an older format" in caplog.text
     evaluated = published.evaluate(RuntimeState())

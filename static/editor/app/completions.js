@@ -296,7 +296,7 @@ export function suggest(tree, text, pos) {
  * Whether the code ends inside an unclosed string literal.
  * @param {string} code
  */
-function insideString(code) {
+export function insideString(code) {
   /** @type {string | null} */
   let quote = null;
   for (let index = 0; index < code.length; index++) {

@@ -6,7 +6,7 @@
 // how a run's body reads. No DOM, no API calls.
 /** @import { EditorNode } from "./layout.js" */
 import { codeParts } from "./code_field.js";
-import { chainPath } from "./completions.js";
+import { chainPath, insideString } from "./completions.js";
 import { walk } from "./layout.js";
 
 /** The methods runtime/http/action_config.py accepts, in Appsmith's order. */
@@ -246,20 +246,6 @@ export function mentions(text, name) {
     return "yes";
   }
   return found;
-}
-
-/** @param {string} code */
-function insideString(code) {
-  /** @type {string | null} */
-  let quote = null;
-  for (let index = 0; index < code.length; index++) {
-    const char = code[index];
-    if (quote) {
-      if (char === "\\") index++;
-      else if (char === quote) quote = null;
-    } else if (char === '"' || char === "'" || char === "`") quote = char;
-  }
-  return quote !== null;
 }
 
 /**
