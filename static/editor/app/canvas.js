@@ -107,14 +107,7 @@ export function dropTargetAt(clientX, clientY, exclude = null) {
     if (exclude?.contains(el)) continue;
     const host = el.closest("[data-grid]");
     if (!(host instanceof HTMLElement) || exclude?.contains(host)) continue;
-    const rect = host.getBoundingClientRect();
-    return {
-      parent: String(host.dataset.grid),
-      host,
-      left: rect.left + host.clientLeft - host.scrollLeft,
-      top: rect.top + host.clientTop - host.scrollTop,
-      columnWidth: host.clientWidth / COLUMNS,
-    };
+    return gridTarget(host);
   }
   return null;
 }
@@ -869,6 +862,15 @@ class Canvas {
 function parentTarget(box) {
   const host = box.parentElement?.closest("[data-grid]");
   if (!(host instanceof HTMLElement)) return null;
+  return gridTarget(host);
+}
+
+/**
+ * Where a grid element's cells start on the screen (inside its border and
+ * scroll) and how wide a column is, for a drop or a move onto it.
+ * @param {HTMLElement} host an element with `data-grid` (a parent's name)
+ */
+function gridTarget(host) {
   const rect = host.getBoundingClientRect();
   return {
     parent: String(host.dataset.grid),
