@@ -40,6 +40,7 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,9 @@ _files = Files(lock=_lock)  # each entry also names the file holding its bytes
 _documents: dict[str, dict[str, Any]] = {}
 _subscriptions: list[dict[str, Any]] = []
 _requests: list[dict[str, Any]] = []
-_limits = {"max_request_bytes": MAX_REQUEST_BYTES}
+# upload_delay_s: how long files/upload waits, body read, before storing and
+# answering (a slow API, so that a test can stop a worker mid-upload).
+_limits: dict[str, float] = {"max_request_bytes": MAX_REQUEST_BYTES, "upload_delay_s": 0.0}
 _ACCOUNT = "tests.provider_account"
 
 
@@ -233,6 +236,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         return _log(request, "dropbox.upload", _json(arg), arg=raw_arg)
     incoming = _storage() / f"incoming-{secrets.token_hex(8)}"
     size, sha256, chash = _read_body(request, incoming)
+    if _limits["upload_delay_s"]:
+        time.sleep(_limits["upload_delay_s"])
     if arg.get("content_hash") not in (None, chash):
         incoming.unlink()
         return _log(request, "dropbox.upload", _json(content_hash_mismatch()), arg=raw_arg)
@@ -410,6 +415,7 @@ def control_reset(request: HttpRequest) -> HttpResponse:
             Path(entry["file"]).unlink(missing_ok=True)
         _files.entries.clear()
         _limits["max_request_bytes"] = MAX_REQUEST_BYTES
+        _limits["upload_delay_s"] = 0.0
         _documents.clear()
         _subscriptions.clear()
         _requests.clear()
@@ -418,9 +424,13 @@ def control_reset(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def control_limits(request: HttpRequest) -> HttpResponse:
-    """``{"max_request_bytes": N}``: the per-request cap until the next reset."""
+    """``{"max_request_bytes": N}`` and/or ``{"upload_delay_s": S}``, until the next reset."""
+    body = json.loads(request.body)
     with _lock:
-        _limits["max_request_bytes"] = int(json.loads(request.body)["max_request_bytes"])
+        if "max_request_bytes" in body:
+            _limits["max_request_bytes"] = int(body["max_request_bytes"])
+        if "upload_delay_s" in body:
+            _limits["upload_delay_s"] = float(body["upload_delay_s"])
     return JsonResponse(dict(_limits))
 
 
@@ -438,6 +448,11 @@ class ProviderApis:
         """Lower Dropbox's 150 MiB per-request cap (until the next reset)."""
         url = self.base_url + "/control/dropbox/limits/"
         httpx.post(url, json={"max_request_bytes": max_request_bytes}).raise_for_status()
+
+    def slow_uploads(self, delay_s: float) -> None:
+        """Make files/upload wait ``delay_s`` after reading a body (until the next reset)."""
+        url = self.base_url + "/control/dropbox/limits/"
+        httpx.post(url, json={"upload_delay_s": delay_s}).raise_for_status()
 
     def incorrect_offset(self, *, at_append: int, hold: int) -> None:
         """Make the ``at_append``-th ``append_v2`` find the session holding ``hold`` bytes."""
