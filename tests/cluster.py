@@ -144,16 +144,21 @@ class Cluster:
         return popen, log, log_file
 
     def start_web(
-        self, *, workers: int = 1, threads: int = 4, env: dict[str, str] | None = None
+        self,
+        *,
+        workers: int = 1,
+        threads: int = 4,
+        app: str = "config.wsgi",
+        env: dict[str, str] | None = None,
     ) -> Web:
-        """gunicorn (gthread) on a free loopback port, once it answers."""
+        """gunicorn (gthread) serving ``app`` on a free loopback port, once it answers."""
         name = self._name("web")
         port = free_port()
         command = [str(BIN / "gunicorn")]
         if GUNICORN_CONFIG.exists():
             command += ["-c", str(GUNICORN_CONFIG)]
         command += [
-            "config.wsgi",
+            app,
             "--worker-class",
             "gthread",
             "--workers",
