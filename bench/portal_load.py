@@ -64,6 +64,7 @@ sys.path.insert(0, str(ROOT))
 SECTION = "portal_load"
 TOKEN = "bench-static-token"  # the stand-in's bearer token, for both datasources
 FILE_BYTES = 1024
+MEASURE = {"X-Bench-Measure": "1"}
 ITEMS = [{"id": i, "name": f"Item {i}", "price": i * 1.5} for i in range(20)]
 
 
@@ -184,6 +185,11 @@ def load(job: dict[str, Any]) -> dict[str, Any]:
                         t0 = time.perf_counter()
                         if t0 >= window[1]:
                             break
+                        if t0 >= window[0]:  # bench.wsgi_profile measures these only
+                            request = {
+                                **request,
+                                "headers": {**(request.get("headers") or {}), **MEASURE},
+                            }
                         send(client, request)
                         t1 = time.perf_counter()
                         if t0 >= window[0] and t1 <= window[1]:
@@ -505,6 +511,57 @@ def _run_query_figure(
     }
 
 
+def _where_table(where: dict[str, Any]) -> str:
+    """Per-event means from bench.wsgi_profile's counters, and cProfile's own time by package."""
+    c = where["counters"]
+    n = max(1.0, c.get("requests", 0.0))
+
+    def ms(key: str) -> float:
+        return c.get(key, 0.0) / n * 1000
+
+    wall, cpu = ms("wall_s"), ms("cpu_s")
+    sql, sandbox, outbound = ms("sql_s"), ms("sandbox_s"), ms("outbound_s")
+    rest = wall - sql - sandbox - outbound
+    lines = [
+        f"Per event, mean of {n:.0f} measured events ({where['counters_rate']:.0f} events/s "
+        "with the counters on):",
+        "",
+        "| per event | ms | share of wall |",
+        "| --- | ---: | ---: |",
+        f"| wall time in the web worker (request in to response closed) | {wall:.2f} | 100% |",
+        f"| SQL: {c.get('sql_statements', 0) / n:.1f} statements, wall | {sql:.2f} "
+        f"| {sql / wall:.0%} |",
+        f"| JavaScript sandbox (runtime.engine: page and handler QuickJS), wall | {sandbox:.2f} "
+        f"| {sandbox / wall:.0%} |",
+        f"| waiting on the API stand-in (httpx transport), wall | {outbound:.2f} "
+        f"| {outbound / wall:.0%} |",
+        f"| the rest: Python in Brace, Django, DRF, and waiting for a core | {rest:.2f} "
+        f"| {rest / wall:.0%} |",
+        f"| the request thread's CPU time (all of the above that ran on a core) | {cpu:.2f} "
+        f"| {cpu / wall:.0%} |",
+    ]
+    profile = where.get("profile") or {}
+    total = profile.get("total_s") or 0.0
+    if total:
+        lines += [
+            "",
+            f"cProfile on the threads' CPU clocks, own CPU time by package "
+            f"({where['cprofile_rate']:.0f} events/s under the profiler, which slows "
+            "Python calls, not C, so Python's share is overstated):",
+            "",
+            "| package | share of profiled CPU |",
+            "| --- | ---: |",
+        ]
+        for group, seconds in sorted(profile["groups"].items(), key=lambda kv: -kv[1]):
+            lines.append(f"| {group} | {seconds / total:.0%} |")
+        lines += ["", "Top functions by own time:", ""]
+        lines += [
+            f"- `{name}`: {seconds / total:.1%} ({calls} calls)"
+            for seconds, calls, name in profile["top"][:10]
+        ]
+    return "\n".join(lines)
+
+
 def _section(results: dict[str, Any], args: Any) -> str:
     lines = [
         "| setup | clients | events/s | p50 ms | p95 ms | load generator CPU |",
@@ -516,15 +573,44 @@ def _section(results: dict[str, Any], args: Any) -> str:
             f"{row['p95']:.2f} | {row['loadgen_cpu'] * 100:.0f}% |"
         )
     table = "\n".join(lines)
+    rq = results["run_query"]
+    added = rq["event"][0] - rq["direct"][0]
+    best_key, best = results["best"]
+    where = (
+        _where_table(results["where"])
+        if "where" in results
+        else "(not measured this run: --no-profile)"
+    )
     return f"""## portal_load
 
 `bench/portal_load.py` (run by hand: `.venv/bin/python bench/portal_load.py --seconds
-{args.seconds} --warmup {args.warmup} --threads {args.threads}`). Date: {results["date"]}.
-Machine: {results["machine"]}; 1-minute load average {results["load"]}.
+{args.seconds:g} --warmup {args.warmup:g} --threads {args.threads}`; docs/scale-out.md).
+Date: {results["date"]}. Machine: {results["machine"]}. The VM is shared with other
+sessions' test runs: 1-minute load average {results["load"]}.
+
+Brace under gunicorn (gthread, {args.threads} threads a process, `config/gunicorn.py`
+with the flags given), PostgreSQL with `DATABASE_CONN_MAX_AGE=600`, Redis as cache and
+broker. The seed page's `onFilesSelected` event uploads the end user's picked
+{FILE_BYTES}-byte file through `UploadFileToDropbox` (OAuth datasource, valid stored
+token) to a Dropbox stand-in on loopback that answers at once, and shows the alert
+(checked on every answer). Each client is its own end user, closed loop; the load
+generator is one process of client threads ("load generator CPU": its CPU time over
+the run's wall time, out of {os.cpu_count()} cores). The direct rows send the same upload to
+the stand-in with httpx. {args.seconds:g} s measured after {args.warmup:g} s of warm-up per
+row.
 
 {table}
 
-{results.get("notes", "")}
+bench/run_query.py's page and measurement behind gunicorn (1 process, sequential,
+{rq["count"]} of each, interleaved in blocks): event p50 / p95 {rq["event"][0]:.2f} /
+{rq["event"][1]:.2f} ms, direct GET p50 / p95 {rq["direct"][0]:.2f} / {rq["direct"][1]:.2f} ms:
+**Brace's added p50 {added:.1f} ms** (target 5 ms).
+
+Where the time goes at the highest rate ({best_key}, {best["clients"]} clients,
+{best["rate"]:.0f} events/s), measured by `bench/wsgi_profile.py` in the web workers
+on that case run again:
+
+{where}
 """
 
 

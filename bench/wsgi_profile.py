@@ -3,7 +3,9 @@
     gunicorn bench.wsgi_profile:application   (with BRACE_BENCH_PROFILE_DIR=/some/dir)
 
 Without ``BRACE_BENCH_PROFILE_DIR`` this is ``config.wsgi.application``
-unchanged. With it, each request is measured in its own thread, from the
+unchanged. With it, each request that carries ``X-Bench-Measure: 1`` (the load
+generator sends it inside its measured window only) is measured in its own
+thread, from the
 application call until the server closes the response (Django's
 ``request_finished`` work, such as building the next handler sandbox, is
 inside): wall time, the thread's CPU time, SQL statements and their wall
@@ -11,7 +13,8 @@ time, wall time inside the JavaScript sandbox (``runtime.engine``: page
 evaluation and the handler's QuickJS context, outermost call only), and wall
 time waiting on outbound HTTP (``httpx.HTTPTransport.handle_request``).
 ``BRACE_BENCH_CPROFILE=1`` also runs cProfile around each request (one
-profiler per thread; expect it to slow Python code down).
+profiler per thread, timed by the thread's CPU clock; expect it to slow
+Python code down).
 
 Each process writes ``<dir>/counters-<pid>.json`` (and ``profile-<pid>-<n>.prof``)
 when it exits: stop gunicorn with SIGTERM, not SIGKILL. Nothing here is part
@@ -104,7 +107,9 @@ def _sql(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
 def _profiler() -> cProfile.Profile:
     profiler: cProfile.Profile | None = getattr(_local, "profiler", None)
     if profiler is None:
-        profiler = _local.profiler = cProfile.Profile()
+        # The thread's CPU clock: where CPU goes (a wall clock would count waits on
+        # PostgreSQL, the API and the GIL as time spent in the function waiting).
+        profiler = _local.profiler = cProfile.Profile(time.thread_time)
         with _lock:
             _profilers.append(profiler)
     return profiler
@@ -132,6 +137,8 @@ class _Measured:
 def measured_application(environ: dict[str, Any], start_response: Any) -> Any:
     from django.db import connection
 
+    if environ.get("HTTP_X_BENCH_MEASURE") != "1":  # warm-up, and requests outside the window
+        return brace_application(environ, start_response)
     _local.bucket = bucket = {}
     profiler = _profiler() if CPROFILE else None
     wall0, cpu0 = time.perf_counter(), time.thread_time()
