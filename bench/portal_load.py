@@ -513,7 +513,7 @@ def _run_query_figure(
 
 def _where_table(where: dict[str, Any]) -> str:
     """Per-event means from bench.wsgi_profile's counters, and cProfile's own time by package."""
-    c = where["counters"]
+    c: dict[str, float] = where["counters"]
     n = max(1.0, c.get("requests", 0.0))
 
     def ms(key: str) -> float:
