@@ -393,7 +393,7 @@ def _where_the_time_goes(
     tmp: Path, env: dict[str, str], threads: int, processes: int, job: dict[str, Any]
 ) -> dict[str, Any]:
     """The job again under bench.wsgi_profile: counters, then cProfile grouped by package."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"select_1_before": _pg_roundtrip()}
     for mode in ("counters", "cprofile"):
         folder = tmp / f"profile-{mode}"
         folder.mkdir()
@@ -413,9 +413,24 @@ def _where_the_time_goes(
                 for key, value in json.loads(path.read_text()).items():
                     totals[key] = totals.get(key, 0.0) + value
             out["counters"] = totals
+            out["select_1_after"] = _pg_roundtrip()
         else:
             out["profile"] = _grouped_profile(sorted(folder.glob("profile-*.prof")))
     return out
+
+
+def _pg_roundtrip(count: int = 300) -> tuple[float, float]:
+    """p50 and p95 ms of ``SELECT 1`` on this process's connection: the machine's SQL floor now."""
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(count):
+            started = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, _p(times, 0.95) * 1000
 
 
 def _retarget(job: dict[str, Any], url: str) -> dict[str, Any]:
@@ -442,28 +457,53 @@ _GROUPS: list[tuple[str, Callable[[str], bool]]] = [
         "httpx, httpcore, ssl, socket (client to the API)",
         lambda f: any(p in f for p in ("/httpx/", "/httpcore/", "/h11/", "socket", "select")),
     ),
-    ("json", lambda f: "/json/" in f or "json" in f),
     ("cryptography (token decryption)", lambda f: "cryptography" in f or "fernet" in f.lower()),
+    ("redis (the cache)", lambda f: "/redis/" in f),
 ]
 
 
+def _group_of(function: tuple[str, int, str]) -> str | None:
+    filename, _, name = function
+    where = f"{filename}:{name}"
+    return next((group for group, match in _GROUPS if match(where)), None)
+
+
+def _is_stdlib(function: tuple[str, int, str]) -> bool:
+    filename = function[0]
+    return filename == "~" or ("/lib/python3" in filename and "site-packages" not in filename)
+
+
 def _grouped_profile(paths: list[Path]) -> dict[str, Any]:
-    """Own time (tottime) of every function, summed by package; the top functions."""
+    """Own time (tottime) of every function, summed by package; the top functions.
+
+    Builtins and standard-library functions (``isinstance``, ``copy.deepcopy``,
+    ``json``) count for the package of their caller, one level up, by the time
+    spent in them from each caller; QuickJS's C methods and psycopg's count as
+    themselves.
+    """
     if not paths:
-        return {"groups": {}, "top": [], "total_s": 0.0, "calls": 0}
+        return {"groups": {}, "top": [], "total_s": 0.0}
     stats = pstats.Stats(str(paths[0]))
     for path in paths[1:]:
         stats.add(str(path))
     groups: dict[str, float] = {}
+    other = "other (stdlib and builtins called from the stdlib, gunicorn)"
     total = 0.0
     rows = []
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
-    for (filename, line, name), (_, calls, tottime, _cumtime, _) in raw.items():
+    for function, (_, calls, tottime, _cumtime, callers) in raw.items():
         total += tottime
-        where = f"{filename}:{name}"
-        group = next((g for g, match in _GROUPS if match(where)), "other (stdlib, ...)")
-        groups[group] = groups.get(group, 0.0) + tottime
-        rows.append((tottime, calls, f"{Path(filename).name}:{line}({name})"))
+        rows.append((tottime, calls, f"{Path(function[0]).name}:{function[1]}({function[2]})"))
+        group = _group_of(function)
+        if group is not None:
+            groups[group] = groups.get(group, 0.0) + tottime
+            continue
+        if not _is_stdlib(function) or not callers:
+            groups[other] = groups.get(other, 0.0) + tottime
+            continue
+        for caller, edge in callers.items():
+            owner = _group_of(caller) if not _is_stdlib(caller) else None
+            groups[owner or other] = groups.get(owner or other, 0.0) + edge[2]
     rows.sort(reverse=True)
     return {"groups": groups, "top": rows[:15], "total_s": total}
 
@@ -540,6 +580,22 @@ def _where_table(where: dict[str, Any]) -> str:
         f"| the request thread's CPU time (all of the above that ran on a core) | {cpu:.2f} "
         f"| {cpu / wall:.0%} |",
     ]
+    shapes = sorted(
+        (key.removeprefix("sql_s:") for key in c if key.startswith("sql_s:")),
+        key=lambda shape: -c[f"sql_s:{shape}"],
+    )
+    before, after = where["select_1_before"], where["select_1_after"]
+    lines += [
+        "",
+        "SQL statements per event (opening words), and their wall time per event; `SELECT 1`"
+        f" from another process took p50 / p95 {before[0]:.2f} / {before[1]:.2f} ms just before"
+        f" and {after[0]:.2f} / {after[1]:.2f} ms just after this run:",
+        "",
+    ]
+    lines += [
+        f"- {c[f'sql_n:{shape}'] / n:.1f} x `{shape} ...`: {c[f'sql_s:{shape}'] / n * 1000:.2f} ms"
+        for shape in shapes
+    ]
     profile = where.get("profile") or {}
     total = profile.get("total_s") or 0.0
     if total:
@@ -564,13 +620,13 @@ def _where_table(where: dict[str, Any]) -> str:
 
 def _section(results: dict[str, Any], args: Any) -> str:
     lines = [
-        "| setup | clients | events/s | p50 ms | p95 ms | load generator CPU |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| setup | clients | events/s | p50 ms | p95 ms | load generator CPU | load average |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for key, row in results["rows"]:
         lines.append(
             f"| {key} | {row['clients']} | {row['rate']:.0f} | {row['p50']:.2f} | "
-            f"{row['p95']:.2f} | {row['loadgen_cpu'] * 100:.0f}% |"
+            f"{row['p95']:.2f} | {row['loadgen_cpu'] * 100:.0f}% | {row['load']:.1f} |"
         )
     table = "\n".join(lines)
     rq = results["run_query"]
@@ -641,6 +697,11 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--run-query-events", type=int, default=300)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--profile-only",
+        metavar="PxC",
+        help="only where the time goes, for P processes and C clients (e.g. 1x16)",
+    )
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args()
@@ -700,6 +761,16 @@ def _measure(
     load_before = os.getloadavg()[0]
     with _cluster(tmp, env) as cluster:
         picked = _pick_files(cluster.start_web().url, page, tokens)
+    if args.profile_only:
+        count, k = (int(n) for n in args.profile_only.split("x"))
+        job = {
+            "warmup": args.warmup,
+            "seconds": args.seconds,
+            "clients": _event_clients("http://127.0.0.1:1", page, tokens, picked, k),
+        }
+        where = _where_the_time_goes(tmp, env, args.threads, count, job)
+        print(json.dumps(where, indent=1, default=str))
+        sys.exit(0)
     rows: list[tuple[str, dict[str, Any]]] = []
     jobs: dict[tuple[int, int], dict[str, Any]] = {}
     for count in processes:
@@ -711,7 +782,7 @@ def _measure(
                     "seconds": args.seconds,
                     "clients": _event_clients(web.url, page, tokens, picked, k),
                 }
-                row = {**_row(run_load(job), "event"), "clients": k}
+                row = {**_row(run_load(job), "event"), "clients": k, "load": os.getloadavg()[0]}
                 jobs[(count, k)] = job
                 rows.append((f"Brace, gunicorn {count} process(es) x {args.threads} threads", row))
                 print(rows[-1], flush=True)
@@ -721,9 +792,8 @@ def _measure(
             "seconds": args.seconds,
             "clients": _direct_clients(api_url, k),
         }
-        rows.append(
-            ("the API stand-in called directly", {**_row(run_load(job), "direct"), "clients": k})
-        )
+        row = {**_row(run_load(job), "direct"), "clients": k, "load": os.getloadavg()[0]}
+        rows.append(("the API stand-in called directly", row))
         print(rows[-1], flush=True)
     results: dict[str, Any] = {"rows": rows}
     brace_rows = [(key, row) for key, row in rows if key.startswith("Brace")]

@@ -100,8 +100,13 @@ def _sql(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
     try:
         return execute(sql, params, many, context)
     finally:
-        _add("sql_s", time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        _add("sql_s", elapsed)
         _add("sql_statements", 1)
+        # Per statement shape (its opening words and table): which one waits.
+        shape = " ".join(sql.split()[:6])[:90]
+        _add(f"sql_s:{shape}", elapsed)
+        _add(f"sql_n:{shape}", 1)
 
 
 def _profiler() -> cProfile.Profile:
