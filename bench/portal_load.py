@@ -404,7 +404,10 @@ def _where_the_time_goes(
             web = cluster.start_web(
                 workers=processes, threads=threads, app="bench.wsgi_profile:application"
             )
+            probe = _RoundTripProbe() if mode == "counters" else None
             result = run_load(_retarget(job, web.url))
+            if probe is not None:
+                out["select_1_during"] = probe.stop()
             cluster.stop(web)
         out[f"{mode}_rate"] = _row(result, "event")["rate"]
         if mode == "counters":
@@ -413,7 +416,6 @@ def _where_the_time_goes(
                 for key, value in json.loads(path.read_text()).items():
                     totals[key] = totals.get(key, 0.0) + value
             out["counters"] = totals
-            out["select_1_after"] = _pg_roundtrip()
         else:
             out["profile"] = _grouped_profile(sorted(folder.glob("profile-*.prof")))
     return out
@@ -431,6 +433,35 @@ def _pg_roundtrip(count: int = 300) -> tuple[float, float]:
             cursor.fetchone()
             times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000, _p(times, 0.95) * 1000
+
+
+class _RoundTripProbe:
+    """``SELECT 1`` every 20 ms from this (otherwise idle) process while a load runs."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._times: list[float] = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            with connection.cursor() as cursor:
+                while not self._stop.wait(0.02):
+                    started = time.perf_counter()
+                    cursor.execute("SELECT 1")
+                    cursor.fetchone()
+                    self._times.append(time.perf_counter() - started)
+        finally:
+            connection.close()
+
+    def stop(self) -> tuple[float, float]:
+        self._stop.set()
+        self._thread.join()
+        times = self._times or [0.0]
+        return statistics.median(times) * 1000, _p(times, 0.95) * 1000
 
 
 def _retarget(job: dict[str, Any], url: str) -> dict[str, Any]:
@@ -584,12 +615,13 @@ def _where_table(where: dict[str, Any]) -> str:
         (key.removeprefix("sql_s:") for key in c if key.startswith("sql_s:")),
         key=lambda shape: -c[f"sql_s:{shape}"],
     )
-    before, after = where["select_1_before"], where["select_1_after"]
+    before, during = where["select_1_before"], where["select_1_during"]
     lines += [
         "",
-        "SQL statements per event (opening words), and their wall time per event; `SELECT 1`"
-        f" from another process took p50 / p95 {before[0]:.2f} / {before[1]:.2f} ms just before"
-        f" and {after[0]:.2f} / {after[1]:.2f} ms just after this run:",
+        "SQL statements per event (opening words), and their wall time per event. `SELECT 1`"
+        " from another process (one every 20 ms) took p50 / p95"
+        f" {before[0]:.2f} / {before[1]:.2f} ms just before this run and"
+        f" {during[0]:.2f} / {during[1]:.2f} ms during it:",
         "",
     ]
     lines += [
