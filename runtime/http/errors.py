@@ -202,6 +202,8 @@ class RetryAfterTooLongError(OutboundError):
     """
 
     code = "retry_after_too_long"
+    # The API will take the request later: the result says trying again may help.
+    retryable = True
 
     def __init__(self, message: str, *, retry_after_s: float, remaining_s: float) -> None:
         super().__init__(message)

@@ -212,7 +212,9 @@ class HttpExecutor:
             content = read_body(response, max_bytes=self.max_response_bytes, deadline=deadline)
             data = decode_body(content, response.headers.get("content-type"))
         except (OutboundError, BlockedAddressError) as exc:
-            error = ExecutionError(exc.code, exc.message)
+            # Some say whether trying again later may help (a Retry-After too long).
+            retryable = getattr(exc, "retryable", None)
+            error = ExecutionError(exc.code, exc.message, retryable=retryable)
         except httpx.TransportError as exc:
             error = _transport_error(exc, action.timeout_s)
         finally:

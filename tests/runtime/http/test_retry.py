@@ -276,6 +276,7 @@ def test_a_retry_after_past_the_timeout_fails_the_run_clearly() -> None:
     result = run(peer, os.urandom(2 * CHUNK + 1), retry=policy(slept), timeout_s=60)
     assert result.is_execution_success is False
     assert result.error.code == "retry_after_too_long"
+    assert result.error.retryable is True
     assert "3600 s" in result.error.message and "timeout of 60 s" in result.error.message
     assert result.status_code == 429
     assert steps(peer) == ["start", "append_v2"] and slept == []
