@@ -11,7 +11,8 @@ long upload. The job is enqueued once its row is committed (the task's
 `delay_on_commit`, in `builder.portal.dispatch`: this module does not import
 the task module, which imports it). `progress` is
 the share of the files' bytes read into the upload so far, written at most
-every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0).
+every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0; an
+upload session's chunk, from its offset).
 
 A job whose query could not be authorized (the datasource needs to be
 authorized again: its refresh token was revoked, invalid_grant) fails with

@@ -92,6 +92,17 @@ def test_a_revoked_grant_fails_the_job_as_needing_reauthorization(queued, upload
     assert uploads.files() == {}
 
 
+def test_a_datasource_nobody_authorized_fails_the_job_too(queued, uploads):
+    OAuthToken.objects.all().delete()  # disconnected while the job was queued
+
+    assert jobs.run_job(queued) == JobStatus.FAILED.value
+
+    job = EventJob.objects.get(pk=queued)
+    assert job.error["code"] == "not_authorized"
+    assert job.error["message"].startswith("UploadFileToDropbox failed: ")
+    assert session_steps(uploads) == []
+
+
 def test_an_expired_token_is_refreshed_and_the_job_succeeds(queued, uploads, provider):
     uploads.session_faults({"step": "append_v2", "at": 1, "answer": "expire_token"})
 
