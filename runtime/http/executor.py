@@ -199,14 +199,17 @@ class HttpExecutor:
                 and isinstance(stream, FileByteStream)
                 and chunked_upload.applies(built.request, stream)
             ):
-                response = self._send_session(
-                    chunked_upload, client, built.request, stream, auth, deadline, trace
-                )
-                built.body_summary["upload_session"] = {
-                    "protocol": chunked_upload.name,
-                    "requests": trace.session_requests,
-                    "retries": trace.session_retries,
-                }
+                try:
+                    response = self._send_session(
+                        chunked_upload, client, built.request, stream, auth, deadline, trace
+                    )
+                finally:
+                    # Shown for a failed session too: how far it went.
+                    built.body_summary["upload_session"] = {
+                        "protocol": chunked_upload.name,
+                        "requests": trace.session_requests,
+                        "retries": trace.session_retries,
+                    }
             else:
                 response = self._send(client, built.request, auth, deadline, trace)
             content = read_body(response, max_bytes=self.max_response_bytes, deadline=deadline)
@@ -283,6 +286,8 @@ class HttpExecutor:
             self.policy.check_url(step.url)
             _limit_to_deadline(step, deadline)
             trace.session_requests += 1
+            # A step that gets no answer must not show the answer of the one before.
+            trace.response = None
             response = client.send(step, auth=auth, stream=True, follow_redirects=False)
             trace.redactor.learn(response.request)
             trace.response = response  # closed by execute() if an error ends the run

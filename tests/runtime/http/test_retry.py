@@ -292,6 +292,27 @@ def test_a_step_refused_with_another_4xx_is_not_sent_again(code: int) -> None:
     assert steps(peer) == ["start", "append_v2"] and slept == []
 
 
+def test_a_connection_dropped_at_every_attempt_is_the_result() -> None:
+    peer = Peer()
+
+    def dropped() -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+
+    for attempt in (1, 2, 3):
+        peer.overrides[("append_v2", attempt)] = dropped
+    slept: list[float] = []
+    result = run(peer, os.urandom(2 * CHUNK + 1), retry=policy(slept, attempts=3))
+    assert result.error.code == "protocol_error"
+    assert result.status_code is None  # not start's 200
+    assert steps(peer) == ["start", "append_v2", "append_v2", "append_v2"]
+    assert len(slept) == 2
+    assert result.request.body["upload_session"] == {
+        "protocol": "dropbox_upload_session",
+        "requests": 4,
+        "retries": 2,
+    }
+
+
 def test_a_step_that_times_out_is_not_sent_again() -> None:
     peer = Peer()
 
