@@ -13,6 +13,7 @@ so waits are recorded instead of slept.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,17 +40,14 @@ dropbox = base.dropbox
 FILE_BYTES = 3 * CHUNK + 1000
 
 
-class Sleeps(list[float]):
+@pytest.fixture
+def slept() -> list[float]:
     """The waits the retry policy asked for, in order."""
+    return []
 
 
 @pytest.fixture
-def slept() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def executor(slept: Sleeps) -> Iterator[HttpExecutor]:
+def executor(slept: list[float]) -> Iterator[HttpExecutor]:
     """The query executor, its retry policy's waits recorded instead of slept."""
     retry = RetryPolicy(attempts=5, base_delay_s=0.5, max_delay_s=30, sleep=slept.append)
     with HttpExecutor(outbound_policy(), retry=retry) as built:
@@ -149,12 +147,13 @@ def test_503_twice_is_retried_with_backoff(
 
 
 def test_a_dropped_connection_is_retried(
-    sessions, dropbox, members, application, big_file, executor, slept
+    sessions, dropbox, members, application, big_file, executor, slept, caplog
 ):
     row, sha256 = big_file
     sessions.session_faults({"step": "finish", "at": 1, "answer": "drop"})
 
-    result = upload(dropbox, members["developer"], application, row, executor)
+    with caplog.at_level(logging.INFO, logger="runtime.http.retry"):
+        result = upload(dropbox, members["developer"], application, row, executor)
 
     assert result["error"] is None, result["error"]
     steps = session_steps(sessions)
@@ -167,6 +166,9 @@ def test_a_dropped_connection_is_retried(
     ]
     assert steps[-1][1] == 200
     assert len(slept) == 1
+    # Brace saw the connection closed without an answer, not an error status.
+    (retried,) = [r.getMessage() for r in caplog.records if r.name == "runtime.http.retry"]
+    assert "RemoteProtocolError" in retried
     stored_once(sessions, "big.bin", sha256)
     assert result["data"]["size"] == FILE_BYTES
 
