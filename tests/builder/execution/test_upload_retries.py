@@ -7,13 +7,15 @@ a connection dropped before the answer, the access token expiring, the
 grant revoked. Each time the provider must end up with one file, byte for
 byte the picked one, and the chunk that met the fault must have been sent
 once more from the same offset. The retry policy's ``sleep`` is injected,
-so waits are recorded instead of slept.
+so waits are recorded instead of slept; except in the one test where a
+token with a 3-second lifetime must really run out during the wait.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +24,7 @@ import pytest
 from builder.execution.files import RuntimeFileResolver
 from builder.execution.queries import run_action
 from datasources.models import OAuthToken, TokenStatus
+from datasources.tokens import refresh_now
 from datasources.transport import outbound_policy
 from runtime.http import HttpExecutor, RetryPolicy
 from tests.builder.execution import test_upload_sessions as base
@@ -259,3 +262,31 @@ def test_a_revoked_grant_mid_upload_fails_the_run_and_marks_the_datasource(
     assert shown.json()["status"] == "needs_reauthorization"
     assert sessions.files() == {}
     assert slept == []
+
+
+def test_a_short_lived_token_that_runs_out_during_a_wait_is_refreshed_before_the_next_chunk(
+    sessions, dropbox, members, application, big_file, provider
+):
+    """Real expiry: tokens live 3 s, and the API asks for a 4 s pause mid-upload (slept)."""
+    row, sha256 = big_file
+    provider.set_access_token_lifetime(3)
+    refresh_now(dropbox)  # the datasource's token now lives 3 s
+    sessions.session_faults({"step": "append_v2", "at": 1, "answer": "429", "retry_after": "4"})
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    retry = RetryPolicy(sleep=sleep)
+    with HttpExecutor(outbound_policy(), retry=retry) as executor:
+        result = upload(dropbox, members["developer"], application, row, executor)
+
+    assert result["error"] is None, result["error"]
+    assert slept == [4.0]
+    assert [status for _, status, _ in session_steps(sessions)] == [200, 429, 200, 200, 200]
+    seen = [r["headers"]["authorization"] for r in sessions.requests()]
+    # Refreshed before it was sent again (no 401: Brace knew the token's expiry).
+    assert seen[2] != seen[0]
+    assert len(provider.token_requests("refresh_token")) >= 2  # refresh_now, then the upload's
+    stored_once(sessions, "big.bin", sha256)
