@@ -628,6 +628,29 @@ def _where_table(where: dict[str, Any]) -> str:
         f"- {c[f'sql_n:{shape}'] / n:.1f} x `{shape} ...`: {c[f'sql_s:{shape}'] / n * 1000:.2f} ms"
         for shape in shapes
     ]
+    statements = c.get("sql_statements", 0) / n
+    per_statement = sql / statements if statements else 0.0
+    cores = os.cpu_count() or 1
+    lines += [
+        "",
+        "Reading (computed from the figures above):",
+        "",
+        f"- CPU: a request thread spends {cpu:.1f} ms of CPU per event, so Brace's web"
+        f" processes alone would top out near {cores * 1000 / cpu:.0f} events/s on {cores}"
+        " dedicated cores, before PostgreSQL's, the API's and the load generator's share;"
+        f" the run reached {where['counters_rate']:.0f} events/s, i.e."
+        f" {where['counters_rate'] * cpu / 1000:.2f} cores of request-thread CPU.",
+        f"- SQL: {statements:.1f} statements per event at {per_statement:.2f} ms each (wall,"
+        f" in the worker) against a `SELECT 1` p50 of {during[0]:.2f} ms from an idle process"
+        " at the same time: what is above that floor is the worker waiting to get a core"
+        " (or its process's GIL) back after each round trip, which is why fewer statements"
+        " per event, not faster ones, is the lever.",
+        f"- The sandbox: {sandbox:.2f} ms wall per event in runtime.engine (the page's and"
+        " the handler's QuickJS; the binding lets go of the GIL while JavaScript runs, so"
+        " this too is mostly CPU plus waiting for a core).",
+        f"- The API stand-in answers at once; waiting on it is {outbound:.2f} ms per event,"
+        " most of it again waiting for a core.",
+    ]
     profile = where.get("profile") or {}
     total = profile.get("total_s") or 0.0
     if total:
