@@ -9,8 +9,10 @@ published in this process (committed: the servers see it); end users then
 pick files and fire events over HTTP only, split across both servers.
 
 * 100 events at once on a token that has just expired (at the provider and in
-  Brace's row): every upload succeeds, and the provider's token endpoint sees
-  one refresh. The lock that makes it one must hold across processes.
+  Brace's row; or at the provider only; or with the new token living less
+  than Brace's refresh margin): every upload succeeds, and the provider's
+  token endpoint sees one refresh. The lock that makes it one must hold
+  across processes.
 * 20 background jobs, and in the middle of their run one web server and the
   worker running them are killed (SIGKILL, whole process group) and a
   replacement worker starts: every job ends succeeded, once, and the
@@ -60,6 +62,8 @@ REDIS_URL = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 EVENTS = 100
 END_USERS = 25  # each fires EVENTS // END_USERS events on its own picked file
 JOBS = 20
+# Shorter than Brace's 60-second refresh margin, long enough for the 100 events.
+SHORT_LIFETIME_S = 40
 # Events whose picked files are larger than this run as background jobs; the
 # small files of the 100-event test stay below it.
 BACKGROUND_BYTES = 4096
@@ -193,11 +197,14 @@ def _alerts(answer: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "brace_knows",
+    ("brace_knows", "new_lifetime_s"),
     [
-        pytest.param(True, id="expired-at-both"),
+        pytest.param(True, None, id="expired-at-both"),
         # The provider ended it early: each upload's 401 is the first Brace hears of it.
-        pytest.param(False, id="ended-early-by-the-provider"),
+        pytest.param(False, None, id="ended-early-by-the-provider"),
+        # The new token lives less than Brace's 60-second refresh margin: it must
+        # still serve every run that follows the one refresh.
+        pytest.param(True, SHORT_LIFETIME_S, id="short-lived-tokens"),
     ],
 )
 def test_100_events_across_two_servers_on_a_just_expired_token_make_one_refresh(
@@ -206,6 +213,7 @@ def test_100_events_across_two_servers_on_a_just_expired_token_make_one_refresh(
     provider: Provider,
     apis: ProviderApis,
     brace_knows: bool,
+    new_lifetime_s: int | None,
 ) -> None:
     from datasources.models import OAuthToken
 
@@ -230,6 +238,8 @@ def test_100_events_across_two_servers_on_a_just_expired_token_make_one_refresh(
             expires_at=timezone.now() - timedelta(seconds=1)
         )
     provider.reset()  # count only the token requests from here on
+    if new_lifetime_s is not None:
+        provider.set_access_token_lifetime(new_lifetime_s)
 
     barrier = threading.Barrier(EVENTS)
 
