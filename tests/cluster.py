@@ -182,14 +182,15 @@ class Cluster:
         *,
         concurrency: int = 1,
         pool: str = "prefork",
+        app: str = "config",
         env: dict[str, str] | None = None,
     ) -> Process:
-        """A Celery worker consuming ``queues``, once its log says it is ready."""
+        """A Celery worker of ``app`` consuming ``queues``, once its log says it is ready."""
         name = self._name("worker")
         command = [
             str(BIN / "celery"),
             "-A",
-            "config",
+            app,
             "worker",
             "--loglevel",
             "INFO",
