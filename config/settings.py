@@ -292,6 +292,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Sign-in attempts per client address: token, browser and admin login together.
 BRACE_LOGIN_RATE = env_rate("BRACE_LOGIN_RATE", "20/min")
+# Portal events and page loads per signed-in user, across every process
+# (counted in the cache: Redis in production, files in the embedded default).
+BRACE_PORTAL_EVENT_RATE = env_rate("BRACE_PORTAL_EVENT_RATE", "120/min")
 
 # JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
 BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
