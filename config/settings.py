@@ -1,9 +1,9 @@
 """Django settings for Brace, read from the environment.
 
 Defaults are production-safe: with DEBUG off, SECRET_KEY, BRACE_ENCRYPTION_KEY
-and ALLOWED_HOSTS must be given, cookies are secure and private network
-addresses are closed to queries. `make run` sets DEBUG=1 and development keys;
-README.md lists every variable.
+and ALLOWED_HOSTS must be given, HTTP is redirected to HTTPS (with HSTS),
+cookies are secure and private network addresses are closed to queries.
+`make run` sets DEBUG=1 and development keys; README.md lists every variable.
 """
 
 from __future__ import annotations
