@@ -776,6 +776,7 @@ def main() -> None:
         "DATABASE_CONN_MAX_AGE": "600",
         "REDIS_URL": args.redis_url,
         "BRACE_OUTBOUND_ALLOW_PRIVATE": "1",  # the stand-in is on loopback
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback, as behind no proxy
         # Each client is one end user firing far above a person's pace: the per-user
         # limit stays on (its cost is measured) but out of reach.
         "BRACE_PORTAL_EVENT_RATE": "1000000/min",

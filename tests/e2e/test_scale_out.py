@@ -125,6 +125,7 @@ def deployment(tmp_path: Path, provider: Provider) -> Iterator[Deployment]:
         tmp_path / "cluster-var",
         REDIS_URL=REDIS_URL,
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback
         BRACE_OUTBOUND_ALLOW_PRIVATE="1",  # the provider is on loopback
         DATABASE_CONN_MAX_AGE="60",
         BRACE_EVENT_BACKGROUND_BYTES=str(BACKGROUND_BYTES),
