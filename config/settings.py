@@ -15,7 +15,15 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
+from config.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate,
+    env_str,
+)
 
 # Django's generic classes (ModelAdmin, ModelForm, ...) take their type
 # arguments at run time too, as `admin.ModelAdmin[Application]`.
@@ -106,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every request but WhiteNoise's static files, timed through all that follows.
+    "metrics.middleware.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -312,6 +322,14 @@ BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
 BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+
+# Prometheus metrics at /metrics (docs/metrics.md): off (404) unless a bearer
+# token or allowed networks are set; with both, a scrape needs both.
+BRACE_METRICS_TOKEN = env_str("BRACE_METRICS_TOKEN")
+BRACE_METRICS_ALLOWED_NETWORKS = env_networks("BRACE_METRICS_ALLOWED_NETWORKS")
+# Multiprocess mode (PROMETHEUS_MULTIPROC_DIR): the metrics directories of the
+# host's other processes (its Celery workers) that /metrics adds to its own.
+BRACE_METRICS_MERGE_DIRS = env_list("BRACE_METRICS_MERGE_DIRS", [])
 
 LOGGING = {
     "version": 1,

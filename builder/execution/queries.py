@@ -41,6 +41,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 
+import metrics
 from builder.action_config import query_settings
 from builder.errors import Conflict
 from builder.execution.evaluation import evaluate_page
@@ -51,7 +52,7 @@ from builder.models import Action
 from datasources.auth import datasource_auth
 from datasources.errors import InvalidDatasourceConfigError, TokenUnavailableError
 from datasources.models import Datasource
-from datasources.presets import chunked_upload_protocol
+from datasources.presets import PRESETS, chunked_upload_protocol
 from datasources.transport import outbound_policy
 from outbound import OutboundPolicy
 from runtime import (
@@ -72,6 +73,7 @@ from runtime.http import (
     ExecutionResult,
     FileResolver,
     HttpExecutor,
+    InvalidActionConfigError,
     upload_protocol,
 )
 from widgets import LayoutValidationError
@@ -81,12 +83,14 @@ __all__ = [
     "action_snapshot",
     "action_state",
     "chunked_upload_for",
+    "datasource_label",
     "evaluate_config",
     "evaluate_draft_config",
     "failed_result",
     "query_executor",
     "run_action",
     "run_draft_action",
+    "run_outcome",
 ]
 
 
@@ -365,9 +369,58 @@ def run_action(
     the editor's run answer): ``request`` is the request as sent with
     credentials redacted (None if nothing was sent), ``error`` says why a run
     failed. Raises `runtime.http.InvalidActionConfigError` (``field`` names the input) for a
-    config the executor refuses.
+    config the executor refuses. Every run is counted and timed (`metrics.query_run`).
     """
     started = time.perf_counter()
+    label = datasource_label(datasource)
+    try:
+        result = _run_action(
+            action,
+            datasource=datasource,
+            user=user,
+            scope=scope,
+            params=params,
+            files=files,
+            executor=executor,
+            started=started,
+        )
+    except InvalidActionConfigError as error:
+        metrics.query_run(label, error.code, time.perf_counter() - started)
+        raise
+    metrics.query_run(label, run_outcome(result), time.perf_counter() - started)
+    return result
+
+
+def datasource_label(datasource: Datasource | None) -> str:
+    """A run's datasource as metrics name it: its preset, "custom" or "none".
+
+    Never its name or URL, which users choose: the number of series must stay small.
+    """
+    if datasource is None:
+        return "none"
+    return datasource.preset if datasource.preset in PRESETS else "custom"
+
+
+def run_outcome(result: ExecutionResult) -> str:
+    """A run's outcome as metrics name it: "success", or the failed run's error code
+    (codes come from a short list the code defines, never from the upstream)."""
+    if result.is_execution_success:
+        return "success"
+    return result.error.code if result.error is not None else "failure"
+
+
+def _run_action(
+    action: Mapping[str, Any],
+    *,
+    datasource: Datasource | None,
+    user: User,
+    scope: Mapping[str, Any],
+    params: Mapping[str, Any] | None,
+    files: FileResolver | None,
+    executor: HttpExecutor | None,
+    started: float,
+) -> ExecutionResult:
+    """`run_action`'s run, uncounted; ``started`` is when the run began."""
     has_base_url = datasource is not None and bool(datasource.url)
     config, failures = evaluate_config(
         action.get("config") or {}, scope, params, has_base_url=has_base_url

@@ -29,6 +29,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+import metrics
 from builder.errors import BuilderError, NotFound
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
@@ -84,6 +85,7 @@ def create_job(prepared: PreparedEvent, *, confirmed: frozenset[str] = frozenset
             confirmed=sorted(confirmed),
             cancelled=list(request.cancel),
         )
+    metrics.job_state(JobStatus.QUEUED.value)
     return job
 
 
@@ -166,6 +168,7 @@ class CountingResolver:
 
 def _finish(job_id: Any, status: JobStatus, **fields: Any) -> None:
     EventJob.objects.filter(pk=job_id).update(status=status, updated_at=timezone.now(), **fields)
+    metrics.job_state(status.value)
 
 
 def run_job(job_id: str) -> str:
@@ -179,6 +182,7 @@ def run_job(job_id: str) -> str:
     ):
         row = EventJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
         return str(row or "missing")
+    metrics.job_state(JobStatus.RUNNING.value)
     job = EventJob.objects.select_related("session__user").get(pk=job_id)
     request = EventRequest(
         page_id=job.page_id,
