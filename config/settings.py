@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "config.health.HealthProbeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Every request but WhiteNoise's static files, timed through all that follows.
+    # Every request but the probes and static files, timed through all that follows.
     "metrics.middleware.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

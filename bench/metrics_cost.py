@@ -1,6 +1,6 @@
 """Benchmark what metrics cost: one recorded request, and rendering /metrics from many processes.
 
-    .venv/bin/python bench/metrics.py [--calls 20000] [--processes 4,16,64]
+    .venv/bin/python bench/metrics_cost.py [--calls 20000] [--processes 4,16,64]
 
 * recording: ``metrics.http_request`` (a counter and a histogram, the
   middleware's whole work), in a process without and one with
@@ -78,15 +78,15 @@ def main() -> None:
     single = statistics.median(float(_python(record, None)) for _ in range(3))
     with tempfile.TemporaryDirectory() as folder:
         multi = statistics.median(float(_python(record, folder)) for _ in range(3))
-    rows = []
+    rows: list[tuple[int, float, int]] = []
     for count in (int(n) for n in args.processes.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             for _ in range(count):
                 _python(FILL, folder)
-            milliseconds, size = _python(RENDER, folder).split()
-            rows.append((count, float(milliseconds), int(size)))
+            rendering, length = _python(RENDER, folder).split()
+            rows.append((count, float(rendering), int(length)))
     print("## metrics\n")
-    print(f"`bench/metrics.py --calls {args.calls} --processes {args.processes}`.")
+    print(f"`bench/metrics_cost.py --calls {args.calls} --processes {args.processes}`.")
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, load {os.getloadavg()[0]:.1f}. "
