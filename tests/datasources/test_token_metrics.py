@@ -9,7 +9,13 @@ import pytest
 from django.utils import timezone
 
 from datasources import tokens
-from datasources.errors import NeedsReauthorizationError, TokenRefreshError
+from datasources.errors import (
+    NeedsReauthorizationError,
+    OAuth2Error,
+    ProviderUnavailableError,
+    TokenRefreshError,
+    fixed_code,
+)
 from datasources.models import OAuthToken
 from tests.metrics.reading import sample
 
@@ -87,3 +93,10 @@ def test_the_beat_task_counts_its_refreshes(
     before = sample(REFRESHES, outcome="success")
     assert tokens.refresh_expiring().refreshed == 1
     assert sample(REFRESHES, outcome="success") == before + 1
+
+
+def test_a_provider_error_outside_the_rfc_is_counted_under_one_code() -> None:
+    # The provider chooses `error`: only the RFC's codes become label values.
+    assert fixed_code(OAuth2Error.for_error("invalid_client")) == "invalid_client"
+    assert fixed_code(OAuth2Error.for_error("quota_of_user_42_exceeded")) == "oauth2_error"
+    assert fixed_code(ProviderUnavailableError("down")) == "provider_unavailable"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from builder.execution.queries import run_action
+from builder.execution.queries import failed_result, run_action, run_outcome
 from datasources.models import AuthType, Datasource
-from runtime.http import InvalidActionConfigError
+from runtime.http import ExecutionResult, InvalidActionConfigError
 from tests.metrics.reading import sample
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +76,17 @@ def test_a_refused_config_is_counted_and_still_raised(upstream):
         run({"path": upstream.url, "headers": [{"key": "Bad Name", "value": "1"}]})
     assert sample(RUNS, datasource="none", outcome="invalid_header") == before[0] + 1
     assert sample(SECONDS, datasource="none") == before[1] + 1
+
+
+def test_the_outcome_of_a_failed_result_without_an_error_is_failure():
+    bare = ExecutionResult(
+        data=None,
+        status_code=500,
+        headers={},
+        is_execution_success=False,
+        duration_ms=1,
+        request=None,
+    )
+    assert run_outcome(bare) == "failure"
+    assert run_outcome(replace(bare, is_execution_success=True, status_code=200)) == "success"
+    assert run_outcome(failed_result("timeout", "too slow")) == "timeout"
