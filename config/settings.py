@@ -344,6 +344,13 @@ BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
 BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+# Each step of an upload session is sent up to ATTEMPTS times when it meets a
+# 429, a 5xx or a dropped connection, waiting a jittered exponential backoff
+# from BASE_DELAY_S, at most MAX_DELAY_S (also the most of a Retry-After that
+# is honoured). runtime.http.retry; checked at start-up (runtime.checks).
+BRACE_UPLOAD_RETRY_ATTEMPTS = env_int("BRACE_UPLOAD_RETRY_ATTEMPTS", 5)
+BRACE_UPLOAD_RETRY_BASE_DELAY_S = env_float("BRACE_UPLOAD_RETRY_BASE_DELAY_S", 0.5)
+BRACE_UPLOAD_RETRY_MAX_DELAY_S = env_float("BRACE_UPLOAD_RETRY_MAX_DELAY_S", 30.0)
 
 # Prometheus metrics at /metrics (docs/metrics.md): off (404) unless a bearer
 # token or allowed networks are set; with both, a scrape needs both.

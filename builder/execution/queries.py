@@ -23,7 +23,8 @@ exception, and nothing is sent. The datasource's credentials come as an
 says why (`needs_reauthorization`, `not_authorized`, `token_refresh_failed`).
 A datasource whose preset declares a chunked-upload protocol (Dropbox) gets
 it too, built for the BRACE_UPLOAD_SESSION_* settings: a picked file larger
-than the threshold then goes through the API's upload session.
+than the threshold then goes through the API's upload session, each step
+retried under the BRACE_UPLOAD_RETRY_* settings (`runtime.http.retry`).
 
 A config the executor refuses (a header name with a space, a `blob:` that is
 not the caller's) raises `runtime.http.InvalidActionConfigError`, whose `field` names the
@@ -35,8 +36,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from typing import Any
+from functools import lru_cache, partial, wraps
+from typing import Any, ParamSpec
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -66,6 +67,7 @@ from runtime import (
     is_dynamic,
     split_segments,
 )
+from runtime.checks import upload_retry_policy
 from runtime.http import (
     BindingFailure,
     ChunkedUpload,
@@ -74,6 +76,7 @@ from runtime.http import (
     FileResolver,
     HttpExecutor,
     InvalidActionConfigError,
+    RetryPolicy,
     upload_protocol,
 )
 from widgets import LayoutValidationError
@@ -119,14 +122,17 @@ def action_state(result: ExecutionResult) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _executor(policy: OutboundPolicy, max_response_bytes: int) -> HttpExecutor:
+def _executor(policy: OutboundPolicy, max_response_bytes: int, retry: RetryPolicy) -> HttpExecutor:
     # One per configuration for the process: its transport pools connections.
-    return HttpExecutor(policy, max_response_bytes=max_response_bytes)
+    return HttpExecutor(policy, max_response_bytes=max_response_bytes, retry=retry)
 
 
 def query_executor() -> HttpExecutor:
-    """The executor for the current settings (BRACE_OUTBOUND_*, BRACE_QUERY_*)."""
-    return _executor(outbound_policy(), int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES))
+    """The executor for the current settings (BRACE_OUTBOUND_*, BRACE_QUERY_*,
+    BRACE_UPLOAD_RETRY_*)."""
+    return _executor(
+        outbound_policy(), int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES), upload_retry_policy()
+    )
 
 
 @lru_cache(maxsize=8)
@@ -353,44 +359,6 @@ def _datasource_config(datasource: Datasource | None) -> dict[str, Any] | None:
     }
 
 
-def run_action(
-    action: Mapping[str, Any],
-    *,
-    datasource: Datasource | None,
-    user: User,
-    scope: Mapping[str, Any],
-    params: Mapping[str, Any] | None = None,
-    files: FileResolver | None = None,
-    executor: HttpExecutor | None = None,
-) -> ExecutionResult:
-    """Run one action (a published snapshot or `action_snapshot`) and return its result.
-
-    Whatever happens, the result is an `ExecutionResult` (its ``to_dict`` is
-    the editor's run answer): ``request`` is the request as sent with
-    credentials redacted (None if nothing was sent), ``error`` says why a run
-    failed. Raises `runtime.http.InvalidActionConfigError` (``field`` names the input) for a
-    config the executor refuses. Every run is counted and timed (`metrics.query_run`).
-    """
-    started = time.perf_counter()
-    label = datasource_label(datasource)
-    try:
-        result = _run_action(
-            action,
-            datasource=datasource,
-            user=user,
-            scope=scope,
-            params=params,
-            files=files,
-            executor=executor,
-            started=started,
-        )
-    except InvalidActionConfigError as error:
-        metrics.query_run(label, error.code, time.perf_counter() - started)
-        raise
-    metrics.query_run(label, run_outcome(result), time.perf_counter() - started)
-    return result
-
-
 def datasource_label(datasource: Datasource | None) -> str:
     """A run's datasource as metrics name it: its preset, "custom" or "none".
 
@@ -409,18 +377,47 @@ def run_outcome(result: ExecutionResult) -> str:
     return result.error.code if result.error is not None else "failure"
 
 
-def _run_action(
+_P = ParamSpec("_P")
+
+
+def _counted(run: Callable[_P, ExecutionResult]) -> Callable[_P, ExecutionResult]:
+    """Count and time every run (`metrics.query_run`), a refused config included."""
+
+    @wraps(run)
+    def counted(*args: _P.args, **kwargs: _P.kwargs) -> ExecutionResult:
+        started = time.perf_counter()
+        label = datasource_label(kwargs.get("datasource"))  # type: ignore[arg-type]
+        try:
+            result = run(*args, **kwargs)
+        except InvalidActionConfigError as error:
+            metrics.query_run(label, error.code, time.perf_counter() - started)
+            raise
+        metrics.query_run(label, run_outcome(result), time.perf_counter() - started)
+        return result
+
+    return counted
+
+
+@_counted
+def run_action(
     action: Mapping[str, Any],
     *,
     datasource: Datasource | None,
     user: User,
     scope: Mapping[str, Any],
-    params: Mapping[str, Any] | None,
-    files: FileResolver | None,
-    executor: HttpExecutor | None,
-    started: float,
+    params: Mapping[str, Any] | None = None,
+    files: FileResolver | None = None,
+    executor: HttpExecutor | None = None,
 ) -> ExecutionResult:
-    """`run_action`'s run, uncounted; ``started`` is when the run began."""
+    """Run one action (a published snapshot or `action_snapshot`) and return its result.
+
+    Whatever happens, the result is an `ExecutionResult` (its ``to_dict`` is
+    the editor's run answer): ``request`` is the request as sent with
+    credentials redacted (None if nothing was sent), ``error`` says why a run
+    failed. Raises `runtime.http.InvalidActionConfigError` (``field`` names the input) for a
+    config the executor refuses.
+    """
+    started = time.perf_counter()
     has_base_url = datasource is not None and bool(datasource.url)
     config, failures = evaluate_config(
         action.get("config") or {}, scope, params, has_base_url=has_base_url

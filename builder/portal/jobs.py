@@ -11,7 +11,13 @@ long upload. The job is enqueued once its row is committed (the task's
 `delay_on_commit`, in `builder.portal.dispatch`: this module does not import
 the task module, which imports it). `progress` is
 the share of the files' bytes read into the upload so far, written at most
-every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0).
+every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0; an
+upload session's chunk, from its offset).
+
+A job whose query could not be authorized (the datasource needs to be
+authorized again: its refresh token was revoked, invalid_grant) fails with
+that error's code and message, even when the handler caught the rejection:
+nobody watches a background run, and only a person can fix it.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from builder.errors import BuilderError, NotFound
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
-from runtime.http import FileResolver, ResolvedFile
+from runtime.http import ExecutionResult, FileResolver, ResolvedFile
 from workspaces.errors import WorkspaceError
 
 __all__ = [
@@ -53,6 +59,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.5
+# Query failures that fail the job: a person must authorize the datasource.
+AUTHORIZATION_FAILURES = frozenset({"needs_reauthorization", "not_authorized"})
 
 
 def background_bytes() -> int:
@@ -125,8 +133,8 @@ class _Progress:
             progress=progress, updated_at=timezone.now()
         )
 
-    def restart(self, stream: int) -> None:
-        self.sent[stream] = 0
+    def restart(self, stream: int, at: int = 0) -> None:
+        self.sent[stream] = at
 
 
 class _CountingReader:
@@ -142,6 +150,12 @@ class _CountingReader:
         if chunk:
             self._progress.add(self._key, len(chunk))
         return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        # An upload session's chunk starts past the bytes its earlier chunks sent.
+        position = self._handle.seek(offset, whence)
+        self._progress.restart(self._key, position)
+        return position
 
     def close(self) -> None:
         self._handle.close()
@@ -164,6 +178,18 @@ class CountingResolver:
             return cast(BinaryIO, _CountingReader(resolved.opener(), self.progress, key))
 
         return replace(resolved, opener=opener)
+
+
+class _AuthorizationFailure:
+    """Keeps the first query run that failed for want of an authorized datasource."""
+
+    def __init__(self) -> None:
+        self.error: dict[str, str] | None = None
+
+    def __call__(self, name: str, result: ExecutionResult) -> None:
+        error = result.error
+        if self.error is None and error is not None and error.code in AUTHORIZATION_FAILURES:
+            self.error = {"code": error.code, "message": f"{name} failed: {error.message}"}
 
 
 def _finish(job_id: Any, status: JobStatus, **fields: Any) -> None:
@@ -193,12 +219,14 @@ def run_job(job_id: str) -> str:
         cancel=tuple(job.cancelled),
     )
     progress = _Progress(job.pk, job.total_bytes)
+    unauthorized = _AuthorizationFailure()
     try:
         prepared = prepare_event(job.session.user, request)
         answer = run_event(
             prepared,
             confirmed=frozenset(job.confirmed),
             wrap_files=lambda inner: CountingResolver(inner, progress),
+            on_failure=unauthorized,
         )
     except (BuilderError, WorkspaceError) as error:
         # Checked again here: the file may have expired, the user left the workspace...
@@ -212,6 +240,9 @@ def run_job(job_id: str) -> str:
             error={"code": "internal_error", "message": "The background run failed."},
         )
         raise
+    if unauthorized.error is not None:
+        _finish(job.pk, JobStatus.FAILED, error=unauthorized.error, result=answer)
+        return JobStatus.FAILED.value
     _finish(job.pk, JobStatus.SUCCEEDED, result=answer, progress=1.0)
     return JobStatus.SUCCEEDED.value
 
