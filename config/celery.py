@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import beat_init, worker_init
+from django.core.management.base import SystemCheckError
 
+from config.startup import require_checks
 from metrics.process_hooks import celery_worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -18,3 +21,23 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["builder.portal"])
 # Multiprocess metrics: a worker drops its last run's files before its pool forks.
 worker_init.connect(celery_worker_init, weak=False, dispatch_uid="brace-metrics-dir")
+
+
+# Celery's Django fixup runs the system checks at worker start but ignores
+# what they find; these stop a worker or beat on an error (config/startup.py).
+# SystemExit, because Celery logs and swallows a signal handler's exceptions.
+@worker_init.connect
+def _check_worker(**kwargs: Any) -> None:
+    _require_checks("the Celery worker")
+
+
+@beat_init.connect
+def _check_beat(**kwargs: Any) -> None:
+    _require_checks("Celery beat")
+
+
+def _require_checks(process: str) -> None:
+    try:
+        require_checks(process)
+    except SystemCheckError as error:
+        raise SystemExit(str(error)) from error
