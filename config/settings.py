@@ -233,7 +233,16 @@ SPECTACULAR_SETTINGS = {
 # so the embedded default still runs a real worker and beat (nothing inline).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"  # a host, or kombu warns
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
-if not REDIS_URL:
+# Redis hands a message a worker took but did not acknowledge (acks_late: a task
+# is acknowledged when it ends) to a worker again after this many seconds: how
+# long a job whose worker died waits to be resumed. Longer than one upload
+# chunk takes and than BRACE_JOB_LEASE_S, so that the copy of a message whose
+# worker is alive finds the job's lease held and waits (builder.portal.job_lease).
+BRACE_CELERY_VISIBILITY_TIMEOUT_S = env_int("BRACE_CELERY_VISIBILITY_TIMEOUT_S", 900)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BRACE_CELERY_VISIBILITY_TIMEOUT_S}
+else:
     _queue = VAR_DIR / "celery" / "queue"
     # The filesystem transport needs its folders; the embedded default should
     # start on a fresh clone without a setup step.
@@ -312,6 +321,14 @@ BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
 BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+# A worker running a background job holds it by a lease of this many seconds,
+# renewed at each confirmed chunk and while file bytes stream: a copy of the
+# job's message delivered meanwhile leaves it alone; once the lease has run
+# out (the worker died) the next delivery takes the job over and resumes it.
+# Must exceed the time one chunk takes to send.
+BRACE_JOB_LEASE_S = env_float("BRACE_JOB_LEASE_S", 120.0)
+# Runs a job gets (workers lost) before it fails for good; a retry from the admin resets it.
+BRACE_JOB_MAX_ATTEMPTS = env_int("BRACE_JOB_MAX_ATTEMPTS", 5)
 
 LOGGING = {
     "version": 1,

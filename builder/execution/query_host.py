@@ -19,6 +19,10 @@ end user confirmed it for this run, builder.portal.confirmations). Otherwise
 nothing is sent and its Promise rejects: "<name> was cancelled" if named in
 `cancelled` (the user pressed Cancel), else a refusal with the code
 `confirmation_required`. Neither changes the query's stored result.
+
+A background job passes `upload_checkpoints` (builder.portal.job_checkpoints):
+its upload sessions resume from them, and what they raise (a cancelled job)
+leaves the handler and the event.
 """
 
 from __future__ import annotations
@@ -34,7 +38,12 @@ from builder.action_config import query_settings
 from builder.execution.evaluation import PageRun
 from builder.execution.queries import action_state, failed_result, run_action
 from datasources.models import Datasource
-from runtime.http import ExecutionResult, FileResolver, InvalidActionConfigError
+from runtime.http import (
+    ExecutionResult,
+    FileResolver,
+    InvalidActionConfigError,
+    UploadCheckpoints,
+)
 from runtime.triggers import QueryOutcome
 
 __all__ = ["PublishedQueryHost", "cancelled_message", "failure_message", "needs_confirmation"]
@@ -74,7 +83,9 @@ class PublishedQueryHost:
         on_result: ResultCallback,
         confirmed: Iterable[str] = (),
         cancelled: Iterable[str] = (),
+        upload_checkpoints: UploadCheckpoints | None = None,
     ) -> None:
+        self.upload_checkpoints = upload_checkpoints
         self.confirmed = frozenset(confirmed)
         self.cancelled = frozenset(cancelled)
         self.actions = {action["name"]: action for action in actions}
@@ -110,6 +121,7 @@ class PublishedQueryHost:
                 scope=self.run.page.scope,
                 params=params,
                 files=self.files,
+                upload_checkpoints=self.upload_checkpoints,
             )
         except InvalidActionConfigError as error:
             # In the editor a 400; here a failed run the handler's .catch can show.

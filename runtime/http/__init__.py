@@ -20,7 +20,8 @@ action's bindings, builds an ``httpx.Auth`` from the datasource and a
 A file larger than one request takes goes through the datasource preset's
 chunked-upload protocol, when the caller passes it
 (``chunked_upload=upload_protocol("dropbox_upload_session", ...)``, see
-``runtime.http.upload_sessions``).
+``runtime.http.upload_sessions``), and with ``upload_checkpoints=`` its
+sessions resume where an earlier run stopped.
 
 Bad input raises a ``InvalidActionConfigError`` (see ``runtime.http.errors``) naming the
 field; a failed call is a result with ``is_execution_success`` False.
@@ -43,14 +44,22 @@ from runtime.http.errors import (
     ResponseTooLargeError,
     TooManyRedirectsError,
     UploadSessionError,
+    UploadSessionExpiredError,
 )
 from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
 from runtime.http.result import BindingFailure, ExecutionError, ExecutionResult, RequestSummary
 from runtime.http.upload_protocols import upload_protocol
-from runtime.http.upload_sessions import ChunkedUpload
+from runtime.http.upload_sessions import (
+    MAX_SESSION_RESTARTS,
+    ChunkedUpload,
+    UploadCheckpoint,
+    UploadCheckpoints,
+    expired_message,
+)
 
 __all__ = [
+    "MAX_SESSION_RESTARTS",
     "ActionConfig",
     "BindingFailure",
     "BodyType",
@@ -75,6 +84,10 @@ __all__ = [
     "ResponseDecodingError",
     "ResponseTooLargeError",
     "TooManyRedirectsError",
+    "UploadCheckpoint",
+    "UploadCheckpoints",
     "UploadSessionError",
+    "UploadSessionExpiredError",
+    "expired_message",
     "upload_protocol",
 ]

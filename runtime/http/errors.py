@@ -28,6 +28,7 @@ Hierarchy::
         ├── DeadlineExceededError      code "timeout", timeout_s
         ├── FileReadError              code "file_read_error", reference
         └── UploadSessionError         code "upload_session_error", step
+            └── UploadSessionExpiredError  code "upload_session_expired"
 
 A destination refused by the outbound policy raises
 ``outbound.BlockedAddressError`` (from the policy's URL check or from the
@@ -53,6 +54,7 @@ __all__ = [
     "ResponseTooLargeError",
     "TooManyRedirectsError",
     "UploadSessionError",
+    "UploadSessionExpiredError",
 ]
 
 
@@ -189,3 +191,14 @@ class UploadSessionError(OutboundError):
     def __init__(self, message: str, *, step: str) -> None:
         super().__init__(message)
         self.step = step
+
+
+class UploadSessionExpiredError(UploadSessionError):
+    """The peer no longer knows the upload session, and it was already started over once.
+
+    A session expires at the provider (Dropbox keeps one for a week) or is
+    closed; the upload starts again from byte 0 once
+    (``runtime.http.upload_sessions.MAX_SESSION_RESTARTS``), then fails with this.
+    """
+
+    code = "upload_session_expired"

@@ -50,7 +50,7 @@ from runtime.http.response_reader import (
     response_headers,
 )
 from runtime.http.result import ExecutionError, ExecutionResult, Redactor, RequestSummary
-from runtime.http.upload_sessions import ChunkedUpload
+from runtime.http.upload_sessions import ChunkedUpload, UploadCheckpoints
 
 __all__ = ["DEFAULT_MAX_TIMEOUT_S", "HttpExecutor"]
 
@@ -157,14 +157,17 @@ class HttpExecutor:
         auth: httpx.Auth | None = None,
         files: FileResolver | None = None,
         chunked_upload: ChunkedUpload | None = None,
+        upload_checkpoints: UploadCheckpoints | None = None,
     ) -> ExecutionResult:
         """Run one action; raises ``InvalidActionConfigError`` for bad input, else returns a result.
 
         ``chunked_upload`` is the datasource's protocol for files too large for
-        one request; it decides which file bodies it takes. Exceptions raised
+        one request; it decides which file bodies it takes.
+        ``upload_checkpoints`` lets its sessions resume where an earlier run
+        stopped, and report each confirmed chunk. Exceptions raised
         by ``auth`` itself (for instance "this datasource needs to be
-        authorized again") propagate unchanged: they belong to the caller
-        that built it.
+        authorized again"), or by the checkpoints (a cancelled job), propagate
+        unchanged: they belong to the caller that built them.
         """
         action = config if isinstance(config, ActionConfig) else ActionConfig.from_mapping(config)
         source = (
@@ -191,7 +194,14 @@ class HttpExecutor:
                 and chunked_upload.applies(built.request, stream)
             ):
                 response = self._send_session(
-                    chunked_upload, client, built.request, stream, auth, deadline, trace
+                    chunked_upload,
+                    client,
+                    built.request,
+                    stream,
+                    auth,
+                    deadline,
+                    trace,
+                    upload_checkpoints,
                 )
                 built.body_summary["upload_session"] = {
                     "protocol": chunked_upload.name,
@@ -258,6 +268,7 @@ class HttpExecutor:
         auth: httpx.Auth | None,
         deadline: Deadline,
         trace: _Trace,
+        checkpoints: UploadCheckpoints | None = None,
     ) -> httpx.Response:
         """Let ``protocol`` upload ``body``; each of its requests is checked, timed and authed.
 
@@ -274,7 +285,7 @@ class HttpExecutor:
             trace.response = response  # closed by execute() if an error ends the run
             return response
 
-        response = protocol.upload(request, body, send)
+        response = protocol.upload(request, body, send, checkpoints)
         trace.response = response
         return response
 
