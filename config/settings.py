@@ -241,7 +241,13 @@ CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
 BRACE_CELERY_VISIBILITY_TIMEOUT_S = env_int("BRACE_CELERY_VISIBILITY_TIMEOUT_S", 900)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BRACE_CELERY_VISIBILITY_TIMEOUT_S}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BRACE_CELERY_VISIBILITY_TIMEOUT_S,
+        # Workers look for such messages every interval seconds (kombu's default
+        # 10 s x a throttle of 10 would add over a minute and a half to each).
+        "unacked_restore_interval": max(1, min(10, BRACE_CELERY_VISIBILITY_TIMEOUT_S // 10)),
+        "unacked_restore_throttle": 1,
+    }
 else:
     _queue = VAR_DIR / "celery" / "queue"
     # The filesystem transport needs its folders; the embedded default should
