@@ -44,19 +44,16 @@ LIVE = ("queued", "running")
 
 
 @pytest.fixture
-def redis_url() -> Iterator[str]:
-    """This test's Redis database, emptied before and after (only it uses it)."""
+def redis_url() -> str:
+    """The tests' Redis database (BRACE_TEST_REDIS_URL)."""
     url = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
-        client.ping()
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"no Redis at {url}")
-    client.flushdb()
-    yield url
-    client.flushdb()
+    return url
 
 
 @pytest.fixture
