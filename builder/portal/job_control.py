@@ -1,12 +1,14 @@
 """Cancel and retry background jobs: what the admin's actions call.
 
     cancel_job(job_id)   # queued: cancelled now; running: stops after its current chunk
-    retry_job(job_id)    # failed or cancelled: queued again, resuming its uploads
+    retry_job(job_id)    # failed, cancelled, or its worker gone: queued again, resuming
 
 A running job is cancelled through its row (`cancel_requested`): the worker
 reads it each time the API confirms a chunk (builder.portal.job_checkpoints),
 records that chunk and stops, so nothing is left half-sent. A running job
-whose worker is gone (its lease ran out) is cancelled at once. A retried job
+whose worker is gone (its lease ran out) is cancelled at once, or retried: its
+message may be gone (kombu's filesystem transport, `make run`'s, keeps no
+message a killed worker took), so no worker may come back for it. A retried job
 keeps its upload checkpoints: its uploads go on from the bytes the API
 confirmed, as long as the API still holds their sessions (else each starts
 over once). Its attempts count from 0 again.
@@ -34,6 +36,15 @@ _CANCELLED_STALE = {
 }
 
 
+_STATES: dict[str, str] = {
+    JobStatus.QUEUED: "is queued",
+    JobStatus.RUNNING: "is running",
+    JobStatus.SUCCEEDED: "has succeeded",
+    JobStatus.FAILED: "has failed",
+    JobStatus.CANCELLED: "was cancelled",
+}
+
+
 def _job(job_id: Any) -> EventJob:
     job = EventJob.objects.filter(pk=job_id).first()
     if job is None:
@@ -48,8 +59,7 @@ def cancel_job(job_id: Any) -> EventJob:
     """
     now = timezone.now()
     jobs = EventJob.objects.filter(pk=job_id)
-    stale = Q(lease_expires_at__lt=now) | Q(lease_expires_at=None)
-    if jobs.filter(Q(status=JobStatus.QUEUED) | Q(stale, status=JobStatus.RUNNING)).update(
+    if jobs.filter(Q(status=JobStatus.QUEUED) | _stale()).update(
         status=JobStatus.CANCELLED,
         cancel_requested=True,
         lease_token=None,
@@ -66,24 +76,32 @@ def cancel_job(job_id: Any) -> EventJob:
         return _job(job_id)
     job = _job(job_id)
     raise Conflict(
-        f"Job {job.pk} has already ended ({job.status}): only queued and running jobs "
+        f"Job {job.pk} {_STATES.get(job.status, job.status)}: only queued and running jobs "
         "can be cancelled.",
         code="not_cancellable",
     )
 
 
+def _stale() -> Q:
+    """A running job whose worker stopped renewing its lease: it died."""
+    now = timezone.now()
+    return Q(Q(lease_expires_at__lt=now) | Q(lease_expires_at=None), status=JobStatus.RUNNING)
+
+
 def retry_job(job_id: Any) -> EventJob:
-    """Queue a failed or cancelled job again; Conflict (`not_retryable`) for any other."""
+    """Queue a failed or cancelled job again, or a running one whose worker is gone.
+
+    Conflict (`not_retryable`) for any other: a queued job waits for its
+    worker already, a running one is being run, a succeeded one is done.
+    """
+    ended = Q(status__in=[JobStatus.FAILED, JobStatus.CANCELLED])
     with transaction.atomic():
-        job = (
-            EventJob.objects.select_for_update()
-            .filter(pk=job_id, status__in=[JobStatus.FAILED, JobStatus.CANCELLED])
-            .first()
-        )
+        job = EventJob.objects.select_for_update().filter(ended | _stale(), pk=job_id).first()
         if job is None:
             found = _job(job_id)
             raise Conflict(
-                f"Job {found.pk} is {found.status}: only failed and cancelled jobs can be retried.",
+                f"Job {found.pk} {_STATES.get(found.status, found.status)}: only failed and "
+                "cancelled jobs, and running ones whose worker stopped, can be retried.",
                 code="not_retryable",
             )
         job.status = JobStatus.QUEUED

@@ -138,6 +138,8 @@ def run_job(job_id: str) -> str:
         row = EventJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
         return str(row or "missing")
     job = EventJob.objects.select_related("session__user").get(pk=job_id)
+    if job.attempts > 1:
+        logger.info("Background event %s taken over (attempt %d)", job.pk, job.attempts)
     if job.cancel_requested:
         error = {"code": "cancelled", "message": "The job was cancelled before it resumed."}
         lease.release(JobStatus.CANCELLED, error=error)

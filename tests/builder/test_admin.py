@@ -455,8 +455,7 @@ def test_cancel_action(admin_client, runtime_rows):
             ("success", f"Job {alive.pk} will stop once the chunk it is sending is confirmed."),
             (
                 "error",
-                f"Job {done.pk} has already ended (succeeded): only queued and running jobs "
-                "can be cancelled.",
+                f"Job {done.pk} has succeeded: only queued and running jobs can be cancelled.",
             ),
         ]
     )
@@ -467,20 +466,32 @@ def test_cancel_action(admin_client, runtime_rows):
 
 @pytest.mark.django_db
 def test_retry_action(admin_client, runtime_rows):
-    running = runtime_rows["eventjob"]
-    failed = another_job(
-        running, status=JobStatus.FAILED, attempts=2, error={"code": "x", "message": "y"}
+    gone = runtime_rows["eventjob"]  # running, but no lease: its worker is gone
+    alive = another_job(
+        gone,
+        status=JobStatus.RUNNING,
+        lease_token=uuid.uuid4(),
+        lease_expires_at=timezone.now() + timedelta(minutes=5),
     )
-    messages = run_job_action(admin_client, "retry", running, failed)
+    failed = another_job(
+        gone, status=JobStatus.FAILED, attempts=2, error={"code": "x", "message": "y"}
+    )
+    done = another_job(gone, status=JobStatus.SUCCEEDED)
+    messages = run_job_action(admin_client, "retry", gone, alive, failed, done)
+    refused = (
+        "only failed and cancelled jobs, and running ones whose worker stopped, can be retried."
+    )
     assert sorted(messages) == sorted(
         [
             ("success", f"Job {failed.pk} is queued again."),
-            (
-                "error",
-                f"Job {running.pk} is running: only failed and cancelled jobs can be retried.",
-            ),
+            ("success", f"Job {gone.pk} is queued again."),
+            ("error", f"Job {alive.pk} is running: {refused}"),
+            ("error", f"Job {done.pk} has succeeded: {refused}"),
         ]
     )
     failed.refresh_from_db()
     assert (failed.status, failed.attempts, failed.error) == ("queued", 0, None)
-    assert EventJob.objects.get(pk=running.pk).status == "running"
+    statuses = dict(EventJob.objects.values_list("pk", "status"))
+    assert statuses == {gone.pk: "queued", alive.pk: "running", failed.pk: "queued"} | {
+        done.pk: "succeeded"
+    }
