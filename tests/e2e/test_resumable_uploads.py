@@ -8,7 +8,10 @@ of the killed worker comes back soon; the provider answers each append a
 little late so that the kill lands mid-upload. The first worker's whole
 process group gets SIGKILL once about a third of the chunks are confirmed;
 a second worker must finish the upload from the confirmed offset: the
-provider then holds exactly one file with the very bytes picked.
+provider then holds exactly one file with the very bytes picked. And the
+other way round: a copy of the message that reaches a second worker while the
+first is alive and uploading leaves the job to it (the copy waits and checks
+again: Celery's "Retry in").
 """
 
 from __future__ import annotations
@@ -236,3 +239,39 @@ def test_a_worker_killed_mid_upload_is_resumed_by_the_next_one_from_the_confirme
     assert sent.count("dropbox.upload_session.start") == 1, sent
     assert sent.count("dropbox.upload_session.finish") == 1, sent
     assert "dropbox.upload" not in sent
+
+
+def test_a_copy_of_the_message_delivered_while_the_worker_is_alive_does_not_run_it_twice(
+    app: Any,
+    apis: ProviderApis,
+    broker: None,
+    workers: Workers,
+    client_as: Callable[[str], Any],
+) -> None:
+    # Appends slow enough that the upload outlasts the visibility timeout: Redis
+    # hands the unacknowledged message to the other, idle worker meanwhile.
+    content = os.urandom(CHUNKS * CHUNK)
+    apis.slow_appends(1.0)
+    viewer = client_as("viewer")
+    entry = pick(viewer, app, content, name="big.bin", content_type="application/octet-stream")
+    workers.start("first")
+    workers.start("second")
+    queued = fire(viewer, app, "FilePicker1", "onFilesSelected", {"files": [entry]})
+    assert queued.status_code == 200, queued.content
+    (line,) = queued.json()["jobs"]
+
+    def job() -> dict[str, Any]:
+        return dict(viewer.get(f"/api/v1/runtime/jobs/{line['id']}/").json())
+
+    ended = poll(job, lambda seen: seen["status"] not in LIVE)
+
+    assert ended["status"] == "succeeded", (ended, workers.log())
+    assert ended["attempts"] == 1
+    # The copy reached the worker that did not run the job, which left it alone.
+    logs = [path.read_text(errors="replace") for path in workers.logs.glob("*.log")]
+    assert any("Retry in" in log for log in logs), workers.log()
+    files = apis.files()
+    assert list(files) == ["/big.bin"]
+    assert files["/big.bin"]["sha256"] == hashlib.sha256(content).hexdigest()
+    sent = [seen["api"] for seen in apis.requests() if seen["api"].startswith("dropbox.upload")]
+    assert sent.count("dropbox.upload_session.start") == 1, sent
