@@ -349,6 +349,13 @@ BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
 BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+# Each step of an upload session is sent up to ATTEMPTS times when it meets a
+# 429, a 5xx or a dropped connection, waiting a jittered exponential backoff
+# from BASE_DELAY_S, at most MAX_DELAY_S (also the most of a Retry-After that
+# is honoured). runtime.http.retry; checked at start-up (runtime.checks).
+BRACE_UPLOAD_RETRY_ATTEMPTS = env_int("BRACE_UPLOAD_RETRY_ATTEMPTS", 5)
+BRACE_UPLOAD_RETRY_BASE_DELAY_S = env_float("BRACE_UPLOAD_RETRY_BASE_DELAY_S", 0.5)
+BRACE_UPLOAD_RETRY_MAX_DELAY_S = env_float("BRACE_UPLOAD_RETRY_MAX_DELAY_S", 30.0)
 # A worker running a background job holds it by a lease of this many seconds,
 # renewed at each confirmed chunk and while file bytes stream: a copy of the
 # job's message delivered meanwhile leaves it alone; once the lease has run

@@ -23,6 +23,10 @@ nothing is sent and its Promise rejects: "<name> was cancelled" if named in
 A background job passes `upload_checkpoints` (builder.portal.job_checkpoints):
 its upload sessions resume from them, and what they raise (a cancelled job)
 leaves the handler and the event.
+
+A run that fails is also handed to `on_failure` with its result, so that a
+caller can tell why when the handler caught the rejection (a background job
+fails when a datasource needs to be authorized again).
 """
 
 from __future__ import annotations
@@ -46,9 +50,16 @@ from runtime.http import (
 )
 from runtime.triggers import QueryOutcome
 
-__all__ = ["PublishedQueryHost", "cancelled_message", "failure_message", "needs_confirmation"]
+__all__ = [
+    "FailureCallback",
+    "PublishedQueryHost",
+    "cancelled_message",
+    "failure_message",
+    "needs_confirmation",
+]
 
 ResultCallback = Callable[[str, dict[str, Any]], object]
+FailureCallback = Callable[[str, ExecutionResult], object]
 
 
 def failure_message(name: str, result: ExecutionResult) -> str:
@@ -84,8 +95,10 @@ class PublishedQueryHost:
         confirmed: Iterable[str] = (),
         cancelled: Iterable[str] = (),
         upload_checkpoints: UploadCheckpoints | None = None,
+        on_failure: FailureCallback | None = None,
     ) -> None:
         self.upload_checkpoints = upload_checkpoints
+        self.on_failure = on_failure
         self.confirmed = frozenset(confirmed)
         self.cancelled = frozenset(cancelled)
         self.actions = {action["name"]: action for action in actions}
@@ -157,6 +170,8 @@ class PublishedQueryHost:
         self.run = self.run.moved_to(replace(state, actions={**state.actions, name: outcome}))
         self.on_result(name, outcome)
         ok = result.is_execution_success
+        if not ok and self.on_failure is not None:
+            self.on_failure(name, result)
         return QueryOutcome(
             ok=ok, state=outcome, error_message=None if ok else failure_message(name, result)
         )

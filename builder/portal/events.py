@@ -31,7 +31,7 @@ from builder.errors import Invalid
 from builder.execution.changes import changes_between
 from builder.execution.evaluation import PageRun
 from builder.execution.files import FILE_PICKER, RuntimeFileResolver
-from builder.execution.query_host import PublishedQueryHost, needs_confirmation
+from builder.execution.query_host import FailureCallback, PublishedQueryHost, needs_confirmation
 from builder.execution.sandbox import js_limits
 from builder.models import RuntimeFile
 from builder.portal import sessions
@@ -254,6 +254,7 @@ def run_event(
     confirmed: frozenset[str] = frozenset(),
     wrap_files: FileResolverFactory | None = None,
     upload_checkpoints: UploadCheckpoints | None = None,
+    on_failure: FailureCallback | None = None,
 ) -> dict[str, Any]:
     """Apply the meta changes, run the handler, store its changes; the event's answer.
 
@@ -263,6 +264,8 @@ def run_event(
     (a background job renews its lease as their bytes stream);
     ``upload_checkpoints`` are the job's upload sessions' checkpoints
     (builder.portal.job_checkpoints: what they raise ends the event).
+    ``on_failure`` gets each query run that failed, with its result, even
+    one the handler caught.
     """
     published, user, evaluator = prepared.published, prepared.user, prepared.evaluator
     view, current = prepared.view, prepared.before
@@ -307,6 +310,7 @@ def run_event(
             confirmed=confirmed,
             cancelled=prepared.request.cancel,
             upload_checkpoints=upload_checkpoints,
+            on_failure=on_failure,
         )
         actions: dict[str, Any] = {}
         try:

@@ -20,6 +20,11 @@ resumes each upload session from the offset the API last confirmed
 bytes and `progress` is their share of `total_bytes`; a file sent in one
 request counts when the job succeeds. Cancelling and retrying are
 `builder.portal.job_control`'s.
+
+A job whose query could not be authorized (the datasource needs to be
+authorized again: its refresh token was revoked, invalid_grant) fails with
+that error's code and message, even when the handler caught the rejection:
+nobody watches a background run, and only a person can fix it.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
 from builder.portal.job_checkpoints import JobCheckpoints
 from builder.portal.job_lease import HeartbeatResolver, claim
+from runtime.http import ExecutionResult
 from workspaces.errors import WorkspaceError
 
 __all__ = [
@@ -59,6 +65,8 @@ logger = logging.getLogger(__name__)
 
 # A job in one of these is over: nothing runs it unless it is retried.
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+# Query failures that fail the job: a person must authorize the datasource.
+AUTHORIZATION_FAILURES = frozenset({"needs_reauthorization", "not_authorized"})
 
 
 def background_bytes() -> int:
@@ -109,6 +117,18 @@ def queued_answer(prepared: PreparedEvent, job: EventJob) -> dict[str, Any]:
     }
 
 
+class _AuthorizationFailure:
+    """Keeps the first query run that failed for want of an authorized datasource."""
+
+    def __init__(self) -> None:
+        self.error: dict[str, str] | None = None
+
+    def __call__(self, name: str, result: ExecutionResult) -> None:
+        error = result.error
+        if self.error is None and error is not None and error.code in AUTHORIZATION_FAILURES:
+            self.error = {"code": error.code, "message": f"{name} failed: {error.message}"}
+
+
 def _request(job: EventJob) -> EventRequest:
     return EventRequest(
         page_id=job.page_id,
@@ -152,6 +172,7 @@ def run_job(job_id: str) -> str:
         lease.release(JobStatus.FAILED, error={"code": "too_many_attempts", "message": message})
         return JobStatus.FAILED.value
     checkpoints = JobCheckpoints(lease, job.upload_state, job.total_bytes)
+    unauthorized = _AuthorizationFailure()
     try:
         prepared = prepare_event(job.session.user, _request(job))
         answer = run_event(
@@ -159,6 +180,7 @@ def run_job(job_id: str) -> str:
             confirmed=frozenset(job.confirmed),
             wrap_files=lambda inner: HeartbeatResolver(inner, lease),
             upload_checkpoints=checkpoints,
+            on_failure=unauthorized,
         )
     except LeaseLost:
         logger.warning("Background event %s was taken over by another worker", job.pk)
@@ -177,6 +199,9 @@ def run_job(job_id: str) -> str:
             error={"code": "internal_error", "message": "The background run failed."},
         )
         raise
+    if unauthorized.error is not None:
+        done = lease.release(JobStatus.FAILED, error=unauthorized.error, result=answer)
+        return JobStatus.FAILED.value if done else JobStatus.RUNNING.value
     done = lease.release(
         JobStatus.SUCCEEDED, result=answer, progress=1.0, bytes_done=job.total_bytes
     )

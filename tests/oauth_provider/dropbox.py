@@ -456,6 +456,11 @@ class ProviderApis:
         url = self.base_url + "/control/dropbox/sessions/slow/"
         httpx.post(url, json={"append_delay_s": seconds}).raise_for_status()
 
+    def session_faults(self, *faults: dict[str, Any]) -> None:
+        """Faults of the session steps until the next reset (``session_faults`` says which)."""
+        url = self.base_url + "/control/dropbox/sessions/faults/"
+        httpx.post(url, json={"faults": list(faults)}).raise_for_status()
+
     def state(self) -> dict[str, Any]:
         response = httpx.get(self.base_url + "/control/dropbox/")
         response.raise_for_status()

@@ -19,6 +19,7 @@ import pytest
 from runtime.http import (
     HttpExecutor,
     InvalidActionConfigError,
+    RetryPolicy,
     UploadCheckpoint,
     upload_protocol,
 )
@@ -68,6 +69,10 @@ class Peer:
         return httpx.Response(200, json={**arg["commit"], "size": len(self.data)})
 
 
+# Steps are sent once: retrying is tests/runtime/http/test_retry.py's subject.
+NO_RETRY = RetryPolicy(attempts=1)
+
+
 def run(
     peer: Peer,
     content: bytes,
@@ -75,6 +80,8 @@ def run(
     path: str = "2/files/upload",
     arg: Any = COMMIT,
     checkpoints: Any = None,
+    retry: RetryPolicy = NO_RETRY,
+    timeout_s: float = 30,
 ) -> Any:
     resolver = DictResolver()
     resolver.add("blob:f1", "a.bin", content, "application/octet-stream")
@@ -84,7 +91,7 @@ def run(
     protocol = upload_protocol(
         "dropbox_upload_session", threshold_bytes=CHUNK + 1, chunk_bytes=CHUNK
     )
-    with HttpExecutor(transport=httpx.MockTransport(peer)) as executor:
+    with HttpExecutor(transport=httpx.MockTransport(peer), retry=retry) as executor:
         return executor.execute(
             {
                 "method": "POST",
@@ -92,6 +99,7 @@ def run(
                 "body_type": "binary",
                 "body": "blob:f1",
                 "headers": headers,
+                "timeout_s": timeout_s,
             },
             {"url": URL},
             files=resolver,
