@@ -20,10 +20,13 @@ session continues from there, streaming the file from that offset (up to one
 correction per chunk and ``MAX_EXTRA_CORRECTIONS`` more). Any other failed
 step ends the run with that answer.
 
-A session Dropbox no longer knows (``not_found``, ``closed``; under
-``lookup_failed`` for ``finish``), say one that expired while a job waited
-to resume it, makes the upload start over from byte 0 if its checkpoints
-allow (``UploadCheckpoints.restart``). Each confirmed chunk is recorded in
+A session Dropbox no longer knows at an ``append_v2`` (``not_found``,
+``closed``), say one that expired while a job waited to resume it, makes the
+upload start over from byte 0 if its checkpoints allow
+(``UploadCheckpoints.restart``). At ``finish`` the same answer
+(``lookup_failed/not_found``) is the run's result: Dropbox also gives it
+when an earlier ``finish`` stored the file and its answer was lost, and
+starting over would store the file twice. Each confirmed chunk is recorded in
 the checkpoints, and ``finish``'s answer with it, so that a rerun resumes
 or, if the file is already stored, answers it again
 (``runtime.http.upload_sessions``).
@@ -192,7 +195,7 @@ class DropboxUploadSession:
             if response.status_code != 409:
                 return response
             answered, answer = read_answer(response, body)
-            gone = _gone(answer)
+            gone = None if last else _gone(answer)  # at finish: see the module docstring
             if gone is not None:
                 return step_name, gone
             held_offset = _held_offset(answer, size)
@@ -249,12 +252,8 @@ def _held_offset(answer: Any, size: int) -> int | None:
 
 
 def _gone(answer: Any) -> str | None:
-    """The error path (``lookup_failed/not_found``) if the answer says the session is gone."""
+    """The error tag (``not_found``, ``closed``) if an append's answer says the session is gone."""
     error = answer.get("error") if isinstance(answer, Mapping) else None
-    path = []
-    if isinstance(error, Mapping) and error.get(".tag") == "lookup_failed":
-        path.append("lookup_failed")
-        error = error.get("lookup_failed")
     if not isinstance(error, Mapping) or error.get(".tag") not in GONE_TAGS:
         return None
-    return "/".join([*path, str(error[".tag"])])
+    return str(error[".tag"])

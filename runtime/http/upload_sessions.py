@@ -26,8 +26,9 @@ same upload runs again (a background job redelivered after its worker died):
 the session then goes on from the confirmed offset instead of byte 0. An
 upload is named by ``upload_key`` (file, method, URL, the protocol's own
 destination), so that rerunning an event finds its uploads again. When the
-peer has lost the session (expired, closed), the upload starts over from 0,
-``MAX_SESSION_RESTARTS`` times per upload; the checkpoints decide through
+peer has lost the session (expired, closed) at a step where starting over
+cannot store the file twice (the protocol knows which), the upload starts
+over from 0, ``MAX_SESSION_RESTARTS`` times per upload; the checkpoints decide through
 ``restart`` (a job counts across its runs; ``RestartOnce`` counts within one).
 Hooks may raise to stop the upload (a cancelled job): the exception leaves
 ``HttpExecutor.execute`` unchanged, like one raised by the auth.
