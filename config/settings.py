@@ -287,6 +287,7 @@ CELERY_TASK_DEFAULT_QUEUE = "upkeep"
 CELERY_TASK_ROUTES = {
     "builder.tasks.run_event_job": {"queue": "uploads"},
     "builder.tasks.purge_*": {"queue": "upkeep"},
+    "builder.tasks.resume_*": {"queue": "upkeep"},
     "datasources.tasks.*": {"queue": "upkeep"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
@@ -302,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-finished-event-jobs": {
         "task": "builder.tasks.purge_finished_event_jobs",
         "schedule": 3600.0,
+    },
+    "resume-orphaned-event-jobs": {
+        "task": "builder.tasks.resume_orphaned_event_jobs",
+        "schedule": 60.0,
     },
 }
 

@@ -3,6 +3,7 @@
     lease = claim(job_id)              # a Lease, or None if the job is not this worker's to run
     lease.renew()                      # LeaseLost if another worker took the job over
     HeartbeatResolver(files, lease)    # renews (at most every lease/4) while file bytes stream
+    orphaned_jobs()                    # running jobs no worker came back for: enqueue them again
 
 Celery acknowledges a job's message once the task returns (acks_late), so a
 worker killed mid-upload leaves its message in the broker, which hands it
@@ -15,6 +16,13 @@ row it locks, so of two deliveries racing only one gets the job; a live
 lease is never taken. BRACE_JOB_LEASE_S must exceed the time one chunk of
 an upload session takes to send, since a lease is also renewed at each
 confirmed chunk.
+
+A message can also be gone for good: kombu's filesystem transport (`make
+run`) keeps none that a killed worker took, and a broker can lose its data.
+`orphaned_jobs` (a beat task) finds running jobs whose lease ran out longer
+ago than the broker needs to hand a message out again, so that they are
+enqueued anew; it moves each one's expiry to now, so that it is enqueued
+once per such period, not at every beat.
 """
 
 from __future__ import annotations
@@ -34,7 +42,14 @@ from builder.errors import LeaseLost
 from builder.models import EventJob, JobStatus
 from runtime.http import FileResolver, ResolvedFile
 
-__all__ = ["HeartbeatResolver", "Lease", "claim", "lease_seconds", "recheck_delay"]
+__all__ = [
+    "HeartbeatResolver",
+    "Lease",
+    "claim",
+    "lease_seconds",
+    "orphaned_jobs",
+    "recheck_delay",
+]
 
 
 def lease_seconds() -> float:
@@ -113,6 +128,29 @@ def recheck_delay(job_id: Any) -> float:
     if expires is None:
         return 1.0
     return max((expires - timezone.now()).total_seconds(), 0.0) + 1.0
+
+
+def orphaned_jobs(now: datetime | None = None) -> list[Any]:
+    """Running jobs whose lease ran out over a redelivery period ago: their ids, marked.
+
+    The period is the lease plus BRACE_CELERY_VISIBILITY_TIMEOUT_S: a message
+    the broker still holds has come back by then and taken the job over.
+    """
+    now = now or timezone.now()
+    grace = lease_seconds() + float(settings.BRACE_CELERY_VISIBILITY_TIMEOUT_S)
+    cutoff = now - timedelta(seconds=grace)
+    orphaned = Q(lease_expires_at__lt=cutoff) | Q(lease_expires_at=None)
+    found = list(
+        EventJob.objects.filter(orphaned, status=JobStatus.RUNNING).values_list("pk", flat=True)
+    )
+    # Marked one by one, conditionally: two beats at once enqueue each job once.
+    return [
+        pk
+        for pk in found
+        if EventJob.objects.filter(orphaned, pk=pk, status=JobStatus.RUNNING).update(
+            lease_expires_at=now
+        )
+    ]
 
 
 class _HeartbeatReader:

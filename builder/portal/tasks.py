@@ -13,7 +13,7 @@ from celery.contrib.django.task import DjangoTask
 
 from builder.models import JobStatus
 from builder.portal import jobs
-from builder.portal.job_lease import recheck_delay
+from builder.portal.job_lease import orphaned_jobs, recheck_delay
 
 
 # DjangoTask: dispatch enqueues it with delay_on_commit, once the job row is committed.
@@ -45,3 +45,12 @@ def run_event_job(self: Any, job_id: str) -> dict[str, str]:
 def purge_finished_event_jobs() -> dict[str, int]:
     """Delete background event jobs that ended over a day ago (a beat job)."""
     return {"purged": jobs.purge_finished_jobs()}
+
+
+@shared_task(name="builder.tasks.resume_orphaned_event_jobs")
+def resume_orphaned_event_jobs() -> dict[str, int]:
+    """Enqueue running jobs whose message is gone with their worker (a beat job)."""
+    found = orphaned_jobs()
+    for job_id in found:
+        run_event_job.delay(str(job_id))
+    return {"enqueued": len(found)}

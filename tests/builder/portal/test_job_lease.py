@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from builder.errors import LeaseLost
 from builder.models import EventJob, JobStatus, RuntimeSession
-from builder.portal.job_lease import HeartbeatResolver, Lease, claim, recheck_delay
+from builder.portal.job_lease import (
+    HeartbeatResolver,
+    Lease,
+    claim,
+    orphaned_jobs,
+    recheck_delay,
+)
+from builder.portal.tasks import resume_orphaned_event_jobs, run_event_job
 from runtime.http import ResolvedFile
 from tests.threads import race
 
@@ -110,6 +117,47 @@ class TestLease:
         stale(job)
         assert recheck_delay(job.pk) == 1.0
         assert recheck_delay("5f0c8a7e-3b1d-4e2f-9a6b-c4d3e2f1a0b9") == 1.0
+
+
+class TestOrphanedJobs:
+    """Running jobs no message will come back for (make run's filesystem transport)."""
+
+    @pytest.fixture
+    def periods(self, settings):
+        settings.BRACE_JOB_LEASE_S = 60
+        settings.BRACE_CELERY_VISIBILITY_TIMEOUT_S = 240  # a redelivery period: 300 s
+
+    def expired(self, job, seconds_ago):
+        then = timezone.now() - timedelta(seconds=seconds_ago)
+        EventJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, lease_expires_at=then)
+
+    def test_a_job_whose_lease_ran_out_a_redelivery_period_ago_is_found_once(self, job, periods):
+        self.expired(job, 301)
+        assert orphaned_jobs() == [job.pk]
+        assert orphaned_jobs() == []  # marked: not again at the next beat
+        assert claim(job.pk) is not None  # the message enqueued takes it over at once
+
+    def test_it_is_found_again_if_nobody_came_for_another_period(self, job, periods):
+        self.expired(job, 301)
+        orphaned_jobs()
+        assert orphaned_jobs(timezone.now() + timedelta(seconds=301)) == [job.pk]
+
+    def test_one_the_broker_may_still_hand_out_is_not(self, job, periods):
+        self.expired(job, 299)
+        assert orphaned_jobs() == []
+
+    @pytest.mark.parametrize("status", [JobStatus.QUEUED, JobStatus.SUCCEEDED])
+    def test_jobs_not_running_are_not(self, job, periods, status):
+        self.expired(job, 1000)
+        EventJob.objects.filter(pk=job.pk).update(status=status)
+        assert orphaned_jobs() == []
+
+    def test_the_beat_task_enqueues_them(self, job, periods, monkeypatch):
+        sent = []
+        monkeypatch.setattr(run_event_job, "delay", sent.append)
+        self.expired(job, 1000)
+        assert resume_orphaned_event_jobs() == {"enqueued": 1}
+        assert sent == [str(job.pk)]
 
 
 class _Files:

@@ -196,6 +196,7 @@ class TestTheWorker:
             [
                 "builder.tasks.purge_expired_runtime_files",
                 "builder.tasks.purge_finished_event_jobs",
+                "builder.tasks.resume_orphaned_event_jobs",
                 "builder.tasks.run_event_job",
             ]
         )
