@@ -63,7 +63,7 @@ TOKEN_REFRESHES = Counter(
 )
 BACKGROUND_JOBS = Counter(
     "brace_background_jobs",
-    "Background event jobs entering a state (queued, running, succeeded, failed...).",
+    "Background event jobs entering a state (queued, running, succeeded, failed, cancelled).",
     ["state"],
     registry=REGISTRY,
 )

@@ -77,6 +77,7 @@ from runtime.http import (
     HttpExecutor,
     InvalidActionConfigError,
     RetryPolicy,
+    UploadCheckpoints,
     upload_protocol,
 )
 from widgets import LayoutValidationError
@@ -408,6 +409,7 @@ def run_action(
     params: Mapping[str, Any] | None = None,
     files: FileResolver | None = None,
     executor: HttpExecutor | None = None,
+    upload_checkpoints: UploadCheckpoints | None = None,
 ) -> ExecutionResult:
     """Run one action (a published snapshot or `action_snapshot`) and return its result.
 
@@ -415,7 +417,8 @@ def run_action(
     the editor's run answer): ``request`` is the request as sent with
     credentials redacted (None if nothing was sent), ``error`` says why a run
     failed. Raises `runtime.http.InvalidActionConfigError` (``field`` names the input) for a
-    config the executor refuses.
+    config the executor refuses. ``upload_checkpoints`` lets a chunked upload resume where
+    an earlier run of a background job stopped; what it raises propagates.
     """
     started = time.perf_counter()
     has_base_url = datasource is not None and bool(datasource.url)
@@ -442,6 +445,7 @@ def run_action(
             auth=auth,
             files=files,
             chunked_upload=chunked_upload_for(datasource),
+            upload_checkpoints=upload_checkpoints,
         )
     except TokenUnavailableError as error:
         # Raised by the OAuth 2.0 auth while sending: the run cannot be authorized.

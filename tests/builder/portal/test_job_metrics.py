@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builder.models import RuntimeFile
-from builder.portal import jobs
+from builder.portal import job_control, jobs
 from builder.scrape_gauges import background_jobs_by_state
 from tests.builder.portal.support import answer, fire, pick
 from tests.metrics.reading import sample
@@ -13,7 +13,7 @@ from tests.metrics.reading import sample
 pytestmark = pytest.mark.django_db
 
 JOBS = "brace_background_jobs_total"
-STATES = ("queued", "running", "succeeded", "failed")
+STATES = ("queued", "running", "succeeded", "failed", "cancelled")
 
 
 def counts() -> dict[str, float]:
@@ -43,6 +43,7 @@ def test_a_job_that_succeeds(
         ("running",): 0,
         ("succeeded",): 0,
         ("failed",): 0,
+        ("cancelled",): 0,
     }
 
     assert jobs.run_job(job_id) == "succeeded"
@@ -70,3 +71,25 @@ def test_a_job_that_fails(
     assert counts()["failed"] == before["failed"] + 1
     assert counts()["succeeded"] == before["succeeded"]
     assert background_jobs_by_state()[("failed",)] == 1
+
+
+def test_a_job_cancelled_then_retried(
+    client_as, seed_app, settings, django_capture_on_commit_callbacks, dropbox_api
+):
+    before = counts()
+    job_id = queue_a_job(client_as, seed_app, settings, django_capture_on_commit_callbacks)
+    job_control.cancel_job(job_id)
+    assert counts()["cancelled"] == before["cancelled"] + 1
+    assert background_jobs_by_state()[("cancelled",)] == 1
+
+    with django_capture_on_commit_callbacks(execute=False):  # no broker: run it here
+        job_control.retry_job(job_id)
+    assert counts()["queued"] == before["queued"] + 2
+    assert jobs.run_job(job_id) == "succeeded"
+    assert counts() == {
+        **before,
+        "queued": before["queued"] + 2,
+        "running": before["running"] + 1,
+        "cancelled": before["cancelled"] + 1,
+        "succeeded": before["succeeded"] + 1,
+    }
