@@ -71,9 +71,10 @@ JOB_FILE_BYTES = 64 * 1024
 # The provider's Dropbox API waits this long before answering each upload, so
 # that the run of jobs lasts long enough to be cut in the middle.
 UPLOAD_DELAY_S = 0.4
-# Environment that makes Redis redeliver a message whose worker died soon
-# (seconds), instead of after the default hour.
-VISIBILITY_TIMEOUT_ENV = {"BRACE_CELERY_VISIBILITY_TIMEOUT_S": "10"}
+# Redis hands a message whose worker died to another after the visibility
+# timeout, and that worker takes the job over once the dead one's lease has run
+# out: seconds here, not the production 15 and 2 minutes.
+VISIBILITY_TIMEOUT_ENV = {"BRACE_CELERY_VISIBILITY_TIMEOUT_S": "10", "BRACE_JOB_LEASE_S": "4"}
 
 
 def _redis_up() -> bool:

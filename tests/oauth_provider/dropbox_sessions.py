@@ -22,6 +22,14 @@ first ``n`` bytes (the rest lost), so it answers ``incorrect_offset`` with
 ``n`` and the client must go on from there. Rate limits, 503s, dropped
 connections and tokens expired or revoked mid-session are
 ``tests.oauth_provider.session_faults`` (``ProviderApis.session_faults``).
+
+Expiry, for tests (``ProviderApis.expire_sessions``): ``{"at_appends": [k,
+...]}`` makes each k-th ``append_v2`` (counted since the reset) find its
+session gone, as an expired one is (``not_found``); ``{"now": true}`` expires
+every session open now (a job that waits to resume finds its session gone).
+Slow appends (``ProviderApis.slow_appends``): ``{"append_delay_s": s}`` makes
+each ``append_v2`` wait ``s`` seconds after storing its bytes, before it
+answers, so that a test can stop a client mid-upload.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +56,21 @@ from tests.fakes.dropbox import (
 )
 from tests.oauth_provider import dropbox, session_faults
 
-__all__ = ["append", "control_fault", "control_reset", "finish", "start"]
+__all__ = [
+    "append",
+    "control_expire",
+    "control_fault",
+    "control_reset",
+    "control_slow",
+    "finish",
+    "start",
+]
 
 _sessions: dict[str, dict[str, Any]] = {}
 _fault: dict[str, int] = {}
 _appends = [0]  # append_v2 calls since the last reset
+_expire_at: set[int] = set()  # append_v2 calls that find their session expired
+_append_delay_s = [0.0]
 
 
 def _answer(request: HttpRequest, step: str, answer: Answer | None, raw_arg: str) -> HttpResponse:
@@ -174,12 +193,23 @@ def append(request: HttpRequest) -> HttpResponse:
     with dropbox._lock:
         _appends[0] += 1
         _inject_fault(arg)
+        if _appends[0] in _expire_at:
+            _forget(str(_cursor(arg).get("session_id")))
         session, error = _lookup(arg, in_finish=False)
     if error is not None or session is None:
         _drain(request)
         return _answer(request, "append_v2", error, raw_arg)
     session["held"] += _append_body(request, session["file"])
+    if _append_delay_s[0]:
+        time.sleep(_append_delay_s[0])
     return _answer(request, "append_v2", None, raw_arg)
+
+
+def _forget(session_id: str) -> None:
+    """The session expires: its id is unknown from now on (call under the lock)."""
+    session = _sessions.pop(session_id, None)
+    if session is not None:
+        session["file"].unlink(missing_ok=True)
 
 
 def _inject_fault(arg: dict[str, Any]) -> None:
@@ -253,12 +283,33 @@ def control_fault(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+def control_expire(request: HttpRequest) -> HttpResponse:
+    """``{"at_appends": [k, ...]}`` or ``{"now": true}``: see the module docstring."""
+    body = json.loads(request.body)
+    with dropbox._lock:
+        _expire_at.update(int(k) for k in body.get("at_appends", ()))
+        expired = list(_sessions) if body.get("now") else []
+        for session_id in expired:
+            _forget(session_id)
+    return JsonResponse({"expired": len(expired), "at_appends": sorted(_expire_at)})
+
+
+@csrf_exempt
+def control_slow(request: HttpRequest) -> HttpResponse:
+    """``{"append_delay_s": s}``: see the module docstring."""
+    _append_delay_s[0] = float(json.loads(request.body)["append_delay_s"])
+    return JsonResponse({"append_delay_s": _append_delay_s[0]})
+
+
+@csrf_exempt
 def control_reset(request: HttpRequest) -> HttpResponse:
     with dropbox._lock:
         for session in _sessions.values():
             session["file"].unlink(missing_ok=True)
         _sessions.clear()
         _fault.clear()
+        _expire_at.clear()
+        _append_delay_s[0] = 0.0
         _appends[0] = 0
     session_faults.reset()
     return JsonResponse({"ok": True})

@@ -40,5 +40,7 @@ urlpatterns += [
     path("control/dropbox/limits/", dropbox.control_limits),
     path("control/dropbox/sessions/fault/", dropbox_sessions.control_fault),
     path("control/dropbox/sessions/reset/", dropbox_sessions.control_reset),
+    path("control/dropbox/sessions/expire/", dropbox_sessions.control_expire),
+    path("control/dropbox/sessions/slow/", dropbox_sessions.control_slow),
     path("control/dropbox/sessions/faults/", session_faults.control),
 ]
