@@ -312,6 +312,9 @@ def test_background_jobs_complete_once_when_a_web_server_and_a_worker_are_killed
     cluster.kill(webs[0])
     cluster.kill(job_worker)
     running_at_kill = sorted(pk for pk, s in _job_rows(list(jobs)).items() if s == "running")
+    # The 0.4 s the provider takes per upload keeps a job running at the kill:
+    # without one, nothing here would need a redelivery.
+    assert running_at_kill, "no job was running when its worker was killed"
     cluster.start_worker([JOB_QUEUE], concurrency=2)
 
     survivor = webs[1]
