@@ -3,7 +3,7 @@
     job = create_job(prepared)       # a queued EventJob (builder.portal.dispatch enqueues it)
     queued_answer(prepared, job)     # what the portal gets now: answer["jobs"] == [{id, ...}]
     run_job(job_id)                  # the worker: the same event service, its answer in `result`
-    job_json(get_job(user, job_id))  # {id, status, progress, result, error}
+    job_json(get_job(user, job_id))  # {id, action, widget, status, progress, bytes_done, ...}
 
 An event whose picked files total more than BRACE_EVENT_BACKGROUND_BYTES
 (8 MB unless set) runs in the background, so that no web worker waits on a
@@ -11,7 +11,11 @@ long upload. The job is enqueued once its row is committed (the task's
 `delay_on_commit`, in `builder.portal.dispatch`: this module does not import
 the task module, which imports it). `progress` is
 the share of the files' bytes read into the upload so far, written at most
-every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0).
+every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0; an
+upload session's chunk is read from its offset, what the API confirmed).
+While the job has not ended, its query reads as `isLoading: true` for the
+session (builder.portal.sessions.running_actions): in the queued answer, in
+every evaluation of the page, and until the job's own answer turns it back.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from builder.errors import BuilderError, NotFound
+from builder.execution.changes import changes_between
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
@@ -88,17 +93,19 @@ def create_job(prepared: PreparedEvent, *, confirmed: frozenset[str] = frozenset
 
 
 def queued_answer(prepared: PreparedEvent, job: EventJob) -> dict[str, Any]:
-    """The answer the portal gets for a queued job: nothing changed yet."""
-    line: dict[str, Any] = {"id": str(job.pk), "status": JobStatus.QUEUED.value}
-    if job.action:
-        line["action"] = job.action
+    """The answer the portal gets for a queued job: only its query now reads as loading.
+
+    Nothing else changed yet (the meta changes are the job's to apply); the
+    job's line names the widget that started it, where the portal shows its
+    progress.
+    """
+    running = {*prepared.evaluator.running, job.action} if job.action else set()
+    loading = prepared.before.moved_to(prepared.evaluator.state(prepared.view, loading=running))
     return {
         "effects": [],
-        "widgets": {},
-        "actions": {},
-        "errors": {},
+        **changes_between(prepared.before.page, loading.page),
         "store": prepared.view.store,
-        "jobs": [line],
+        "jobs": [sessions.job_line(job)],
     }
 
 
@@ -123,8 +130,13 @@ class _Progress:
             progress=progress, updated_at=timezone.now()
         )
 
-    def restart(self, stream: int) -> None:
-        self.sent[stream] = 0
+    def restart(self, stream: int, at: int = 0) -> None:
+        """The stream is read again from byte ``at``: what lies before it is sent.
+
+        A replayed body starts from 0; an upload session's next chunk starts
+        where the API confirmed the ones before it.
+        """
+        self.sent[stream] = at
 
 
 class _CountingReader:
@@ -140,6 +152,12 @@ class _CountingReader:
         if chunk:
             self._progress.add(self._key, len(chunk))
         return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Chunks of an upload session open the file at their offset."""
+        position = self._handle.seek(offset, whence)
+        self._progress.restart(self._key, position)
+        return position
 
     def close(self) -> None:
         self._handle.close()
@@ -191,6 +209,12 @@ def run_job(job_id: str) -> str:
     progress = _Progress(job.pk, job.total_bytes)
     try:
         prepared = prepare_event(job.session.user, request)
+        # The page before the run reads this job's query as loading, as the
+        # portal shows it; after the run only the session's other jobs do.
+        others = sessions.active_jobs(job.session_id, job.page_id, exclude=job.pk)
+        prepared = replace(
+            prepared, evaluator=prepared.evaluator.with_running(sessions.running_actions(others))
+        )
         answer = run_event(
             prepared,
             confirmed=frozenset(job.confirmed),
@@ -225,14 +249,8 @@ def get_job(user: User, job_id: Any) -> EventJob:
 
 
 def job_json(job: EventJob) -> dict[str, Any]:
-    return {
-        "id": str(job.pk),
-        "action": job.action or None,
-        "status": job.status,
-        "progress": job.progress,
-        "result": job.result,
-        "error": job.error,
-    }
+    """GET jobs/{id}/: the job's line (builder.portal.sessions.job_line), result and error."""
+    return {**sessions.job_line(job), "result": job.result, "error": job.error}
 
 
 def purge_finished_jobs(now: datetime | None = None, *, older_than: timedelta | None = None) -> int:

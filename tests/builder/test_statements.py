@@ -50,7 +50,7 @@ def test_the_session_read_is_the_orms(session, members, application):
     UserStore.objects.create(user=members["viewer"], application=application, values={"p": [1]})
     found = statements.session_row(members["viewer"].pk, application.pk)
     assert found is not None
-    row, persisted = found
+    row, persisted, _ = found
     orm = RuntimeSession.objects.get(pk=session.pk)
     assert _values(row, SESSION_FIELDS) == _values(orm, SESSION_FIELDS)
     assert persisted == {"p": [1]}
