@@ -137,6 +137,14 @@ export class Renderer {
     }
   }
 
+  /**
+   * @param {string} name
+   * @returns {HTMLElement | null} where the widget shows the background runs it started
+   */
+  jobSlot(name) {
+    return this.instances.get(name)?.jobs || null;
+  }
+
   /** @param {string} name */
   has(name) {
     return this.instances.has(name);
