@@ -80,6 +80,7 @@ export function jobProgress(job, hostFor) {
       class: "job-progress",
       role: "progressbar",
       "aria-label": `Uploading ${filesOf(job)}`,
+      title: `Uploading ${filesOf(job)}`,
       "aria-valuemin": "0",
       "aria-valuemax": "100",
       dataset: { job: job.id },

@@ -20,6 +20,11 @@ Fault, for tests (``ProviderApis.incorrect_offset``): ``{"at_append": k,
 "hold": n}`` makes the k-th ``append_v2`` find its session holding only its
 first ``n`` bytes (the rest lost), so it answers ``incorrect_offset`` with
 ``n`` and the client must go on from there.
+
+Pause, for tests that look at an upload midway (``ProviderApis.pause`` /
+``release``): ``{"at_append": k}`` makes the k-th ``append_v2`` wait, before
+reading its body, until released (or ``PAUSE_MAX_S`` passed), so the bytes
+of the steps before it are stored and confirmed and the upload stands still.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +51,23 @@ from tests.fakes.dropbox import (
 )
 from tests.oauth_provider import dropbox
 
-__all__ = ["append", "control_fault", "control_reset", "finish", "start"]
+__all__ = [
+    "append",
+    "control_fault",
+    "control_pause",
+    "control_release",
+    "control_reset",
+    "finish",
+    "start",
+]
+
+# A paused append gives up waiting after this: a test that forgot to release never hangs.
+PAUSE_MAX_S = 120.0
 
 _sessions: dict[str, dict[str, Any]] = {}
 _fault: dict[str, int] = {}
 _appends = [0]  # append_v2 calls since the last reset
+_pause: dict[str, Any] = {}  # {"at_append": k, "released": threading.Event()}
 
 
 def _answer(request: HttpRequest, step: str, answer: Answer | None, raw_arg: str) -> HttpResponse:
@@ -158,7 +176,12 @@ def append(request: HttpRequest) -> HttpResponse:
         return _answer(request, "append_v2", arg, raw_arg)
     with dropbox._lock:
         _appends[0] += 1
-        _inject_fault(arg)
+        count = _appends[0]
+        paused = _pause.get("released") if _pause.get("at_append") == count else None
+    if paused is not None:
+        paused.wait(PAUSE_MAX_S)
+    with dropbox._lock:
+        _inject_fault(arg, count)
         session, error = _lookup(arg, in_finish=False)
     if error is not None or session is None:
         _drain(request)
@@ -167,9 +190,10 @@ def append(request: HttpRequest) -> HttpResponse:
     return _answer(request, "append_v2", None, raw_arg)
 
 
-def _inject_fault(arg: dict[str, Any]) -> None:
-    """The ``incorrect_offset`` fault: the session loses what it held past ``hold``."""
-    if _fault.get("at_append") != _appends[0]:
+def _inject_fault(arg: dict[str, Any], count: int) -> None:
+    """The ``incorrect_offset`` fault at the ``count``-th append: the session loses
+    what it held past ``hold``."""
+    if _fault.get("at_append") != count:
         return
     session = _sessions.get(str(_cursor(arg).get("session_id")))
     if session is not None:
@@ -235,8 +259,33 @@ def control_fault(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+def control_pause(request: HttpRequest) -> HttpResponse:
+    """``{"at_append": k}``: see the module docstring."""
+    at_append = int(json.loads(request.body)["at_append"])
+    with dropbox._lock:
+        _release()
+        _pause.update(at_append=at_append, released=threading.Event())
+    return JsonResponse({"at_append": at_append})
+
+
+@csrf_exempt
+def control_release(request: HttpRequest) -> HttpResponse:
+    with dropbox._lock:
+        _release()
+    return JsonResponse({"ok": True})
+
+
+def _release() -> None:
+    released = _pause.pop("released", None)
+    if released is not None:
+        released.set()
+    _pause.clear()
+
+
+@csrf_exempt
 def control_reset(request: HttpRequest) -> HttpResponse:
     with dropbox._lock:
+        _release()
         for session in _sessions.values():
             session["file"].unlink(missing_ok=True)
         _sessions.clear()

@@ -39,4 +39,6 @@ urlpatterns += [
     path("control/dropbox/limits/", dropbox.control_limits),
     path("control/dropbox/sessions/fault/", dropbox_sessions.control_fault),
     path("control/dropbox/sessions/reset/", dropbox_sessions.control_reset),
+    path("control/dropbox/sessions/pause/", dropbox_sessions.control_pause),
+    path("control/dropbox/sessions/release/", dropbox_sessions.control_release),
 ]
