@@ -51,6 +51,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+CELERY_WORKER = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo"]
 MIB = 1024 * 1024
 SIZE = 300 * MIB
 # BRACE_UPLOAD_SESSION_CHUNK_BYTES's default: each session request carries 8 MiB.
@@ -107,7 +108,7 @@ def redis_worker(tmp_path: Path, settings: Any, redis_url: str) -> Iterator[Path
     app.set_current()
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "-Q", queue],
+        [*CELERY_WORKER, "-Q", queue, "--loglevel", "INFO"],
         cwd=settings.BASE_DIR,
         env=brace_env(var_dir, REDIS_URL=redis_url, BRACE_OUTBOUND_ALLOW_PRIVATE="1"),
         stdout=log.open("wb"),
@@ -161,17 +162,20 @@ def big_upload_app(
     return app
 
 
-def random_file(path: Path, size: int) -> str:
-    """Write ``size`` random bytes to ``path`` in blocks; their sha256."""
+@pytest.fixture
+def big_file(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """SIZE random bytes on disk, written in blocks, and their sha256; removed after."""
+    path = tmp_path / NAME
     digest = hashlib.sha256()
     with path.open("wb") as out:
-        left = size
+        left = SIZE
         while left:
             block = os.urandom(min(CHUNK, left))
             out.write(block)
             digest.update(block)
             left -= len(block)
-    return digest.hexdigest()
+    yield path, digest.hexdigest()
+    path.unlink()  # 300 MB the next runs need not keep
 
 
 def widget(page: Any, name: str) -> Any:
@@ -184,10 +188,9 @@ def test_a_300_mb_file_uploads_through_a_session_while_the_portal_shows_progress
     apis: ProviderApis,
     end_user: Any,
     redis_worker: Path,
-    tmp_path: Path,
+    big_file: tuple[Path, str],
 ) -> None:
-    source = tmp_path / NAME
-    sha256 = random_file(source, SIZE)
+    source, sha256 = big_file
     apis.pause(at_append=PAUSE_AT)
     page = new_page(end_user)
     page.goto(f"/apps/{big_upload_app.application}/")
@@ -203,7 +206,7 @@ def test_a_300_mb_file_uploads_through_a_session_while_the_portal_shows_progress
         # Held at the PAUSE_AT-th append: at least the steps before it are
         # confirmed (and part of the held one read), and it stands still there.
         held = "|".join(str(n) for n in range(PAUSE_AT * CHUNK * 100 // SIZE, 100))
-        expect(bar).to_have_attribute("aria-valuenow", re.compile(rf"^({held})$"))
+        expect(bar).to_have_attribute("aria-valuenow", re.compile(rf"^({held})$"), timeout=SLOW_MS)
         expect(bar).to_have_text(shown)
         expect(widget(page, "Busy")).to_have_text("isLoading: true")
         page.screenshot(path=str(SCREENSHOTS / "large_upload-running.png"), full_page=True)
@@ -216,7 +219,6 @@ def test_a_300_mb_file_uploads_through_a_session_while_the_portal_shows_progress
     expect(widget(page, "Busy")).to_have_text("isLoading: false")
     expect(widget(page, "Result")).to_have_text(f"Stored as /{NAME}")
     page.screenshot(path=str(SCREENSHOTS / "large_upload-done.png"), full_page=True)
-    source.unlink()
 
     # One file at the provider, the very bytes, sent as one session of 8 MiB requests.
     files = apis.files()
