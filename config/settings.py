@@ -14,6 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
@@ -59,6 +60,8 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# A load balancer probes each instance over plain HTTP (config/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -104,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz and /readyz, answered before host validation, sessions and auth.
+    "config.health.HealthProbeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,6 +257,23 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues, so that a flood of long uploads never delays a token refresh:
+# `uploads` carries the portal's background events (minutes each), `upkeep`
+# the beat's short housekeeping (refreshes, purges) and any task not routed.
+# Production runs a worker per queue (Procfile.production: `-Q uploads`,
+# `-Q upkeep`); a worker started without -Q, as `make run`'s, consumes both.
+# Every worker takes one message at a time and acknowledges it after the task
+# ends (the two settings above), so an upload a worker dies in is redelivered,
+# and a worker busy with one upload holds no other message back.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name, type="direct"), routing_key=name) for name in ("uploads", "upkeep")
+]
+CELERY_TASK_DEFAULT_QUEUE = "upkeep"
+CELERY_TASK_ROUTES = {
+    "builder.tasks.run_event_job": {"queue": "uploads"},
+    "builder.tasks.purge_*": {"queue": "upkeep"},
+    "datasources.tasks.*": {"queue": "upkeep"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refresh-expiring-oauth2-tokens": {

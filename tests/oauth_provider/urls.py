@@ -20,6 +20,7 @@ urlpatterns = [
     path("control/mode/", views.control_mode),
     path("control/token-requests/", views.control_token_requests),
     path("control/expire/", views.control_expire),
+    path("control/lifetime/", views.control_lifetime),
 ]
 
 # Provider-shaped APIs (Dropbox, Google Docs, Zoho Campaigns): tests.oauth_provider.dropbox.
