@@ -85,7 +85,8 @@ def redis_url() -> str:
 
 @pytest.fixture
 def redis_worker(tmp_path: Path, settings: Any, redis_url: str) -> Iterator[Path]:
-    """A real worker process taking Brace's tasks from Redis on a queue of its own.
+    """A real worker process taking the portal's background events from Redis, on a
+    queue of its own.
 
     The web side (the live server, in this process) sends there: the app's
     broker is pointed at Redis for the test and its connection pools dropped,
@@ -98,9 +99,12 @@ def redis_worker(tmp_path: Path, settings: Any, redis_url: str) -> Iterator[Path
     media.mkdir(parents=True)
     settings.MEDIA_ROOT = str(media)
     queue = f"brace-test-{uuid.uuid4().hex}"
-    keys = ("broker_url", "broker_transport_options", "task_default_queue")
+    keys = ("broker_url", "broker_transport_options", "task_routes")
     saved = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url=redis_url, broker_transport_options={}, task_default_queue=queue)
+    # Background events go to this worker's queue instead of `uploads` (an update
+    # of task_routes rebuilds the app's router).
+    routes = {"builder.tasks.run_event_job": {"queue": queue}}
+    app.conf.update(broker_url=redis_url, broker_transport_options={}, task_routes=routes)
     app._pool = None  # type: ignore[attr-defined]
     app.amqp._producer_pool = None  # type: ignore[attr-defined]
     # `current_app` is a proxy; the stubs type it as the app it stands for.
