@@ -143,3 +143,40 @@ def test_a_run_without_a_widget_slot_shows_in_the_page_list(portal: Any) -> None
     listed = page.locator("#jobs").get_by_role("progressbar", name="Uploading a.txt")
     expect(listed).to_have_text("25% · 75 MB of 300 MB")
     expect(page.locator("#jobs").get_by_role("status")).to_have_text("Uploaded a.txt")
+
+
+def test_a_job_that_is_gone_ends_its_bar_with_the_error(portal: Any) -> None:
+    page, runtime = portal()
+    runtime.answers.append({"jobs": [line("queued")]})
+    gone = {"code": "not_found", "message": "Not found."}
+    page.route("**/api/v1/runtime/jobs/j1/", lambda route: route.fulfill(status=404, json=gone))
+
+    pick_a_file(page)
+
+    expect(widget(page, "FilePicker1").get_by_role("alert")).to_have_text(
+        "Upload of a.txt failed: Not found."
+    )
+    expect(page.locator(".toast.is-error")).to_contain_text("Not found.")
+    expect(bar(page)).to_have_count(0)
+
+
+def test_a_failed_poll_is_tried_again(portal: Any) -> None:
+    page, runtime = portal()
+    runtime.answers.append({"jobs": [line("queued")]})
+    runtime.jobs["j1"] = [line("succeeded", 1.0, result=RESULT)]
+    polls: list[int] = []
+
+    def flaky(route: Any) -> None:
+        polls.append(1)
+        if len(polls) == 1:
+            route.fulfill(status=503, json={"code": "unavailable", "message": "Busy."})
+        else:
+            route.fallback()
+
+    page.route("**/api/v1/runtime/jobs/j1/", flaky)
+
+    pick_a_file(page)
+
+    expect(widget(page, "FilePicker1").get_by_role("status")).to_have_text("Uploaded a.txt")
+    assert len(polls) == 2
+    expect(page.locator(".toast.is-error")).to_have_count(0)
