@@ -99,8 +99,9 @@ def queued_answer(prepared: PreparedEvent, job: EventJob) -> dict[str, Any]:
     job's line names the widget that started it, where the portal shows its
     progress.
     """
-    running = {*prepared.evaluator.running, job.action} if job.action else set()
-    loading = prepared.before.moved_to(prepared.evaluator.state(prepared.view, loading=running))
+    # The evaluator's state adds the session's other jobs' queries, as `before` has them.
+    started = [job.action] if job.action else []
+    loading = prepared.before.moved_to(prepared.evaluator.state(prepared.view, loading=started))
     return {
         "effects": [],
         **changes_between(prepared.before.page, loading.page),
