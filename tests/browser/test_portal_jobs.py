@@ -66,11 +66,16 @@ def test_the_bar_shows_percent_and_bytes_then_the_outcome(portal: Any) -> None:
 
     expect(bar(page)).to_have_text("Waiting to start · 300 MB")
     expect(bar(page)).not_to_have_attribute("aria-valuenow", re.compile("."))
+    # Picking again would replace the files the run sends: not until it ends.
+    choose = page.get_by_role("button", name="Select a file")
+    expect(choose).to_be_disabled()
+    expect(choose).to_have_attribute("aria-busy", "true")
     expect(bar(page)).to_have_attribute("aria-valuenow", "42")
     expect(bar(page)).to_have_text("42% · 126 MB of 300 MB")
     expect(bar(page)).to_have_attribute("aria-valuetext", "42% · 126 MB of 300 MB")
     outcome = widget(page, "FilePicker1").get_by_role("status")
     expect(outcome).to_have_text("Uploaded a.txt")
+    expect(choose).to_be_enabled()
     expect(bar(page)).to_have_count(0)
     expect(widget(page, "Result")).to_have_text("Stored as /a.txt")
     assert runtime.jobs["j1"] == []

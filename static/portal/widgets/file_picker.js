@@ -41,9 +41,13 @@ export default /** @satisfies {WidgetType} */ ({
     let props = {};
     let uploading = false;
 
+    // A new pick would replace the files a background run of this picker is
+    // still sending (the server keeps only the newest): none until it ends.
+    const running = () => slot.querySelector('[role="progressbar"]') !== null;
     const sync = () => {
-      button.disabled = Boolean(props.isDisabled) || uploading;
-      button.setAttribute("aria-busy", String(uploading));
+      const busy = uploading || running();
+      button.disabled = Boolean(props.isDisabled) || busy;
+      button.setAttribute("aria-busy", String(busy));
     };
     /** @param {number | null} fraction null hides the bar */
     const progress = (fraction) => {
@@ -103,6 +107,9 @@ export default /** @satisfies {WidgetType} */ ({
         sync();
       }
     });
+
+    // jobs.js puts a run's bar here and replaces it with the run's outcome.
+    new MutationObserver(sync).observe(slot, { childList: true });
 
     return {
       el,
