@@ -84,7 +84,10 @@ def check_broker() -> str:
     timeouts = {"socket_timeout": BROKER_TIMEOUT_S, "socket_connect_timeout": BROKER_TIMEOUT_S}
     try:
         with Connection(
-            url, connect_timeout=BROKER_TIMEOUT_S, transport_options={**options, **timeouts}
+            url,
+            ssl=getattr(settings, "CELERY_BROKER_USE_SSL", False),
+            connect_timeout=BROKER_TIMEOUT_S,
+            transport_options={**options, **timeouts},
         ) as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
     except Exception:  # kombu wraps some errors and not others

@@ -1,9 +1,9 @@
 """Django settings for Brace, read from the environment.
 
 Defaults are production-safe: with DEBUG off, SECRET_KEY, BRACE_ENCRYPTION_KEY
-and ALLOWED_HOSTS must be given, cookies are secure and private network
-addresses are closed to queries. `make run` sets DEBUG=1 and development keys;
-README.md lists every variable.
+and ALLOWED_HOSTS must be given, HTTP is redirected to HTTPS (with HSTS),
+cookies are secure and private network addresses are closed to queries.
+`make run` sets DEBUG=1 and development keys; README.md lists every variable.
 """
 
 from __future__ import annotations
@@ -55,11 +55,20 @@ if BRACE_BEHIND_PROXY:
 # callback use it instead of the request's host.
 BRACE_PUBLIC_URL = env_str("BRACE_PUBLIC_URL").rstrip("/")
 
+# Production is HTTPS only: its cookies are Secure, so sign-in cannot work
+# over plain HTTP anyway. Behind a TLS-terminating proxy, BRACE_BEHIND_PROXY
+# is what lets Django see the request was HTTPS (or the redirect would loop).
 SECURE = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SECURE else 0)
+# Covering every subdomain, and asking browsers to preload the domain, are
+# decisions about the whole domain, not Brace's host: off unless set, and
+# `check --deploy` does not warn about them (security.W005, security.W021).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 # A load balancer probes each instance over plain HTTP (config/health.py).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -193,7 +202,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.static_storage.BraceStaticFilesStorage"
         )
     },
 }
@@ -292,6 +301,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Sign-in attempts per client address: token, browser and admin login together.
 BRACE_LOGIN_RATE = env_rate("BRACE_LOGIN_RATE", "20/min")
+# Portal events and page loads per signed-in user, across every process
+# (counted in the cache: Redis in production, files in the embedded default).
+BRACE_PORTAL_EVENT_RATE = env_rate("BRACE_PORTAL_EVENT_RATE", "120/min")
 
 # JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
 BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
@@ -334,6 +346,13 @@ BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
 BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+# Each step of an upload session is sent up to ATTEMPTS times when it meets a
+# 429, a 5xx or a dropped connection, waiting a jittered exponential backoff
+# from BASE_DELAY_S, at most MAX_DELAY_S (also the most of a Retry-After that
+# is honoured). runtime.http.retry; checked at start-up (runtime.checks).
+BRACE_UPLOAD_RETRY_ATTEMPTS = env_int("BRACE_UPLOAD_RETRY_ATTEMPTS", 5)
+BRACE_UPLOAD_RETRY_BASE_DELAY_S = env_float("BRACE_UPLOAD_RETRY_BASE_DELAY_S", 0.5)
+BRACE_UPLOAD_RETRY_MAX_DELAY_S = env_float("BRACE_UPLOAD_RETRY_MAX_DELAY_S", 30.0)
 
 LOGGING = {
     "version": 1,

@@ -7,13 +7,14 @@ parameter if given, else the request's Referer (the portal's fetches send it).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from builder.errors import Invalid
 from builder.models import EventJob, Page
@@ -23,6 +24,7 @@ from builder.portal.jobs import get_job, job_json
 from builder.portal.loading import LoadRequest, run_page_load
 from builder.portal.pages import runtime_page
 from builder.published_pages import published_page
+from builder.throttles import PortalEventRateThrottle, too_many_actions
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.strict import StrictCharField, StrictSerializer
 
@@ -214,6 +216,15 @@ class JobOut(JobLineOut):
 class RuntimePageViewSet(EditorViewSet):
     queryset = Page.objects.none()  # for the schema; reads go through builder.portal
 
+    def get_throttles(self) -> list[BaseThrottle]:
+        # What an end user sets off (handlers, queries) is limited; reading the page is not.
+        if self.action in ("events", "load"):
+            return [PortalEventRateThrottle()]
+        return []
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise too_many_actions(wait)
+
     @extend_schema(
         tags=["runtime"],
         summary="The published page, evaluated for your runtime session (viewers)",
@@ -233,7 +244,7 @@ class RuntimePageViewSet(EditorViewSet):
         ),
         parameters=[URL_PARAMETER],
         request=EventIn,
-        responses={200: EventOut, **error_responses(400, 404, 409, 413)},
+        responses={200: EventOut, **error_responses(400, 404, 409, 413, 429)},
     )
     def events(self, request: Request, pk: str) -> Response:
         published = published_page(request.user, pk)
@@ -259,7 +270,7 @@ class RuntimePageViewSet(EditorViewSet):
         ),
         parameters=[URL_PARAMETER],
         request=LoadIn,
-        responses={200: EventOut, **error_responses(400, 404, 409)},
+        responses={200: EventOut, **error_responses(400, 404, 409, 429)},
     )
     def load(self, request: Request, pk: str) -> Response:
         published = published_page(request.user, pk)

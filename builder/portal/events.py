@@ -31,7 +31,7 @@ from builder.errors import Invalid
 from builder.execution.changes import changes_between
 from builder.execution.evaluation import PageRun
 from builder.execution.files import FILE_PICKER, RuntimeFileResolver
-from builder.execution.query_host import PublishedQueryHost, needs_confirmation
+from builder.execution.query_host import FailureCallback, PublishedQueryHost, needs_confirmation
 from builder.execution.sandbox import js_limits
 from builder.models import RuntimeFile
 from builder.portal import sessions
@@ -254,13 +254,16 @@ def run_event(
     *,
     confirmed: frozenset[str] = frozenset(),
     wrap_files: FileResolverFactory | None = None,
+    on_failure: FailureCallback | None = None,
 ) -> dict[str, Any]:
     """Apply the meta changes, run the handler, store its changes; the event's answer.
 
     ``confirmed``: the queries set to confirm_before_run whose confirmation
     was redeemed for this event (the others, and those in the request's
     `cancel`, reject when run). ``wrap_files`` wraps the user's file resolver
-    (a background job counts the bytes sent through it).
+    (a background job counts the bytes sent through it). ``on_failure``
+    gets each query run that failed, with its result, even one the handler
+    caught.
     """
     published, user, evaluator = prepared.published, prepared.user, prepared.evaluator
     view, current = prepared.view, prepared.before
@@ -304,6 +307,7 @@ def run_event(
             on_result=on_result,
             confirmed=confirmed,
             cancelled=prepared.request.cancel,
+            on_failure=on_failure,
         )
         actions: dict[str, Any] = {}
         try:

@@ -16,6 +16,11 @@ upload session's chunk is read from its offset, what the API confirmed).
 While the job has not ended, its query reads as `isLoading: true` for the
 session (builder.portal.sessions.running_actions): in the queued answer, in
 every evaluation of the page, and until the job's own answer turns it back.
+
+A job whose query could not be authorized (the datasource needs to be
+authorized again: its refresh token was revoked, invalid_grant) fails with
+that error's code and message, even when the handler caught the rejection:
+nobody watches a background run, and only a person can fix it.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from builder.execution.changes import changes_between
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
-from runtime.http import FileResolver, ResolvedFile
+from runtime.http import ExecutionResult, FileResolver, ResolvedFile
 from workspaces.errors import WorkspaceError
 
 __all__ = [
@@ -57,6 +62,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.5
+# Query failures that fail the job: a person must authorize the datasource.
+AUTHORIZATION_FAILURES = frozenset({"needs_reauthorization", "not_authorized"})
 
 
 def background_bytes() -> int:
@@ -155,7 +162,7 @@ class _CountingReader:
         return chunk
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        """Chunks of an upload session open the file at their offset."""
+        # An upload session's chunk starts past the bytes its earlier chunks sent.
         position = self._handle.seek(offset, whence)
         self._progress.restart(self._key, position)
         return position
@@ -183,6 +190,18 @@ class CountingResolver:
         return replace(resolved, opener=opener)
 
 
+class _AuthorizationFailure:
+    """Keeps the first query run that failed for want of an authorized datasource."""
+
+    def __init__(self) -> None:
+        self.error: dict[str, str] | None = None
+
+    def __call__(self, name: str, result: ExecutionResult) -> None:
+        error = result.error
+        if self.error is None and error is not None and error.code in AUTHORIZATION_FAILURES:
+            self.error = {"code": error.code, "message": f"{name} failed: {error.message}"}
+
+
 def _finish(job_id: Any, status: JobStatus, **fields: Any) -> None:
     EventJob.objects.filter(pk=job_id).update(status=status, updated_at=timezone.now(), **fields)
 
@@ -208,6 +227,7 @@ def run_job(job_id: str) -> str:
         cancel=tuple(job.cancelled),
     )
     progress = _Progress(job.pk, job.total_bytes)
+    unauthorized = _AuthorizationFailure()
     try:
         prepared = prepare_event(job.session.user, request)
         # The page before the run reads this job's query as loading, as the
@@ -220,6 +240,7 @@ def run_job(job_id: str) -> str:
             prepared,
             confirmed=frozenset(job.confirmed),
             wrap_files=lambda inner: CountingResolver(inner, progress),
+            on_failure=unauthorized,
         )
     except (BuilderError, WorkspaceError) as error:
         # Checked again here: the file may have expired, the user left the workspace...
@@ -233,6 +254,9 @@ def run_job(job_id: str) -> str:
             error={"code": "internal_error", "message": "The background run failed."},
         )
         raise
+    if unauthorized.error is not None:
+        _finish(job.pk, JobStatus.FAILED, error=unauthorized.error, result=answer)
+        return JobStatus.FAILED.value
     _finish(job.pk, JobStatus.SUCCEEDED, result=answer, progress=1.0)
     return JobStatus.SUCCEEDED.value
 

@@ -20,7 +20,8 @@ action's bindings, builds an ``httpx.Auth`` from the datasource and a
 A file larger than one request takes goes through the datasource preset's
 chunked-upload protocol, when the caller passes it
 (``chunked_upload=upload_protocol("dropbox_upload_session", ...)``, see
-``runtime.http.upload_sessions``).
+``runtime.http.upload_sessions``); each step of its session is retried under
+the executor's ``RetryPolicy`` (``runtime.http.retry``).
 
 Bad input raises a ``InvalidActionConfigError`` (see ``runtime.http.errors``) naming the
 field; a failed call is a result with ``is_execution_success`` False.
@@ -41,12 +42,14 @@ from runtime.http.errors import (
     OutboundError,
     ResponseDecodingError,
     ResponseTooLargeError,
+    RetryAfterTooLongError,
     TooManyRedirectsError,
     UploadSessionError,
 )
 from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
 from runtime.http.result import BindingFailure, ExecutionError, ExecutionResult, RequestSummary
+from runtime.http.retry import RetryPolicy
 from runtime.http.upload_protocols import upload_protocol
 from runtime.http.upload_sessions import ChunkedUpload
 
@@ -74,6 +77,8 @@ __all__ = [
     "ResolvedFile",
     "ResponseDecodingError",
     "ResponseTooLargeError",
+    "RetryAfterTooLongError",
+    "RetryPolicy",
     "TooManyRedirectsError",
     "UploadSessionError",
     "upload_protocol",

@@ -10,7 +10,9 @@ body is a picked file it asks the protocol whether to chunk it
 (``applies``), and if so lets it run the session (``upload``) through a
 ``Sender`` that applies everything a single request would get: the outbound
 policy, the run's deadline and the datasource's auth (a 401 refreshes the
-token once and re-sends the chunk, since a chunk's stream reopens the file).
+token once and re-sends the chunk, since a chunk's stream reopens the file)
+and the retries of ``runtime.http.retry`` (a 429, a 5xx, a dropped
+connection: the step is sent again).
 The protocol answers the response whose body becomes the query's ``data``,
 the same answer a single upload gives, so bindings do not change.
 

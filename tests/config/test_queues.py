@@ -94,3 +94,26 @@ def test_a_refresh_runs_while_the_uploads_queue_is_flooded(
     assert private_redis.client().llen("uploads") == 200
     assert f"Task {UPLOAD}[" not in log.read_text()
     assert f"Task {REFRESH}[" in log.read_text()
+
+
+def _procfile(name: str) -> dict[str, str]:
+    lines = (ROOT / name).read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def _consumed(command: str) -> set[str]:
+    words = command.split()
+    return set(words[words.index("-Q") + 1].split(",")) if "-Q" in words else set()
+
+
+def test_the_procfiles_consume_every_queue() -> None:
+    from django.conf import settings
+
+    queues = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    production = _procfile("Procfile.production")
+    assert set(production) == {"web", "worker-uploads", "worker-upkeep", "beat"}
+    assert production["web"].startswith("gunicorn -c config/gunicorn.py config.wsgi")
+    assert _consumed(production["worker-uploads"]) == {"uploads"}
+    assert _consumed(production["worker-upkeep"]) == {"upkeep"}
+    # `make run`'s single worker takes both.
+    assert _consumed(_procfile("Procfile")["worker"]) == queues == {"uploads", "upkeep"}

@@ -452,6 +452,11 @@ class ProviderApis:
     def release(self) -> None:
         httpx.post(self.base_url + "/control/dropbox/sessions/release/").raise_for_status()
 
+    def session_faults(self, *faults: dict[str, Any]) -> None:
+        """Faults of the session steps until the next reset (``session_faults`` says which)."""
+        url = self.base_url + "/control/dropbox/sessions/faults/"
+        httpx.post(url, json={"faults": list(faults)}).raise_for_status()
+
     def state(self) -> dict[str, Any]:
         response = httpx.get(self.base_url + "/control/dropbox/")
         response.raise_for_status()

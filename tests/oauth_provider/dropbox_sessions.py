@@ -19,7 +19,9 @@ storage folder, appended as they stream in.
 Fault, for tests (``ProviderApis.incorrect_offset``): ``{"at_append": k,
 "hold": n}`` makes the k-th ``append_v2`` find its session holding only its
 first ``n`` bytes (the rest lost), so it answers ``incorrect_offset`` with
-``n`` and the client must go on from there.
+``n`` and the client must go on from there. Rate limits, 503s, dropped
+connections and tokens expired or revoked mid-session are
+``tests.oauth_provider.session_faults`` (``ProviderApis.session_faults``).
 
 Pause, for tests that look at an upload midway (``ProviderApis.pause`` /
 ``release``): ``{"at_append": k}`` makes the k-th ``append_v2`` wait, before
@@ -49,7 +51,7 @@ from tests.fakes.dropbox import (
     metadata,
     parse_upload_arg,
 )
-from tests.oauth_provider import dropbox
+from tests.oauth_provider import dropbox, session_faults
 
 __all__ = [
     "append",
@@ -78,6 +80,13 @@ def _answer(request: HttpRequest, step: str, answer: Answer | None, raw_arg: str
     )
     size = int(request.META.get("CONTENT_LENGTH") or 0)
     return dropbox._log(request, f"dropbox.upload_session.{step}", response, arg=raw_arg, size=size)
+
+
+def _faulted(request: HttpRequest, step: str, response: HttpResponse, raw_arg: str) -> HttpResponse:
+    """Log the answer a fault gave in place of the step (``session_faults``)."""
+    size = int(request.META.get("CONTENT_LENGTH") or 0)
+    api = f"dropbox.upload_session.{step}"
+    return dropbox._log(request, api, response, arg=raw_arg, size=size, fault=True)
 
 
 def _refused(request: HttpRequest) -> Answer | None:
@@ -151,6 +160,9 @@ def _lookup(arg: dict[str, Any], *, in_finish: bool) -> tuple[dict[str, Any] | N
 @csrf_exempt
 def start(request: HttpRequest) -> HttpResponse:
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    fault = session_faults.take(request, "start")
+    if fault is not None:
+        return _faulted(request, "start", fault, raw_arg)
     refused = _refused(request)
     if refused is not None:
         return _answer(request, "start", refused, raw_arg)
@@ -168,6 +180,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def append(request: HttpRequest) -> HttpResponse:
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    fault = session_faults.take(request, "append_v2")
+    if fault is not None:
+        return _faulted(request, "append_v2", fault, raw_arg)
     refused = _refused(request)
     if refused is not None:
         return _answer(request, "append_v2", refused, raw_arg)
@@ -218,6 +233,9 @@ def _hashes(path: Path) -> tuple[int, str, str]:
 @csrf_exempt
 def finish(request: HttpRequest) -> HttpResponse:
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    fault = session_faults.take(request, "finish")
+    if fault is not None:
+        return _faulted(request, "finish", fault, raw_arg)
     refused = _refused(request)
     if refused is not None:
         return _answer(request, "finish", refused, raw_arg)
@@ -291,4 +309,5 @@ def control_reset(request: HttpRequest) -> HttpResponse:
         _sessions.clear()
         _fault.clear()
         _appends[0] = 0
+    session_faults.reset()
     return JsonResponse({"ok": True})

@@ -24,7 +24,7 @@ urlpatterns = [
 ]
 
 # Provider-shaped APIs (Dropbox, Google Docs, Zoho Campaigns): tests.oauth_provider.dropbox.
-from tests.oauth_provider import dropbox, dropbox_sessions  # noqa: E402
+from tests.oauth_provider import dropbox, dropbox_sessions, session_faults  # noqa: E402
 
 urlpatterns += [
     path("2/files/upload", dropbox.upload, name="dropbox-upload"),
@@ -42,4 +42,5 @@ urlpatterns += [
     path("control/dropbox/sessions/reset/", dropbox_sessions.control_reset),
     path("control/dropbox/sessions/pause/", dropbox_sessions.control_pause),
     path("control/dropbox/sessions/release/", dropbox_sessions.control_release),
+    path("control/dropbox/sessions/faults/", session_faults.control),
 ]

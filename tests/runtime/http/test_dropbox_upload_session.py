@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from runtime.http import HttpExecutor, InvalidActionConfigError, upload_protocol
+from runtime.http import HttpExecutor, InvalidActionConfigError, RetryPolicy, upload_protocol
 from runtime.http.dropbox_upload_session import DropboxUploadSession
 
 from .conftest import DictResolver
@@ -63,7 +63,19 @@ class Peer:
         return httpx.Response(200, json={**arg["commit"], "size": len(self.data)})
 
 
-def run(peer: Peer, content: bytes, *, path: str = "2/files/upload", arg: Any = COMMIT) -> Any:
+# Steps are sent once: retrying is tests/runtime/http/test_retry.py's subject.
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+def run(
+    peer: Peer,
+    content: bytes,
+    *,
+    path: str = "2/files/upload",
+    arg: Any = COMMIT,
+    retry: RetryPolicy = NO_RETRY,
+    timeout_s: float = 30,
+) -> Any:
     resolver = DictResolver()
     resolver.add("blob:f1", "a.bin", content, "application/octet-stream")
     headers = [{"key": "Content-Type", "value": "application/octet-stream"}]
@@ -72,7 +84,7 @@ def run(peer: Peer, content: bytes, *, path: str = "2/files/upload", arg: Any = 
     protocol = upload_protocol(
         "dropbox_upload_session", threshold_bytes=CHUNK + 1, chunk_bytes=CHUNK
     )
-    with HttpExecutor(transport=httpx.MockTransport(peer)) as executor:
+    with HttpExecutor(transport=httpx.MockTransport(peer), retry=retry) as executor:
         return executor.execute(
             {
                 "method": "POST",
@@ -80,6 +92,7 @@ def run(peer: Peer, content: bytes, *, path: str = "2/files/upload", arg: Any = 
                 "body_type": "binary",
                 "body": "blob:f1",
                 "headers": headers,
+                "timeout_s": timeout_s,
             },
             {"url": URL},
             files=resolver,
