@@ -10,6 +10,7 @@ from celery.signals import beat_init, worker_init
 from django.core.management.base import SystemCheckError
 
 from config.startup import require_checks
+from metrics.process_hooks import celery_worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -18,6 +19,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # builder.portal is a package of the builder app, not an app: its tasks module is named here.
 app.autodiscover_tasks(["builder.portal"])
+# Multiprocess metrics: a worker drops its last run's files before its pool forks.
+worker_init.connect(celery_worker_init, weak=False, dispatch_uid="brace-metrics-dir")
 
 
 # Celery's Django fixup runs the system checks at worker start but ignores

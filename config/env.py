@@ -7,6 +7,7 @@ the variable, instead of surfacing later as an odd behaviour.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 
@@ -74,3 +75,16 @@ def env_rate(name: str, default: str) -> str:
             f"{name} must be a count per period, such as 20/min (s, min, hour or day); got {raw!r}"
         )
     return value
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP networks in CIDR notation (``10.0.0.0/8, ::1``), each checked."""
+    networks = env_list(name, [])
+    for text in networks:
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP networks such as 10.0.0.0/8 or ::1; got {text!r}"
+            ) from None
+    return networks

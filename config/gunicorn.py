@@ -21,15 +21,20 @@ Every value comes from the environment (README.md, "Production"):
     GUNICORN_MAX_REQUESTS     requests after which a worker is replaced (0: never),
                               with up to a tenth of it as jitter
     GUNICORN_CONTROL_SOCKET   path of gunicorn's control socket (default: none)
+    PROMETHEUS_MULTIPROC_DIR  where the processes write their metrics (docs/metrics.md);
+                              the arbiter cleans it at start (`on_starting`) and
+                              forgets an exited worker's live gauges (`child_exit`)
 
 This file reads the environment itself rather than through config.env:
 importing the `config` package loads Celery and Django into the arbiter,
-which only needs these numbers.
+which only needs these numbers (and the metrics hooks, plain Python).
 """
 
 from __future__ import annotations
 
 import os
+
+from metrics.process_hooks import child_exit, on_starting  # noqa: F401 - gunicorn's hooks
 
 
 def _int(name: str, default: int, minimum: int = 0) -> int:

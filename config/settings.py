@@ -16,7 +16,15 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
 
-from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
+from config.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate,
+    env_str,
+)
 
 # Django's generic classes (ModelAdmin, ModelForm, ...) take their type
 # arguments at run time too, as `admin.ModelAdmin[Application]`.
@@ -120,6 +128,8 @@ MIDDLEWARE = [
     "config.health.HealthProbeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every request but the probes and static files, timed through all that follows.
+    "metrics.middleware.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -247,7 +257,22 @@ SPECTACULAR_SETTINGS = {
 # so the embedded default still runs a real worker and beat (nothing inline).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"  # a host, or kombu warns
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
-if not REDIS_URL:
+# Redis hands a message a worker took but did not acknowledge (acks_late: a task
+# is acknowledged when it ends) to a worker again after this many seconds: how
+# long a job whose worker died waits to be resumed. Longer than one upload
+# chunk takes and than BRACE_JOB_LEASE_S, so that the copy of a message whose
+# worker is alive finds the job's lease held and waits (builder.portal.job_lease).
+BRACE_CELERY_VISIBILITY_TIMEOUT_S = env_int("BRACE_CELERY_VISIBILITY_TIMEOUT_S", 900)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BRACE_CELERY_VISIBILITY_TIMEOUT_S,
+        # Workers look for such messages every interval seconds (kombu's default
+        # 10 s x a throttle of 10 would add over a minute and a half to each).
+        "unacked_restore_interval": max(1, min(10, BRACE_CELERY_VISIBILITY_TIMEOUT_S // 10)),
+        "unacked_restore_throttle": 1,
+    }
+else:
     _queue = VAR_DIR / "celery" / "queue"
     # The filesystem transport needs its folders; the embedded default should
     # start on a fresh clone without a setup step.
@@ -281,6 +306,7 @@ CELERY_TASK_DEFAULT_QUEUE = "upkeep"
 CELERY_TASK_ROUTES = {
     "builder.tasks.run_event_job": {"queue": "uploads"},
     "builder.tasks.purge_*": {"queue": "upkeep"},
+    "builder.tasks.resume_*": {"queue": "upkeep"},
     "datasources.tasks.*": {"queue": "upkeep"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
@@ -296,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-finished-event-jobs": {
         "task": "builder.tasks.purge_finished_event_jobs",
         "schedule": 3600.0,
+    },
+    "resume-orphaned-event-jobs": {
+        "task": "builder.tasks.resume_orphaned_event_jobs",
+        "schedule": 60.0,
     },
 }
 
@@ -353,6 +383,22 @@ BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8
 BRACE_UPLOAD_RETRY_ATTEMPTS = env_int("BRACE_UPLOAD_RETRY_ATTEMPTS", 5)
 BRACE_UPLOAD_RETRY_BASE_DELAY_S = env_float("BRACE_UPLOAD_RETRY_BASE_DELAY_S", 0.5)
 BRACE_UPLOAD_RETRY_MAX_DELAY_S = env_float("BRACE_UPLOAD_RETRY_MAX_DELAY_S", 30.0)
+# A worker running a background job holds it by a lease of this many seconds,
+# renewed at each confirmed chunk and while file bytes stream: a copy of the
+# job's message delivered meanwhile leaves it alone; once the lease has run
+# out (the worker died) the next delivery takes the job over and resumes it.
+# Must exceed the time one chunk takes to send.
+BRACE_JOB_LEASE_S = env_float("BRACE_JOB_LEASE_S", 120.0)
+# Runs a job gets (workers lost) before it fails for good; a retry from the admin resets it.
+BRACE_JOB_MAX_ATTEMPTS = env_int("BRACE_JOB_MAX_ATTEMPTS", 5)
+
+# Prometheus metrics at /metrics (docs/metrics.md): off (404) unless a bearer
+# token or allowed networks are set; with both, a scrape needs both.
+BRACE_METRICS_TOKEN = env_str("BRACE_METRICS_TOKEN")
+BRACE_METRICS_ALLOWED_NETWORKS = env_networks("BRACE_METRICS_ALLOWED_NETWORKS")
+# Multiprocess mode (PROMETHEUS_MULTIPROC_DIR): the metrics directories of the
+# host's other processes (its Celery workers) that /metrics adds to its own.
+BRACE_METRICS_MERGE_DIRS = env_list("BRACE_METRICS_MERGE_DIRS", [])
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,5 @@
 """URL wiring: admin, browser login, the REST API and its OpenAPI schema, the
-editor and portal pages."""
+editor and portal pages, Prometheus metrics."""
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
@@ -8,6 +8,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from metrics.views import metrics_view
 
 # Swagger UI comes from drf-spectacular's CDN, and its page has an inline
 # <style>; its script is served from here (the split view), not inline.
@@ -29,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("builder.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", swagger_ui, name="swagger-ui"),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("builder.web.urls")),
 ]
 

@@ -216,3 +216,11 @@ class ProviderUnavailableError(TokenEndpointError):
 
 class InvalidTokenResponseError(TokenEndpointError):
     code = "invalid_token_response"
+
+
+def fixed_code(error: DatasourceError) -> str:
+    """The error's code from a list Brace defines: RFC 6749 §5.2's for a known
+    provider error, else its class's ``code`` (never text a provider chose),
+    for metrics' labels."""
+    known = type(error).error if isinstance(error, OAuth2Error) else ""
+    return known or type(error).code

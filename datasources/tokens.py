@@ -29,6 +29,7 @@ import httpx
 from django.db import transaction
 from django.utils import timezone
 
+import metrics
 from datasources.errors import (
     InvalidDatasourceConfigError,
     InvalidGrantError,
@@ -38,6 +39,7 @@ from datasources.errors import (
     TokenEndpointError,
     TokenRefreshError,
     TokenUnavailableError,
+    fixed_code,
 )
 from datasources.models import Datasource, GrantType, OAuthToken, TokenStatus
 from datasources.oauth2 import client_credentials, refresh, revocation
@@ -243,6 +245,7 @@ def _single_flight(
         except (TokenEndpointError, NeedsReauthorizationError) as exc:
             failure = _record_failure(datasource, token, exc)
             token.save()
+            metrics.token_refresh(fixed_code(exc))
             logger.warning(
                 "token %s of datasource %s: refresh failed (%s)",
                 token.pk,
@@ -252,6 +255,7 @@ def _single_flight(
         else:
             apply_response(token, response, datasource)
             token.save()
+            metrics.token_refresh("success")
             logger.info("token %s of datasource %s refreshed", token.pk, datasource.pk)
             return token
     # Raised after the commit, so the failure stays recorded on the row.

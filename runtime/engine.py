@@ -87,6 +87,7 @@ from typing import Any
 
 import quickjs
 
+import metrics
 from runtime.cpu_limit import CpuLimit
 from runtime.effects import BRIDGED_NAMES
 from runtime.errors import (
@@ -373,6 +374,7 @@ class QuickJSEngine:
             sandbox.broken = True
             message = _first_line(exc)
             if "interrupted" in message:
+                metrics.sandbox_timeout("binding")
                 error = (
                     "time_limit",
                     "TimeoutError",
@@ -545,6 +547,7 @@ class HandlerContext:
             self._clean = False
             message = _first_line(exc)
             if "interrupted" in message:
+                metrics.sandbox_timeout("handler")
                 raise TimeLimitExceeded("interrupted by the time limit") from exc
             if "out of memory" in message:
                 raise MemoryLimitExceeded("memory limit exceeded") from exc

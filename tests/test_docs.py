@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("config", "builder", "datasources", "runtime", "widgets", "static", "templates")
+FOLDERS = (
+    "config",
+    "builder",
+    "datasources",
+    "runtime",
+    "widgets",
+    "metrics",
+    "static",
+    "templates",
+)
 SUFFIXES = {".py", ".js", ".html", ".md", ".toml"}
 
 

@@ -114,10 +114,14 @@ class JobLineOut(serializers.Serializer[Any]):
         child=serializers.CharField(), help_text="The names of the files the event picked."
     )
     # A plain string: a "status" enum here would collide with other components' names.
-    status = serializers.CharField(help_text="queued, running, succeeded or failed.")
-    progress = serializers.FloatField(help_text="Share of the picked files' bytes sent, 0..1.")
-    bytes_done = serializers.IntegerField(help_text="progress in bytes, of total_bytes.")
-    total_bytes = serializers.IntegerField(help_text="The picked files' size in bytes.")
+    status = serializers.CharField(help_text="queued, running, succeeded, failed or cancelled.")
+    progress = serializers.FloatField(
+        help_text="bytes_done / total_bytes, 0..1 (1 once succeeded)."
+    )
+    bytes_done = serializers.IntegerField(
+        help_text="The picked files' bytes the API confirmed (upload-session chunks)."
+    )
+    total_bytes = serializers.IntegerField(help_text="The picked files' bytes in all.")
 
 
 class ChangesOut(serializers.Serializer[Any]):
@@ -207,10 +211,15 @@ class RuntimePageOut(serializers.Serializer[Any]):
 
 
 class JobOut(JobLineOut):
+    attempts = serializers.IntegerField(
+        help_text="Runs so far: more than 1 when a worker died and another resumed the job."
+    )
     result = serializers.DictField(
         allow_null=True, help_text="The event's answer (as POST events/) once succeeded."
     )
-    error = serializers.DictField(allow_null=True, help_text="{code, message} once failed.")
+    error = serializers.DictField(
+        allow_null=True, help_text="{code, message} once failed or cancelled."
+    )
 
 
 class RuntimePageViewSet(EditorViewSet):

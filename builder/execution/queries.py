@@ -36,12 +36,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from typing import Any
+from functools import lru_cache, partial, wraps
+from typing import Any, ParamSpec
 
 from django.conf import settings
 from django.contrib.auth.models import User
 
+import metrics
 from builder.action_config import query_settings
 from builder.errors import Conflict
 from builder.execution.evaluation import evaluate_page
@@ -52,7 +53,7 @@ from builder.models import Action
 from datasources.auth import datasource_auth
 from datasources.errors import InvalidDatasourceConfigError, TokenUnavailableError
 from datasources.models import Datasource
-from datasources.presets import chunked_upload_protocol
+from datasources.presets import PRESETS, chunked_upload_protocol
 from datasources.transport import outbound_policy
 from outbound import OutboundPolicy
 from runtime import (
@@ -74,7 +75,9 @@ from runtime.http import (
     ExecutionResult,
     FileResolver,
     HttpExecutor,
+    InvalidActionConfigError,
     RetryPolicy,
+    UploadCheckpoints,
     upload_protocol,
 )
 from widgets import LayoutValidationError
@@ -84,12 +87,14 @@ __all__ = [
     "action_snapshot",
     "action_state",
     "chunked_upload_for",
+    "datasource_label",
     "evaluate_config",
     "evaluate_draft_config",
     "failed_result",
     "query_executor",
     "run_action",
     "run_draft_action",
+    "run_outcome",
 ]
 
 
@@ -355,6 +360,46 @@ def _datasource_config(datasource: Datasource | None) -> dict[str, Any] | None:
     }
 
 
+def datasource_label(datasource: Datasource | None) -> str:
+    """A run's datasource as metrics name it: its preset, "custom" or "none".
+
+    Never its name or URL, which users choose: the number of series must stay small.
+    """
+    if datasource is None:
+        return "none"
+    return datasource.preset if datasource.preset in PRESETS else "custom"
+
+
+def run_outcome(result: ExecutionResult) -> str:
+    """A run's outcome as metrics name it: "success", or the failed run's error code
+    (codes come from a short list the code defines, never from the upstream)."""
+    if result.is_execution_success:
+        return "success"
+    return result.error.code if result.error is not None else "failure"
+
+
+_P = ParamSpec("_P")
+
+
+def _counted(run: Callable[_P, ExecutionResult]) -> Callable[_P, ExecutionResult]:
+    """Count and time every run (`metrics.query_run`), a refused config included."""
+
+    @wraps(run)
+    def counted(*args: _P.args, **kwargs: _P.kwargs) -> ExecutionResult:
+        started = time.perf_counter()
+        label = datasource_label(kwargs.get("datasource"))  # type: ignore[arg-type]
+        try:
+            result = run(*args, **kwargs)
+        except InvalidActionConfigError as error:
+            metrics.query_run(label, error.code, time.perf_counter() - started)
+            raise
+        metrics.query_run(label, run_outcome(result), time.perf_counter() - started)
+        return result
+
+    return counted
+
+
+@_counted
 def run_action(
     action: Mapping[str, Any],
     *,
@@ -364,6 +409,7 @@ def run_action(
     params: Mapping[str, Any] | None = None,
     files: FileResolver | None = None,
     executor: HttpExecutor | None = None,
+    upload_checkpoints: UploadCheckpoints | None = None,
 ) -> ExecutionResult:
     """Run one action (a published snapshot or `action_snapshot`) and return its result.
 
@@ -371,7 +417,8 @@ def run_action(
     the editor's run answer): ``request`` is the request as sent with
     credentials redacted (None if nothing was sent), ``error`` says why a run
     failed. Raises `runtime.http.InvalidActionConfigError` (``field`` names the input) for a
-    config the executor refuses.
+    config the executor refuses. ``upload_checkpoints`` lets a chunked upload resume where
+    an earlier run of a background job stopped; what it raises propagates.
     """
     started = time.perf_counter()
     has_base_url = datasource is not None and bool(datasource.url)
@@ -398,6 +445,7 @@ def run_action(
             auth=auth,
             files=files,
             chunked_upload=chunked_upload_for(datasource),
+            upload_checkpoints=upload_checkpoints,
         )
     except TokenUnavailableError as error:
         # Raised by the OAuth 2.0 auth while sending: the run cannot be authorized.

@@ -20,6 +20,10 @@ nothing is sent and its Promise rejects: "<name> was cancelled" if named in
 `cancelled` (the user pressed Cancel), else a refusal with the code
 `confirmation_required`. Neither changes the query's stored result.
 
+A background job passes `upload_checkpoints` (builder.portal.job_checkpoints):
+its upload sessions resume from them, and what they raise (a cancelled job)
+leaves the handler and the event.
+
 A run that fails is also handed to `on_failure` with its result, so that a
 caller can tell why when the handler caught the rejection (a background job
 fails when a datasource needs to be authorized again).
@@ -38,7 +42,12 @@ from builder.action_config import query_settings
 from builder.execution.evaluation import PageRun
 from builder.execution.queries import action_state, failed_result, run_action
 from datasources.models import Datasource
-from runtime.http import ExecutionResult, FileResolver, InvalidActionConfigError
+from runtime.http import (
+    ExecutionResult,
+    FileResolver,
+    InvalidActionConfigError,
+    UploadCheckpoints,
+)
 from runtime.triggers import QueryOutcome
 
 __all__ = [
@@ -85,8 +94,10 @@ class PublishedQueryHost:
         on_result: ResultCallback,
         confirmed: Iterable[str] = (),
         cancelled: Iterable[str] = (),
+        upload_checkpoints: UploadCheckpoints | None = None,
         on_failure: FailureCallback | None = None,
     ) -> None:
+        self.upload_checkpoints = upload_checkpoints
         self.on_failure = on_failure
         self.confirmed = frozenset(confirmed)
         self.cancelled = frozenset(cancelled)
@@ -123,6 +134,7 @@ class PublishedQueryHost:
                 scope=self.run.page.scope,
                 params=params,
                 files=self.files,
+                upload_checkpoints=self.upload_checkpoints,
             )
         except InvalidActionConfigError as error:
             # In the editor a 400; here a failed run the handler's .catch can show.

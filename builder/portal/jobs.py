@@ -3,16 +3,24 @@
     job = create_job(prepared)       # a queued EventJob (builder.portal.dispatch enqueues it)
     queued_answer(prepared, job)     # what the portal gets now: answer["jobs"] == [{id, ...}]
     run_job(job_id)                  # the worker: the same event service, its answer in `result`
-    job_json(get_job(user, job_id))  # {id, action, widget, status, progress, bytes_done, ...}
+    job_json(get_job(user, job_id))  # {id, action, widget, file_names, status, progress,
+                                     #  bytes_done, total_bytes, attempts, result, error}
 
 An event whose picked files total more than BRACE_EVENT_BACKGROUND_BYTES
 (8 MB unless set) runs in the background, so that no web worker waits on a
 long upload. The job is enqueued once its row is committed (the task's
 `delay_on_commit`, in `builder.portal.dispatch`: this module does not import
-the task module, which imports it). `progress` is
-the share of the files' bytes read into the upload so far, written at most
-every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0; an
-upload session's chunk is read from its offset, what the API confirmed).
+the task module, which imports it).
+
+A run holds the job by a lease (`builder.portal.job_lease`); a worker that
+dies mid-upload leaves its message unacknowledged, the broker hands it out
+again, and the next run takes the job over once the lease ran out and
+resumes each upload session from the offset the API last confirmed
+(`builder.portal.job_checkpoints`). `bytes_done` counts those confirmed
+bytes and `progress` is their share of `total_bytes`; a file sent in one
+request counts when the job succeeds. Cancelling and retrying are
+`builder.portal.job_control`'s.
+
 While the job has not ended, its query reads as `isLoading: true` for the
 session (builder.portal.sessions.running_actions): in the queued answer, in
 every evaluation of the page, and until the job's own answer turns it back.
@@ -26,33 +34,34 @@ nobody watches a background run, and only a person can fix it.
 from __future__ import annotations
 
 import logging
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import IO, Any, BinaryIO, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from builder.errors import BuilderError, NotFound
+import metrics
+from builder.errors import BuilderError, JobCancelled, LeaseLost, NotFound
 from builder.execution.changes import changes_between
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
-from runtime.http import ExecutionResult, FileResolver, ResolvedFile
+from builder.portal.job_checkpoints import JobCheckpoints
+from builder.portal.job_lease import HeartbeatResolver, claim
+from runtime.http import ExecutionResult
 from workspaces.errors import WorkspaceError
 
 __all__ = [
-    "PROGRESS_INTERVAL_S",
-    "CountingResolver",
+    "FINISHED",
     "background_bytes",
     "create_job",
     "get_job",
     "job_json",
+    "max_attempts",
     "purge_finished_jobs",
     "queued_answer",
     "run_job",
@@ -61,7 +70,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_INTERVAL_S = 0.5
+# A job in one of these is over: nothing runs it unless it is retried.
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 # Query failures that fail the job: a person must authorize the datasource.
 AUTHORIZATION_FAILURES = frozenset({"needs_reauthorization", "not_authorized"})
 
@@ -96,6 +106,7 @@ def create_job(prepared: PreparedEvent, *, confirmed: frozenset[str] = frozenset
             confirmed=sorted(confirmed),
             cancelled=list(request.cancel),
         )
+    metrics.job_state(JobStatus.QUEUED.value)
     return job
 
 
@@ -117,79 +128,6 @@ def queued_answer(prepared: PreparedEvent, job: EventJob) -> dict[str, Any]:
     }
 
 
-class _Progress:
-    """Writes a running job's progress, at most every PROGRESS_INTERVAL_S."""
-
-    def __init__(self, job_id: Any, total: int, clock: Callable[[], float] = time.monotonic):
-        self.job_id = job_id
-        self.total = total
-        self.clock = clock
-        self.sent: dict[int, int] = {}
-        self._written_at: float | None = None
-
-    def add(self, stream: int, count: int) -> None:
-        self.sent[stream] = self.sent.get(stream, 0) + count
-        now = self.clock()
-        if self._written_at is not None and now - self._written_at < PROGRESS_INTERVAL_S:
-            return
-        self._written_at = now
-        progress = min(sum(self.sent.values()) / self.total, 1.0) if self.total else 0.0
-        EventJob.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(
-            progress=progress, updated_at=timezone.now()
-        )
-
-    def restart(self, stream: int, at: int = 0) -> None:
-        """The stream is read again from byte ``at``: what lies before it is sent.
-
-        A replayed body starts from 0; an upload session's next chunk starts
-        where the API confirmed the ones before it.
-        """
-        self.sent[stream] = at
-
-
-class _CountingReader:
-    """A file object that reports each chunk read from it."""
-
-    def __init__(self, handle: IO[bytes], progress: _Progress, key: int) -> None:
-        self._handle = handle
-        self._progress = progress
-        self._key = key
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._handle.read(size)
-        if chunk:
-            self._progress.add(self._key, len(chunk))
-        return chunk
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        # An upload session's chunk starts past the bytes its earlier chunks sent.
-        position = self._handle.seek(offset, whence)
-        self._progress.restart(self._key, position)
-        return position
-
-    def close(self) -> None:
-        self._handle.close()
-
-
-class CountingResolver:
-    """A `FileResolver` whose files count their bytes into a job's progress as they stream."""
-
-    def __init__(self, inner: FileResolver, progress: _Progress) -> None:
-        self.inner = inner
-        self.progress = progress
-        self._references: dict[str, int] = {}
-
-    def resolve(self, reference: str) -> ResolvedFile:
-        resolved = self.inner.resolve(reference)
-        key = self._references.setdefault(reference, len(self._references))
-
-        def opener() -> BinaryIO:
-            self.progress.restart(key)  # a replayed body starts again from 0
-            return cast(BinaryIO, _CountingReader(resolved.opener(), self.progress, key))
-
-        return replace(resolved, opener=opener)
-
-
 class _AuthorizationFailure:
     """Keeps the first query run that failed for want of an authorized datasource."""
 
@@ -202,23 +140,8 @@ class _AuthorizationFailure:
             self.error = {"code": error.code, "message": f"{name} failed: {error.message}"}
 
 
-def _finish(job_id: Any, status: JobStatus, **fields: Any) -> None:
-    EventJob.objects.filter(pk=job_id).update(status=status, updated_at=timezone.now(), **fields)
-
-
-def run_job(job_id: str) -> str:
-    """Run a queued job's event (the Celery task's body); the job's final status.
-
-    A job that is not queued (already taken by another worker, or a message
-    delivered twice) is left alone: an upload must not run twice.
-    """
-    if not EventJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, updated_at=timezone.now()
-    ):
-        row = EventJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
-        return str(row or "missing")
-    job = EventJob.objects.select_related("session__user").get(pk=job_id)
-    request = EventRequest(
+def _request(job: EventJob) -> EventRequest:
+    return EventRequest(
         page_id=job.page_id,
         widget=job.widget,
         event=job.event,
@@ -226,10 +149,43 @@ def run_job(job_id: str) -> str:
         url=job.url or None,
         cancel=tuple(job.cancelled),
     )
-    progress = _Progress(job.pk, job.total_bytes)
+
+
+def max_attempts() -> int:
+    """Runs a job gets before it fails (BRACE_JOB_MAX_ATTEMPTS): each worker lost is one."""
+    return int(settings.BRACE_JOB_MAX_ATTEMPTS)
+
+
+def run_job(job_id: str) -> str:
+    """Run a job's event (the Celery task's body); the job's status when this run ends.
+
+    The job is taken when it is queued, or running under a lease that ran out
+    (its worker died: this run resumes its uploads from their checkpoints).
+    A job another worker holds is left alone and "running" answered: an
+    upload must not run twice at once (the task checks again later).
+    """
+    lease = claim(job_id)
+    if lease is None:
+        row = EventJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        return str(row or "missing")
+    job = EventJob.objects.select_related("session__user").get(pk=job_id)
+    if job.attempts > 1:
+        logger.info("Background event %s taken over (attempt %d)", job.pk, job.attempts)
+    if job.cancel_requested:
+        error = {"code": "cancelled", "message": "The job was cancelled before it resumed."}
+        lease.release(JobStatus.CANCELLED, error=error)
+        return JobStatus.CANCELLED.value
+    if job.attempts > max_attempts():
+        message = (
+            f"The job's worker stopped {job.attempts - 1} times before the job ended; "
+            "it is not run again (retry it from the admin)."
+        )
+        lease.release(JobStatus.FAILED, error={"code": "too_many_attempts", "message": message})
+        return JobStatus.FAILED.value
+    checkpoints = JobCheckpoints(lease, job.upload_state, job.total_bytes)
     unauthorized = _AuthorizationFailure()
     try:
-        prepared = prepare_event(job.session.user, request)
+        prepared = prepare_event(job.session.user, _request(job))
         # The page before the run reads this job's query as loading, as the
         # portal shows it; after the run only the session's other jobs do.
         others = sessions.active_jobs(job.session_id, job.page_id, exclude=job.pk)
@@ -239,26 +195,34 @@ def run_job(job_id: str) -> str:
         answer = run_event(
             prepared,
             confirmed=frozenset(job.confirmed),
-            wrap_files=lambda inner: CountingResolver(inner, progress),
+            wrap_files=lambda inner: HeartbeatResolver(inner, lease),
+            upload_checkpoints=checkpoints,
             on_failure=unauthorized,
         )
+    except LeaseLost:
+        logger.warning("Background event %s was taken over by another worker", job.pk)
+        return JobStatus.RUNNING.value
+    except JobCancelled as error:
+        lease.release(JobStatus.CANCELLED, error={"code": error.code, "message": error.message})
+        return JobStatus.CANCELLED.value
     except (BuilderError, WorkspaceError) as error:
         # Checked again here: the file may have expired, the user left the workspace...
-        _finish(job.pk, JobStatus.FAILED, error={"code": error.code, "message": error.message})
+        lease.release(JobStatus.FAILED, error={"code": error.code, "message": error.message})
         return JobStatus.FAILED.value
     except Exception:
         logger.exception("Background event %s failed", job.pk)
-        _finish(
-            job.pk,
+        lease.release(
             JobStatus.FAILED,
             error={"code": "internal_error", "message": "The background run failed."},
         )
         raise
     if unauthorized.error is not None:
-        _finish(job.pk, JobStatus.FAILED, error=unauthorized.error, result=answer)
-        return JobStatus.FAILED.value
-    _finish(job.pk, JobStatus.SUCCEEDED, result=answer, progress=1.0)
-    return JobStatus.SUCCEEDED.value
+        done = lease.release(JobStatus.FAILED, error=unauthorized.error, result=answer)
+        return JobStatus.FAILED.value if done else JobStatus.RUNNING.value
+    done = lease.release(
+        JobStatus.SUCCEEDED, result=answer, progress=1.0, bytes_done=job.total_bytes
+    )
+    return JobStatus.SUCCEEDED.value if done else JobStatus.RUNNING.value
 
 
 def get_job(user: User, job_id: Any) -> EventJob:
@@ -274,14 +238,18 @@ def get_job(user: User, job_id: Any) -> EventJob:
 
 
 def job_json(job: EventJob) -> dict[str, Any]:
-    """GET jobs/{id}/: the job's line (builder.portal.sessions.job_line), result and error."""
-    return {**sessions.job_line(job), "result": job.result, "error": job.error}
+    """GET jobs/{id}/: the job's line (builder.portal.sessions.job_line), attempts, result
+    and error."""
+    return {
+        **sessions.job_line(job),
+        "attempts": job.attempts,
+        "result": job.result,
+        "error": job.error,
+    }
 
 
 def purge_finished_jobs(now: datetime | None = None, *, older_than: timedelta | None = None) -> int:
-    """Delete succeeded and failed jobs last updated over a day ago (their answers were read)."""
+    """Delete jobs that ended (succeeded, failed, cancelled) over a day ago."""
     cutoff = (now or timezone.now()) - (older_than or timedelta(days=1))
-    finished = EventJob.objects.filter(
-        status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED], updated_at__lt=cutoff
-    )
+    finished = EventJob.objects.filter(status__in=FINISHED, updated_at__lt=cutoff)
     return finished.delete()[0]

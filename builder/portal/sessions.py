@@ -298,8 +298,8 @@ def _file_names(meta: Any) -> list[str]:
 def job_line(job: EventJob) -> dict[str, Any]:
     """A job as the portal follows it: which widget started it, on which files, how far.
 
-    ``bytes_done`` of ``total_bytes`` (the picked files' size) is what
-    ``progress`` (0..1) stands for, in bytes.
+    ``bytes_done`` of ``total_bytes`` (the picked files' size): the bytes the
+    API confirmed (builder.portal.jobs); ``progress`` is their share, 0..1.
     """
     return {
         "id": str(job.pk),
@@ -308,6 +308,6 @@ def job_line(job: EventJob) -> dict[str, Any]:
         "file_names": _file_names(job.meta),
         "status": job.status,
         "progress": job.progress,
-        "bytes_done": round(job.progress * job.total_bytes),
+        "bytes_done": job.bytes_done,
         "total_bytes": job.total_bytes,
     }

@@ -21,7 +21,8 @@ A file larger than one request takes goes through the datasource preset's
 chunked-upload protocol, when the caller passes it
 (``chunked_upload=upload_protocol("dropbox_upload_session", ...)``, see
 ``runtime.http.upload_sessions``); each step of its session is retried under
-the executor's ``RetryPolicy`` (``runtime.http.retry``).
+the executor's ``RetryPolicy`` (``runtime.http.retry``), and with
+``upload_checkpoints=`` its sessions resume where an earlier run stopped.
 
 Bad input raises a ``InvalidActionConfigError`` (see ``runtime.http.errors``) naming the
 field; a failed call is a result with ``is_execution_success`` False.
@@ -45,15 +46,23 @@ from runtime.http.errors import (
     RetryAfterTooLongError,
     TooManyRedirectsError,
     UploadSessionError,
+    UploadSessionExpiredError,
 )
 from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
 from runtime.http.result import BindingFailure, ExecutionError, ExecutionResult, RequestSummary
 from runtime.http.retry import RetryPolicy
 from runtime.http.upload_protocols import upload_protocol
-from runtime.http.upload_sessions import ChunkedUpload
+from runtime.http.upload_sessions import (
+    MAX_SESSION_RESTARTS,
+    ChunkedUpload,
+    UploadCheckpoint,
+    UploadCheckpoints,
+    expired_message,
+)
 
 __all__ = [
+    "MAX_SESSION_RESTARTS",
     "ActionConfig",
     "BindingFailure",
     "BodyType",
@@ -80,6 +89,10 @@ __all__ = [
     "RetryAfterTooLongError",
     "RetryPolicy",
     "TooManyRedirectsError",
+    "UploadCheckpoint",
+    "UploadCheckpoints",
     "UploadSessionError",
+    "UploadSessionExpiredError",
+    "expired_message",
     "upload_protocol",
 ]

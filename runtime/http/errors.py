@@ -28,6 +28,7 @@ Hierarchy::
         ├── DeadlineExceededError      code "timeout", timeout_s
         ├── FileReadError              code "file_read_error", reference
         ├── UploadSessionError         code "upload_session_error", step
+        │   └── UploadSessionExpiredError  code "upload_session_expired"
         └── RetryAfterTooLongError     code "retry_after_too_long", retry_after_s, remaining_s
 
 A destination refused by the outbound policy raises
@@ -55,6 +56,7 @@ __all__ = [
     "RetryAfterTooLongError",
     "TooManyRedirectsError",
     "UploadSessionError",
+    "UploadSessionExpiredError",
 ]
 
 
@@ -191,6 +193,17 @@ class UploadSessionError(OutboundError):
     def __init__(self, message: str, *, step: str) -> None:
         super().__init__(message)
         self.step = step
+
+
+class UploadSessionExpiredError(UploadSessionError):
+    """The peer no longer knows the upload session, and it was already started over once.
+
+    A session expires at the provider (Dropbox keeps one for a week) or is
+    closed; the upload starts again from byte 0 once
+    (``runtime.http.upload_sessions.MAX_SESSION_RESTARTS``), then fails with this.
+    """
+
+    code = "upload_session_expired"
 
 
 class RetryAfterTooLongError(OutboundError):

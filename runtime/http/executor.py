@@ -51,7 +51,7 @@ from runtime.http.response_reader import (
 )
 from runtime.http.result import ExecutionError, ExecutionResult, Redactor, RequestSummary
 from runtime.http.retry import RetryPolicy
-from runtime.http.upload_sessions import ChunkedUpload
+from runtime.http.upload_sessions import ChunkedUpload, UploadCheckpoints
 
 __all__ = ["DEFAULT_MAX_TIMEOUT_S", "HttpExecutor"]
 
@@ -166,14 +166,17 @@ class HttpExecutor:
         auth: httpx.Auth | None = None,
         files: FileResolver | None = None,
         chunked_upload: ChunkedUpload | None = None,
+        upload_checkpoints: UploadCheckpoints | None = None,
     ) -> ExecutionResult:
         """Run one action; raises ``InvalidActionConfigError`` for bad input, else returns a result.
 
         ``chunked_upload`` is the datasource's protocol for files too large for
-        one request; it decides which file bodies it takes. Exceptions raised
+        one request; it decides which file bodies it takes.
+        ``upload_checkpoints`` lets its sessions resume where an earlier run
+        stopped, and report each confirmed chunk. Exceptions raised
         by ``auth`` itself (for instance "this datasource needs to be
-        authorized again") propagate unchanged: they belong to the caller
-        that built it.
+        authorized again"), or by the checkpoints (a cancelled job), propagate
+        unchanged: they belong to the caller that built them.
         """
         action = config if isinstance(config, ActionConfig) else ActionConfig.from_mapping(config)
         source = (
@@ -201,7 +204,14 @@ class HttpExecutor:
             ):
                 try:
                     response = self._send_session(
-                        chunked_upload, client, built.request, stream, auth, deadline, trace
+                        chunked_upload,
+                        client,
+                        built.request,
+                        stream,
+                        auth,
+                        deadline,
+                        trace,
+                        upload_checkpoints,
                     )
                 finally:
                     # Shown for a failed session too: how far it went.
@@ -273,6 +283,7 @@ class HttpExecutor:
         auth: httpx.Auth | None,
         deadline: Deadline,
         trace: _Trace,
+        checkpoints: UploadCheckpoints | None = None,
     ) -> httpx.Response:
         """Let ``protocol`` upload ``body``; each of its requests is checked, timed and authed.
 
@@ -299,7 +310,7 @@ class HttpExecutor:
         def send(step: httpx.Request) -> httpx.Response:
             return self.retry.send(lambda: send_once(step), deadline, on_retry=counted_retry)
 
-        response = protocol.upload(request, body, send)
+        response = protocol.upload(request, body, send, checkpoints)
         trace.response = response
         return response
 

@@ -53,11 +53,9 @@ export function progressText(state) {
  */
 export function outcome(state) {
   const files = filesOf(state);
-  if (state.status === "cancelled") return { ok: false, text: `Upload of ${files} was cancelled` };
-  if (state.status === "failed") {
-    const why = state.error?.message;
-    return { ok: false, text: why ? `Upload of ${files} failed: ${why}` : `Upload of ${files} failed` };
-  }
+  const why = state.error?.message;
+  if (state.status === "cancelled") return { ok: false, text: why ? `Upload of ${files} was cancelled: ${why}` : `Upload of ${files} was cancelled` };
+  if (state.status === "failed") return { ok: false, text: why ? `Upload of ${files} failed: ${why}` : `Upload of ${files} failed` };
   // The run ended; the query it ran may still have failed (the handler's own alert says how).
   const result = state.result || {};
   const query = state.action ? result.actions?.[state.action] : undefined;

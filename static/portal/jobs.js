@@ -20,8 +20,8 @@ import { jobProgress } from "./job_progress.js";
  */
 
 const DONE = new Set(["succeeded", "failed", "cancelled"]);
-export const FIRST_POLL_MS = 500;
-export const MAX_POLL_MS = 3000;
+const FIRST_POLL_MS = 500;
+const MAX_POLL_MS = 3000;
 /** @type {Set<string>} the ids of the jobs being polled */
 const watching = new Set();
 
@@ -29,14 +29,14 @@ const watching = new Set();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // While a run moves, its bar updates about this often; a run that waits is polled less.
-export const MOVING_POLL_MS = 1500;
+const MOVING_POLL_MS = 1500;
 
 /**
  * The next wait: growing, up to MOVING_POLL_MS while the run moves, MAX_POLL_MS while it waits.
  * @param {number} delay
  * @param {boolean} moved
  */
-export function nextDelay(delay, moved) {
+function nextDelay(delay, moved) {
   return Math.min(delay * 1.5, moved ? MOVING_POLL_MS : MAX_POLL_MS);
 }
 
@@ -66,8 +66,8 @@ async function watch(job, { onDone, toast, slotFor }) {
       bar.show(state);
     }
     bar.end(state);
-    if (state.status === "failed") {
-      toast(state.error?.message || `${job.action || "A background run"} failed.`, "error");
+    if (state.status === "failed" || state.status === "cancelled") {
+      toast(state.error?.message || `${job.action || "A background run"} ${state.status}.`, "error");
     }
   } catch (error) {
     bar.end({ ...state, status: "failed", error: { message: /** @type {Error} */ (error).message } });

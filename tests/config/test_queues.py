@@ -7,6 +7,7 @@ lists, and a real `-Q upkeep` worker runs a refresh while `uploads` is full.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,8 +98,17 @@ def test_a_refresh_runs_while_the_uploads_queue_is_flooded(
 
 
 def _procfile(name: str) -> dict[str, str]:
+    """Each process's command, without the VAR=value assignments it starts with."""
     lines = (ROOT / name).read_text().splitlines()
-    return dict(line.split(": ", 1) for line in lines if line.strip())
+    processes = dict(line.split(": ", 1) for line in lines if line.strip())
+    return {name: _command(line) for name, line in processes.items()}
+
+
+def _command(line: str) -> str:
+    words = line.split()
+    while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _consumed(command: str) -> set[str]:

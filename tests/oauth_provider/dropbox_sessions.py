@@ -23,6 +23,14 @@ first ``n`` bytes (the rest lost), so it answers ``incorrect_offset`` with
 connections and tokens expired or revoked mid-session are
 ``tests.oauth_provider.session_faults`` (``ProviderApis.session_faults``).
 
+Expiry, for tests (``ProviderApis.expire_sessions``): ``{"at_appends": [k,
+...]}`` makes each k-th ``append_v2`` (counted since the reset) find its
+session gone, as an expired one is (``not_found``); ``{"now": true}`` expires
+every session open now (a job that waits to resume finds its session gone).
+Slow appends (``ProviderApis.slow_appends``): ``{"append_delay_s": s}`` makes
+each ``append_v2`` wait ``s`` seconds after storing its bytes, before it
+answers, so that a test can stop a client mid-upload.
+
 Pause, for tests that look at an upload midway (``ProviderApis.pause`` /
 ``release``): ``{"at_append": k}`` makes the k-th ``append_v2`` wait, before
 reading its body, until released (or ``PAUSE_MAX_S`` passed), so the bytes
@@ -35,6 +43,7 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +64,12 @@ from tests.oauth_provider import dropbox, session_faults
 
 __all__ = [
     "append",
+    "control_expire",
     "control_fault",
     "control_pause",
     "control_release",
     "control_reset",
+    "control_slow",
     "finish",
     "start",
 ]
@@ -69,6 +80,8 @@ PAUSE_MAX_S = 120.0
 _sessions: dict[str, dict[str, Any]] = {}
 _fault: dict[str, int] = {}
 _appends = [0]  # append_v2 calls since the last reset
+_expire_at: set[int] = set()  # append_v2 calls that find their session expired
+_append_delay_s = [0.0]
 _pause: dict[str, Any] = {}  # {"at_append": k, "released": threading.Event()}
 
 
@@ -197,12 +210,23 @@ def append(request: HttpRequest) -> HttpResponse:
         paused.wait(PAUSE_MAX_S)
     with dropbox._lock:
         _inject_fault(arg, count)
+        if count in _expire_at:
+            _forget(str(_cursor(arg).get("session_id")))
         session, error = _lookup(arg, in_finish=False)
     if error is not None or session is None:
         _drain(request)
         return _answer(request, "append_v2", error, raw_arg)
     session["held"] += _append_body(request, session["file"])
+    if _append_delay_s[0]:
+        time.sleep(_append_delay_s[0])
     return _answer(request, "append_v2", None, raw_arg)
+
+
+def _forget(session_id: str) -> None:
+    """The session expires: its id is unknown from now on (call under the lock)."""
+    session = _sessions.pop(session_id, None)
+    if session is not None:
+        session["file"].unlink(missing_ok=True)
 
 
 def _inject_fault(arg: dict[str, Any], count: int) -> None:
@@ -301,6 +325,25 @@ def _release() -> None:
 
 
 @csrf_exempt
+def control_expire(request: HttpRequest) -> HttpResponse:
+    """``{"at_appends": [k, ...]}`` or ``{"now": true}``: see the module docstring."""
+    body = json.loads(request.body)
+    with dropbox._lock:
+        _expire_at.update(int(k) for k in body.get("at_appends", ()))
+        expired = list(_sessions) if body.get("now") else []
+        for session_id in expired:
+            _forget(session_id)
+    return JsonResponse({"expired": len(expired), "at_appends": sorted(_expire_at)})
+
+
+@csrf_exempt
+def control_slow(request: HttpRequest) -> HttpResponse:
+    """``{"append_delay_s": s}``: see the module docstring."""
+    _append_delay_s[0] = float(json.loads(request.body)["append_delay_s"])
+    return JsonResponse({"append_delay_s": _append_delay_s[0]})
+
+
+@csrf_exempt
 def control_reset(request: HttpRequest) -> HttpResponse:
     with dropbox._lock:
         _release()
@@ -308,6 +351,8 @@ def control_reset(request: HttpRequest) -> HttpResponse:
             session["file"].unlink(missing_ok=True)
         _sessions.clear()
         _fault.clear()
+        _expire_at.clear()
+        _append_delay_s[0] = 0.0
         _appends[0] = 0
     session_faults.reset()
     return JsonResponse({"ok": True})

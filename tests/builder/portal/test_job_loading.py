@@ -8,8 +8,6 @@ own answer (its `result`) and in every evaluation after it ended.
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from builder.models import EventJob, JobStatus, RuntimeSession
@@ -148,29 +146,8 @@ def _published(user, app):
     return published_page(user, app.page.pk)
 
 
-class TestBytesDone:
-    def test_the_line_gives_progress_in_bytes(self, client_as, busy_app):
-        (line,) = queue_upload(client_as("viewer"), busy_app)["jobs"]
-        EventJob.objects.filter(pk=line["id"]).update(progress=0.25)
-        job = EventJob.objects.get(pk=line["id"])
-        assert sessions.job_line(job)["bytes_done"] == round(0.25 * len(CONTENT))
-        assert sessions.job_line(job)["total_bytes"] == len(CONTENT)
-
-    def test_a_session_chunk_counts_from_its_offset(self, client_as, busy_app):
-        (line,) = queue_upload(client_as("viewer"), busy_app)["jobs"]
-        EventJob.objects.filter(pk=line["id"]).update(status=JobStatus.RUNNING)
-        progress = jobs._Progress(line["id"], 10, clock=iter(range(0, 100, 1)).__next__)
-        resolver = jobs.CountingResolver(_Files(), progress)
-        resolved = resolver.resolve("blob:f_x")
-        resolved.open().read(4)  # the first chunk, confirmed
-        chunk = resolved.open()
-        assert chunk.seek(4) == 4
-        assert chunk.read(2) == b"45"
-        assert EventJob.objects.get(pk=line["id"]).progress == 0.6
-
-
-class _Files:
-    def resolve(self, reference):
-        from runtime.http import ResolvedFile
-
-        return ResolvedFile("x", 10, "text/plain", opener=lambda: io.BytesIO(b"0123456789"))
+def test_the_line_gives_the_confirmed_bytes_of_the_total(client_as, busy_app):
+    (line,) = queue_upload(client_as("viewer"), busy_app)["jobs"]
+    EventJob.objects.filter(pk=line["id"]).update(bytes_done=2560, progress=0.25)
+    job = sessions.job_line(EventJob.objects.get(pk=line["id"]))
+    assert (job["bytes_done"], job["total_bytes"], job["progress"]) == (2560, len(CONTENT), 0.25)

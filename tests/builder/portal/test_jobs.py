@@ -7,7 +7,6 @@ workers are tested in tests/config/test_celery.py.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from builder.execution.files import RuntimeFileResolver
 from builder.models import EventJob, JobStatus, RuntimeFile
 from builder.portal import jobs
 from builder.portal.tasks import run_event_job
@@ -95,6 +93,7 @@ class TestQueueing:
             "progress": 0.0,
             "bytes_done": 0,
             "total_bytes": len(CONTENT),
+            "attempts": 0,
             "result": None,
             "error": None,
         }
@@ -142,6 +141,9 @@ class TestTheWorker:
         assert upload.path == "/big.bin" and upload.body == CONTENT
         job = answer(client_as("viewer").get(job_url(line["id"])))
         assert (job["status"], job["progress"], job["error"]) == ("succeeded", 1.0, None)
+        assert (job["bytes_done"], job["total_bytes"], job["attempts"]) == (len(CONTENT),) * 2 + (
+            1,
+        )
         result = job["result"]
         assert result["effects"] == [
             {"type": "showAlert", "message": "Uploaded big.bin", "style": "success"}
@@ -209,66 +211,10 @@ class TestTheWorker:
             [
                 "builder.tasks.purge_expired_runtime_files",
                 "builder.tasks.purge_finished_event_jobs",
+                "builder.tasks.resume_orphaned_event_jobs",
                 "builder.tasks.run_event_job",
             ]
         )
-
-
-class TestProgress:
-    class Clock:
-        def __init__(self, step):
-            self.now, self.step = 0.0, step
-
-        def __call__(self):
-            self.now += self.step
-            return self.now
-
-    def read_through(self, job, user, application, clock):
-        runtime_file = store_bytes(user, application, CONTENT)
-        progress = jobs._Progress(job.pk, len(CONTENT), clock=clock)
-        resolver = jobs.CountingResolver(RuntimeFileResolver(user, application), progress)
-        resolved = resolver.resolve(runtime_file.reference)
-        handle = resolved.open()
-        seen = []
-        while chunk := handle.read(10_000):
-            seen.append(EventJob.objects.get(pk=job.pk).progress)
-            assert chunk
-        handle.close()
-        return seen
-
-    @pytest.fixture
-    def running(self, queued):
-        job = EventJob.objects.get(pk=queued[0]["jobs"][0]["id"])
-        EventJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-        return job
-
-    def test_bytes_read_are_the_progress(self, running, members, seed_app, media):
-        seen = self.read_through(running, members["viewer"], seed_app.application, self.Clock(1))
-        assert seen == [min(10_000 * (i + 1) / len(CONTENT), 1.0) for i in range(len(seen))]
-
-    def test_writes_are_throttled(self, running, members, seed_app, media):
-        seen = self.read_through(running, members["viewer"], seed_app.application, self.Clock(0.1))
-        # One write at the start, then one each time 0.5 s have passed (every 5th read).
-        assert seen[0] == 10_000 / len(CONTENT)
-        assert seen[1] == seen[0]
-        assert len(set(seen)) < len(seen)
-
-    def test_a_replayed_body_counts_from_zero(self, running, members, seed_app, media):
-        progress = jobs._Progress(running.pk, 10, clock=self.Clock(1))
-        resolver = jobs.CountingResolver(_Files(), progress)
-        resolved = resolver.resolve("blob:f_x")
-        resolved.open().read(6)
-        second = resolved.open()
-        assert EventJob.objects.get(pk=running.pk).progress == 0.6
-        second.read(3)
-        assert EventJob.objects.get(pk=running.pk).progress == 0.3
-
-
-class _Files:
-    def resolve(self, reference):
-        from runtime.http import ResolvedFile
-
-        return ResolvedFile("x", 10, "text/plain", opener=lambda: io.BytesIO(b"0123456789"))
 
 
 class TestWhoSeesAJob:
@@ -312,3 +258,18 @@ def test_finished_jobs_are_purged_after_a_day(queued):
     later = timezone.now() + timedelta(days=1, seconds=1)
     assert jobs.purge_finished_jobs(later) == 1
     assert not EventJob.objects.exists()
+
+
+@pytest.mark.parametrize("status", [JobStatus.FAILED, JobStatus.CANCELLED])
+def test_failed_and_cancelled_jobs_are_purged_too(queued, status):
+    from django.utils import timezone
+
+    EventJob.objects.update(status=status)
+    assert jobs.purge_finished_jobs(timezone.now() + timedelta(days=2)) == 1
+
+
+def test_a_running_job_is_not_purged(queued):
+    from django.utils import timezone
+
+    EventJob.objects.update(status=JobStatus.RUNNING)
+    assert jobs.purge_finished_jobs(timezone.now() + timedelta(days=2)) == 0

@@ -11,9 +11,7 @@ the access token, or revokes the grant, as the first append arrives
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import uuid
 from typing import Any
 
 import pytest
@@ -21,7 +19,6 @@ import pytest
 from builder.models import EventJob, JobStatus
 from builder.portal import jobs
 from datasources.models import OAuthToken, TokenStatus
-from runtime.http import ResolvedFile
 from tests.builder.portal.support import answer, fire, pick, publish_page
 from tests.oauth_provider.dropbox import ProviderApis
 
@@ -120,18 +117,3 @@ def test_an_expired_token_is_refreshed_and_the_job_succeeds(queued, uploads, pro
     (stored,) = uploads.files().values()
     assert stored["path_display"] == "/big.bin"
     assert stored["sha256"] == hashlib.sha256(CONTENT).hexdigest()
-
-
-def test_a_session_chunk_counts_its_progress_from_its_offset(db):
-    """Each chunk reopens the file and seeks: the bytes before it count as sent."""
-    file = ResolvedFile("a.bin", 100, "application/octet-stream", lambda: io.BytesIO(bytes(100)))
-
-    class Files:
-        def resolve(self, reference: str) -> ResolvedFile:
-            return file
-
-    progress = jobs._Progress(uuid.uuid4(), 100)
-    handle = jobs.CountingResolver(Files(), progress).resolve("blob:a").open()
-    handle.seek(60)
-    assert handle.read(10) == bytes(10)
-    assert progress.sent == {0: 70}

@@ -34,6 +34,25 @@ def test_the_runtime_part_validates_without_warnings(tmp_path):
     assert set(body["required"]) == {"widget", "event"}
     answer = schema["components"]["schemas"]["EventOut"]
     assert set(answer["required"]) == {"effects", "widgets", "actions", "errors", "store", "jobs"}
+    job = schema["components"]["schemas"]["JobOut"]
+    assert set(job["properties"]) == {
+        "id",
+        "action",
+        "widget",
+        "file_names",
+        "status",
+        "progress",
+        "bytes_done",
+        "total_bytes",
+        "attempts",
+        "result",
+        "error",
+    }
+    assert "cancelled" in job["properties"]["status"]["description"]
+    line = schema["components"]["schemas"]["JobLineOut"]
+    assert set(job["properties"]) - set(line["properties"]) == {"attempts", "result", "error"}
+    page = schema["components"]["schemas"]["RuntimePageOut"]
+    assert page["properties"]["jobs"]["items"]["$ref"].endswith("/JobLineOut")
 
 
 @pytest.mark.django_db
