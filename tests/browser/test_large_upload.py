@@ -12,8 +12,9 @@ and bytes, and a Text bound to ``{{UploadFileToDropbox.isLoading}}`` reads
 true until the job's answer comes.
 
 The provider holds one ``append_v2`` until the test releases it, so the
-upload is seen midway whatever the machine's speed. The test is slow
-(minutes on a loaded machine), marked ``slow``; ``make test`` runs it.
+upload is seen midway whatever the machine's speed. The test is slow (half
+a minute here, minutes on a loaded machine), marked ``slow``; ``make test``
+runs it.
 """
 
 from __future__ import annotations
