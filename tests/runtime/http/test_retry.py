@@ -58,7 +58,7 @@ def status(code: int, **headers: str) -> httpx.Response:
 
 
 @pytest.mark.parametrize(
-    ("value", "seconds"),
+    ("value", "wait_s"),
     [
         ("0", 0.0),
         ("7", 7.0),
@@ -69,8 +69,8 @@ def status(code: int, **headers: str) -> httpx.Response:
         (format_datetime(NOW - timedelta(minutes=5), usegmt=True), 0.0),  # already past
     ],
 )
-def test_retry_after_is_seconds_or_an_http_date(value: str, seconds: float) -> None:
-    assert parse_retry_after(value, NOW) == pytest.approx(seconds)
+def test_retry_after_is_seconds_or_an_http_date(value: str, wait_s: float) -> None:
+    assert parse_retry_after(value, NOW) == pytest.approx(wait_s)
 
 
 @pytest.mark.parametrize("value", [None, "", "soon", "-5", "1.5", "٣", "Mon, 99 Foo 2026"])
