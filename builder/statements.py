@@ -1,7 +1,7 @@
 """A portal event's fixed-shape statements, as SQL written once instead of compiled per call.
 
-    session_row(user_id, application_id)         # (RuntimeSession, persisted store) or None
-    locked_session_row(session_id)               # the same by id, locked (inside a transaction)
+    session_row(user_id, application_id)         # (session, persisted store, has jobs) or None
+    locked_session_row(session_id)               # (session, persisted store) by id, locked
     save_session(session)                        # UPDATE of what an event changes
     page_application(page_id, user_id)           # (Application, version or None, role) or None
     datasource_row(datasource_id, workspace_id)  # a Datasource, secrets decrypted, or None
@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from builder.models import (
     Application,
+    EventJob,
+    JobStatus,
     Page,
     PublishedPageRef,
     PublishedVersion,
@@ -85,12 +87,21 @@ def _session_sql(vendor: str, *, locked: bool) -> str:
     )
     if locked:
         where = f"s.{column(RuntimeSession, 'id')} = %s"
+        jobs = ""
     else:
         where = f"s.{user} = %s AND s.{application} = %s"
+        # Whether a background job of the session has not ended (its status a
+        # fixed name, not a value from outside): only then are its jobs read.
+        active = ", ".join(f"'{status.value}'" for status in (JobStatus.QUEUED, JobStatus.RUNNING))
+        jobs = (
+            f", EXISTS (SELECT 1 FROM {table(EventJob)} j "  # noqa: S608  # names from model metadata, values as parameters
+            f"WHERE j.{column(EventJob, 'session')} = s.{column(RuntimeSession, 'id')} "
+            f"AND j.{column(EventJob, 'status')} IN ({active}))"
+        )
     # Locks the session row only, not the subquery's, as the ORM's select_for_update() does.
     lock = " FOR UPDATE" if locked and connection.features.has_select_for_update else ""
     return (
-        f"SELECT {_session_columns().select('s')}, {persisted} "  # noqa: S608  # names from model metadata, values as parameters
+        f"SELECT {_session_columns().select('s')}, {persisted}{jobs} "  # noqa: S608  # names from model metadata, values as parameters
         f"FROM {table(RuntimeSession)} s WHERE {where}{lock}"
     )
 
@@ -106,16 +117,21 @@ def _session(row: Sequence[Any] | None) -> tuple[RuntimeSession, Any] | None:
     return session, persisted
 
 
-def session_row(user_id: int, application_id: int) -> tuple[RuntimeSession, Any] | None:
+def session_row(user_id: int, application_id: int) -> tuple[RuntimeSession, Any, bool] | None:
     """The user's session in the application with their persisted store values, or None.
 
     The ORM form: ``RuntimeSession.objects.filter(user=, application=)``
-    annotated with the `UserStore` row's ``values`` as a subquery,
-    ``.first()`` (the pair is unique). Takes no lock.
+    annotated with the `UserStore` row's ``values`` as a subquery and
+    ``Exists(EventJob.objects.filter(session=OuterRef("pk"), status__in=
+    [queued, running]))``, ``.first()`` (the pair is unique). Takes no lock.
     """
     with connection.cursor() as cursor:
         cursor.execute(_session_sql(connection.vendor, locked=False), [user_id, application_id])
-        return _session(cursor.fetchone())
+        row = cursor.fetchone()
+    found = _session(None if row is None else row[:-1])
+    if found is None or row is None:
+        return None
+    return found[0], found[1], bool(row[-1])
 
 
 def locked_session_row(session_id: int) -> tuple[RuntimeSession, Any]:

@@ -106,8 +106,22 @@ class HandlerErrorOut(serializers.Serializer[Any]):
 
 class JobLineOut(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    action = serializers.CharField(required=False, help_text="The query the handler runs.")
-    status = serializers.CharField(help_text="queued")
+    action = serializers.CharField(
+        allow_null=True, help_text="The query the handler runs (it reads isLoading true)."
+    )
+    widget = serializers.CharField(help_text="The widget whose event started the job.")
+    file_names = serializers.ListField(
+        child=serializers.CharField(), help_text="The names of the files the event picked."
+    )
+    # A plain string: a "status" enum here would collide with other components' names.
+    status = serializers.CharField(help_text="queued, running, succeeded, failed or cancelled.")
+    progress = serializers.FloatField(
+        help_text="bytes_done / total_bytes, 0..1 (1 once succeeded)."
+    )
+    bytes_done = serializers.IntegerField(
+        help_text="The picked files' bytes the API confirmed (upload-session chunks)."
+    )
+    total_bytes = serializers.IntegerField(help_text="The picked files' bytes in all.")
 
 
 class ChangesOut(serializers.Serializer[Any]):
@@ -191,20 +205,12 @@ class RuntimePageOut(serializers.Serializer[Any]):
     store = serializers.DictField(help_text="appsmith.store: session values over persisted ones.")
     url = serializers.DictField(help_text="appsmith.URL: {host, pathname, queryParams}.")
     page_load = PageLoadOut()
+    jobs = JobLineOut(
+        many=True, help_text="The session's background runs on this page that have not ended."
+    )
 
 
-class JobOut(serializers.Serializer[Any]):
-    id = serializers.UUIDField()
-    action = serializers.CharField(allow_null=True)
-    # A plain string: a "status" enum here would collide with other components' names.
-    status = serializers.CharField(help_text="queued, running, succeeded, failed or cancelled.")
-    progress = serializers.FloatField(
-        help_text="bytes_done / total_bytes, 0..1 (1 once succeeded)."
-    )
-    bytes_done = serializers.IntegerField(
-        help_text="The picked files' bytes the API confirmed (upload-session chunks)."
-    )
-    total_bytes = serializers.IntegerField(help_text="The picked files' bytes in all.")
+class JobOut(JobLineOut):
     attempts = serializers.IntegerField(
         help_text="Runs so far: more than 1 when a worker died and another resumed the job."
     )

@@ -11,7 +11,8 @@ event, start to end) and `pages` (the page GET answers), `picked_files` (an
 upload checked against its FilePicker; FilePicker meta checked against the
 user's stored files) and `evaluation` (a published page evaluated for a
 session), `sessions` (the per user and application state in the database,
-and how an event's changes are applied to it). Running the page itself
+how an event's changes are applied to it, and which of its background jobs
+have not ended: their queries read as loading). Running the page itself
 (evaluation, queries, files) is `builder.execution`'s, shared with the
 editor. docs/runtime-api.md is the contract.
 """

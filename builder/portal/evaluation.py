@@ -6,6 +6,7 @@ run = run.moved_to(evaluator.state(new_view))   # only what the session's change
 evaluator.evaluate(view)               # an EvaluatedPage, for GET pages/{id}/
 evaluator.page_load_plan()             # the page-load queries (builder.page_load)
 evaluator.start(view, loading=plan.order)   # those queries read as `isLoading: true`
+SessionEvaluator(published, user=u, url=url, running={"Upload"})  # and so do background jobs'
 layout_entities(published)             # the widgets by name; 409 if the layout is broken
 public_layout(published.layout)        # the widget tree without event handler code
 check_usable(run, "FilePicker1")       # 400 `widget_hidden` / `widget_disabled` naming `widget`
@@ -73,18 +74,41 @@ def check_usable(run: PageRun, name: str) -> None:
 
 
 class SessionEvaluator:
-    """Evaluates one published page for one user and URL, loading the compiled page once."""
+    """Evaluates one published page for one user and URL, loading the compiled page once.
 
-    def __init__(self, published: PublishedPage, *, user: User, url: str | None) -> None:
+    ``running``: the queries the session's background jobs on this page run
+    (builder.portal.sessions.running_actions); they read as `isLoading: true`
+    in every state this evaluator makes, until the jobs end.
+    """
+
+    def __init__(
+        self,
+        published: PublishedPage,
+        *,
+        user: User,
+        url: str | None,
+        running: Collection[str] = (),
+    ) -> None:
         self.published = published
         self.user = user_info(user)
         self.url = parse_url(url)
+        self.running = self._known(running)
         self._compiled: CompiledPage | None = published.compiled()
 
+    def with_running(self, running: Collection[str]) -> SessionEvaluator:
+        """This evaluator with other background queries running (a job that is ending)."""
+        other = copy.copy(self)
+        other.running = self._known(running)
+        return other
+
+    def _known(self, names: Collection[str]) -> frozenset[str]:
+        # A job started under an older published version may run a query this one lacks.
+        return frozenset(names).intersection(self.published.action_names)
+
     def state(self, view: SessionView, *, loading: Collection[str] = ()) -> RuntimeState:
-        """The session's state; the queries in ``loading`` read as `isLoading: true`."""
+        """The session's state; the queries in ``loading`` and ``running`` read as loading."""
         actions = dict(view.actions)
-        for name in loading:
+        for name in sorted({*loading, *self.running}):
             actions[name] = {**actions.get(name, {}), "isLoading": True}
         return RuntimeState(
             widgets=view.meta,

@@ -175,8 +175,9 @@ def prepare_event(
     `widget`, `event` or the meta path.
     """
     published = published or published_page(user, request.page_id)
-    evaluator = SessionEvaluator(published, user=user, url=request.url)
     view = sessions.read_view(user, published)
+    running = sessions.running_actions(sessions.view_jobs(view, published.page["id"]))
+    evaluator = SessionEvaluator(published, user=user, url=request.url, running=running)
     before = evaluator.start(view)  # 409 for a published layout that is not valid
     entities = before.entities
     entity = entities.get(request.widget)

@@ -3,8 +3,8 @@
     job = create_job(prepared)       # a queued EventJob (builder.portal.dispatch enqueues it)
     queued_answer(prepared, job)     # what the portal gets now: answer["jobs"] == [{id, ...}]
     run_job(job_id)                  # the worker: the same event service, its answer in `result`
-    job_json(get_job(user, job_id))  # {id, action, status, progress, bytes_done, total_bytes,
-                                     #  attempts, result, error}
+    job_json(get_job(user, job_id))  # {id, action, widget, file_names, status, progress,
+                                     #  bytes_done, total_bytes, attempts, result, error}
 
 An event whose picked files total more than BRACE_EVENT_BACKGROUND_BYTES
 (8 MB unless set) runs in the background, so that no web worker waits on a
@@ -21,6 +21,10 @@ bytes and `progress` is their share of `total_bytes`; a file sent in one
 request counts when the job succeeds. Cancelling and retrying are
 `builder.portal.job_control`'s.
 
+While the job has not ended, its query reads as `isLoading: true` for the
+session (builder.portal.sessions.running_actions): in the queued answer, in
+every evaluation of the page, and until the job's own answer turns it back.
+
 A job whose query could not be authorized (the datasource needs to be
 authorized again: its refresh token was revoked, invalid_grant) fails with
 that error's code and message, even when the handler caught the rejection:
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +46,7 @@ from django.utils import timezone
 
 import metrics
 from builder.errors import BuilderError, JobCancelled, LeaseLost, NotFound
+from builder.execution.changes import changes_between
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
@@ -105,17 +111,20 @@ def create_job(prepared: PreparedEvent, *, confirmed: frozenset[str] = frozenset
 
 
 def queued_answer(prepared: PreparedEvent, job: EventJob) -> dict[str, Any]:
-    """The answer the portal gets for a queued job: nothing changed yet."""
-    line: dict[str, Any] = {"id": str(job.pk), "status": JobStatus.QUEUED.value}
-    if job.action:
-        line["action"] = job.action
+    """The answer the portal gets for a queued job: only its query now reads as loading.
+
+    Nothing else changed yet (the meta changes are the job's to apply); the
+    job's line names the widget that started it, where the portal shows its
+    progress.
+    """
+    # The evaluator's state adds the session's other jobs' queries, as `before` has them.
+    started = [job.action] if job.action else []
+    loading = prepared.before.moved_to(prepared.evaluator.state(prepared.view, loading=started))
     return {
         "effects": [],
-        "widgets": {},
-        "actions": {},
-        "errors": {},
+        **changes_between(prepared.before.page, loading.page),
         "store": prepared.view.store,
-        "jobs": [line],
+        "jobs": [sessions.job_line(job)],
     }
 
 
@@ -177,6 +186,12 @@ def run_job(job_id: str) -> str:
     unauthorized = _AuthorizationFailure()
     try:
         prepared = prepare_event(job.session.user, _request(job))
+        # The page before the run reads this job's query as loading, as the
+        # portal shows it; after the run only the session's other jobs do.
+        others = sessions.active_jobs(job.session_id, job.page_id, exclude=job.pk)
+        prepared = replace(
+            prepared, evaluator=prepared.evaluator.with_running(sessions.running_actions(others))
+        )
         answer = run_event(
             prepared,
             confirmed=frozenset(job.confirmed),
@@ -223,13 +238,10 @@ def get_job(user: User, job_id: Any) -> EventJob:
 
 
 def job_json(job: EventJob) -> dict[str, Any]:
+    """GET jobs/{id}/: the job's line (builder.portal.sessions.job_line), attempts, result
+    and error."""
     return {
-        "id": str(job.pk),
-        "action": job.action or None,
-        "status": job.status,
-        "progress": job.progress,
-        "bytes_done": job.bytes_done,
-        "total_bytes": job.total_bytes,
+        **sessions.job_line(job),
         "attempts": job.attempts,
         "result": job.result,
         "error": job.error,

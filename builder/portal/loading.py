@@ -75,13 +75,14 @@ def run_page_load(
     """Run the page-load queries for the user's session; what changed (see the module)."""
     published = published or published_page(user, request.page_id)
     page_id = published.page["id"]
-    evaluator = SessionEvaluator(published, user=user, url=request.url)
+    view = sessions.read_view(user, published)
+    running = sessions.running_actions(sessions.view_jobs(view, page_id))
+    evaluator = SessionEvaluator(published, user=user, url=request.url, running=running)
     plan = evaluator.page_load_plan()
     by_name = {action["name"]: action for action in published.actions}
     to_confirm = [name for name in plan.order if needs_confirmation(by_name[name])]
     check_confirmable(published, list(request.confirm), to_confirm, "confirm")
     check_confirmable(published, list(request.cancel), to_confirm, "cancel")
-    view = sessions.read_view(user, published)
     before = evaluator.start(view, loading=plan.order)
     effects = [
         _alert(f"{name} did not run: {cycle}", "error") for name, cycle in plan.errors.items()

@@ -8,6 +8,8 @@ widgets that are gone is ignored). The page's page-load queries
 (builder.page_load) are not run here: they read as `isLoading: true`, the
 answer's `page_load` lists them, and the portal runs them next with
 POST pages/{id}/load/ (builder.portal.loading), so the page shows at once.
+The session's background jobs on the page that have not ended are listed in
+`jobs` (their queries read as loading), for the portal to follow again.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ def runtime_page(user: User, page_id: Any, *, url: str | None) -> dict[str, Any]
     """docs/runtime-api.md's page answer; 404 unless viewer+ of a published page."""
     published = published_page(user, page_id)
     view = sessions.read_view(user, published)
-    evaluator = SessionEvaluator(published, user=user, url=url)
+    jobs = sessions.view_jobs(view, published.page["id"])
+    evaluator = SessionEvaluator(
+        published, user=user, url=url, running=sessions.running_actions(jobs)
+    )
     plan = evaluator.page_load_plan()  # 409 for a published layout that is not valid
     evaluated = evaluator.evaluate(view, loading=plan.order)
     application, version = published.application, published.version
@@ -54,4 +59,5 @@ def runtime_page(user: User, page_id: Any, *, url: str | None) -> dict[str, Any]
         "store": view.store,
         "url": dict(evaluated.appsmith["URL"]),
         "page_load": plan.to_json(),
+        "jobs": [sessions.job_line(job) for job in jobs],
     }

@@ -29,19 +29,27 @@ store the same number. The portal sends one tab's events one at a time.
 Moving to a newer published version keeps the store, keeps the meta values of
 widgets still on their page and the results of queries still on their page,
 and drops the rest.
+
+Background jobs (builder.portal.jobs) belong to a session: the queries of a
+page's jobs that have not ended read as `isLoading: true` wherever the page
+is evaluated for the session (`running_actions`), and the page answer lists
+those jobs (`job_line`) so that a reloaded portal follows them again.
+
+    jobs = view_jobs(view, page_id)                # queued or running, oldest first
+    running_actions(jobs)                          # frozenset({"UploadFileToDropbox"})
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from builder import statements
-from builder.models import PublishedVersion, RuntimeSession, UserStore
+from builder.models import EventJob, JobStatus, PublishedVersion, RuntimeSession, UserStore
 from builder.published_pages import PublishedPage
 from runtime import STORE_EFFECTS, EffectType
 from widgets import collect_widget_names
@@ -49,11 +57,18 @@ from widgets import collect_widget_names
 __all__ = [
     "SessionChanges",
     "SessionView",
+    "active_jobs",
     "apply_changes",
+    "job_line",
     "merged_store",
     "open_session",
     "read_view",
+    "running_actions",
+    "view_jobs",
 ]
+
+# A job in these has not ended: its query reads as loading.
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,8 @@ class SessionView:
     revision: int = 0
     # The session row read, or None if the user had none yet (see open_session).
     session_id: int | None = None
+    # Whether one of the session's background jobs had not ended (read_view only).
+    has_active_jobs: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,8 +146,8 @@ def read_view(user: User, published: PublishedPage) -> SessionView:
     found = statements.session_row(user.pk, published.application.pk)
     if found is None:
         return SessionView(meta={}, actions={}, store=_persisted(user, published.application.pk))
-    session, persisted = found
-    return _view(session, published, _as_store(persisted))
+    session, persisted, has_active_jobs = found
+    return replace(_view(session, published, _as_store(persisted)), has_active_jobs=has_active_jobs)
 
 
 def _move(session: RuntimeSession, version: PublishedVersion) -> None:
@@ -244,3 +261,53 @@ def apply_changes(
         session.revision += 1
         statements.save_session(session)
     return _view(session, published, persisted)
+
+
+def active_jobs(session_id: int | None, page_id: Any, *, exclude: Any = None) -> list[EventJob]:
+    """The session's background jobs on this page that have not ended, oldest first.
+
+    ``exclude``: a job's id left out (the worker's own job, as it finishes).
+    """
+    if session_id is None:
+        return []
+    rows = EventJob.objects.filter(
+        session_id=session_id, page_id=page_id, status__in=ACTIVE_JOB_STATUSES
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return list(rows.order_by("created_at"))
+
+
+def view_jobs(view: SessionView, page_id: Any) -> list[EventJob]:
+    """`active_jobs` of the session `read_view` read (no statement when it has none)."""
+    return active_jobs(view.session_id, page_id) if view.has_active_jobs else []
+
+
+def running_actions(jobs: Iterable[EventJob]) -> frozenset[str]:
+    """The queries these jobs run (a job whose handler names none runs none we know)."""
+    return frozenset(job.action for job in jobs if job.action)
+
+
+def _file_names(meta: Any) -> list[str]:
+    files = meta.get("files") if isinstance(meta, Mapping) else None
+    if not isinstance(files, list):
+        return []
+    return [f["name"] for f in files if isinstance(f, Mapping) and isinstance(f.get("name"), str)]
+
+
+def job_line(job: EventJob) -> dict[str, Any]:
+    """A job as the portal follows it: which widget started it, on which files, how far.
+
+    ``bytes_done`` of ``total_bytes`` (the picked files' size): the bytes the
+    API confirmed (builder.portal.jobs); ``progress`` is their share, 0..1.
+    """
+    return {
+        "id": str(job.pk),
+        "action": job.action or None,
+        "widget": job.widget,
+        "file_names": _file_names(job.meta),
+        "status": job.status,
+        "progress": job.progress,
+        "bytes_done": job.bytes_done,
+        "total_bytes": job.total_bytes,
+    }

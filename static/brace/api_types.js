@@ -245,6 +245,7 @@
  * @property {Record<string, BindingError[]>} [errors] by "Widget.property"
  * @property {Record<string, unknown>} [store]
  * @property {PageLoad} [page_load] the queries that run once the page shows
+ * @property {Job[]} [jobs] the session's background runs on the page that have not ended
  */
 
 /**
@@ -292,6 +293,9 @@
  * @typedef {object} Job
  * @property {string} id
  * @property {string | null} [action] the query it runs, if the handler names one
+ *   (it reads isLoading true until the job ends)
+ * @property {string} [widget] the widget whose event started it
+ * @property {string[]} [file_names] the files the event picked
  * @property {"queued" | "running" | "succeeded" | "failed" | "cancelled"} status
  * @property {number} [progress] bytes_done / total_bytes, 0..1
  * @property {number} [bytes_done] the picked files' bytes the API confirmed

@@ -4,6 +4,7 @@
 // handlers run on the server, and this only renders values and applies the
 // effects the server returns.
 /** @import { Confirmation, EventAnswer, Job, PageLoad, RuntimePage, WidgetProps } from "../brace/api_types.js" */
+/** @import { WatchOptions } from "./jobs.js" */
 /** @import { WidgetContext } from "./widgets/index.js" */
 import { runtimeEventsPath, runtimePageLoadPath, runtimePagePath } from "../brace/api_paths.js";
 import { byId, h } from "../brace/dom.js";
@@ -224,8 +225,21 @@ async function applyAnswer(answer) {
   });
   // The handler threw: the effects it made before still applied above.
   if (answer.error) showToast(`${answer.error.name || "Error"}: ${answer.error.message}`, "error");
-  watchJobs(answer.jobs, { toast: showToast, onDone: jobDone });
+  watchJobs(answer.jobs, jobOptions);
 }
+
+// While a background run goes on, its query reads as loading here as on the
+// server (whose answers carry the widgets that bind it); the run's own answer,
+// or the page reloaded after it failed, brings the values after it.
+/** @type {WatchOptions} */
+const jobOptions = {
+  toast: showToast,
+  onDone: jobDone,
+  slotFor: (widget) => renderer.jobSlot(widget),
+  onStart(job) {
+    if (job.action) state.actions[job.action] = { ...(state.actions[job.action] || {}), isLoading: true };
+  },
+};
 
 // A succeeded job's result holds the changes and effects of its event. A
 // failed one has none (jobs.js shows its error): reload the page so that what
@@ -302,6 +316,8 @@ async function load({ quiet = false } = {}) {
   }
   renderer.mount(state.layout, state.widgets, state.errors);
   root.setAttribute("aria-busy", "false");
+  // Runs started before this load (the page was reloaded meanwhile) are followed again.
+  watchJobs(page.jobs, jobOptions);
   // The page shows first; its page-load queries run next, before any event
   // (events queue behind them). A quiet reload does not run them again.
   const pageLoad = page.page_load;

@@ -142,6 +142,14 @@ export class Renderer {
   }
 
   /**
+   * @param {string} name
+   * @returns {HTMLElement | null} where the widget shows the background runs it started
+   */
+  jobSlot(name) {
+    return this.instances.get(name)?.jobs || null;
+  }
+
+  /**
    * A short message under a widget, where the end user acted (e.g. an event
    * the server refused for now); gone after a few seconds (`seconds`, the
    * wait it announces, within 4 to 8), or replaced by the next one. The

@@ -48,7 +48,7 @@ def test_a_succeeded_job_applies_its_result_like_an_answer(portal: Any) -> None:
 
     expect(page.locator(".toast.is-success")).to_have_text(re.compile("Uploaded a.txt"))
     expect(widget(page, "Result")).to_have_text("Stored as /a.txt")
-    expect(page.locator("#jobs .job")).to_have_count(0)
+    expect(page.get_by_role("progressbar")).to_have_count(0)
     assert runtime.jobs["j1"] == []
     assert runtime.loads == 1  # the result is the answer: no reload
     assert page.errors == []

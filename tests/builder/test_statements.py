@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from builder import statements
-from builder.models import RuntimeSession, UserStore
+from builder.models import EventJob, JobStatus, RuntimeSession, UserStore
 from datasources.models import AuthType, Datasource
 from tests.threads import race
 
@@ -50,7 +50,7 @@ def test_the_session_read_is_the_orms(session, members, application):
     UserStore.objects.create(user=members["viewer"], application=application, values={"p": [1]})
     found = statements.session_row(members["viewer"].pk, application.pk)
     assert found is not None
-    row, persisted = found
+    row, persisted, _ = found
     orm = RuntimeSession.objects.get(pk=session.pk)
     assert _values(row, SESSION_FIELDS) == _values(orm, SESSION_FIELDS)
     assert persisted == {"p": [1]}
@@ -61,6 +61,31 @@ def test_a_session_without_persisted_values_reads_none_for_them(session, members
     found = statements.session_row(members["viewer"].pk, application.pk)
     assert found is not None
     assert found[1] is None
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ((), False),
+        ((JobStatus.SUCCEEDED, JobStatus.FAILED), False),
+        ((JobStatus.QUEUED,), True),
+        ((JobStatus.SUCCEEDED, JobStatus.RUNNING), True),
+    ],
+)
+def test_the_session_read_says_whether_a_job_has_not_ended_as_the_orm_does(
+    session, members, application, statuses, expected
+):
+    from django.db.models import Exists, OuterRef
+
+    for status in statuses:
+        EventJob.objects.create(session=session, page_id=1, widget="F", event="e", status=status)
+    found = statements.session_row(members["viewer"].pk, application.pk)
+    assert found is not None
+    active = EventJob.objects.filter(
+        session=OuterRef("pk"), status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    )
+    orm = RuntimeSession.objects.annotate(active=Exists(active)).get(pk=session.pk)
+    assert found[2] is orm.active is expected
 
 
 def test_no_session_reads_none(session, members, application):

@@ -459,6 +459,14 @@ class ProviderApis:
         url = self.base_url + "/control/dropbox/sessions/fault/"
         httpx.post(url, json={"at_append": at_append, "hold": hold}).raise_for_status()
 
+    def pause(self, *, at_append: int) -> None:
+        """Make the ``at_append``-th ``append_v2`` wait, unread, until ``release``."""
+        url = self.base_url + "/control/dropbox/sessions/pause/"
+        httpx.post(url, json={"at_append": at_append}).raise_for_status()
+
+    def release(self) -> None:
+        httpx.post(self.base_url + "/control/dropbox/sessions/release/").raise_for_status()
+
     def expire_sessions(self, *, at_appends: tuple[int, ...] = (), now: bool = False) -> int:
         """Expire upload sessions: at the given ``append_v2`` calls, and/or all open ``now``."""
         url = self.base_url + "/control/dropbox/sessions/expire/"

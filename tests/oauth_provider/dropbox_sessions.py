@@ -30,6 +30,11 @@ every session open now (a job that waits to resume finds its session gone).
 Slow appends (``ProviderApis.slow_appends``): ``{"append_delay_s": s}`` makes
 each ``append_v2`` wait ``s`` seconds after storing its bytes, before it
 answers, so that a test can stop a client mid-upload.
+
+Pause, for tests that look at an upload midway (``ProviderApis.pause`` /
+``release``): ``{"at_append": k}`` makes the k-th ``append_v2`` wait, before
+reading its body, until released (or ``PAUSE_MAX_S`` passed), so the bytes
+of the steps before it are stored and confirmed and the upload stands still.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -60,17 +66,23 @@ __all__ = [
     "append",
     "control_expire",
     "control_fault",
+    "control_pause",
+    "control_release",
     "control_reset",
     "control_slow",
     "finish",
     "start",
 ]
 
+# A paused append gives up waiting after this: a test that forgot to release never hangs.
+PAUSE_MAX_S = 120.0
+
 _sessions: dict[str, dict[str, Any]] = {}
 _fault: dict[str, int] = {}
 _appends = [0]  # append_v2 calls since the last reset
 _expire_at: set[int] = set()  # append_v2 calls that find their session expired
 _append_delay_s = [0.0]
+_pause: dict[str, Any] = {}  # {"at_append": k, "released": threading.Event()}
 
 
 def _answer(request: HttpRequest, step: str, answer: Answer | None, raw_arg: str) -> HttpResponse:
@@ -192,8 +204,13 @@ def append(request: HttpRequest) -> HttpResponse:
         return _answer(request, "append_v2", arg, raw_arg)
     with dropbox._lock:
         _appends[0] += 1
-        _inject_fault(arg)
-        if _appends[0] in _expire_at:
+        count = _appends[0]
+        paused = _pause.get("released") if _pause.get("at_append") == count else None
+    if paused is not None:
+        paused.wait(PAUSE_MAX_S)
+    with dropbox._lock:
+        _inject_fault(arg, count)
+        if count in _expire_at:
             _forget(str(_cursor(arg).get("session_id")))
         session, error = _lookup(arg, in_finish=False)
     if error is not None or session is None:
@@ -212,9 +229,10 @@ def _forget(session_id: str) -> None:
         session["file"].unlink(missing_ok=True)
 
 
-def _inject_fault(arg: dict[str, Any]) -> None:
-    """The ``incorrect_offset`` fault: the session loses what it held past ``hold``."""
-    if _fault.get("at_append") != _appends[0]:
+def _inject_fault(arg: dict[str, Any], count: int) -> None:
+    """The ``incorrect_offset`` fault at the ``count``-th append: the session loses
+    what it held past ``hold``."""
+    if _fault.get("at_append") != count:
         return
     session = _sessions.get(str(_cursor(arg).get("session_id")))
     if session is not None:
@@ -283,6 +301,30 @@ def control_fault(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+def control_pause(request: HttpRequest) -> HttpResponse:
+    """``{"at_append": k}``: see the module docstring."""
+    at_append = int(json.loads(request.body)["at_append"])
+    with dropbox._lock:
+        _release()
+        _pause.update(at_append=at_append, released=threading.Event())
+    return JsonResponse({"at_append": at_append})
+
+
+@csrf_exempt
+def control_release(request: HttpRequest) -> HttpResponse:
+    with dropbox._lock:
+        _release()
+    return JsonResponse({"ok": True})
+
+
+def _release() -> None:
+    released = _pause.pop("released", None)
+    if released is not None:
+        released.set()
+    _pause.clear()
+
+
+@csrf_exempt
 def control_expire(request: HttpRequest) -> HttpResponse:
     """``{"at_appends": [k, ...]}`` or ``{"now": true}``: see the module docstring."""
     body = json.loads(request.body)
@@ -304,6 +346,7 @@ def control_slow(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def control_reset(request: HttpRequest) -> HttpResponse:
     with dropbox._lock:
+        _release()
         for session in _sessions.values():
             session["file"].unlink(missing_ok=True)
         _sessions.clear()

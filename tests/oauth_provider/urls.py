@@ -40,6 +40,8 @@ urlpatterns += [
     path("control/dropbox/limits/", dropbox.control_limits),
     path("control/dropbox/sessions/fault/", dropbox_sessions.control_fault),
     path("control/dropbox/sessions/reset/", dropbox_sessions.control_reset),
+    path("control/dropbox/sessions/pause/", dropbox_sessions.control_pause),
+    path("control/dropbox/sessions/release/", dropbox_sessions.control_release),
     path("control/dropbox/sessions/expire/", dropbox_sessions.control_expire),
     path("control/dropbox/sessions/slow/", dropbox_sessions.control_slow),
     path("control/dropbox/sessions/faults/", session_faults.control),

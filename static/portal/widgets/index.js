@@ -29,6 +29,7 @@ import text from "./text.js";
  * @property {HTMLElement} el
  * @property {(props: WidgetProps) => void} update shows the widget's evaluated properties
  * @property {HTMLElement} [children] where child widgets go (else the widget's box)
+ * @property {HTMLElement} [jobs] where background runs its events started show their progress
  * @property {() => void} [reset] forgets what the user did (resetWidget)
  * @property {(loading: boolean) => void} [setLoading] a page-load query it reads is
  *   loading (true) or done (false); widgets without it only get the box's aria-busy

@@ -53,16 +53,29 @@ def queued(client_as, seed_app, small_threshold, django_capture_on_commit_callba
 
 
 class TestQueueing:
-    def test_the_answer_lists_the_job_and_changes_nothing_yet(self, queued, dropbox_api):
+    def test_the_answer_lists_the_job_and_only_its_query_is_loading(self, queued, dropbox_api):
         body, _ = queued
         (line,) = body["jobs"]
         assert body == {
             "effects": [],
             "widgets": {},
-            "actions": {},
+            "actions": {
+                "UploadFileToDropbox": {"data": None, "isLoading": True, "responseMeta": None}
+            },
             "errors": {},
             "store": {},
-            "jobs": [{"id": line["id"], "action": "UploadFileToDropbox", "status": "queued"}],
+            "jobs": [
+                {
+                    "id": line["id"],
+                    "action": "UploadFileToDropbox",
+                    "widget": "FilePicker1",
+                    "file_names": ["big.bin"],
+                    "status": "queued",
+                    "progress": 0.0,
+                    "bytes_done": 0,
+                    "total_bytes": len(CONTENT),
+                }
+            ],
         }
         job = EventJob.objects.get(pk=line["id"])
         assert (job.status, job.progress, job.total_bytes) == ("queued", 0.0, len(CONTENT))
@@ -74,6 +87,8 @@ class TestQueueing:
         assert answer(client_as("viewer").get(job_url(line["id"]))) == {
             "id": line["id"],
             "action": "UploadFileToDropbox",
+            "widget": "FilePicker1",
+            "file_names": ["big.bin"],
             "status": "queued",
             "progress": 0.0,
             "bytes_done": 0,

@@ -29,7 +29,9 @@ class TestThePage:
             "store",
             "url",
             "page_load",
+            "jobs",
         }
+        assert body["jobs"] == []
         application = seed_app.application
         assert body["application"] == {
             "id": application.pk,

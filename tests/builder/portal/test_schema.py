@@ -38,6 +38,8 @@ def test_the_runtime_part_validates_without_warnings(tmp_path):
     assert set(job["properties"]) == {
         "id",
         "action",
+        "widget",
+        "file_names",
         "status",
         "progress",
         "bytes_done",
@@ -47,6 +49,10 @@ def test_the_runtime_part_validates_without_warnings(tmp_path):
         "error",
     }
     assert "cancelled" in job["properties"]["status"]["description"]
+    line = schema["components"]["schemas"]["JobLineOut"]
+    assert set(job["properties"]) - set(line["properties"]) == {"attempts", "result", "error"}
+    page = schema["components"]["schemas"]["RuntimePageOut"]
+    assert page["properties"]["jobs"]["items"]["$ref"].endswith("/JobLineOut")
 
 
 @pytest.mark.django_db
