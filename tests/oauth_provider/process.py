@@ -8,7 +8,6 @@ SQLite file in ``directory`` and yields a ``Provider`` once it answers.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -84,28 +83,26 @@ class Provider:
         }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def running_provider(directory: Path) -> Iterator[Provider]:
-    port = _free_port()
     db = directory / "provider.sqlite3"
+    port_file = directory / "provider.port"
+    port_file.unlink(missing_ok=True)
     log = (directory / "provider.log").open("w")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oauth_provider.serve", "--port", str(port), "--db", str(db)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    provider = Provider(f"http://127.0.0.1:{port}")
+    # Port 0: the provider binds a free port itself and writes it to port_file.
+    command = [sys.executable, "-m", "tests.oauth_provider.serve", "--port", "0"]
+    command += ["--port-file", str(port_file), "--db", str(db)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     try:
+        while not port_file.exists():
+            if process.poll() is not None:
+                raise RuntimeError(f"The test provider exited; see {log.name}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"The test provider did not start; see {log.name}")
+            time.sleep(0.05)
+        provider = Provider(f"http://127.0.0.1:{int(port_file.read_text())}")
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"The test provider exited; see {log.name}")

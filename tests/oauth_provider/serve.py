@@ -1,7 +1,10 @@
 """Run the test provider: ``python -m tests.oauth_provider.serve --port N --db PATH``.
 
 Migrates its own SQLite file, creates the users and clients, then serves
-threaded on 127.0.0.1 until killed.
+threaded on 127.0.0.1 until killed. With ``--port 0`` the system picks a free
+port as the server binds, and ``--port-file`` receives it: a port chosen by the
+parent and bound later could be taken meanwhile by another test process's
+provider, and both would answer on it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port-file", help="where to write the bound port, once listening")
     parser.add_argument("--db", required=True)
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.oauth_provider.settings"
@@ -53,6 +57,12 @@ def main() -> None:
     server = Server(("127.0.0.1", args.port), QuietHandler)
     server.daemon_threads = True
     server.set_app(get_wsgi_application())
+    if args.port_file:
+        # Written whole under another name, then renamed: a reader sees all of it or nothing.
+        partial = args.port_file + ".partial"
+        with open(partial, "w") as port_file:
+            port_file.write(str(server.server_address[1]))
+        os.replace(partial, args.port_file)
     server.serve_forever()
 
 
