@@ -123,8 +123,9 @@ class _Progress:
             progress=progress, updated_at=timezone.now()
         )
 
-    def restart(self, stream: int) -> None:
-        self.sent[stream] = 0
+    def restart(self, stream: int, at: int = 0) -> None:
+        """The stream is read again from byte ``at``: what lies before it counts as sent."""
+        self.sent[stream] = at
 
 
 class _CountingReader:
@@ -140,6 +141,12 @@ class _CountingReader:
         if chunk:
             self._progress.add(self._key, len(chunk))
         return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        # An upload session's chunk opens the file and seeks to its offset.
+        position = self._handle.seek(offset, whence)
+        self._progress.restart(self._key, position)
+        return position
 
     def close(self) -> None:
         self._handle.close()

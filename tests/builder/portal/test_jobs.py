@@ -246,6 +246,18 @@ class TestProgress:
         second.read(3)
         assert EventJob.objects.get(pk=running.pk).progress == 0.3
 
+    def test_a_chunk_read_from_an_offset_counts_the_bytes_before_it(
+        self, running, members, seed_app, media
+    ):
+        # An upload session sends each chunk as a stream that seeks to its offset.
+        from runtime.http.files import FileByteStream
+
+        progress = jobs._Progress(running.pk, 10, clock=self.Clock(1))
+        resolved = jobs.CountingResolver(_Files(), progress).resolve("blob:f_x")
+        chunk = FileByteStream("blob:f_x", resolved).part(4, 3)
+        assert b"".join(chunk) == b"456"
+        assert EventJob.objects.get(pk=running.pk).progress == 0.7
+
 
 class _Files:
     def resolve(self, reference):
