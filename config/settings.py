@@ -293,8 +293,9 @@ BRACE_OAUTH_HTTP_TIMEOUT_S = env_float("BRACE_OAUTH_HTTP_TIMEOUT_S", 15.0)
 
 # Runtime files picked in portals, deleted after this many seconds.
 BRACE_RUNTIME_FILE_TTL_S = env_int("BRACE_RUNTIME_FILE_TTL_S", 3600)
-# Largest file an end user may pick, checked against Content-Length before
-# Django spools the upload; each FilePicker's maxFileSize applies too.
+# Largest file an end user may pick: a body over it plus a multipart envelope is
+# refused from its Content-Length before Django spools it, a file over it after;
+# each FilePicker's maxFileSize applies too.
 BRACE_RUNTIME_FILE_MAX_BYTES = env_int("BRACE_RUNTIME_FILE_MAX_BYTES", 1024**3)
 # What one user keeps stored in one application at a time (files not yet
 # expired): over it an upload answers 429 (files) or 413 (bytes). A FilePicker
