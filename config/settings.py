@@ -312,7 +312,11 @@ BRACE_EVENT_BACKGROUND_BYTES = env_int("BRACE_EVENT_BACKGROUND_BYTES", 8 * 1024 
 BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
-BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+# 64 MiB: each request of a session waits for its answer before the next
+# starts, and on a loaded machine each such round trip (and the token read
+# before it) costs tens of ms; 8 MiB chunks took a 1 GiB upload 128 of them
+# (bench/RESULTS.md, "upload"). Memory does not grow with it: chunks stream.
+BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 64 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
