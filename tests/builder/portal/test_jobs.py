@@ -16,6 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from builder.execution.files import RuntimeFileResolver
 from builder.models import EventJob, JobStatus, RuntimeFile
@@ -257,6 +259,48 @@ class TestProgress:
         chunk = FileByteStream("blob:f_x", resolved).part(4, 3)
         assert b"".join(chunk) == b"456"
         assert EventJob.objects.get(pk=running.pk).progress == 0.7
+
+
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: DATABASE_URL=postgres://...")
+class TestProgressCommits:
+    """Progress is committed without waiting for the disk; nothing else is."""
+
+    @pytest.fixture
+    def running(self, client_as, seed_app, small_threshold):
+        # No outer transaction here: the job's enqueue runs at once (to the test broker).
+        viewer = client_as("viewer")
+        entry = pick(viewer, seed_app.page, CONTENT, name="big.bin")
+        body = answer(
+            fire(viewer, seed_app.page, "FilePicker1", "onFilesSelected", {"files": [entry]})
+        )
+        job = EventJob.objects.get(pk=body["jobs"][0]["id"])
+        EventJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+        return job
+
+    def test_a_progress_write_commits_asynchronously(self, running):
+        with CaptureQueriesContext(connection) as queries:
+            jobs._write_progress(running.pk, 0.25)
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert statements[:2] == ["BEGIN", "SET LOCAL synchronous_commit TO OFF"]
+        assert statements[2].startswith('UPDATE "builder_eventjob"')
+        assert EventJob.objects.get(pk=running.pk).progress == 0.25
+        with connection.cursor() as cursor:  # the setting ended with its transaction
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
+
+    def test_inside_a_callers_transaction_it_is_left_alone(self, running):
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            jobs._write_progress(running.pk, 0.5)
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone() == ("on",)
+        assert not any("synchronous_commit TO OFF" in q["sql"] for q in queries.captured_queries)
+        assert EventJob.objects.get(pk=running.pk).progress == 0.5
 
 
 class _Files:
