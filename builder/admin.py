@@ -9,9 +9,10 @@ snapshot show them as `value_set`, and a config saved with such a row keeps
 the stored value. Runtime sessions,
 stored values and background jobs are written only by portal events: operators
 can look them up and delete them (to reset a user's state, or drop a stuck
-job), not edit them. Their JSON is end users' data (picked files' references,
-stored values, query results), so it shows on the change page only, never in
-a list column. Workspaces and members are `workspaces.admin`'s; the workspace
+job), not edit them; a job can be cancelled or retried. Their JSON is end
+users' data (picked files' references, stored values, query results), so it
+shows on the change page only, never in a list column (a job's error message
+is Brace's own words). Workspaces and members are `workspaces.admin`'s; the workspace
 list here also counts each one's applications, which only builder knows of.
 """
 
@@ -21,7 +22,7 @@ import json
 from typing import Any, TypedDict, TypeVar
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Count, F, Model, QuerySet
@@ -38,11 +39,13 @@ from builder.models import (
     Action,
     Application,
     EventJob,
+    JobStatus,
     Page,
     PublishedVersion,
     RuntimeSession,
     UserStore,
 )
+from builder.portal import job_control
 from builder.services.actions import check_action_name
 from runtime.values import MAX_JSON_DEPTH, nests_deeper_than
 from widgets import EntityNameError, LayoutValidationError
@@ -350,6 +353,14 @@ class UserStoreAdmin(RuntimeRowAdmin[UserStore]):
 
 @admin.register(EventJob)
 class EventJobAdmin(RuntimeRowAdmin[EventJob]):
+    """Background jobs: where each stands, and the retry and cancel actions.
+
+    Cancel stops a running job after the chunk it is sending
+    (builder.portal.job_control); retry queues a failed or cancelled one again,
+    resuming its uploads. Each job an action does not apply to gets a message
+    saying why.
+    """
+
     list_display = [
         "id",
         "user",
@@ -357,6 +368,9 @@ class EventJobAdmin(RuntimeRowAdmin[EventJob]):
         "action",
         "status",
         "progress_percent",
+        "bytes_sent",
+        "attempts",
+        "error_message",
         "created_at",
         "updated_at",
     ]
@@ -364,6 +378,7 @@ class EventJobAdmin(RuntimeRowAdmin[EventJob]):
     search_fields = ["session__user__username", "session__application__name", "action"]
     list_select_related = ["session__user", "session__application"]
     date_hierarchy = "created_at"
+    actions = ["retry", "cancel"]
     fields = (
         "id",
         "user",
@@ -375,14 +390,59 @@ class EventJobAdmin(RuntimeRowAdmin[EventJob]):
         "url",
         "status",
         "progress",
+        "bytes_done",
         "total_bytes",
+        "attempts",
+        "cancel_requested",
+        "lease_expires_at",
         "created_at",
         "updated_at",
         "meta_json",
+        "upload_state_json",
         "result_json",
         "error_json",
     )
     readonly_fields = fields
+
+    @admin.action(description="Retry (resume their uploads)", permissions=["delete"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[EventJob]) -> None:
+        for job in queryset:
+            try:
+                job_control.retry_job(job.pk)
+            except BuilderError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"Job {job.pk} is queued again.")
+
+    @admin.action(description="Cancel (stops after the current chunk)", permissions=["delete"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[EventJob]) -> None:
+        for job in queryset:
+            try:
+                cancelled = job_control.cancel_job(job.pk)
+            except BuilderError as exc:
+                messages.error(request, exc.message)
+                continue
+            if cancelled.status == JobStatus.CANCELLED:
+                messages.success(request, f"Job {job.pk} is cancelled.")
+            else:
+                messages.success(
+                    request, f"Job {job.pk} will stop once the chunk it is sending is confirmed."
+                )
+
+    @admin.display(description="bytes", ordering="bytes_done")
+    def bytes_sent(self, job: EventJob) -> str:
+        return f"{job.bytes_done:,} / {job.total_bytes:,}"
+
+    @admin.display(description="error")
+    def error_message(self, job: EventJob) -> str:
+        error = job.error
+        if not isinstance(error, dict):
+            return ""
+        return str(error.get("message") or error.get("code") or "")
+
+    @admin.display(description="upload checkpoints")
+    def upload_state_json(self, job: EventJob) -> SafeString:
+        return pretty_json(job.upload_state)
 
     @admin.display(description="user", ordering="session__user__username")
     def user(self, job: EventJob) -> User:

@@ -10,6 +10,7 @@ class BuilderConfig(AppConfig):
         from django.core.signals import request_finished
         from django.db.models.signals import post_delete
 
+        from builder import checks  # noqa: F401  (registers the system checks)
         from builder.execution.files import delete_stored_bytes
         from builder.models import RuntimeFile
         from builder.portal.events import prepare_next_handler

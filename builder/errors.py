@@ -22,7 +22,16 @@ Hierarchy::
     ├── Conflict                "conflict": the current state forbids it (last admin,
     │                           page in use, a saved layout that is not valid)
     ├── PayloadTooLarge         "payload_too_large": a body, a file or a layout over its limit
-    └── TooMany                 "too_many": a count the user may keep is reached (stored files)
+    ├── TooMany                 "too_many": a count the user may keep is reached (stored files)
+    └── JobStopped              a background job's run ends before its event did
+        ├── JobCancelled        "cancelled": someone asked; it stopped at a chunk's end
+        ├── LeaseLost           "lease_lost": another worker took the job over
+        └── UploadSessionExpired "upload_session_expired": the provider lost the
+                                upload's session after it had started over once
+
+The `JobStopped` kinds are raised while a worker runs a job
+(`builder.portal.job_checkpoints`) and end up in the job's `error`, never in
+an HTTP answer.
 """
 
 from __future__ import annotations
@@ -33,9 +42,13 @@ __all__ = [
     "BuilderError",
     "Conflict",
     "Invalid",
+    "JobCancelled",
+    "JobStopped",
+    "LeaseLost",
     "NotFound",
     "PayloadTooLarge",
     "TooMany",
+    "UploadSessionExpired",
 ]
 
 
@@ -96,3 +109,27 @@ class TooMany(BuilderError):
     ) -> None:
         super().__init__(message, code=code, field=field)
         self.retry_after = retry_after
+
+
+class JobStopped(BuilderError):
+    """A background job's run stops before its event finished (see the subclasses)."""
+
+    default_code = "job_stopped"
+    default_message = "The background run stopped."
+
+
+class JobCancelled(JobStopped):
+    default_code = "cancelled"
+    default_message = "The job was cancelled."
+
+
+class LeaseLost(JobStopped):
+    """This worker's lease on the job ran out and another worker took the job over."""
+
+    default_code = "lease_lost"
+    default_message = "Another worker took the job over."
+
+
+class UploadSessionExpired(JobStopped):
+    default_code = "upload_session_expired"
+    default_message = "The provider no longer knows the upload session."

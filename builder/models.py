@@ -241,14 +241,22 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class EventJob(models.Model):
     """A portal event run by a Celery worker (its picked files are too big for a web request).
 
     `result` is the event's full answer once it succeeded; `error` is
-    {code, message} once it failed; `progress` is the share of the files'
-    bytes sent so far (0..1).
+    {code, message} once it failed or was cancelled; `bytes_done` counts the
+    picked files' bytes the API confirmed (chunks of upload sessions), and
+    `progress` is their share of `total_bytes` (0..1).
+
+    A worker holds a running job by its lease (`lease_token` until
+    `lease_expires_at`, renewed while it works): a redelivered message takes
+    the job over only once the lease has run out (builder.portal.job_lease).
+    `upload_state` holds each upload session's checkpoint, so that the new
+    run resumes where the old one stopped; `attempts` counts the runs.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -266,6 +274,14 @@ class EventJob(models.Model):
     cancelled = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.FloatField(default=0.0)
+    bytes_done = models.PositiveBigIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    # Upload-session checkpoints by upload key (runtime.http.UploadCheckpoint.to_json,
+    # plus "restarts"): what a new run of the job resumes from.
+    upload_state = models.JSONField(default=dict, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    lease_token = models.UUIDField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     error = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,9 +1,9 @@
 """Django settings for Brace, read from the environment.
 
 Defaults are production-safe: with DEBUG off, SECRET_KEY, BRACE_ENCRYPTION_KEY
-and ALLOWED_HOSTS must be given, cookies are secure and private network
-addresses are closed to queries. `make run` sets DEBUG=1 and development keys;
-README.md lists every variable.
+and ALLOWED_HOSTS must be given, HTTP is redirected to HTTPS (with HSTS),
+cookies are secure and private network addresses are closed to queries.
+`make run` sets DEBUG=1 and development keys; README.md lists every variable.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import dj_database_url
 import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from config.env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
@@ -54,11 +55,22 @@ if BRACE_BEHIND_PROXY:
 # callback use it instead of the request's host.
 BRACE_PUBLIC_URL = env_str("BRACE_PUBLIC_URL").rstrip("/")
 
+# Production is HTTPS only: its cookies are Secure, so sign-in cannot work
+# over plain HTTP anyway. Behind a TLS-terminating proxy, BRACE_BEHIND_PROXY
+# is what lets Django see the request was HTTPS (or the redirect would loop).
 SECURE = not DEBUG
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SECURE else 0)
+# Covering every subdomain, and asking browsers to preload the domain, are
+# decisions about the whole domain, not Brace's host: off unless set, and
+# `check --deploy` does not warn about them (security.W005, security.W021).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+# A load balancer probes each instance over plain HTTP (config/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -104,6 +116,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz and /readyz, answered before host validation, sessions and auth.
+    "config.health.HealthProbeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,7 +202,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.static_storage.BraceStaticFilesStorage"
         )
     },
 }
@@ -233,7 +247,22 @@ SPECTACULAR_SETTINGS = {
 # so the embedded default still runs a real worker and beat (nothing inline).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost//"  # a host, or kombu warns
 CELERY_RESULT_BACKEND = REDIS_URL or f"file://{VAR_DIR / 'celery' / 'results'}"
-if not REDIS_URL:
+# Redis hands a message a worker took but did not acknowledge (acks_late: a task
+# is acknowledged when it ends) to a worker again after this many seconds: how
+# long a job whose worker died waits to be resumed. Longer than one upload
+# chunk takes and than BRACE_JOB_LEASE_S, so that the copy of a message whose
+# worker is alive finds the job's lease held and waits (builder.portal.job_lease).
+BRACE_CELERY_VISIBILITY_TIMEOUT_S = env_int("BRACE_CELERY_VISIBILITY_TIMEOUT_S", 900)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BRACE_CELERY_VISIBILITY_TIMEOUT_S,
+        # Workers look for such messages every interval seconds (kombu's default
+        # 10 s x a throttle of 10 would add over a minute and a half to each).
+        "unacked_restore_interval": max(1, min(10, BRACE_CELERY_VISIBILITY_TIMEOUT_S // 10)),
+        "unacked_restore_throttle": 1,
+    }
+else:
     _queue = VAR_DIR / "celery" / "queue"
     # The filesystem transport needs its folders; the embedded default should
     # start on a fresh clone without a setup step.
@@ -252,6 +281,24 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Two queues, so that a flood of long uploads never delays a token refresh:
+# `uploads` carries the portal's background events (minutes each), `upkeep`
+# the beat's short housekeeping (refreshes, purges) and any task not routed.
+# Production runs a worker per queue (Procfile.production: `-Q uploads`,
+# `-Q upkeep`); a worker started without -Q, as `make run`'s, consumes both.
+# Every worker takes one message at a time and acknowledges it after the task
+# ends (the two settings above), so an upload a worker dies in is redelivered,
+# and a worker busy with one upload holds no other message back.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name, type="direct"), routing_key=name) for name in ("uploads", "upkeep")
+]
+CELERY_TASK_DEFAULT_QUEUE = "upkeep"
+CELERY_TASK_ROUTES = {
+    "builder.tasks.run_event_job": {"queue": "uploads"},
+    "builder.tasks.purge_*": {"queue": "upkeep"},
+    "builder.tasks.resume_*": {"queue": "upkeep"},
+    "datasources.tasks.*": {"queue": "upkeep"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "refresh-expiring-oauth2-tokens": {
@@ -266,10 +313,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "builder.tasks.purge_finished_event_jobs",
         "schedule": 3600.0,
     },
+    "resume-orphaned-event-jobs": {
+        "task": "builder.tasks.resume_orphaned_event_jobs",
+        "schedule": 60.0,
+    },
 }
 
 # Sign-in attempts per client address: token, browser and admin login together.
 BRACE_LOGIN_RATE = env_rate("BRACE_LOGIN_RATE", "20/min")
+# Portal events and page loads per signed-in user, across every process
+# (counted in the cache: Redis in production, files in the embedded default).
+BRACE_PORTAL_EVENT_RATE = env_rate("BRACE_PORTAL_EVENT_RATE", "120/min")
 
 # JavaScript sandbox. js2py is unsafe for untrusted code and only an option.
 BRACE_JS_ENGINE = env_str("BRACE_JS_ENGINE", "quickjs")
@@ -317,6 +371,21 @@ BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
 # before it) costs tens of ms; 8 MiB chunks took a 1 GiB upload 128 of them
 # (bench/RESULTS.md, "upload"). Memory does not grow with it: chunks stream.
 BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 64 * 1024 * 1024)
+# Each step of an upload session is sent up to ATTEMPTS times when it meets a
+# 429, a 5xx or a dropped connection, waiting a jittered exponential backoff
+# from BASE_DELAY_S, at most MAX_DELAY_S (also the most of a Retry-After that
+# is honoured). runtime.http.retry; checked at start-up (runtime.checks).
+BRACE_UPLOAD_RETRY_ATTEMPTS = env_int("BRACE_UPLOAD_RETRY_ATTEMPTS", 5)
+BRACE_UPLOAD_RETRY_BASE_DELAY_S = env_float("BRACE_UPLOAD_RETRY_BASE_DELAY_S", 0.5)
+BRACE_UPLOAD_RETRY_MAX_DELAY_S = env_float("BRACE_UPLOAD_RETRY_MAX_DELAY_S", 30.0)
+# A worker running a background job holds it by a lease of this many seconds,
+# renewed at each confirmed chunk and while file bytes stream: a copy of the
+# job's message delivered meanwhile leaves it alone; once the lease has run
+# out (the worker died) the next delivery takes the job over and resumes it.
+# Must exceed the time one chunk takes to send.
+BRACE_JOB_LEASE_S = env_float("BRACE_JOB_LEASE_S", 120.0)
+# Runs a job gets (workers lost) before it fails for good; a retry from the admin resets it.
+BRACE_JOB_MAX_ATTEMPTS = env_int("BRACE_JOB_MAX_ATTEMPTS", 5)
 
 LOGGING = {
     "version": 1,

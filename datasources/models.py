@@ -153,6 +153,10 @@ class OAuthToken(models.Model):
     refresh_token = encrypted_text()
     token_type = models.CharField(max_length=40, blank=True, default="")
     expires_at = models.DateTimeField(null=True, blank=True)
+    # How long the provider said the access token lives (expires_in): the
+    # refresh margin is a fair share of it, so that a token living seconds is
+    # not refreshed as soon as it arrives. NULL when unknown.
+    lifetime = models.DurationField(null=True, blank=True)
     scopes = models.JSONField(default=list, blank=True)
     # Where to refresh: the datasource's token URL, or the host the provider
     # named at authorization (Zoho's accounts-server), checked against presets.

@@ -15,7 +15,10 @@ REFRESH_WITHIN = timedelta(minutes=5)
 
 @shared_task(name="datasources.tasks.refresh_expiring_tokens")
 def refresh_expiring_tokens() -> dict[str, int]:
-    """Refresh tokens expiring within 5 minutes; failures are recorded on each token."""
+    """Refresh tokens expiring within 5 minutes (a quarter of their life when shorter).
+
+    Failures are recorded on each token.
+    """
     report = tokens.refresh_expiring(REFRESH_WITHIN)
     purged = state.purge_expired()
     # Tokens backing off after failures are left out: they are neither news

@@ -5,7 +5,14 @@ so two processes refreshing at once would burn it and lose the grant. Whoever
 finds the token expiring takes the token row with ``select_for_update``
 (PostgreSQL; on SQLite the IMMEDIATE transaction serialises writers), checks
 again whether someone refreshed meanwhile, and only then calls the provider.
-Everyone else waits on the row and then reads the new token.
+Everyone else waits on the row and then uses the new token: a token other
+than the one a run saw before waiting is never refreshed again by it, even
+when it already sits inside the refresh margin.
+
+The margin is ``REFRESH_MARGIN`` but at most a quarter of the token's
+lifetime (``refresh_margin``): with tokens that live a few seconds, a fixed
+60-second margin would make every run refresh a token that just arrived, and
+with rotation each of those refreshes spends the previous refresh token.
 
 Failures are recorded on the token row before the error is raised:
 ``invalid_grant`` (or no refresh token) marks it ``needs_reauthorization``;
@@ -16,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from django.db import transaction
@@ -39,8 +46,11 @@ from datasources.transport import http_client
 
 logger = logging.getLogger(__name__)
 
-# Refresh this long before expiry, so that a token does not expire in flight.
+# Refresh this long before expiry, so that a token does not expire in flight...
 REFRESH_MARGIN = timedelta(seconds=60)
+# ...but never within more than this share of the token's lifetime, so that a
+# short-lived token is used for most of its life instead of refreshed at once.
+LIFETIME_SHARE = 0.25
 
 
 def owner_id(datasource: Datasource, user_id: int | None) -> int | None:
@@ -69,11 +79,39 @@ def client_auth(datasource: Datasource, *, for_refresh: bool = False) -> ClientA
     return ClientAuth(datasource.client_id, datasource.client_secret, method)  # type: ignore[arg-type]
 
 
-def is_usable(token: OAuthToken, *, margin: timedelta = REFRESH_MARGIN) -> bool:
+def refresh_margin(lifetime: timedelta | None, cap: timedelta = REFRESH_MARGIN) -> timedelta:
+    """How long before expiry a token is refreshed: ``cap``, or a fair share of its life.
+
+    A quarter of the lifetime when that is shorter, so that a token living 6
+    seconds is refreshed 1.5 seconds before expiry, not as soon as it is
+    issued. ``cap`` alone when the lifetime is unknown.
+    """
+    if lifetime is None:
+        return cap
+    return min(cap, max(lifetime, timedelta(0)) * LIFETIME_SHARE)
+
+
+def is_usable(token: OAuthToken, *, cap: timedelta = REFRESH_MARGIN) -> bool:
+    """Whether the token can be used as it is: not within its refresh margin of expiry."""
     if not token.access_token or token.status == TokenStatus.NEEDS_REAUTHORIZATION:
         return False
     # No expiry known (no expires_in, no override): usable until the API says 401.
-    return token.expires_at is None or token.expires_at - margin > timezone.now()
+    if token.expires_at is None:
+        return True
+    return token.expires_at - refresh_margin(token.lifetime, cap) > timezone.now()
+
+
+def _replaced_while_waiting(token: OAuthToken, seen: str) -> bool:
+    """Whether another run refreshed the token since this one read ``seen``.
+
+    Such a token is used even inside the margin: refreshing it again would
+    spend the refresh token for nothing. Only an expired one is not.
+    """
+    if not token.access_token or token.access_token == seen:
+        return False
+    if token.status == TokenStatus.NEEDS_REAUTHORIZATION:
+        return False
+    return token.expires_at is None or token.expires_at > timezone.now()
 
 
 def apply_response(
@@ -91,7 +129,8 @@ def apply_response(
         if response.expires_in is not None
         else datasource.authorization_expires_in
     )
-    token.expires_at = now + timedelta(seconds=expires_in) if expires_in is not None else None
+    token.lifetime = timedelta(seconds=expires_in) if expires_in is not None else None
+    token.expires_at = now + token.lifetime if token.lifetime is not None else None
     if response.scope is not None:
         token.scopes = response.scope
     elif not token.scopes:
@@ -157,12 +196,18 @@ def _single_flight(
     datasource: Datasource,
     owner: int | None,
     *,
-    margin: timedelta = REFRESH_MARGIN,
+    seen: str | None = None,
+    cap: timedelta = REFRESH_MARGIN,
     rejected: str | None = None,
     force: bool = False,
     http: httpx.Client | None = None,
 ) -> OAuthToken:
-    """Refresh the token unless someone did while we waited for the row lock."""
+    """Refresh the token unless someone did while we waited for the row lock.
+
+    ``seen`` is the access token the caller read before waiting ("" for
+    none): any other one found under the lock was just refreshed by another
+    run and is used. ``rejected`` is the one the API answered 401 to.
+    """
     is_cc = datasource.grant_type == GrantType.CLIENT_CREDENTIALS
     if is_cc:
         # Client credentials are fetched on demand: the row may not exist yet.
@@ -178,8 +223,10 @@ def _single_flight(
                 datasource_name=datasource.name,
             )
         if not force:
-            if rejected is None and is_usable(token, margin=margin):
+            if rejected is None and is_usable(token, cap=cap):
                 return token
+            if rejected is None and seen is not None and _replaced_while_waiting(token, seen):
+                return token  # refreshed by another run while this one waited
             if rejected is not None and token.access_token not in ("", rejected):
                 return token  # another run already replaced the rejected token
         if token.status == TokenStatus.NEEDS_REAUTHORIZATION and not is_cc:
@@ -214,12 +261,13 @@ def _single_flight(
 def access_token(
     datasource: Datasource, user_id: int | None = None, *, http: httpx.Client | None = None
 ) -> str:
-    """A valid access token, refreshed first if it expires within ``REFRESH_MARGIN``."""
+    """A valid access token, refreshed first if it expires within its refresh margin."""
     owner = owner_id(datasource, user_id)
     token = find_token(datasource, owner)
     if token is not None and is_usable(token):
         return token.access_token  # the common case takes no lock
-    return _single_flight(datasource, owner, http=http).access_token
+    seen = token.access_token if token is not None else ""
+    return _single_flight(datasource, owner, seen=seen, http=http).access_token
 
 
 def replace_rejected(
@@ -257,13 +305,33 @@ def retry_delay(failures: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(failures - 1, 0), 60))
 
 
+def due_for_sweep(token: OAuthToken, within: timedelta, now: datetime) -> bool:
+    """Whether the beat should refresh this token now.
+
+    Its window is ``within`` bounded by the same fair share of the token's
+    lifetime as the runs' margin: with a fixed 5 minutes, a token living 6
+    seconds would be refreshed at every beat, right after each refresh. A
+    token living less than ``within`` that has already expired is left to the
+    next run that needs it: the beat cannot keep it fresh between two of its
+    passes, and refreshing it at each one would only spend refresh tokens.
+    """
+    if token.expires_at is None:
+        return False
+    if token.expires_at <= now:
+        return token.lifetime is None or token.lifetime >= within
+    return token.expires_at - refresh_margin(token.lifetime, within) <= now
+
+
 def refresh_expiring(
     within: timedelta = timedelta(minutes=5), *, http: httpx.Client | None = None
 ) -> RefreshReport:
-    """Refresh every refreshable token that expires within ``within`` (the beat task)."""
+    """Refresh every refreshable token due within ``within`` of expiry (the beat task).
+
+    ``within`` is bounded per token by a fair share of its lifetime (``due_for_sweep``).
+    """
     report = RefreshReport()
     now = timezone.now()
-    due = (
+    candidates = (
         OAuthToken.objects.filter(
             expires_at__lt=now + within,
             status__in=[TokenStatus.AUTHORIZED, TokenStatus.ERROR],
@@ -273,18 +341,24 @@ def refresh_expiring(
         .select_related("datasource")
         .order_by("expires_at")
     )
-    for token in due:
+    for token in candidates:
+        if not due_for_sweep(token, within, now):
+            continue
         if token.status == TokenStatus.ERROR and now - token.updated_at < retry_delay(
             token.refresh_failures
         ):
             report.backing_off += 1
             continue
         try:
-            _single_flight(token.datasource, token.user_id, margin=within, http=http)
+            fresh = _single_flight(
+                token.datasource, token.user_id, seen=token.access_token, cap=within, http=http
+            )
         except TokenUnavailableError:
             report.failed += 1  # already recorded on the row by _single_flight
         else:
-            report.refreshed += 1
+            # Unchanged when the lock showed it no longer due (a run refreshed it).
+            if fresh.access_token != token.access_token:
+                report.refreshed += 1
     return report
 
 

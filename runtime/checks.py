@@ -10,7 +10,8 @@ an error.
 configure every chunked-upload protocol (``runtime.http.upload_sessions``);
 each protocol refuses values its API would (Dropbox: chunks a multiple of
 4 MiB, at most 150 MB), and the check says which setting, at start-up rather
-than on the first large upload.
+than on the first large upload. ``BRACE_UPLOAD_RETRY_*`` (how a session step
+is retried, ``runtime.http.retry``) are checked the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from runtime.engines import ENGINE_NAMES
 from runtime.http import InvalidActionConfigError, upload_protocol
+from runtime.http.retry import RetryPolicy
 from runtime.http.upload_protocols import PROTOCOLS
 
 SETTING = "BRACE_JS_ENGINE"
@@ -30,6 +32,12 @@ SETTING = "BRACE_JS_ENGINE"
 UPLOAD_SESSION_SETTINGS = {
     "threshold_bytes": "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES",
     "chunk_bytes": "BRACE_UPLOAD_SESSION_CHUNK_BYTES",
+}
+# RetryPolicy's argument -> the setting it comes from.
+UPLOAD_RETRY_SETTINGS = {
+    "attempts": "BRACE_UPLOAD_RETRY_ATTEMPTS",
+    "base_delay_s": "BRACE_UPLOAD_RETRY_BASE_DELAY_S",
+    "max_delay_s": "BRACE_UPLOAD_RETRY_MAX_DELAY_S",
 }
 
 
@@ -86,3 +94,30 @@ def check_upload_session_settings(app_configs: Any = None, **kwargs: Any) -> lis
                 )
             )
     return messages
+
+
+def upload_retry_policy() -> RetryPolicy:
+    """The ``RetryPolicy`` of the BRACE_UPLOAD_RETRY_* settings.
+
+    Raises ``InvalidActionConfigError`` whose ``field`` is the policy's
+    argument (``UPLOAD_RETRY_SETTINGS`` names its setting).
+    """
+    return RetryPolicy(
+        **{argument: getattr(settings, name) for argument, name in UPLOAD_RETRY_SETTINGS.items()}
+    )
+
+
+@register()
+def check_upload_retry_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        upload_retry_policy()
+    except InvalidActionConfigError as exc:
+        name = UPLOAD_RETRY_SETTINGS[exc.field]
+        return [
+            Error(
+                f"{name} is {getattr(settings, name)!r}: it {exc.message}.",
+                hint=f"Set {name} to a valid value, or leave it unset.",
+                id="runtime.E004",
+            )
+        ]
+    return []

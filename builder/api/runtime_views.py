@@ -7,13 +7,14 @@ parameter if given, else the request's Referer (the portal's fetches send it).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from builder.errors import Invalid
 from builder.models import EventJob, Page
@@ -23,6 +24,7 @@ from builder.portal.jobs import get_job, job_json
 from builder.portal.loading import LoadRequest, run_page_load
 from builder.portal.pages import runtime_page
 from builder.published_pages import published_page
+from builder.throttles import PortalEventRateThrottle, too_many_actions
 from restapi.base import EditorViewSet, error_responses, signed_in_user, valid_body
 from restapi.strict import StrictCharField, StrictSerializer
 
@@ -195,16 +197,36 @@ class JobOut(serializers.Serializer[Any]):
     id = serializers.UUIDField()
     action = serializers.CharField(allow_null=True)
     # A plain string: a "status" enum here would collide with other components' names.
-    status = serializers.CharField(help_text="queued, running, succeeded or failed.")
-    progress = serializers.FloatField(help_text="Share of the picked files' bytes sent, 0..1.")
+    status = serializers.CharField(help_text="queued, running, succeeded, failed or cancelled.")
+    progress = serializers.FloatField(
+        help_text="bytes_done / total_bytes, 0..1 (1 once succeeded)."
+    )
+    bytes_done = serializers.IntegerField(
+        help_text="The picked files' bytes the API confirmed (upload-session chunks)."
+    )
+    total_bytes = serializers.IntegerField(help_text="The picked files' bytes in all.")
+    attempts = serializers.IntegerField(
+        help_text="Runs so far: more than 1 when a worker died and another resumed the job."
+    )
     result = serializers.DictField(
         allow_null=True, help_text="The event's answer (as POST events/) once succeeded."
     )
-    error = serializers.DictField(allow_null=True, help_text="{code, message} once failed.")
+    error = serializers.DictField(
+        allow_null=True, help_text="{code, message} once failed or cancelled."
+    )
 
 
 class RuntimePageViewSet(EditorViewSet):
     queryset = Page.objects.none()  # for the schema; reads go through builder.portal
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # What an end user sets off (handlers, queries) is limited; reading the page is not.
+        if self.action in ("events", "load"):
+            return [PortalEventRateThrottle()]
+        return []
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise too_many_actions(wait)
 
     @extend_schema(
         tags=["runtime"],
@@ -225,7 +247,7 @@ class RuntimePageViewSet(EditorViewSet):
         ),
         parameters=[URL_PARAMETER],
         request=EventIn,
-        responses={200: EventOut, **error_responses(400, 404, 409, 413)},
+        responses={200: EventOut, **error_responses(400, 404, 409, 413, 429)},
     )
     def events(self, request: Request, pk: str) -> Response:
         published = published_page(request.user, pk)
@@ -251,7 +273,7 @@ class RuntimePageViewSet(EditorViewSet):
         ),
         parameters=[URL_PARAMETER],
         request=LoadIn,
-        responses={200: EventOut, **error_responses(400, 404, 409)},
+        responses={200: EventOut, **error_responses(400, 404, 409, 429)},
     )
     def load(self, request: Request, pk: str) -> Response:
         published = published_page(request.user, pk)

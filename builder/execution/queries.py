@@ -23,7 +23,8 @@ exception, and nothing is sent. The datasource's credentials come as an
 says why (`needs_reauthorization`, `not_authorized`, `token_refresh_failed`).
 A datasource whose preset declares a chunked-upload protocol (Dropbox) gets
 it too, built for the BRACE_UPLOAD_SESSION_* settings: a picked file larger
-than the threshold then goes through the API's upload session.
+than the threshold then goes through the API's upload session, each step
+retried under the BRACE_UPLOAD_RETRY_* settings (`runtime.http.retry`).
 
 A config the executor refuses (a header name with a space, a `blob:` that is
 not the caller's) raises `runtime.http.InvalidActionConfigError`, whose `field` names the
@@ -65,6 +66,7 @@ from runtime import (
     is_dynamic,
     split_segments,
 )
+from runtime.checks import upload_retry_policy
 from runtime.http import (
     BindingFailure,
     ChunkedUpload,
@@ -72,6 +74,8 @@ from runtime.http import (
     ExecutionResult,
     FileResolver,
     HttpExecutor,
+    RetryPolicy,
+    UploadCheckpoints,
     upload_protocol,
 )
 from widgets import LayoutValidationError
@@ -115,14 +119,17 @@ def action_state(result: ExecutionResult) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _executor(policy: OutboundPolicy, max_response_bytes: int) -> HttpExecutor:
+def _executor(policy: OutboundPolicy, max_response_bytes: int, retry: RetryPolicy) -> HttpExecutor:
     # One per configuration for the process: its transport pools connections.
-    return HttpExecutor(policy, max_response_bytes=max_response_bytes)
+    return HttpExecutor(policy, max_response_bytes=max_response_bytes, retry=retry)
 
 
 def query_executor() -> HttpExecutor:
-    """The executor for the current settings (BRACE_OUTBOUND_*, BRACE_QUERY_*)."""
-    return _executor(outbound_policy(), int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES))
+    """The executor for the current settings (BRACE_OUTBOUND_*, BRACE_QUERY_*,
+    BRACE_UPLOAD_RETRY_*)."""
+    return _executor(
+        outbound_policy(), int(settings.BRACE_QUERY_MAX_RESPONSE_BYTES), upload_retry_policy()
+    )
 
 
 @lru_cache(maxsize=8)
@@ -358,6 +365,7 @@ def run_action(
     params: Mapping[str, Any] | None = None,
     files: FileResolver | None = None,
     executor: HttpExecutor | None = None,
+    upload_checkpoints: UploadCheckpoints | None = None,
 ) -> ExecutionResult:
     """Run one action (a published snapshot or `action_snapshot`) and return its result.
 
@@ -365,7 +373,8 @@ def run_action(
     the editor's run answer): ``request`` is the request as sent with
     credentials redacted (None if nothing was sent), ``error`` says why a run
     failed. Raises `runtime.http.InvalidActionConfigError` (``field`` names the input) for a
-    config the executor refuses.
+    config the executor refuses. ``upload_checkpoints`` lets a chunked upload resume where
+    an earlier run of a background job stopped; what it raises propagates.
     """
     started = time.perf_counter()
     has_base_url = datasource is not None and bool(datasource.url)
@@ -392,6 +401,7 @@ def run_action(
             auth=auth,
             files=files,
             chunked_upload=chunked_upload_for(datasource),
+            upload_checkpoints=upload_checkpoints,
         )
     except TokenUnavailableError as error:
         # Raised by the OAuth 2.0 auth while sending: the run cannot be authorized.

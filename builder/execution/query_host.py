@@ -19,6 +19,14 @@ end user confirmed it for this run, builder.portal.confirmations). Otherwise
 nothing is sent and its Promise rejects: "<name> was cancelled" if named in
 `cancelled` (the user pressed Cancel), else a refusal with the code
 `confirmation_required`. Neither changes the query's stored result.
+
+A background job passes `upload_checkpoints` (builder.portal.job_checkpoints):
+its upload sessions resume from them, and what they raise (a cancelled job)
+leaves the handler and the event.
+
+A run that fails is also handed to `on_failure` with its result, so that a
+caller can tell why when the handler caught the rejection (a background job
+fails when a datasource needs to be authorized again).
 """
 
 from __future__ import annotations
@@ -34,12 +42,24 @@ from builder.action_config import query_settings
 from builder.execution.evaluation import PageRun
 from builder.execution.queries import action_state, failed_result, run_action
 from datasources.models import Datasource
-from runtime.http import ExecutionResult, FileResolver, InvalidActionConfigError
+from runtime.http import (
+    ExecutionResult,
+    FileResolver,
+    InvalidActionConfigError,
+    UploadCheckpoints,
+)
 from runtime.triggers import QueryOutcome
 
-__all__ = ["PublishedQueryHost", "cancelled_message", "failure_message", "needs_confirmation"]
+__all__ = [
+    "FailureCallback",
+    "PublishedQueryHost",
+    "cancelled_message",
+    "failure_message",
+    "needs_confirmation",
+]
 
 ResultCallback = Callable[[str, dict[str, Any]], object]
+FailureCallback = Callable[[str, ExecutionResult], object]
 
 
 def failure_message(name: str, result: ExecutionResult) -> str:
@@ -74,7 +94,11 @@ class PublishedQueryHost:
         on_result: ResultCallback,
         confirmed: Iterable[str] = (),
         cancelled: Iterable[str] = (),
+        upload_checkpoints: UploadCheckpoints | None = None,
+        on_failure: FailureCallback | None = None,
     ) -> None:
+        self.upload_checkpoints = upload_checkpoints
+        self.on_failure = on_failure
         self.confirmed = frozenset(confirmed)
         self.cancelled = frozenset(cancelled)
         self.actions = {action["name"]: action for action in actions}
@@ -110,6 +134,7 @@ class PublishedQueryHost:
                 scope=self.run.page.scope,
                 params=params,
                 files=self.files,
+                upload_checkpoints=self.upload_checkpoints,
             )
         except InvalidActionConfigError as error:
             # In the editor a 400; here a failed run the handler's .catch can show.
@@ -145,6 +170,8 @@ class PublishedQueryHost:
         self.run = self.run.moved_to(replace(state, actions={**state.actions, name: outcome}))
         self.on_result(name, outcome)
         ok = result.is_execution_success
+        if not ok and self.on_failure is not None:
+            self.on_failure(name, result)
         return QueryOutcome(
             ok=ok, state=outcome, error_message=None if ok else failure_message(name, result)
         )

@@ -3,46 +3,58 @@
     job = create_job(prepared)       # a queued EventJob (builder.portal.dispatch enqueues it)
     queued_answer(prepared, job)     # what the portal gets now: answer["jobs"] == [{id, ...}]
     run_job(job_id)                  # the worker: the same event service, its answer in `result`
-    job_json(get_job(user, job_id))  # {id, status, progress, result, error}
+    job_json(get_job(user, job_id))  # {id, action, status, progress, bytes_done, total_bytes,
+                                     #  attempts, result, error}
 
 An event whose picked files total more than BRACE_EVENT_BACKGROUND_BYTES
 (8 MB unless set) runs in the background, so that no web worker waits on a
 long upload. The job is enqueued once its row is committed (the task's
 `delay_on_commit`, in `builder.portal.dispatch`: this module does not import
-the task module, which imports it). `progress` is
-the share of the files' bytes read into the upload so far, written at most
-every PROGRESS_INTERVAL_S (a retried request reads a file again, from 0).
+the task module, which imports it).
+
+A run holds the job by a lease (`builder.portal.job_lease`); a worker that
+dies mid-upload leaves its message unacknowledged, the broker hands it out
+again, and the next run takes the job over once the lease ran out and
+resumes each upload session from the offset the API last confirmed
+(`builder.portal.job_checkpoints`). `bytes_done` counts those confirmed
+bytes and `progress` is their share of `total_bytes`; a file sent in one
+request counts when the job succeeds. Cancelling and retrying are
+`builder.portal.job_control`'s.
+
+A job whose query could not be authorized (the datasource needs to be
+authorized again: its refresh token was revoked, invalid_grant) fails with
+that error's code and message, even when the handler caught the rejection:
+nobody watches a background run, and only a person can fix it.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 import uuid
-from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import IO, Any, BinaryIO, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from builder.errors import BuilderError, NotFound
+from builder.errors import BuilderError, JobCancelled, LeaseLost, NotFound
 from builder.models import EventJob, JobStatus
 from builder.portal import sessions
 from builder.portal.events import EventRequest, PreparedEvent, prepare_event, run_event
-from runtime.http import FileResolver, ResolvedFile
+from builder.portal.job_checkpoints import JobCheckpoints
+from builder.portal.job_lease import HeartbeatResolver, claim
+from runtime.http import ExecutionResult
 from workspaces.errors import WorkspaceError
 
 __all__ = [
-    "PROGRESS_INTERVAL_S",
-    "CountingResolver",
+    "FINISHED",
     "background_bytes",
     "create_job",
     "get_job",
     "job_json",
+    "max_attempts",
     "purge_finished_jobs",
     "queued_answer",
     "run_job",
@@ -51,7 +63,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_INTERVAL_S = 0.5
+# A job in one of these is over: nothing runs it unless it is retried.
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
+# Query failures that fail the job: a person must authorize the datasource.
+AUTHORIZATION_FAILURES = frozenset({"needs_reauthorization", "not_authorized"})
 
 
 def background_bytes() -> int:
@@ -102,110 +117,20 @@ def queued_answer(prepared: PreparedEvent, job: EventJob) -> dict[str, Any]:
     }
 
 
-class _Progress:
-    """Writes a running job's progress, at most every PROGRESS_INTERVAL_S."""
+class _AuthorizationFailure:
+    """Keeps the first query run that failed for want of an authorized datasource."""
 
-    def __init__(self, job_id: Any, total: int, clock: Callable[[], float] = time.monotonic):
-        self.job_id = job_id
-        self.total = total
-        self.clock = clock
-        self.sent: dict[int, int] = {}
-        self._written_at: float | None = None
+    def __init__(self) -> None:
+        self.error: dict[str, str] | None = None
 
-    def add(self, stream: int, count: int) -> None:
-        self.sent[stream] = self.sent.get(stream, 0) + count
-        now = self.clock()
-        if self._written_at is not None and now - self._written_at < PROGRESS_INTERVAL_S:
-            return
-        self._written_at = now
-        progress = min(sum(self.sent.values()) / self.total, 1.0) if self.total else 0.0
-        _write_progress(self.job_id, progress)
-
-    def restart(self, stream: int, at: int = 0) -> None:
-        """The stream is read again from byte ``at``: what lies before it counts as sent."""
-        self.sent[stream] = at
+    def __call__(self, name: str, result: ExecutionResult) -> None:
+        error = result.error
+        if self.error is None and error is not None and error.code in AUTHORIZATION_FAILURES:
+            self.error = {"code": error.code, "message": f"{name} failed: {error.message}"}
 
 
-def _write_progress(job_id: Any, progress: float) -> None:
-    """Store a running job's progress without waiting for the disk.
-
-    The write happens between two reads of the upload, which waits for it. A
-    commit waits for PostgreSQL's WAL to reach the disk, and right after a big
-    pick (the file just written) that took up to 1.5 s; progress is advisory,
-    so on PostgreSQL it is committed asynchronously (a crash may lose the last
-    one, never the job's final status). Inside a caller's transaction the
-    setting would apply to the caller's commit too, so it is left alone there.
-    """
-    asynchronous = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with transaction.atomic():
-        if asynchronous:
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        EventJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-            progress=progress, updated_at=timezone.now()
-        )
-
-
-class _CountingReader:
-    """A file object that reports each chunk read from it."""
-
-    def __init__(self, handle: IO[bytes], progress: _Progress, key: int) -> None:
-        self._handle = handle
-        self._progress = progress
-        self._key = key
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._handle.read(size)
-        if chunk:
-            self._progress.add(self._key, len(chunk))
-        return chunk
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        # An upload session's chunk opens the file and seeks to its offset.
-        position = self._handle.seek(offset, whence)
-        self._progress.restart(self._key, position)
-        return position
-
-    def close(self) -> None:
-        self._handle.close()
-
-
-class CountingResolver:
-    """A `FileResolver` whose files count their bytes into a job's progress as they stream."""
-
-    def __init__(self, inner: FileResolver, progress: _Progress) -> None:
-        self.inner = inner
-        self.progress = progress
-        self._references: dict[str, int] = {}
-
-    def resolve(self, reference: str) -> ResolvedFile:
-        resolved = self.inner.resolve(reference)
-        key = self._references.setdefault(reference, len(self._references))
-
-        def opener() -> BinaryIO:
-            self.progress.restart(key)  # a replayed body starts again from 0
-            return cast(BinaryIO, _CountingReader(resolved.opener(), self.progress, key))
-
-        return replace(resolved, opener=opener)
-
-
-def _finish(job_id: Any, status: JobStatus, **fields: Any) -> None:
-    EventJob.objects.filter(pk=job_id).update(status=status, updated_at=timezone.now(), **fields)
-
-
-def run_job(job_id: str) -> str:
-    """Run a queued job's event (the Celery task's body); the job's final status.
-
-    A job that is not queued (already taken by another worker, or a message
-    delivered twice) is left alone: an upload must not run twice.
-    """
-    if not EventJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, updated_at=timezone.now()
-    ):
-        row = EventJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
-        return str(row or "missing")
-    job = EventJob.objects.select_related("session__user").get(pk=job_id)
-    request = EventRequest(
+def _request(job: EventJob) -> EventRequest:
+    return EventRequest(
         page_id=job.page_id,
         widget=job.widget,
         event=job.event,
@@ -213,28 +138,74 @@ def run_job(job_id: str) -> str:
         url=job.url or None,
         cancel=tuple(job.cancelled),
     )
-    progress = _Progress(job.pk, job.total_bytes)
+
+
+def max_attempts() -> int:
+    """Runs a job gets before it fails (BRACE_JOB_MAX_ATTEMPTS): each worker lost is one."""
+    return int(settings.BRACE_JOB_MAX_ATTEMPTS)
+
+
+def run_job(job_id: str) -> str:
+    """Run a job's event (the Celery task's body); the job's status when this run ends.
+
+    The job is taken when it is queued, or running under a lease that ran out
+    (its worker died: this run resumes its uploads from their checkpoints).
+    A job another worker holds is left alone and "running" answered: an
+    upload must not run twice at once (the task checks again later).
+    """
+    lease = claim(job_id)
+    if lease is None:
+        row = EventJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        return str(row or "missing")
+    job = EventJob.objects.select_related("session__user").get(pk=job_id)
+    if job.attempts > 1:
+        logger.info("Background event %s taken over (attempt %d)", job.pk, job.attempts)
+    if job.cancel_requested:
+        error = {"code": "cancelled", "message": "The job was cancelled before it resumed."}
+        lease.release(JobStatus.CANCELLED, error=error)
+        return JobStatus.CANCELLED.value
+    if job.attempts > max_attempts():
+        message = (
+            f"The job's worker stopped {job.attempts - 1} times before the job ended; "
+            "it is not run again (retry it from the admin)."
+        )
+        lease.release(JobStatus.FAILED, error={"code": "too_many_attempts", "message": message})
+        return JobStatus.FAILED.value
+    checkpoints = JobCheckpoints(lease, job.upload_state, job.total_bytes)
+    unauthorized = _AuthorizationFailure()
     try:
-        prepared = prepare_event(job.session.user, request)
+        prepared = prepare_event(job.session.user, _request(job))
         answer = run_event(
             prepared,
             confirmed=frozenset(job.confirmed),
-            wrap_files=lambda inner: CountingResolver(inner, progress),
+            wrap_files=lambda inner: HeartbeatResolver(inner, lease),
+            upload_checkpoints=checkpoints,
+            on_failure=unauthorized,
         )
+    except LeaseLost:
+        logger.warning("Background event %s was taken over by another worker", job.pk)
+        return JobStatus.RUNNING.value
+    except JobCancelled as error:
+        lease.release(JobStatus.CANCELLED, error={"code": error.code, "message": error.message})
+        return JobStatus.CANCELLED.value
     except (BuilderError, WorkspaceError) as error:
         # Checked again here: the file may have expired, the user left the workspace...
-        _finish(job.pk, JobStatus.FAILED, error={"code": error.code, "message": error.message})
+        lease.release(JobStatus.FAILED, error={"code": error.code, "message": error.message})
         return JobStatus.FAILED.value
     except Exception:
         logger.exception("Background event %s failed", job.pk)
-        _finish(
-            job.pk,
+        lease.release(
             JobStatus.FAILED,
             error={"code": "internal_error", "message": "The background run failed."},
         )
         raise
-    _finish(job.pk, JobStatus.SUCCEEDED, result=answer, progress=1.0)
-    return JobStatus.SUCCEEDED.value
+    if unauthorized.error is not None:
+        done = lease.release(JobStatus.FAILED, error=unauthorized.error, result=answer)
+        return JobStatus.FAILED.value if done else JobStatus.RUNNING.value
+    done = lease.release(
+        JobStatus.SUCCEEDED, result=answer, progress=1.0, bytes_done=job.total_bytes
+    )
+    return JobStatus.SUCCEEDED.value if done else JobStatus.RUNNING.value
 
 
 def get_job(user: User, job_id: Any) -> EventJob:
@@ -255,15 +226,16 @@ def job_json(job: EventJob) -> dict[str, Any]:
         "action": job.action or None,
         "status": job.status,
         "progress": job.progress,
+        "bytes_done": job.bytes_done,
+        "total_bytes": job.total_bytes,
+        "attempts": job.attempts,
         "result": job.result,
         "error": job.error,
     }
 
 
 def purge_finished_jobs(now: datetime | None = None, *, older_than: timedelta | None = None) -> int:
-    """Delete succeeded and failed jobs last updated over a day ago (their answers were read)."""
+    """Delete jobs that ended (succeeded, failed, cancelled) over a day ago."""
     cutoff = (now or timezone.now()) - (older_than or timedelta(days=1))
-    finished = EventJob.objects.filter(
-        status__in=[JobStatus.SUCCEEDED, JobStatus.FAILED], updated_at__lt=cutoff
-    )
+    finished = EventJob.objects.filter(status__in=FINISHED, updated_at__lt=cutoff)
     return finished.delete()[0]

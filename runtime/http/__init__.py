@@ -20,7 +20,9 @@ action's bindings, builds an ``httpx.Auth`` from the datasource and a
 A file larger than one request takes goes through the datasource preset's
 chunked-upload protocol, when the caller passes it
 (``chunked_upload=upload_protocol("dropbox_upload_session", ...)``, see
-``runtime.http.upload_sessions``).
+``runtime.http.upload_sessions``); each step of its session is retried under
+the executor's ``RetryPolicy`` (``runtime.http.retry``), and with
+``upload_checkpoints=`` its sessions resume where an earlier run stopped.
 
 Bad input raises a ``InvalidActionConfigError`` (see ``runtime.http.errors``) naming the
 field; a failed call is a result with ``is_execution_success`` False.
@@ -41,16 +43,26 @@ from runtime.http.errors import (
     OutboundError,
     ResponseDecodingError,
     ResponseTooLargeError,
+    RetryAfterTooLongError,
     TooManyRedirectsError,
     UploadSessionError,
+    UploadSessionExpiredError,
 )
 from runtime.http.executor import HttpExecutor
 from runtime.http.files import FileResolver, ResolvedFile
 from runtime.http.result import BindingFailure, ExecutionError, ExecutionResult, RequestSummary
+from runtime.http.retry import RetryPolicy
 from runtime.http.upload_protocols import upload_protocol
-from runtime.http.upload_sessions import ChunkedUpload
+from runtime.http.upload_sessions import (
+    MAX_SESSION_RESTARTS,
+    ChunkedUpload,
+    UploadCheckpoint,
+    UploadCheckpoints,
+    expired_message,
+)
 
 __all__ = [
+    "MAX_SESSION_RESTARTS",
     "ActionConfig",
     "BindingFailure",
     "BodyType",
@@ -74,7 +86,13 @@ __all__ = [
     "ResolvedFile",
     "ResponseDecodingError",
     "ResponseTooLargeError",
+    "RetryAfterTooLongError",
+    "RetryPolicy",
     "TooManyRedirectsError",
+    "UploadCheckpoint",
+    "UploadCheckpoints",
     "UploadSessionError",
+    "UploadSessionExpiredError",
+    "expired_message",
     "upload_protocol",
 ]

@@ -19,19 +19,37 @@ An ``incorrect_offset`` answer carries the offset Dropbox holds
 session continues from there, streaming the file from that offset (up to one
 correction per chunk and ``MAX_EXTRA_CORRECTIONS`` more). Any other failed
 step ends the run with that answer.
+
+A session Dropbox no longer knows at an ``append_v2`` (``not_found``,
+``closed``), say one that expired while a job waited to resume it, makes the
+upload start over from byte 0 if its checkpoints allow
+(``UploadCheckpoints.restart``). At ``finish`` the same answer
+(``lookup_failed/not_found``) is the run's result: Dropbox also gives it
+when an earlier ``finish`` stored the file and its answer was lost, and
+starting over would store the file twice. Each confirmed chunk is recorded in
+the checkpoints, and ``finish``'s answer with it, so that a rerun resumes
+or, if the file is already stored, answers it again
+(``runtime.http.upload_sessions``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
 from runtime.http.errors import InvalidActionConfigError, UploadSessionError
 from runtime.http.files import FileByteStream
-from runtime.http.upload_sessions import Sender, read_answer
+from runtime.http.upload_sessions import (
+    RestartOnce,
+    Sender,
+    UploadCheckpoint,
+    UploadCheckpoints,
+    read_answer,
+    upload_key,
+)
 
 __all__ = ["BLOCK_BYTES", "MAX_CHUNK_BYTES", "DropboxUploadSession"]
 
@@ -41,6 +59,8 @@ MAX_CHUNK_BYTES = 150 * 1024 * 1024
 # incorrect_offset answers followed per session: one per chunk (each could be
 # lost once) and a few more.
 MAX_EXTRA_CORRECTIONS = 3
+# Error tags of a session Dropbox no longer holds open: it expired, or was closed.
+GONE_TAGS = ("not_found", "closed")
 ARG_HEADER = "Dropbox-API-Arg"
 UPLOAD_PATH = "2/files/upload"
 COMMIT_FIELDS = (
@@ -89,11 +109,43 @@ class DropboxUploadSession:
             and _commit(request) is not None
         )
 
-    def upload(self, request: httpx.Request, body: FileByteStream, send: Sender) -> httpx.Response:
+    def upload(
+        self,
+        request: httpx.Request,
+        body: FileByteStream,
+        send: Sender,
+        checkpoints: UploadCheckpoints | None = None,
+    ) -> httpx.Response:
         commit = _commit(request)
         size = body.file.size
         if commit is None or size is None:  # applies() said no: nothing to chunk
             return send(request)
+        store = checkpoints if checkpoints is not None else RestartOnce()
+        key = upload_key(self.name, request, body, commit)
+        point = store.load(key)
+        if point is not None and point.size != size:
+            point = None
+        if point is not None and point.done:
+            # Finished by an earlier run that did not live to report it.
+            return httpx.Response(200, json=point.answer, request=request)
+        while True:
+            if point is None:
+                started = self._start(request, body, size, send)
+                if isinstance(started, httpx.Response):
+                    return started
+                point = started
+                store.save(key, point)
+            outcome = self._rest(request, body, commit, point, send, lambda p: store.save(key, p))
+            if isinstance(outcome, httpx.Response):
+                return outcome
+            step, reason = outcome
+            store.restart(key, step=step, reason=reason)  # raises once restarts are used up
+            point = None
+
+    def _start(
+        self, request: httpx.Request, body: FileByteStream, size: int, send: Sender
+    ) -> UploadCheckpoint | httpx.Response:
+        """A new session holding the first chunk, or the failed answer."""
         first = min(self.chunk_bytes, size)
         response = send(self._step(request, "start", {"close": False}, body.part(0, first)))
         if response.status_code != 200:
@@ -102,13 +154,27 @@ class DropboxUploadSession:
         session_id = answer.get("session_id") if isinstance(answer, Mapping) else None
         if not isinstance(session_id, str) or not session_id:
             raise UploadSessionError("upload_session/start answered no session_id", step="start")
-        offset = first
+        return UploadCheckpoint(session_id, first, size)
+
+    def _rest(
+        self,
+        request: httpx.Request,
+        body: FileByteStream,
+        commit: dict[str, Any],
+        point: UploadCheckpoint,
+        send: Sender,
+        confirmed: Callable[[UploadCheckpoint], None],
+    ) -> httpx.Response | tuple[str, str]:
+        """Append and finish from ``point``; the last answer, or (step, reason) if the
+        session is gone at the peer."""
+        session_id, offset, size = point.session, point.offset, point.size
         # A peer that keeps moving the offset must not keep a worker sending forever.
         corrections_left = -(-size // self.chunk_bytes) + MAX_EXTRA_CORRECTIONS
         while True:
             cursor = {"session_id": session_id, "offset": offset}
             length = size - offset
             last = length <= self.chunk_bytes
+            step_name = "finish" if last else "append_v2"
             arg: dict[str, Any]
             if last:
                 arg = {"cursor": cursor, "commit": commit}
@@ -119,18 +185,23 @@ class DropboxUploadSession:
             response = send(step)
             if response.status_code == 200:
                 if last:
-                    return response
+                    held, answer = read_answer(response, body)
+                    confirmed(UploadCheckpoint(session_id, size, size, answer, done=True))
+                    return held
                 response.close()
                 offset += self.chunk_bytes
+                confirmed(UploadCheckpoint(session_id, offset, size))
                 continue
             if response.status_code != 409:
                 return response
             answered, answer = read_answer(response, body)
-            held = _held_offset(answer, size)
-            if held is None:
+            gone = None if last else _gone(answer)  # at finish: see the module docstring
+            if gone is not None:
+                return step_name, gone
+            held_offset = _held_offset(answer, size)
+            if held_offset is None:
                 return answered
-            step_name = "finish" if last else "append_v2"
-            if held == offset:
+            if held_offset == offset:
                 # Dropbox holds what Brace sent from: the answer contradicts itself.
                 raise UploadSessionError(
                     f"incorrect_offset names the offset sent ({offset})", step=step_name
@@ -141,7 +212,7 @@ class DropboxUploadSession:
                     "the upload session's offset kept moving (incorrect_offset answers); gave up",
                     step=step_name,
                 )
-            offset = held
+            offset = held_offset
 
     def _step(
         self, request: httpx.Request, step: str, arg: Mapping[str, Any], part: FileByteStream
@@ -178,3 +249,11 @@ def _held_offset(answer: Any, size: int) -> int | None:
     if isinstance(held, bool) or not isinstance(held, int) or not 0 <= held <= size:
         return None
     return held
+
+
+def _gone(answer: Any) -> str | None:
+    """The error tag (``not_found``, ``closed``) if an append's answer says the session is gone."""
+    error = answer.get("error") if isinstance(answer, Mapping) else None
+    if not isinstance(error, Mapping) or error.get(".tag") not in GONE_TAGS:
+        return None
+    return str(error[".tag"])

@@ -27,7 +27,9 @@ Hierarchy::
         ├── ResponseDecodingError      code "decoding_error", encoding
         ├── DeadlineExceededError      code "timeout", timeout_s
         ├── FileReadError              code "file_read_error", reference
-        └── UploadSessionError         code "upload_session_error", step
+        ├── UploadSessionError         code "upload_session_error", step
+        │   └── UploadSessionExpiredError  code "upload_session_expired"
+        └── RetryAfterTooLongError     code "retry_after_too_long", retry_after_s, remaining_s
 
 A destination refused by the outbound policy raises
 ``outbound.BlockedAddressError`` (from the policy's URL check or from the
@@ -51,8 +53,10 @@ __all__ = [
     "OutboundError",
     "ResponseDecodingError",
     "ResponseTooLargeError",
+    "RetryAfterTooLongError",
     "TooManyRedirectsError",
     "UploadSessionError",
+    "UploadSessionExpiredError",
 ]
 
 
@@ -189,3 +193,32 @@ class UploadSessionError(OutboundError):
     def __init__(self, message: str, *, step: str) -> None:
         super().__init__(message)
         self.step = step
+
+
+class UploadSessionExpiredError(UploadSessionError):
+    """The peer no longer knows the upload session, and it was already started over once.
+
+    A session expires at the provider (Dropbox keeps one for a week) or is
+    closed; the upload starts again from byte 0 once
+    (``runtime.http.upload_sessions.MAX_SESSION_RESTARTS``), then fails with this.
+    """
+
+    code = "upload_session_expired"
+
+
+class RetryAfterTooLongError(OutboundError):
+    """The upstream asked to be retried later than the run's deadline allows.
+
+    A 429 or 503 whose ``Retry-After`` (``retry_after_s``) is longer than what
+    is left of the query's timeout (``remaining_s``): waiting would only end
+    in a timeout, so the run fails at once and says when to try again.
+    """
+
+    code = "retry_after_too_long"
+    # The API will take the request later: the result says trying again may help.
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after_s: float, remaining_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        self.remaining_s = remaining_s

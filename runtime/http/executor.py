@@ -50,7 +50,8 @@ from runtime.http.response_reader import (
     response_headers,
 )
 from runtime.http.result import ExecutionError, ExecutionResult, Redactor, RequestSummary
-from runtime.http.upload_sessions import ChunkedUpload
+from runtime.http.retry import RetryPolicy
+from runtime.http.upload_sessions import ChunkedUpload, UploadCheckpoints
 
 __all__ = ["DEFAULT_MAX_TIMEOUT_S", "HttpExecutor"]
 
@@ -78,8 +79,10 @@ class _Trace:
     current: httpx.Request
     redirects: list[httpx.URL] = field(default_factory=list)
     response: httpx.Response | None = None
-    # Requests a chunked upload's session sent (0: the request went as one).
+    # Requests a chunked upload's session sent (0: the request went as one),
+    # retries included, and how many of them were retries.
     session_requests: int = 0
+    session_retries: int = 0
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -106,6 +109,10 @@ class HttpExecutor:
     ``transport`` replaces the guarded transport, for fault injection with
     ``httpx.MockTransport`` only: URL-level policy checks still run, but the
     DNS-level checks live in the real transport.
+
+    ``retry`` is how each step of a chunked upload's session is retried
+    (``runtime.http.retry``). A request sent as one is never retried: it may
+    not be idempotent, and the caller (an event handler) decides.
     """
 
     def __init__(
@@ -117,6 +124,7 @@ class HttpExecutor:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_timeout_s: float = DEFAULT_MAX_TIMEOUT_S,
         ssl_context: ssl.SSLContext | None = None,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if isinstance(max_response_bytes, bool) or max_response_bytes <= 0:
             raise InvalidActionConfigError(
@@ -129,6 +137,7 @@ class HttpExecutor:
         self.policy = policy if policy is not None else OutboundPolicy()
         self.max_response_bytes = max_response_bytes
         self.max_timeout_s = max_timeout_s
+        self.retry = retry if retry is not None else RetryPolicy()
         self._transport = (
             transport
             if transport is not None
@@ -157,14 +166,17 @@ class HttpExecutor:
         auth: httpx.Auth | None = None,
         files: FileResolver | None = None,
         chunked_upload: ChunkedUpload | None = None,
+        upload_checkpoints: UploadCheckpoints | None = None,
     ) -> ExecutionResult:
         """Run one action; raises ``InvalidActionConfigError`` for bad input, else returns a result.
 
         ``chunked_upload`` is the datasource's protocol for files too large for
-        one request; it decides which file bodies it takes. Exceptions raised
+        one request; it decides which file bodies it takes.
+        ``upload_checkpoints`` lets its sessions resume where an earlier run
+        stopped, and report each confirmed chunk. Exceptions raised
         by ``auth`` itself (for instance "this datasource needs to be
-        authorized again") propagate unchanged: they belong to the caller
-        that built it.
+        authorized again"), or by the checkpoints (a cancelled job), propagate
+        unchanged: they belong to the caller that built them.
         """
         action = config if isinstance(config, ActionConfig) else ActionConfig.from_mapping(config)
         source = (
@@ -190,19 +202,32 @@ class HttpExecutor:
                 and isinstance(stream, FileByteStream)
                 and chunked_upload.applies(built.request, stream)
             ):
-                response = self._send_session(
-                    chunked_upload, client, built.request, stream, auth, deadline, trace
-                )
-                built.body_summary["upload_session"] = {
-                    "protocol": chunked_upload.name,
-                    "requests": trace.session_requests,
-                }
+                try:
+                    response = self._send_session(
+                        chunked_upload,
+                        client,
+                        built.request,
+                        stream,
+                        auth,
+                        deadline,
+                        trace,
+                        upload_checkpoints,
+                    )
+                finally:
+                    # Shown for a failed session too: how far it went.
+                    built.body_summary["upload_session"] = {
+                        "protocol": chunked_upload.name,
+                        "requests": trace.session_requests,
+                        "retries": trace.session_retries,
+                    }
             else:
                 response = self._send(client, built.request, auth, deadline, trace)
             content = read_body(response, max_bytes=self.max_response_bytes, deadline=deadline)
             data = decode_body(content, response.headers.get("content-type"))
         except (OutboundError, BlockedAddressError) as exc:
-            error = ExecutionError(exc.code, exc.message)
+            # Some say whether trying again later may help (a Retry-After too long).
+            retryable = getattr(exc, "retryable", None)
+            error = ExecutionError(exc.code, exc.message, retryable=retryable)
         except httpx.TransportError as exc:
             error = _transport_error(exc, action.timeout_s)
         finally:
@@ -258,23 +283,34 @@ class HttpExecutor:
         auth: httpx.Auth | None,
         deadline: Deadline,
         trace: _Trace,
+        checkpoints: UploadCheckpoints | None = None,
     ) -> httpx.Response:
         """Let ``protocol`` upload ``body``; each of its requests is checked, timed and authed.
 
         Its requests do not follow redirects: a session step is answered where
-        it was sent. The summary shows the query's own request.
+        it was sent. Each step is retried under ``self.retry`` (a 429, a 5xx,
+        a dropped connection), re-sent whole: its stream reopens the file at
+        the chunk's offset. The summary shows the query's own request.
         """
 
-        def send(step: httpx.Request) -> httpx.Response:
+        def send_once(step: httpx.Request) -> httpx.Response:
             self.policy.check_url(step.url)
             _limit_to_deadline(step, deadline)
-            response = client.send(step, auth=auth, stream=True, follow_redirects=False)
             trace.session_requests += 1
+            # A step that gets no answer must not show the answer of the one before.
+            trace.response = None
+            response = client.send(step, auth=auth, stream=True, follow_redirects=False)
             trace.redactor.learn(response.request)
             trace.response = response  # closed by execute() if an error ends the run
             return response
 
-        response = protocol.upload(request, body, send)
+        def counted_retry() -> None:
+            trace.session_retries += 1
+
+        def send(step: httpx.Request) -> httpx.Response:
+            return self.retry.send(lambda: send_once(step), deadline, on_retry=counted_retry)
+
+        response = protocol.upload(request, body, send, checkpoints)
         trace.response = response
         return response
 

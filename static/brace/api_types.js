@@ -292,10 +292,13 @@
  * @typedef {object} Job
  * @property {string} id
  * @property {string | null} [action] the query it runs, if the handler names one
- * @property {"queued" | "running" | "succeeded" | "failed"} status
- * @property {number} [progress] share of the bytes sent, 0..1
+ * @property {"queued" | "running" | "succeeded" | "failed" | "cancelled"} status
+ * @property {number} [progress] bytes_done / total_bytes, 0..1
+ * @property {number} [bytes_done] the picked files' bytes the API confirmed
+ * @property {number} [total_bytes] the picked files' bytes in all
+ * @property {number} [attempts] runs so far (2 once a worker died and another resumed it)
  * @property {EventAnswer | null} [result] once succeeded: its event's answer
- * @property {{ code?: string, message?: string } | null} [error] once failed
+ * @property {{ code?: string, message?: string } | null} [error] once failed or cancelled
  */
 
 /**

@@ -19,8 +19,9 @@ export class ApiError extends Error {
   /**
    * @param {number} status the HTTP status, 0 when Brace could not be reached
    * @param {ErrorBody | null} body
+   * @param {number} [retryAfter] seconds to wait, from a 429's Retry-After (0: none said)
    */
-  constructor(status, body) {
+  constructor(status, body, retryAfter = 0) {
     const message = body?.message || `The server answered ${status}.`;
     super(message);
     this.name = "ApiError";
@@ -29,6 +30,7 @@ export class ApiError extends Error {
     this.field = body?.field || "";
     // DRF validation errors also carry every field's messages under `errors`.
     this.errors = body?.errors || null;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -59,6 +61,17 @@ async function readBody(response) {
 }
 
 /**
+ * The seconds a Retry-After header asks for (Brace sends whole seconds; an
+ * HTTP date, which it never sends, counts as none).
+ * @param {Response} response
+ * @returns {number}
+ */
+function retryAfterSeconds(response) {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 0;
+}
+
+/**
  * Calls the API and answers its parsed JSON (null for 204); the caller says
  * which shape of api_types.js it reads it as.
  * @param {"GET" | "POST" | "PATCH" | "PUT" | "DELETE"} method
@@ -83,7 +96,7 @@ export async function api(method, url, body) {
     throw new ApiError(0, { code: "network", message: "Brace cannot be reached; check your connection." });
   }
   const data = await readBody(response);
-  if (!response.ok) throw new ApiError(response.status, /** @type {ErrorBody | null} */ (data));
+  if (!response.ok) throw new ApiError(response.status, /** @type {ErrorBody | null} */ (data), retryAfterSeconds(response));
   return data;
 }
 

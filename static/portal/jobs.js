@@ -14,7 +14,7 @@ import { ApiError, api } from "../brace/http.js";
  * @property {Toast} toast
  */
 
-const DONE = new Set(["succeeded", "failed"]);
+const DONE = new Set(["succeeded", "failed", "cancelled"]);
 const FIRST_POLL_MS = 500;
 const MAX_POLL_MS = 3000;
 /** @type {Set<string>} the ids of the jobs being polled */
@@ -60,8 +60,8 @@ async function watch(job, { onDone, toast }) {
       }
       show(state);
     }
-    if (state.status === "failed") {
-      toast(state.error?.message || `${job.action || "A background run"} failed.`, "error");
+    if (state.status === "failed" || state.status === "cancelled") {
+      toast(state.error?.message || `${job.action || "A background run"} ${state.status}.`, "error");
     }
   } catch (error) {
     toast(/** @type {Error} */ (error).message, "error");

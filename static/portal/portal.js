@@ -88,6 +88,38 @@ function emit(widget, event, meta, { debounceMs = 0 } = {}) {
   return enqueue(widget, event, meta);
 }
 
+// Meta the server refused for now (429: too many actions), by widget: sent
+// on its own once the wait is over, unless a later event of the widget
+// carried newer meta first. What was typed or picked is not lost, and no
+// handler runs behind the end user's back: the notice asks them to act again.
+/** @type {Map<string, { meta: WidgetProps, timer: number }>} */
+const unsent = new Map();
+
+/**
+ * @param {string} widget
+ * @param {WidgetProps} meta
+ * @param {number} seconds
+ */
+function sendLater(widget, meta, seconds) {
+  clearTimeout(unsent.get(widget)?.timer);
+  const entry = { meta, timer: 0 };
+  entry.timer = setTimeout(() => {
+    if (unsent.get(widget) !== entry) return;
+    unsent.delete(widget);
+    enqueue(widget, "", meta);
+  }, Math.max(seconds, 1) * 1000);
+  unsent.set(widget, entry);
+}
+
+/**
+ * A refused action is said where the end user acted: under the widget.
+ * @param {string} widget
+ * @param {ApiError} error a 429
+ */
+function sayRefused(widget, error) {
+  if (!renderer.notice(widget, error.message, error.retryAfter)) showToast(error.message, "warning");
+}
+
 /**
  * @param {string} widget
  * @param {string} event
@@ -100,10 +132,19 @@ async function postEvent(widget, event, meta) {
     const body = { widget, event };
     if (meta !== undefined) body.meta = meta;
     const answer = await postAnswered(withPageAddress(runtimeEventsPath(pageId)), body);
+    if (meta !== undefined && unsent.has(widget)) {
+      clearTimeout(unsent.get(widget)?.timer);
+      unsent.delete(widget);
+    }
     await applyAnswer(answer || {});
     return answer;
   } catch (error) {
-    showToast(/** @type {Error} */ (error).message, "error");
+    if (error instanceof ApiError && error.status === 429) {
+      sayRefused(widget, error);
+      if (meta !== undefined) sendLater(widget, meta, error.retryAfter);
+    } else {
+      showToast(/** @type {Error} */ (error).message, "error");
+    }
     return null;
   }
 }
@@ -155,6 +196,14 @@ async function runPageLoad(pageLoad) {
     renderer.setLoading(waiting, false);
     await applyAnswer(answer || {});
   } catch (error) {
+    if (error instanceof ApiError && error.status === 429) {
+      // Nobody acted: the page's own queries wait their turn, then run,
+      // their widgets still showing that they load.
+      showToast(error.message, "warning");
+      await new Promise((resolve) => setTimeout(resolve, Math.max(error.retryAfter, 1) * 1000));
+      await runPageLoad(pageLoad);
+      return;
+    }
     renderer.setLoading(waiting, false);
     showToast(/** @type {Error} */ (error).message, "error");
   }

@@ -43,6 +43,10 @@ export function errorsByWidget(errors = {}) {
   return byWidget;
 }
 
+// Long enough to read, short enough that its "in 12 seconds" does not go
+// stale for long (acting again too early just says the new wait).
+const NOTICE_S = { min: 4, max: 8 };
+
 export class Renderer {
   /**
    * @param {HTMLElement} root
@@ -135,6 +139,26 @@ export class Renderer {
       instance.box.setAttribute("aria-busy", String(loading));
       instance.setLoading?.(loading);
     }
+  }
+
+  /**
+   * A short message under a widget, where the end user acted (e.g. an event
+   * the server refused for now); gone after a few seconds (`seconds`, the
+   * wait it announces, within 4 to 8), or replaced by the next one. The
+   * widget itself, and what was typed or picked in it, stay.
+   * @param {string} name
+   * @param {string} text
+   * @param {number} seconds
+   * @returns {boolean} false if the widget is not shown (say it elsewhere)
+   */
+  notice(name, text, seconds) {
+    const instance = this.instances.get(name);
+    if (!instance || instance.box.hidden) return false;
+    instance.box.querySelector(":scope > .w-notice")?.remove();
+    const note = h("p", { class: "w-notice", role: "alert", text });
+    instance.box.append(note);
+    setTimeout(() => note.remove(), Math.min(Math.max(seconds, NOTICE_S.min), NOTICE_S.max) * 1000);
+    return true;
   }
 
   /** @param {string} name */

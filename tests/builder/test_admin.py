@@ -1,15 +1,20 @@
 """The admin console for builder models (and the workspaces they live in) renders for a
 superuser, with search and filters.
 
-Runtime rows (sessions, stored values, jobs) are read-only there: viewable and deletable.
+Runtime rows (sessions, stored values, jobs) are read-only there: viewable and deletable;
+jobs can be retried and cancelled (builder.portal.job_control), and the actions say why
+a job they do not apply to was left as it was.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from builder.layouts import default_layout
 from builder.models import (
@@ -402,3 +407,91 @@ def test_a_published_versions_typed_credentials_are_masked(
     assert response.status_code == 200
     assert TYPED_KEY not in content
     assert "X-API-Key" in content and "value_set" in content
+
+
+def run_job_action(admin_client, action: str, *jobs: EventJob) -> list[tuple[str, str]]:
+    """POST an action of the job list; the messages it left, (level, text)."""
+    url = reverse("admin:builder_eventjob_changelist")
+    response = admin_client.post(
+        url, {"action": action, "_selected_action": [str(job.pk) for job in jobs]}, follow=True
+    )
+    assert response.status_code == 200
+    return [(m.level_tag, m.message) for m in response.context["messages"]]
+
+
+def another_job(job: EventJob, **fields: object) -> EventJob:
+    return EventJob.objects.create(
+        session=job.session, page_id=job.page_id, widget="W", event="e", **fields
+    )
+
+
+@pytest.mark.django_db
+def test_job_list_shows_bytes_attempts_and_the_error(admin_client, runtime_rows):
+    job = runtime_rows["eventjob"]
+    error = {"code": "upload_session_expired", "message": "The upload session is gone."}
+    EventJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, bytes_done=4194304, total_bytes=12583912, attempts=3, error=error
+    )
+    html = admin_client.get(reverse("admin:builder_eventjob_changelist")).content.decode()
+    assert "4,194,304 / 12,583,912" in html
+    assert "The upload session is gone." in html
+    assert '<td class="field-attempts">3</td>' in html
+
+
+@pytest.mark.django_db
+def test_cancel_action(admin_client, runtime_rows):
+    running = runtime_rows["eventjob"]  # no lease: its worker is gone
+    alive = another_job(
+        running,
+        status=JobStatus.RUNNING,
+        lease_token=uuid.uuid4(),
+        lease_expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    done = another_job(running, status=JobStatus.SUCCEEDED)
+    messages = run_job_action(admin_client, "cancel", running, alive, done)
+    assert sorted(messages) == sorted(
+        [
+            ("success", f"Job {running.pk} is cancelled."),
+            ("success", f"Job {alive.pk} will stop once the chunk it is sending is confirmed."),
+            (
+                "error",
+                f"Job {done.pk} has succeeded: only queued and running jobs can be cancelled.",
+            ),
+        ]
+    )
+    statuses = dict(EventJob.objects.values_list("pk", "status"))
+    assert statuses == {running.pk: "cancelled", alive.pk: "running", done.pk: "succeeded"}
+    assert EventJob.objects.get(pk=alive.pk).cancel_requested is True
+
+
+@pytest.mark.django_db
+def test_retry_action(admin_client, runtime_rows):
+    gone = runtime_rows["eventjob"]  # running, but no lease: its worker is gone
+    alive = another_job(
+        gone,
+        status=JobStatus.RUNNING,
+        lease_token=uuid.uuid4(),
+        lease_expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    failed = another_job(
+        gone, status=JobStatus.FAILED, attempts=2, error={"code": "x", "message": "y"}
+    )
+    done = another_job(gone, status=JobStatus.SUCCEEDED)
+    messages = run_job_action(admin_client, "retry", gone, alive, failed, done)
+    refused = (
+        "only failed and cancelled jobs, and running ones whose worker stopped, can be retried."
+    )
+    assert sorted(messages) == sorted(
+        [
+            ("success", f"Job {failed.pk} is queued again."),
+            ("success", f"Job {gone.pk} is queued again."),
+            ("error", f"Job {alive.pk} is running: {refused}"),
+            ("error", f"Job {done.pk} has succeeded: {refused}"),
+        ]
+    )
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.error) == ("queued", 0, None)
+    statuses = dict(EventJob.objects.values_list("pk", "status"))
+    assert statuses == {gone.pk: "queued", alive.pk: "running", failed.pk: "queued"} | {
+        done.pk: "succeeded"
+    }

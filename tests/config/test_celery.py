@@ -48,6 +48,8 @@ def _stop(*processes: subprocess.Popen[bytes]) -> None:
 def _filesystem_client(var_dir: Path) -> Celery:
     queue = str(var_dir / "celery" / "queue")
     client = Celery("brace-test-client", set_as_current=False)
+    # Brace's own routes and queues: the worker consumes `uploads` and `upkeep`.
+    client.config_from_object("django.conf:settings", namespace="CELERY")
     client.conf.update(
         broker_url="filesystem://localhost//",
         broker_transport_options={

@@ -77,6 +77,8 @@ def _expiring_in(token: OAuthToken, seconds: int) -> None:
 def test_the_task_refreshes_what_expires_within_5_minutes_and_records_failures(
     worker: Any, provider: Any, oauth_datasource: Any, authorize: Any
 ) -> None:
+    # Hour-long tokens: the whole 5 minutes is within a quarter of their life.
+    provider.set_access_token_lifetime(3600)
     soon = authorize(oauth_datasource("Soon"))
     later = authorize(oauth_datasource("Later"))
     broken = authorize(oauth_datasource("Broken"))
@@ -103,6 +105,7 @@ def test_the_task_refreshes_what_expires_within_5_minutes_and_records_failures(
 def test_a_provider_outage_is_recorded_on_the_token(
     worker: Any, provider: Any, oauth_datasource: Any, authorize: Any
 ) -> None:
+    provider.set_access_token_lifetime(3600)
     token = authorize(oauth_datasource())
     _expiring_in(token, 120)
     provider.set_mode("error_500")
@@ -117,6 +120,7 @@ def test_a_provider_outage_is_recorded_on_the_token(
     # The next beat leaves it alone for a minute, then retries; success clears the record.
     provider.set_mode("ok")
     provider.reset()
+    provider.set_access_token_lifetime(3600)
     assert worker.beat() == {"refreshed": 0, "failed": 0, "states_purged": 0}
     assert provider.token_requests() == []
     OAuthToken.objects.filter(pk=token.pk).update(updated_at=timezone.now() - timedelta(seconds=61))

@@ -444,6 +444,23 @@ class ProviderApis:
         url = self.base_url + "/control/dropbox/sessions/fault/"
         httpx.post(url, json={"at_append": at_append, "hold": hold}).raise_for_status()
 
+    def expire_sessions(self, *, at_appends: tuple[int, ...] = (), now: bool = False) -> int:
+        """Expire upload sessions: at the given ``append_v2`` calls, and/or all open ``now``."""
+        url = self.base_url + "/control/dropbox/sessions/expire/"
+        response = httpx.post(url, json={"at_appends": list(at_appends), "now": now})
+        response.raise_for_status()
+        return int(response.json()["expired"])
+
+    def slow_appends(self, seconds: float) -> None:
+        """Make each ``append_v2`` answer ``seconds`` after it stored its bytes."""
+        url = self.base_url + "/control/dropbox/sessions/slow/"
+        httpx.post(url, json={"append_delay_s": seconds}).raise_for_status()
+
+    def session_faults(self, *faults: dict[str, Any]) -> None:
+        """Faults of the session steps until the next reset (``session_faults`` says which)."""
+        url = self.base_url + "/control/dropbox/sessions/faults/"
+        httpx.post(url, json={"faults": list(faults)}).raise_for_status()
+
     def state(self) -> dict[str, Any]:
         response = httpx.get(self.base_url + "/control/dropbox/")
         response.raise_for_status()

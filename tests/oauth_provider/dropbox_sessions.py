@@ -19,7 +19,17 @@ storage folder, appended as they stream in.
 Fault, for tests (``ProviderApis.incorrect_offset``): ``{"at_append": k,
 "hold": n}`` makes the k-th ``append_v2`` find its session holding only its
 first ``n`` bytes (the rest lost), so it answers ``incorrect_offset`` with
-``n`` and the client must go on from there.
+``n`` and the client must go on from there. Rate limits, 503s, dropped
+connections and tokens expired or revoked mid-session are
+``tests.oauth_provider.session_faults`` (``ProviderApis.session_faults``).
+
+Expiry, for tests (``ProviderApis.expire_sessions``): ``{"at_appends": [k,
+...]}`` makes each k-th ``append_v2`` (counted since the reset) find its
+session gone, as an expired one is (``not_found``); ``{"now": true}`` expires
+every session open now (a job that waits to resume finds its session gone).
+Slow appends (``ProviderApis.slow_appends``): ``{"append_delay_s": s}`` makes
+each ``append_v2`` wait ``s`` seconds after storing its bytes, before it
+answers, so that a test can stop a client mid-upload.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +54,23 @@ from tests.fakes.dropbox import (
     metadata,
     parse_upload_arg,
 )
-from tests.oauth_provider import dropbox
+from tests.oauth_provider import dropbox, session_faults
 
-__all__ = ["append", "control_fault", "control_reset", "finish", "start"]
+__all__ = [
+    "append",
+    "control_expire",
+    "control_fault",
+    "control_reset",
+    "control_slow",
+    "finish",
+    "start",
+]
 
 _sessions: dict[str, dict[str, Any]] = {}
 _fault: dict[str, int] = {}
 _appends = [0]  # append_v2 calls since the last reset
+_expire_at: set[int] = set()  # append_v2 calls that find their session expired
+_append_delay_s = [0.0]
 
 
 def _answer(request: HttpRequest, step: str, answer: Answer | None, raw_arg: str) -> HttpResponse:
@@ -60,6 +81,13 @@ def _answer(request: HttpRequest, step: str, answer: Answer | None, raw_arg: str
     )
     size = int(request.META.get("CONTENT_LENGTH") or 0)
     return dropbox._log(request, f"dropbox.upload_session.{step}", response, arg=raw_arg, size=size)
+
+
+def _faulted(request: HttpRequest, step: str, response: HttpResponse, raw_arg: str) -> HttpResponse:
+    """Log the answer a fault gave in place of the step (``session_faults``)."""
+    size = int(request.META.get("CONTENT_LENGTH") or 0)
+    api = f"dropbox.upload_session.{step}"
+    return dropbox._log(request, api, response, arg=raw_arg, size=size, fault=True)
 
 
 def _refused(request: HttpRequest) -> Answer | None:
@@ -133,6 +161,9 @@ def _lookup(arg: dict[str, Any], *, in_finish: bool) -> tuple[dict[str, Any] | N
 @csrf_exempt
 def start(request: HttpRequest) -> HttpResponse:
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    fault = session_faults.take(request, "start")
+    if fault is not None:
+        return _faulted(request, "start", fault, raw_arg)
     refused = _refused(request)
     if refused is not None:
         return _answer(request, "start", refused, raw_arg)
@@ -150,6 +181,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def append(request: HttpRequest) -> HttpResponse:
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    fault = session_faults.take(request, "append_v2")
+    if fault is not None:
+        return _faulted(request, "append_v2", fault, raw_arg)
     refused = _refused(request)
     if refused is not None:
         return _answer(request, "append_v2", refused, raw_arg)
@@ -159,12 +193,23 @@ def append(request: HttpRequest) -> HttpResponse:
     with dropbox._lock:
         _appends[0] += 1
         _inject_fault(arg)
+        if _appends[0] in _expire_at:
+            _forget(str(_cursor(arg).get("session_id")))
         session, error = _lookup(arg, in_finish=False)
     if error is not None or session is None:
         _drain(request)
         return _answer(request, "append_v2", error, raw_arg)
     session["held"] += _append_body(request, session["file"])
+    if _append_delay_s[0]:
+        time.sleep(_append_delay_s[0])
     return _answer(request, "append_v2", None, raw_arg)
+
+
+def _forget(session_id: str) -> None:
+    """The session expires: its id is unknown from now on (call under the lock)."""
+    session = _sessions.pop(session_id, None)
+    if session is not None:
+        session["file"].unlink(missing_ok=True)
 
 
 def _inject_fault(arg: dict[str, Any]) -> None:
@@ -194,6 +239,9 @@ def _hashes(path: Path) -> tuple[int, str, str]:
 @csrf_exempt
 def finish(request: HttpRequest) -> HttpResponse:
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
+    fault = session_faults.take(request, "finish")
+    if fault is not None:
+        return _faulted(request, "finish", fault, raw_arg)
     refused = _refused(request)
     if refused is not None:
         return _answer(request, "finish", refused, raw_arg)
@@ -235,11 +283,33 @@ def control_fault(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+def control_expire(request: HttpRequest) -> HttpResponse:
+    """``{"at_appends": [k, ...]}`` or ``{"now": true}``: see the module docstring."""
+    body = json.loads(request.body)
+    with dropbox._lock:
+        _expire_at.update(int(k) for k in body.get("at_appends", ()))
+        expired = list(_sessions) if body.get("now") else []
+        for session_id in expired:
+            _forget(session_id)
+    return JsonResponse({"expired": len(expired), "at_appends": sorted(_expire_at)})
+
+
+@csrf_exempt
+def control_slow(request: HttpRequest) -> HttpResponse:
+    """``{"append_delay_s": s}``: see the module docstring."""
+    _append_delay_s[0] = float(json.loads(request.body)["append_delay_s"])
+    return JsonResponse({"append_delay_s": _append_delay_s[0]})
+
+
+@csrf_exempt
 def control_reset(request: HttpRequest) -> HttpResponse:
     with dropbox._lock:
         for session in _sessions.values():
             session["file"].unlink(missing_ok=True)
         _sessions.clear()
         _fault.clear()
+        _expire_at.clear()
+        _append_delay_s[0] = 0.0
         _appends[0] = 0
+    session_faults.reset()
     return JsonResponse({"ok": True})

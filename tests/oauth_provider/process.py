@@ -60,6 +60,11 @@ class Provider:
         requests = response.json()["token_requests"]
         return [r for r in requests if grant_type is None or r["grant_type"] == grant_type]
 
+    def set_access_token_lifetime(self, seconds: int | None) -> None:
+        """Access tokens issued from now on live ``seconds`` (None: the default 5 minutes)."""
+        response = httpx.post(self.url("/control/lifetime/"), json={"access_token_s": seconds})
+        response.raise_for_status()
+
     def expire_access_tokens(self) -> int:
         return int(httpx.post(self.url("/control/expire/")).json()["expired"])
 

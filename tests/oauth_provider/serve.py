@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 
 def main() -> None:
@@ -26,6 +27,7 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     from tests.oauth_provider import setup_data
+    from tests.oauth_provider.session_faults import CONNECTION
 
     call_command("migrate", verbosity=0)
     setup_data.create()
@@ -37,6 +39,12 @@ def main() -> None:
 
         def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def get_environ(self) -> dict[str, str]:
+            environ: dict[str, Any] = super().get_environ()
+            # A view may drop the connection (a fault, tests.oauth_provider.session_faults).
+            environ[CONNECTION] = self.connection
+            return environ
 
     class Server(ThreadedWSGIServer):
         # Benchmarks open a hundred connections at once.

@@ -1,15 +1,18 @@
 """Settings of the test authorization server (django-oauth-toolkit).
 
 Strict on purpose: PKCE is required (RFC 7636), refresh tokens rotate and an
-old one is refused at once (no grace period), access tokens live 5 minutes.
-Tests make tokens expire on demand through ``/control/expire/`` instead of
-waiting.
+old one is refused at once (no grace period), access tokens live 5 minutes
+(``lifetimes.py``; ``/control/lifetime/`` shortens it for the tests of
+short-lived tokens). Tests make tokens expire on demand through
+``/control/expire/`` instead of waiting.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from tests.oauth_provider.lifetimes import access_token_expires_in
 
 HERE = Path(__file__).resolve().parent
 
@@ -62,7 +65,7 @@ STATIC_URL = "/static/"
 
 OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
-    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": access_token_expires_in,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,

@@ -20,10 +20,11 @@ urlpatterns = [
     path("control/mode/", views.control_mode),
     path("control/token-requests/", views.control_token_requests),
     path("control/expire/", views.control_expire),
+    path("control/lifetime/", views.control_lifetime),
 ]
 
 # Provider-shaped APIs (Dropbox, Google Docs, Zoho Campaigns): tests.oauth_provider.dropbox.
-from tests.oauth_provider import dropbox, dropbox_sessions  # noqa: E402
+from tests.oauth_provider import dropbox, dropbox_sessions, session_faults  # noqa: E402
 
 urlpatterns += [
     path("2/files/upload", dropbox.upload, name="dropbox-upload"),
@@ -39,4 +40,7 @@ urlpatterns += [
     path("control/dropbox/limits/", dropbox.control_limits),
     path("control/dropbox/sessions/fault/", dropbox_sessions.control_fault),
     path("control/dropbox/sessions/reset/", dropbox_sessions.control_reset),
+    path("control/dropbox/sessions/expire/", dropbox_sessions.control_expire),
+    path("control/dropbox/sessions/slow/", dropbox_sessions.control_slow),
+    path("control/dropbox/sessions/faults/", session_faults.control),
 ]

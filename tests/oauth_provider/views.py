@@ -7,8 +7,8 @@
   token is valid; answers who the token belongs to.
 * ``/api/deny/`` answers 401 to everything.
 * ``/api/echo/`` answers the Authorization and X-Api-Key headers and the query.
-* ``/control/*`` lets a test set the mode, read the token requests and expire
-  every access token. Loopback test server only.
+* ``/control/*`` lets a test set the mode, read the token requests, expire
+  every access token and set how long new ones live. Loopback test server only.
 
 Fault modes for the token endpoint: ``ok``; ``error_500`` (answers 500);
 ``slow`` (waits ``delay_s`` first); ``bare`` (drops ``expires_in`` and
@@ -31,6 +31,8 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 from oauth2_provider.views import TokenView
+
+from tests.oauth_provider import lifetimes
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"mode": "ok", "delay_s": 0.0, "token_requests": []}
@@ -115,6 +117,7 @@ def health(request: HttpRequest) -> HttpResponse:
 def control_reset(request: HttpRequest) -> HttpResponse:
     with _lock:
         _state.update(mode="ok", delay_s=0.0, token_requests=[])
+    lifetimes.set_access_token_lifetime(None)
     return JsonResponse({"ok": True})
 
 
@@ -137,3 +140,11 @@ def control_expire(request: HttpRequest) -> HttpResponse:
     """Expire every access token now, so the next API call answers 401."""
     count = AccessToken.objects.update(expires=timezone.now() - timedelta(seconds=1))
     return JsonResponse({"expired": count})
+
+
+@csrf_exempt
+def control_lifetime(request: HttpRequest) -> HttpResponse:
+    """Access tokens issued from now on live ``access_token_s`` seconds (reset: 5 minutes)."""
+    body = json.loads(request.body or b"{}")
+    seconds = lifetimes.set_access_token_lifetime(body.get("access_token_s"))
+    return JsonResponse({"access_token_s": seconds})

@@ -105,3 +105,32 @@ def test_an_upload_session_setting_dropbox_refuses_is_an_error_naming_it(
     assert message.id == "runtime.E003"
     assert message.msg.startswith(f"{setting} is {value}: it must")
     assert words in message.msg
+
+
+def test_the_default_upload_retry_settings_pass() -> None:
+    from runtime.checks import check_upload_retry_settings, upload_retry_policy
+
+    assert check_upload_retry_settings() == []
+    policy = upload_retry_policy()
+    assert (policy.attempts, policy.base_delay_s, policy.max_delay_s) == (5, 0.5, 30.0)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "words"),
+    [
+        ("BRACE_UPLOAD_RETRY_ATTEMPTS", 0, "from 1 (never retry) to 20"),
+        ("BRACE_UPLOAD_RETRY_BASE_DELAY_S", -0.5, "from 0 to 600 seconds"),
+        ("BRACE_UPLOAD_RETRY_MAX_DELAY_S", 0.1, "at least the base delay"),
+    ],
+)
+def test_a_bad_upload_retry_setting_is_an_error_naming_it(
+    setting: str, value: float, words: str
+) -> None:
+    from runtime.checks import check_upload_retry_settings
+
+    with override_settings(**{setting: value}):
+        (message,) = check_upload_retry_settings()
+    assert isinstance(message, Error)
+    assert message.id == "runtime.E004"
+    assert message.msg.startswith(f"{setting} is {value}: it must")
+    assert words in message.msg

@@ -152,6 +152,7 @@ def test_a_file_over_the_threshold_goes_through_a_session_with_flat_memory(
     assert result["request"]["body"]["upload_session"] == {
         "protocol": "dropbox_upload_session",
         "requests": 5,
+        "retries": 0,
     }
     print(f"peak traced memory during the upload: {peak} bytes")
     assert peak < 4 * MiB, f"peak traced memory {peak} bytes for a {FILE_BYTES}-byte file"

@@ -7,7 +7,6 @@ workers are tested in tests/config/test_celery.py.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -16,10 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
-from builder.execution.files import RuntimeFileResolver
 from builder.models import EventJob, JobStatus, RuntimeFile
 from builder.portal import jobs
 from builder.portal.tasks import run_event_job
@@ -80,6 +76,9 @@ class TestQueueing:
             "action": "UploadFileToDropbox",
             "status": "queued",
             "progress": 0.0,
+            "bytes_done": 0,
+            "total_bytes": len(CONTENT),
+            "attempts": 0,
             "result": None,
             "error": None,
         }
@@ -127,6 +126,9 @@ class TestTheWorker:
         assert upload.path == "/big.bin" and upload.body == CONTENT
         job = answer(client_as("viewer").get(job_url(line["id"])))
         assert (job["status"], job["progress"], job["error"]) == ("succeeded", 1.0, None)
+        assert (job["bytes_done"], job["total_bytes"], job["attempts"]) == (len(CONTENT),) * 2 + (
+            1,
+        )
         result = job["result"]
         assert result["effects"] == [
             {"type": "showAlert", "message": "Uploaded big.bin", "style": "success"}
@@ -194,120 +196,10 @@ class TestTheWorker:
             [
                 "builder.tasks.purge_expired_runtime_files",
                 "builder.tasks.purge_finished_event_jobs",
+                "builder.tasks.resume_orphaned_event_jobs",
                 "builder.tasks.run_event_job",
             ]
         )
-
-
-class TestProgress:
-    class Clock:
-        def __init__(self, step):
-            self.now, self.step = 0.0, step
-
-        def __call__(self):
-            self.now += self.step
-            return self.now
-
-    def read_through(self, job, user, application, clock):
-        runtime_file = store_bytes(user, application, CONTENT)
-        progress = jobs._Progress(job.pk, len(CONTENT), clock=clock)
-        resolver = jobs.CountingResolver(RuntimeFileResolver(user, application), progress)
-        resolved = resolver.resolve(runtime_file.reference)
-        handle = resolved.open()
-        seen = []
-        while chunk := handle.read(10_000):
-            seen.append(EventJob.objects.get(pk=job.pk).progress)
-            assert chunk
-        handle.close()
-        return seen
-
-    @pytest.fixture
-    def running(self, queued):
-        job = EventJob.objects.get(pk=queued[0]["jobs"][0]["id"])
-        EventJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-        return job
-
-    def test_bytes_read_are_the_progress(self, running, members, seed_app, media):
-        seen = self.read_through(running, members["viewer"], seed_app.application, self.Clock(1))
-        assert seen == [min(10_000 * (i + 1) / len(CONTENT), 1.0) for i in range(len(seen))]
-
-    def test_writes_are_throttled(self, running, members, seed_app, media):
-        seen = self.read_through(running, members["viewer"], seed_app.application, self.Clock(0.1))
-        # One write at the start, then one each time 0.5 s have passed (every 5th read).
-        assert seen[0] == 10_000 / len(CONTENT)
-        assert seen[1] == seen[0]
-        assert len(set(seen)) < len(seen)
-
-    def test_a_replayed_body_counts_from_zero(self, running, members, seed_app, media):
-        progress = jobs._Progress(running.pk, 10, clock=self.Clock(1))
-        resolver = jobs.CountingResolver(_Files(), progress)
-        resolved = resolver.resolve("blob:f_x")
-        resolved.open().read(6)
-        second = resolved.open()
-        assert EventJob.objects.get(pk=running.pk).progress == 0.6
-        second.read(3)
-        assert EventJob.objects.get(pk=running.pk).progress == 0.3
-
-    def test_a_chunk_read_from_an_offset_counts_the_bytes_before_it(
-        self, running, members, seed_app, media
-    ):
-        # An upload session sends each chunk as a stream that seeks to its offset.
-        from runtime.http.files import FileByteStream
-
-        progress = jobs._Progress(running.pk, 10, clock=self.Clock(1))
-        resolved = jobs.CountingResolver(_Files(), progress).resolve("blob:f_x")
-        chunk = FileByteStream("blob:f_x", resolved).part(4, 3)
-        assert b"".join(chunk) == b"456"
-        assert EventJob.objects.get(pk=running.pk).progress == 0.7
-
-
-ON_POSTGRES = connection.vendor == "postgresql"
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: DATABASE_URL=postgres://...")
-class TestProgressCommits:
-    """Progress is committed without waiting for the disk; nothing else is."""
-
-    @pytest.fixture
-    def running(self, client_as, seed_app, small_threshold):
-        # No outer transaction here: the job's enqueue runs at once (to the test broker).
-        viewer = client_as("viewer")
-        entry = pick(viewer, seed_app.page, CONTENT, name="big.bin")
-        body = answer(
-            fire(viewer, seed_app.page, "FilePicker1", "onFilesSelected", {"files": [entry]})
-        )
-        job = EventJob.objects.get(pk=body["jobs"][0]["id"])
-        EventJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
-        return job
-
-    def test_a_progress_write_commits_asynchronously(self, running):
-        with CaptureQueriesContext(connection) as queries:
-            jobs._write_progress(running.pk, 0.25)
-        statements = [q["sql"] for q in queries.captured_queries]
-        assert statements[:2] == ["BEGIN", "SET LOCAL synchronous_commit TO OFF"]
-        assert statements[2].startswith('UPDATE "builder_eventjob"')
-        assert EventJob.objects.get(pk=running.pk).progress == 0.25
-        with connection.cursor() as cursor:  # the setting ended with its transaction
-            cursor.execute("SHOW synchronous_commit")
-            assert cursor.fetchone() == ("on",)
-
-    def test_inside_a_callers_transaction_it_is_left_alone(self, running):
-        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-            jobs._write_progress(running.pk, 0.5)
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW synchronous_commit")
-                assert cursor.fetchone() == ("on",)
-        assert not any("synchronous_commit TO OFF" in q["sql"] for q in queries.captured_queries)
-        assert EventJob.objects.get(pk=running.pk).progress == 0.5
-
-
-class _Files:
-    def resolve(self, reference):
-        from runtime.http import ResolvedFile
-
-        return ResolvedFile("x", 10, "text/plain", opener=lambda: io.BytesIO(b"0123456789"))
 
 
 class TestWhoSeesAJob:
@@ -351,3 +243,18 @@ def test_finished_jobs_are_purged_after_a_day(queued):
     later = timezone.now() + timedelta(days=1, seconds=1)
     assert jobs.purge_finished_jobs(later) == 1
     assert not EventJob.objects.exists()
+
+
+@pytest.mark.parametrize("status", [JobStatus.FAILED, JobStatus.CANCELLED])
+def test_failed_and_cancelled_jobs_are_purged_too(queued, status):
+    from django.utils import timezone
+
+    EventJob.objects.update(status=status)
+    assert jobs.purge_finished_jobs(timezone.now() + timedelta(days=2)) == 1
+
+
+def test_a_running_job_is_not_purged(queued):
+    from django.utils import timezone
+
+    EventJob.objects.update(status=JobStatus.RUNNING)
+    assert jobs.purge_finished_jobs(timezone.now() + timedelta(days=2)) == 0

@@ -34,6 +34,19 @@ def test_the_runtime_part_validates_without_warnings(tmp_path):
     assert set(body["required"]) == {"widget", "event"}
     answer = schema["components"]["schemas"]["EventOut"]
     assert set(answer["required"]) == {"effects", "widgets", "actions", "errors", "store", "jobs"}
+    job = schema["components"]["schemas"]["JobOut"]
+    assert set(job["properties"]) == {
+        "id",
+        "action",
+        "status",
+        "progress",
+        "bytes_done",
+        "total_bytes",
+        "attempts",
+        "result",
+        "error",
+    }
+    assert "cancelled" in job["properties"]["status"]["description"]
 
 
 @pytest.mark.django_db

@@ -16,7 +16,13 @@ from typing import Any
 import httpx
 import pytest
 
-from runtime.http import HttpExecutor, InvalidActionConfigError, upload_protocol
+from runtime.http import (
+    HttpExecutor,
+    InvalidActionConfigError,
+    RetryPolicy,
+    UploadCheckpoint,
+    upload_protocol,
+)
 from runtime.http.dropbox_upload_session import DropboxUploadSession
 
 from .conftest import DictResolver
@@ -63,7 +69,20 @@ class Peer:
         return httpx.Response(200, json={**arg["commit"], "size": len(self.data)})
 
 
-def run(peer: Peer, content: bytes, *, path: str = "2/files/upload", arg: Any = COMMIT) -> Any:
+# Steps are sent once: retrying is tests/runtime/http/test_retry.py's subject.
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+def run(
+    peer: Peer,
+    content: bytes,
+    *,
+    path: str = "2/files/upload",
+    arg: Any = COMMIT,
+    checkpoints: Any = None,
+    retry: RetryPolicy = NO_RETRY,
+    timeout_s: float = 30,
+) -> Any:
     resolver = DictResolver()
     resolver.add("blob:f1", "a.bin", content, "application/octet-stream")
     headers = [{"key": "Content-Type", "value": "application/octet-stream"}]
@@ -72,7 +91,7 @@ def run(peer: Peer, content: bytes, *, path: str = "2/files/upload", arg: Any = 
     protocol = upload_protocol(
         "dropbox_upload_session", threshold_bytes=CHUNK + 1, chunk_bytes=CHUNK
     )
-    with HttpExecutor(transport=httpx.MockTransport(peer)) as executor:
+    with HttpExecutor(transport=httpx.MockTransport(peer), retry=retry) as executor:
         return executor.execute(
             {
                 "method": "POST",
@@ -80,10 +99,12 @@ def run(peer: Peer, content: bytes, *, path: str = "2/files/upload", arg: Any = 
                 "body_type": "binary",
                 "body": "blob:f1",
                 "headers": headers,
+                "timeout_s": timeout_s,
             },
             {"url": URL},
             files=resolver,
             chunked_upload=protocol,
+            upload_checkpoints=checkpoints,
         )
 
 
@@ -134,12 +155,12 @@ def test_an_incorrect_offset_at_finish_goes_on_from_the_offset_held() -> None:
     ("step", "answer", "status"),
     [
         ("start", httpx.Response(401, json={"error": {".tag": "expired_access_token"}}), 401),
-        ("append_v2", httpx.Response(409, json={"error": {".tag": "not_found"}}), 409),
+        ("append_v2", httpx.Response(409, json={"error": {".tag": "too_large"}}), 409),
         ("append_v2", httpx.Response(503, text="busy"), 503),
         ("finish", httpx.Response(409, json={"error": {".tag": "path"}}), 409),
         ("finish", httpx.Response(409, text="not json"), 409),
     ],
-    ids=["start-401", "append-not-found", "append-503", "finish-conflict", "finish-text"],
+    ids=["start-401", "append-too-large", "append-503", "finish-conflict", "finish-text"],
 )
 def test_a_failed_step_is_the_result(step: str, answer: httpx.Response, status: int) -> None:
     peer = Peer()
@@ -241,3 +262,174 @@ def test_an_unknown_protocol_is_refused() -> None:
     with pytest.raises(InvalidActionConfigError) as info:
         upload_protocol("ftp_resume", threshold_bytes=0, chunk_bytes=CHUNK)
     assert info.value.field == "chunked_upload"
+
+
+class Checkpoints:
+    """``UploadCheckpoints`` kept in a dict, as a job keeps them on its row."""
+
+    def __init__(self, restarts_allowed: int = 1) -> None:
+        self.points: dict[str, UploadCheckpoint] = {}
+        self.saved: list[UploadCheckpoint] = []
+        self.restarts: list[tuple[str, str]] = []
+        self.restarts_allowed = restarts_allowed
+        self.stop_after: int | None = None
+
+    def load(self, key: str) -> UploadCheckpoint | None:
+        return self.points.get(key)
+
+    def save(self, key: str, checkpoint: UploadCheckpoint) -> None:
+        self.points[key] = checkpoint
+        self.saved.append(checkpoint)
+        if self.stop_after is not None and len(self.saved) >= self.stop_after:
+            raise Stopped()
+
+    def restart(self, key: str, *, step: str, reason: str) -> None:
+        if len(self.restarts) >= self.restarts_allowed:
+            raise Stopped()
+        self.restarts.append((step, reason))
+        self.points.pop(key, None)
+
+
+class Stopped(Exception):
+    """What a caller's checkpoints raise to stop an upload (a cancelled job)."""
+
+
+def gone(step: str, tag: str) -> Callable[[], httpx.Response]:
+    error: dict[str, Any] = {".tag": tag}
+    if step == "finish":
+        error = {".tag": "lookup_failed", "lookup_failed": error}
+    return lambda: httpx.Response(409, json={"error_summary": f"{tag}/..", "error": error})
+
+
+class TestCheckpoints:
+    def test_each_confirmed_chunk_is_recorded_then_the_answer(self) -> None:
+        content = os.urandom(3 * CHUNK + 7)
+        points = Checkpoints()
+        result = run(Peer(), content, checkpoints=points)
+        assert result.error is None
+        assert [(p.session, p.offset, p.done) for p in points.saved] == [
+            ("s1", CHUNK, False),
+            ("s1", 2 * CHUNK, False),
+            ("s1", 3 * CHUNK, False),
+            ("s1", len(content), True),
+        ]
+        assert {p.size for p in points.saved} == {len(content)}
+        assert points.saved[-1].answer == result.data
+
+    def test_a_rerun_goes_on_from_the_confirmed_offset(self) -> None:
+        content = os.urandom(3 * CHUNK + 7)
+        points = Checkpoints()
+        points.stop_after = 2  # the worker "dies" after two confirmed chunks
+        peer = Peer()
+        with pytest.raises(Stopped):
+            run(peer, content, checkpoints=points)
+        points.stop_after = None
+        result = run(peer, content, checkpoints=points)
+        assert result.error is None
+        assert steps(peer) == ["start", "append_v2", "append_v2", "finish"]
+        assert peer.seen[2][1]["cursor"] == {"session_id": "s1", "offset": 2 * CHUNK}
+        assert bytes(peer.data) == content
+
+    def test_a_chunk_confirmed_but_not_recorded_is_found_through_incorrect_offset(self) -> None:
+        content = os.urandom(3 * CHUNK + 7)
+        points = Checkpoints()
+        points.stop_after = 1  # the first append reached Dropbox, its record did not
+        peer = Peer()
+        with pytest.raises(Stopped):
+            run(peer, content, checkpoints=points)
+        peer.data += content[CHUNK : 2 * CHUNK]
+        points.stop_after = None
+        result = run(peer, content, checkpoints=points)
+        assert result.error is None
+        assert steps(peer)[1:] == ["append_v2", "append_v2", "finish"]
+        assert bytes(peer.data) == content
+
+    def test_a_finished_upload_is_answered_again_without_sending(self) -> None:
+        content = os.urandom(2 * CHUNK + 1)
+        points, peer = Checkpoints(), Peer()
+        first = run(peer, content, checkpoints=points)
+        sent = len(peer.seen)
+        again = run(peer, content, checkpoints=points)
+        assert len(peer.seen) == sent
+        assert (again.status_code, again.data) == (200, first.data)
+
+    def test_a_checkpoint_for_another_size_is_not_resumed(self) -> None:
+        content = os.urandom(2 * CHUNK + 1)
+        points, peer = Checkpoints(), Peer()
+        run(peer, content, checkpoints=points)
+        (key,) = points.points
+        points.points[key] = UploadCheckpoint("s1", CHUNK, 5 * CHUNK)
+        peer.seen.clear()
+        run(peer, content, checkpoints=points)
+        assert steps(peer) == ["start", "append_v2", "finish"]
+
+    def test_what_the_checkpoints_raise_stops_the_upload_and_leaves_execute(self) -> None:
+        points, peer = Checkpoints(), Peer()
+        points.stop_after = 1
+        with pytest.raises(Stopped):
+            run(peer, os.urandom(3 * CHUNK), checkpoints=points)
+        assert steps(peer) == ["start"]
+
+
+@pytest.mark.parametrize("tag", ["not_found", "closed"])
+def test_a_session_gone_at_an_append_starts_over_from_zero_once(tag: str) -> None:
+    content = os.urandom(2 * CHUNK + 1)
+    peer, points = Peer(), Checkpoints()
+    peer.overrides[("append_v2", 1)] = gone("append_v2", tag)
+    result = run(peer, content, checkpoints=points)
+    assert result.error is None
+    assert points.restarts == [("append_v2", tag)]
+    assert steps(peer) == ["start", "append_v2", "start", "append_v2", "finish"]
+    assert bytes(peer.data) == content
+
+
+def test_a_session_gone_at_finish_is_the_result_not_a_second_upload() -> None:
+    # Dropbox answers so too when an earlier finish stored the file and its
+    # answer was lost: starting over could store the file twice.
+    peer, points = Peer(), Checkpoints()
+    peer.overrides[("finish", 1)] = gone("finish", "not_found")
+    result = run(peer, os.urandom(2 * CHUNK + 1), checkpoints=points)
+    assert (result.status_code, result.error.code) == (409, "http_status")
+    assert result.data["error"]["lookup_failed"] == {".tag": "not_found"}
+    assert points.restarts == []
+    assert steps(peer) == ["start", "append_v2", "finish"]
+
+
+def test_without_checkpoints_a_lost_session_starts_over_once_then_fails() -> None:
+    peer = Peer()
+    peer.overrides[("append_v2", 1)] = gone("append_v2", "not_found")
+    peer.overrides[("append_v2", 2)] = gone("append_v2", "closed")
+    result = run(peer, os.urandom(3 * CHUNK + 1))
+    assert steps(peer) == ["start", "append_v2", "start", "append_v2"]
+    assert result.error.code == "upload_session_expired"
+    assert "(append_v2 answered closed)" in result.error.message
+    assert "started over from the first byte 1 time(s)" in result.error.message
+
+
+def test_the_checkpoints_may_refuse_a_restart() -> None:
+    peer, points = Peer(), Checkpoints(restarts_allowed=0)
+    peer.overrides[("append_v2", 1)] = gone("append_v2", "not_found")
+    with pytest.raises(Stopped):
+        run(peer, os.urandom(2 * CHUNK + 1), checkpoints=points)
+    assert steps(peer) == ["start", "append_v2"]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        [],
+        {"session": "", "offset": 0, "size": 1},
+        {"session": "s", "offset": -1, "size": 1},
+        {"session": "s", "offset": True, "size": 1},
+        {"session": "s", "offset": 5, "size": 4},
+        {"session": "s", "offset": 1},
+    ],
+)
+def test_a_stored_checkpoint_that_is_not_one_reads_as_none(stored: Any) -> None:
+    assert UploadCheckpoint.from_json(stored) is None
+
+
+def test_a_checkpoint_round_trips_through_json() -> None:
+    point = UploadCheckpoint("s", 4, 9, {"id": "x"}, done=True)
+    assert UploadCheckpoint.from_json(json.loads(json.dumps(point.to_json()))) == point
