@@ -99,6 +99,7 @@ def _environment(tmp: Path, database_url: str, redis_db: int) -> dict[str, str]:
         DATABASE_URL=database_url,
         REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
         BRACE_OUTBOUND_ALLOW_PRIVATE="1",  # the endpoint is on loopback
+        SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback, no TLS proxy in front
         PYTHONPATH=str(ROOT),
     )
     return env
