@@ -653,6 +653,13 @@ Notes (re-running with `--write` rewrites everything above "### Before"):
 - The end-to-end figure cannot reach curl's: the file crosses loopback twice
   (browser to Brace, then Brace to Dropbox) and is written to disk once. The
   0.8x target is read here as throughput of the upload itself, and of the job.
+- Worker RSS is flat: the largest worker process's peak (VmHWM) is what it
+  has idle (Django, Celery, the JS engine loaded), for 100 MB as for 1 GiB:
+  files stream in 1 MiB reads and session chunks stream from storage.
+- Load matters more than anything else on this 2-core VM shared with other
+  sessions: quote the pairs' range with the median, and compare runs made
+  one after the other.
+
 """
 
 
