@@ -357,8 +357,9 @@ BRACE_OAUTH_HTTP_TIMEOUT_S = env_float("BRACE_OAUTH_HTTP_TIMEOUT_S", 15.0)
 
 # Runtime files picked in portals, deleted after this many seconds.
 BRACE_RUNTIME_FILE_TTL_S = env_int("BRACE_RUNTIME_FILE_TTL_S", 3600)
-# Largest file an end user may pick, checked against Content-Length before
-# Django spools the upload; each FilePicker's maxFileSize applies too.
+# Largest file an end user may pick: a body over it plus a multipart envelope is
+# refused from its Content-Length before Django spools it, a file over it after;
+# each FilePicker's maxFileSize applies too.
 BRACE_RUNTIME_FILE_MAX_BYTES = env_int("BRACE_RUNTIME_FILE_MAX_BYTES", 1024**3)
 # What one user keeps stored in one application at a time (files not yet
 # expired): over it an upload answers 429 (files) or 413 (bytes). A FilePicker
@@ -375,7 +376,11 @@ BRACE_EVENT_BACKGROUND_BYTES = env_int("BRACE_EVENT_BACKGROUND_BYTES", 8 * 1024 
 BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
-BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+# 64 MiB: each request of a session waits for its answer before the next
+# starts, and on a loaded machine each such round trip (and the token read
+# before it) costs tens of ms; 8 MiB chunks took a 1 GiB upload 128 of them
+# (bench/RESULTS.md, "upload"). Memory does not grow with it: chunks stream.
+BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 64 * 1024 * 1024)
 # Each step of an upload session is sent up to ATTEMPTS times when it meets a
 # 429, a 5xx or a dropped connection, waiting a jittered exponential backoff
 # from BASE_DELAY_S, at most MAX_DELAY_S (also the most of a Retry-After that

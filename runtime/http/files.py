@@ -41,7 +41,10 @@ __all__ = [
     "resolve_reference",
 ]
 
-CHUNK_SIZE = 64 * 1024
+# Bytes read from storage per step of a stream: large enough that Python's per-chunk
+# work (the read, the deadline check, h11's framing, a send) stays small beside the
+# copy itself (64 KiB took ~1.7x the CPU per byte), small beside a request's memory.
+CHUNK_SIZE = 1024 * 1024
 
 _REFERENCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 

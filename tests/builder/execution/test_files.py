@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -49,6 +50,16 @@ def stored_files(media: Path) -> list[Path]:
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
 
+class RecordingUploadHandler(TemporaryFileUploadHandler):
+    """Django's handler for big uploads, keeping the size of each piece it is given."""
+
+    sizes: list[int] = []
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.sizes.append(len(raw_data))
+        return super().receive_data_chunk(raw_data, start)
+
+
 class TestStoring:
     def test_a_viewer_picks_a_file(self, client_as, published, members, media, settings):
         before = timezone.now()
@@ -85,6 +96,19 @@ class TestStoring:
         row = RuntimeFile.objects.get(pk=response.json()["id"])
         assert row.size == len(content) and row.content_type == "application/zip"
         assert (media / row.storage_name).read_bytes() == content
+
+    def test_a_big_file_is_parsed_in_large_reads(self, client_as, page, members, media, settings):
+        # Django's default 64 KiB reads cost the web process ~24 copies of each byte
+        # under gunicorn (see file_views.UPLOAD_READ_BYTES).
+        publish(page, members["developer"], maxFileSize=10)
+        settings.FILE_UPLOAD_HANDLERS = [f"{__name__}.RecordingUploadHandler"]
+        RecordingUploadHandler.sizes = []
+        content = os.urandom(3 * 1024 * 1024 + 5)
+        response = upload(client_as("viewer"), page, content, name="x.bin")
+        assert response.status_code == 201, response.content
+        assert sum(RecordingUploadHandler.sizes) == len(content)
+        assert max(RecordingUploadHandler.sizes) == 1024 * 1024
+        assert len(RecordingUploadHandler.sizes) <= 5
 
     def test_the_type_is_guessed_when_the_browser_sends_none(self, client_as, published):
         response = upload(client_as("viewer"), published, b"%PDF", name="r.pdf", content_type="")
@@ -184,6 +208,22 @@ class TestLimits:
         response = upload(client_as("viewer"), published, b"x" * 2000)
         assert_error(response, 413, "payload_too_large")
         assert not RuntimeFile.objects.exists()
+
+    def test_a_file_of_exactly_the_cap_is_taken(self, client_as, published, settings):
+        # The multipart envelope around it does not count against the cap.
+        settings.BRACE_RUNTIME_FILE_MAX_BYTES = 1000
+        response = upload(client_as("viewer"), published, b"x" * 1000)
+        assert response.status_code == 201, response.content
+        assert response.json()["size"] == 1000
+
+    def test_a_file_one_byte_over_the_cap_is_refused_after_parsing(
+        self, client_as, published, settings, media
+    ):
+        settings.BRACE_RUNTIME_FILE_MAX_BYTES = 1000
+        response = upload(client_as("viewer"), published, b"x" * 1001)
+        assert_error(response, 413, "payload_too_large")
+        assert not RuntimeFile.objects.exists()
+        assert stored_files(media) == []
 
     def test_a_long_name_is_cut_to_fit_keeping_its_extension(self, client_as, published):
         response = upload(client_as("viewer"), published, name="n" * 300 + ".txt")

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from builder.errors import LeaseLost
@@ -187,6 +188,48 @@ def test_a_taken_over_job_stops_its_old_worker_while_it_streams(job):
     clock.now = 1000
     with pytest.raises(LeaseLost):
         handle.read(3)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL: DATABASE_URL=postgres://...",
+)
+class TestCommits:
+    """A running job's writes are committed without waiting for the disk; nothing else is."""
+
+    def test_a_write_commits_asynchronously(self, job):
+        lease = claim(job.pk)
+        assert lease is not None
+        with CaptureQueriesContext(connection) as queries:
+            lease.write(bytes_done=7)
+        statements = [q["sql"] for q in queries.captured_queries]
+        assert statements[:2] == ["BEGIN", "SET LOCAL synchronous_commit TO OFF"]
+        assert statements[2].startswith('UPDATE "builder_eventjob"')
+        assert EventJob.objects.get(pk=job.pk).bytes_done == 7
+        with connection.cursor() as cursor:  # the setting ended with its transaction
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
+
+    def test_a_lost_lease_is_still_reported(self, job):
+        lease = claim(job.pk)
+        assert lease is not None
+        stale(job)
+        assert claim(job.pk) is not None
+        with pytest.raises(LeaseLost):
+            lease.write(bytes_done=1)
+
+    def test_inside_a_callers_transaction_it_is_left_alone(self, job):
+        lease = claim(job.pk)
+        assert lease is not None
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            lease.write(bytes_done=3)
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone() == ("on",)
+        assert not any("TO OFF" in q["sql"] for q in queries.captured_queries)
+        assert EventJob.objects.get(pk=job.pk).bytes_done == 3
 
 
 @pytest.mark.postgres
