@@ -123,6 +123,14 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture
+def redis_url() -> str:
+    """The tests' Redis database (BRACE_TEST_REDIS_URL), or a skip where none runs."""
+    from tests.redis_server import shared_redis_url
+
+    return shared_redis_url()
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     """An anonymous API client."""
     return APIClient()

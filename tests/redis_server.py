@@ -1,12 +1,16 @@
-"""A private Redis server for tests that must see Redis stop and come back.
+"""Redis for tests: the run's shared database, and private servers that may stop.
 
-The shared Redis of the test run is never stopped; a test that needs an
-outage starts its own `redis-server` on a free loopback port, with no
-persistence, and stops (and may restart) that one.
+`TEST_REDIS_URL` (BRACE_TEST_REDIS_URL) is the database the test run may use
+and flush; `shared_redis_url()` gives it to a test, skipped where no Redis
+runs (CI starts one: there a missing server is a failure). The shared Redis of
+the test run is never stopped; a test that needs an outage starts its own
+`redis-server` on a free loopback port, with no persistence, and stops (and
+may restart) that one.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -14,7 +18,24 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+import pytest
 import redis
+
+TEST_REDIS_URL = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_is_up(url: str = TEST_REDIS_URL) -> bool:
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def shared_redis_url() -> str:
+    """The tests' Redis database; the test is skipped without one, except on CI."""
+    if not redis_is_up() and not os.environ.get("CI"):
+        pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+    return TEST_REDIS_URL
 
 
 def free_port() -> int:

@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from celery import current_app
 from django.test import Client
 from playwright.sync_api import expect
@@ -70,18 +69,6 @@ BUSY = {
     "position": {"x": 2, "y": 16, "w": 40, "h": 4},
     "children": [],
 }
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {url}")
-    return url
 
 
 @pytest.fixture

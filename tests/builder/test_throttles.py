@@ -6,16 +6,15 @@ same user; the third of "2/min" is refused whichever process asks."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import redis
 
 from tests.processes import ROOT, brace_env
+from tests.redis_server import shared_redis_url
 
 ASK = """
 import json, django
@@ -44,22 +43,11 @@ def _ask(env: dict[str, str], user: int) -> dict[str, object]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _redis_url() -> str:
-    url = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {url}")
-    return url
-
-
 @pytest.mark.parametrize("cache", [pytest.param("redis", marks=pytest.mark.redis), "files"])
 def test_the_budget_is_shared_by_every_process(cache: str, tmp_path: Path) -> None:
     extra = {"BRACE_PORTAL_EVENT_RATE": "2/min"}
     if cache == "redis":
-        extra["REDIS_URL"] = _redis_url()
+        extra["REDIS_URL"] = shared_redis_url()
     env = brace_env(tmp_path, **extra)
     user = random.randrange(10**9, 10**10)  # a Redis database may be shared: keys of its own
 

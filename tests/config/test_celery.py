@@ -7,7 +7,6 @@ database and sends them the token refresh task by name.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from celery import Celery
 
 from tests.processes import ROOT, brace_env
@@ -67,18 +65,6 @@ def var_dir(tmp_path: Path) -> Iterator[Path]:
     for folder in ("queue", "processed", "results", "control"):
         (tmp_path / "celery" / folder).mkdir(parents=True)
     yield tmp_path
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {url}")
-    return url
 
 
 @pytest.mark.django_db(transaction=True)

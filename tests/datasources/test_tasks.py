@@ -10,21 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-import redis
 from celery import Celery
 from django.utils import timezone
 
 from datasources.models import OAuthToken, TokenStatus
+from tests.redis_server import TEST_REDIS_URL, redis_is_up
 
 TASK = "datasources.tasks.refresh_expiring_tokens"  # the name CELERY_BEAT_SCHEDULE uses
-REDIS_URL = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
 
 
 pytestmark = [
@@ -32,7 +24,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     # CI starts Redis: there a missing server is a failure, not a skip.
     pytest.mark.skipif(
-        not os.environ.get("CI") and not _redis_up(), reason=f"needs Redis at {REDIS_URL}"
+        not os.environ.get("CI") and not redis_is_up(), reason=f"needs Redis at {TEST_REDIS_URL}"
     ),
 ]
 
@@ -59,7 +51,10 @@ def worker() -> Iterator[Worker]:
     import datasources.tasks  # noqa: F401  (registers the shared task)
 
     app = Celery(
-        "brace-test-datasources", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False
+        "brace-test-datasources",
+        broker=TEST_REDIS_URL,
+        backend=TEST_REDIS_URL,
+        set_as_current=False,
     )
     app.conf.update(accept_content=["json"], task_serializer="json", result_serializer="json")
     queue = f"brace-test-datasources-{uuid.uuid4().hex}"

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from celery import current_app
 
 from builder.models import Action
@@ -44,19 +43,6 @@ CHUNKS = 12
 LEASE_S = 3
 VISIBILITY_TIMEOUT_S = 5
 LIVE = ("queued", "running")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The tests' Redis database (BRACE_TEST_REDIS_URL)."""
-    url = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"no Redis at {url}")
-    return url
 
 
 @pytest.fixture

@@ -57,8 +57,8 @@ from tests.e2e.seed_app import (
 from tests.oauth_provider.dropbox import ProviderApis
 from tests.oauth_provider.process import Provider
 from tests.processes import brace_env
+from tests.redis_server import TEST_REDIS_URL, redis_is_up
 
-REDIS_URL = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 EVENTS = 100
 END_USERS = 25  # each fires EVENTS // END_USERS events on its own picked file
 JOBS = 20
@@ -77,13 +77,6 @@ UPLOAD_DELAY_S = 0.4
 VISIBILITY_TIMEOUT_ENV = {"BRACE_CELERY_VISIBILITY_TIMEOUT_S": "10", "BRACE_JOB_LEASE_S": "4"}
 
 
-def _redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
@@ -93,7 +86,7 @@ pytestmark = [
         reason="needs PostgreSQL: DATABASE_URL=postgres://...",
     ),
     pytest.mark.skipif(
-        not os.environ.get("CI") and not _redis_up(), reason=f"needs Redis at {REDIS_URL}"
+        not os.environ.get("CI") and not redis_is_up(), reason=f"needs Redis at {TEST_REDIS_URL}"
     ),
 ]
 
@@ -121,10 +114,10 @@ class Deployment:
 @pytest.fixture
 def deployment(tmp_path: Path, provider: Provider) -> Iterator[Deployment]:
     """Two web servers, a worker per queue and beat, stopped (process groups) afterwards."""
-    redis.Redis.from_url(REDIS_URL).flushdb()  # only this suite's database: stale messages go
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()  # only this suite's database: stale messages go
     env = brace_env(
         tmp_path / "cluster-var",
-        REDIS_URL=REDIS_URL,
+        REDIS_URL=TEST_REDIS_URL,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback
         BRACE_OUTBOUND_ALLOW_PRIVATE="1",  # the provider is on loopback
