@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,21 +47,30 @@ LIVE = ("queued", "running")
 
 
 @pytest.fixture
-def broker(redis_url: str, settings: Any) -> Iterator[None]:
-    """This process sends the job's message to Redis, as a web process would."""
+def broker(redis_url: str, settings: Any) -> Iterator[str]:
+    """This process sends the job's message to Redis, as a web process would.
+
+    To a queue of the test's own (the name yielded), which only its workers
+    consume: the Redis database is shared with other tests' workers, which
+    would take the message and find no such job in their database, and with
+    messages other tests left behind.
+    """
     from config.celery import app
 
-    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options")}
+    queue = f"brace-test-{uuid.uuid4().hex}"
+    keys = ("broker_url", "broker_transport_options", "task_routes")
+    saved = {key: app.conf[key] for key in keys}
     app.conf.update(
         broker_url=redis_url,
         broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_S},
+        task_routes={"builder.tasks.run_event_job": {"queue": queue}},
     )
     app._pool = None  # type: ignore[attr-defined]
     app.amqp._producer_pool = None  # type: ignore[attr-defined]
     previous_app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.set_current()
     try:
-        yield
+        yield queue
     finally:
         app.conf.update(saved)
         app._pool = None  # type: ignore[attr-defined]
@@ -71,7 +81,8 @@ def broker(redis_url: str, settings: Any) -> Iterator[None]:
 class Workers:
     """Celery worker processes, each the leader of its own process group."""
 
-    def __init__(self, var_dir: Path, redis_url: str, logs: Path) -> None:
+    def __init__(self, var_dir: Path, redis_url: str, queue: str, logs: Path) -> None:
+        self.queue = queue
         self.env = brace_env(
             var_dir,
             REDIS_URL=redis_url,
@@ -87,7 +98,7 @@ class Workers:
     def start(self, name: str) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo"]
         worker = subprocess.Popen(
-            [*command, "--loglevel", "INFO", "--hostname", f"{name}@%h"],
+            [*command, "-Q", self.queue, "--loglevel", "INFO", "--hostname", f"{name}@%h"],
             cwd=self.env["PYTHONPATH"],
             env=self.env,
             stdout=(self.logs / f"{name}.log").open("wb"),
@@ -120,13 +131,13 @@ class Workers:
 
 
 @pytest.fixture
-def workers(tmp_path: Path, redis_url: str, settings: Any) -> Iterator[Workers]:
+def workers(tmp_path: Path, redis_url: str, broker: str, settings: Any) -> Iterator[Workers]:
     var_dir = tmp_path / "worker-var"
     var_dir.mkdir()
     settings.MEDIA_ROOT = str(var_dir / "media")  # picked files, read by the workers
     logs = tmp_path / "logs"
     logs.mkdir()
-    started = Workers(var_dir, redis_url, logs)
+    started = Workers(var_dir, redis_url, broker, logs)
     try:
         yield started
     finally:
@@ -175,7 +186,7 @@ def poll(read: Callable[[], dict[str, Any]], done: Callable[[dict[str, Any]], bo
 def test_a_worker_killed_mid_upload_is_resumed_by_the_next_one_from_the_confirmed_offset(
     app: Any,
     apis: ProviderApis,
-    broker: None,
+    broker: str,
     workers: Workers,
     client_as: Callable[[str], Any],
 ) -> None:
@@ -230,7 +241,7 @@ def test_a_worker_killed_mid_upload_is_resumed_by_the_next_one_from_the_confirme
 def test_a_copy_of_the_message_delivered_while_the_worker_is_alive_does_not_run_it_twice(
     app: Any,
     apis: ProviderApis,
-    broker: None,
+    broker: str,
     workers: Workers,
     client_as: Callable[[str], Any],
 ) -> None:
