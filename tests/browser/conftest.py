@@ -46,9 +46,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Long enough for a cold Chromium on a loaded CI machine, short enough that a
-# missing element fails the test instead of hanging it.
-TIMEOUT_MS = 10_000
+# Long enough for a cold Chromium on a loaded CI machine (the suite runs worker,
+# gunicorn and provider processes beside it), short enough that a missing
+# element fails the test instead of hanging it.
+TIMEOUT_MS = 20_000
 
 
 @pytest.fixture(scope="module")
