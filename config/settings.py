@@ -376,11 +376,11 @@ BRACE_EVENT_BACKGROUND_BYTES = env_int("BRACE_EVENT_BACKGROUND_BYTES", 8 * 1024 
 BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
-# 8 MiB: a retried or resumed step sends at most this again, and progress moves
-# in steps this small. Each request waits for its answer before the next, so
-# larger chunks (64 MiB) save round trips on a slow link (bench/RESULTS.md,
-# "upload"); memory does not grow with them: chunks stream.
-BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 8 * 1024 * 1024)
+# 64 MiB: each request of a session waits for its answer before the next
+# starts, and on a loaded machine each such round trip (and the token read
+# before it) costs tens of ms; 8 MiB chunks took a 1 GiB upload 128 of them
+# (bench/RESULTS.md, "upload"). Memory does not grow with it: chunks stream.
+BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 64 * 1024 * 1024)
 # Each step of an upload session is sent up to ATTEMPTS times when it meets a
 # 429, a 5xx or a dropped connection, waiting a jittered exponential backoff
 # from BASE_DELAY_S, at most MAX_DELAY_S (also the most of a Retry-After that
