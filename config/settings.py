@@ -377,9 +377,11 @@ BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = env_int(
     "BRACE_UPLOAD_SESSION_THRESHOLD_BYTES", 150 * 1024 * 1024
 )
 # 64 MiB: each request of a session waits for its answer before the next
-# starts, and on a loaded machine each such round trip (and the token read
-# before it) costs tens of ms; 8 MiB chunks took a 1 GiB upload 128 of them
-# (bench/RESULTS.md, "upload"). Memory does not grow with it: chunks stream.
+# starts. On loopback at load ~1, 8 MiB chunks (128 requests a GiB) sent a
+# 1 GiB file at 0.44x curl's throughput, 64 MiB (16 requests) at 0.82x
+# (bench/RESULTS.md, "upload"); over a real network each round trip costs
+# more. Memory does not grow with it: chunks stream. Smaller chunks resend
+# less on a retry or a resume and move the progress bar in finer steps.
 BRACE_UPLOAD_SESSION_CHUNK_BYTES = env_int("BRACE_UPLOAD_SESSION_CHUNK_BYTES", 64 * 1024 * 1024)
 # Each step of an upload session is sent up to ATTEMPTS times when it meets a
 # 429, a 5xx or a dropped connection, waiting a jittered exponential backoff

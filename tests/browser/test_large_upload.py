@@ -54,7 +54,8 @@ pytestmark = [
 CELERY_WORKER = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo"]
 MIB = 1024 * 1024
 SIZE = 300 * MIB
-# BRACE_UPLOAD_SESSION_CHUNK_BYTES's default: each session request carries 8 MiB.
+# BRACE_UPLOAD_SESSION_CHUNK_BYTES for the worker: 8 MiB requests, so that the
+# upload can be held a third of the way with many chunks still to go.
 CHUNK = 8 * MIB
 NAME = "big-upload.bin"
 # The append_v2 the provider holds: the upload stands still about a third of the way.
@@ -102,7 +103,12 @@ def redis_worker(tmp_path: Path, settings: Any, redis_url: str) -> Iterator[Path
     worker = subprocess.Popen(
         [*CELERY_WORKER, "-Q", queue, "--loglevel", "INFO"],
         cwd=settings.BASE_DIR,
-        env=brace_env(var_dir, REDIS_URL=redis_url, BRACE_OUTBOUND_ALLOW_PRIVATE="1"),
+        env=brace_env(
+            var_dir,
+            REDIS_URL=redis_url,
+            BRACE_OUTBOUND_ALLOW_PRIVATE="1",
+            BRACE_UPLOAD_SESSION_CHUNK_BYTES=str(CHUNK),
+        ),
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
