@@ -30,9 +30,7 @@ from typing import Any
 import pytest
 from celery import current_app
 
-from builder.models import Action
-from builder.services.applications import publish_application
-from tests.builder.portal.support import fire, pick
+from tests.builder.portal.support import fire, pick, publish_seed_on_provider
 from tests.oauth_provider.dropbox import ProviderApis
 from tests.processes import brace_env
 
@@ -158,19 +156,9 @@ def app(
     """The seed app on the provider's Dropbox API, published."""
     settings.BRACE_EVENT_BACKGROUND_BYTES = 1024
     datasource = oauth_datasource(scopes=["files.content.write"])
-    datasource.preset = "dropbox"
-    datasource.url = provider.url("/")
-    datasource.headers = dropbox_portal["datasource"]["headers"]
-    datasource.save(update_fields=["preset", "url", "headers"])
-    authorize(datasource)
-    page.layout = dropbox_portal["page"]["layout"]
-    page.save()
-    (action,) = dropbox_portal["actions"]
-    Action.objects.create(
-        page=page, name=action["name"], datasource=datasource, config=action["config"]
+    return publish_seed_on_provider(
+        dropbox_portal, page, datasource, provider.url("/"), authorize, members["developer"]
     )
-    publish_application(application=page.application, user=members["developer"])
-    return page
 
 
 def poll(read: Callable[[], dict[str, Any]], done: Callable[[dict[str, Any]], bool]) -> Any:

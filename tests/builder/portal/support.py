@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,32 @@ def publish_seed(seed: dict[str, Any], page: Page, api_url: str, developer: Any)
     )
     publish_application(application=page.application, user=developer)
     return SeedApp(page.application, page, datasource, row)
+
+
+def publish_seed_on_provider(
+    seed: dict[str, Any],
+    page: Page,
+    datasource: Datasource,
+    api_url: str,
+    authorize: Callable[[Datasource], Any],
+    developer: Any,
+) -> Page:
+    """The seed app on `page`, published: its query on `datasource` (an OAuth
+    datasource of the test provider) made the Dropbox preset on the provider's
+    API at `api_url`, then authorized."""
+    datasource.preset = "dropbox"
+    datasource.url = api_url
+    datasource.headers = seed["datasource"]["headers"]
+    datasource.save(update_fields=["preset", "url", "headers"])
+    authorize(datasource)
+    page.layout = seed["page"]["layout"]
+    page.save()
+    (action,) = seed["actions"]
+    Action.objects.create(
+        page=page, name=action["name"], datasource=datasource, config=action["config"]
+    )
+    publish_application(application=page.application, user=developer)
+    return page
 
 
 def publish_page(page: Page, developer: Any, layout: dict[str, Any], **queries: Any) -> Page:

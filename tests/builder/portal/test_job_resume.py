@@ -22,13 +22,12 @@ import pytest
 from celery.exceptions import Retry
 from django.utils import timezone
 
-from builder.models import Action, EventJob, JobStatus
+from builder.models import EventJob, JobStatus
 from builder.portal import job_control, jobs
 from builder.portal.job_checkpoints import JobCheckpoints
 from builder.portal.job_lease import claim
 from builder.portal.tasks import run_event_job
-from builder.services.applications import publish_application
-from tests.builder.portal.support import answer, fire, pick
+from tests.builder.portal.support import answer, fire, pick, publish_seed_on_provider
 from tests.oauth_provider.dropbox import ProviderApis
 
 pytestmark = pytest.mark.django_db
@@ -60,19 +59,9 @@ def app(
     settings.BRACE_UPLOAD_SESSION_THRESHOLD_BYTES = CHUNK
     settings.BRACE_UPLOAD_SESSION_CHUNK_BYTES = CHUNK
     datasource = oauth_datasource(scopes=["files.content.write"])
-    datasource.preset = "dropbox"
-    datasource.url = provider.url("/")
-    datasource.headers = dropbox_portal["datasource"]["headers"]
-    datasource.save(update_fields=["preset", "url", "headers"])
-    authorize(datasource)
-    page.layout = dropbox_portal["page"]["layout"]
-    page.save()
-    (action,) = dropbox_portal["actions"]
-    Action.objects.create(
-        page=page, name=action["name"], datasource=datasource, config=action["config"]
+    return publish_seed_on_provider(
+        dropbox_portal, page, datasource, provider.url("/"), authorize, members["developer"]
     )
-    publish_application(application=page.application, user=members["developer"])
-    return page
 
 
 @pytest.fixture
