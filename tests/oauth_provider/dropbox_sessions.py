@@ -170,18 +170,28 @@ def _lookup(arg: dict[str, Any], *, in_finish: bool) -> tuple[dict[str, Any] | N
     return None, Answer(409, {"error_summary": summary, "error": error})
 
 
-@csrf_exempt
-def start(request: HttpRequest) -> HttpResponse:
+def _open_step(request: HttpRequest, step: str) -> tuple[str, dict[str, Any]] | HttpResponse:
+    """A step's raw and parsed ``Dropbox-API-Arg``, or the answer that ends it first:
+    an injected fault, a request Dropbox refuses unread, an unreadable argument."""
     raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
-    fault = session_faults.take(request, "start")
+    fault = session_faults.take(request, step)
     if fault is not None:
-        return _faulted(request, "start", fault, raw_arg)
+        return _faulted(request, step, fault, raw_arg)
     refused = _refused(request)
     if refused is not None:
-        return _answer(request, "start", refused, raw_arg)
+        return _answer(request, step, refused, raw_arg)
     arg = _arg(raw_arg)
     if isinstance(arg, Answer):
-        return _answer(request, "start", arg, raw_arg)
+        return _answer(request, step, arg, raw_arg)
+    return raw_arg, arg
+
+
+@csrf_exempt
+def start(request: HttpRequest) -> HttpResponse:
+    opened = _open_step(request, "start")
+    if isinstance(opened, HttpResponse):
+        return opened
+    raw_arg, _ = opened
     session_id = "pid_upload_session:" + secrets.token_urlsafe(24)
     target = dropbox._storage() / f"session-{secrets.token_hex(8)}"
     held = _append_body(request, target)
@@ -192,16 +202,10 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt
 def append(request: HttpRequest) -> HttpResponse:
-    raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
-    fault = session_faults.take(request, "append_v2")
-    if fault is not None:
-        return _faulted(request, "append_v2", fault, raw_arg)
-    refused = _refused(request)
-    if refused is not None:
-        return _answer(request, "append_v2", refused, raw_arg)
-    arg = _arg(raw_arg)
-    if isinstance(arg, Answer):
-        return _answer(request, "append_v2", arg, raw_arg)
+    opened = _open_step(request, "append_v2")
+    if isinstance(opened, HttpResponse):
+        return opened
+    raw_arg, arg = opened
     with dropbox._lock:
         _appends[0] += 1
         count = _appends[0]
@@ -256,16 +260,10 @@ def _hashes(path: Path) -> tuple[int, str, str]:
 
 @csrf_exempt
 def finish(request: HttpRequest) -> HttpResponse:
-    raw_arg = request.META.get("HTTP_DROPBOX_API_ARG", "")
-    fault = session_faults.take(request, "finish")
-    if fault is not None:
-        return _faulted(request, "finish", fault, raw_arg)
-    refused = _refused(request)
-    if refused is not None:
-        return _answer(request, "finish", refused, raw_arg)
-    arg = _arg(raw_arg)
-    if isinstance(arg, Answer):
-        return _answer(request, "finish", arg, raw_arg)
+    opened = _open_step(request, "finish")
+    if isinstance(opened, HttpResponse):
+        return opened
+    raw_arg, arg = opened
     commit = parse_upload_arg(json.dumps(arg.get("commit")))
     if isinstance(commit, Answer):
         _drain(request)
