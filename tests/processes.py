@@ -4,7 +4,9 @@ one-off script) against the test database."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -39,3 +41,15 @@ def brace_env(var_dir: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def stop(*processes: subprocess.Popen[Any], timeout_s: float = 20) -> None:
+    """Ask the processes to end (SIGTERM), then kill any still running after ``timeout_s``."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

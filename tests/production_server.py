@@ -15,7 +15,7 @@ from types import TracebackType
 import httpx
 from django.conf import settings
 
-from tests.processes import ROOT, brace_env
+from tests.processes import ROOT, brace_env, stop
 from tests.redis_server import free_port
 
 
@@ -75,12 +75,7 @@ class ProductionServer:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process, timeout_s=40)
         self.process = None
 
     def __enter__(self) -> ProductionServer:

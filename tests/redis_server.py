@@ -21,6 +21,8 @@ from types import TracebackType
 import pytest
 import redis
 
+from tests.processes import stop
+
 TEST_REDIS_URL = os.environ.get("BRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -98,12 +100,7 @@ class PrivateRedis:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
         self.process = None
 
     def __enter__(self) -> PrivateRedis:

@@ -42,7 +42,7 @@ from tests.browser.conftest import SCREENSHOTS
 from tests.e2e.seed_app import SeedApp, authorize_in_browser, build_seed_app, publish
 from tests.oauth_provider.dropbox import ProviderApis
 from tests.oauth_provider.process import Provider
-from tests.processes import brace_env
+from tests.processes import brace_env, stop
 
 pytestmark = [
     pytest.mark.browser,
@@ -115,12 +115,7 @@ def redis_worker(tmp_path: Path, settings: Any, redis_url: str) -> Iterator[Path
     try:
         yield log
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
         app.conf.update(saved)
         app._pool = None  # type: ignore[attr-defined]
         app.amqp._producer_pool = None  # type: ignore[attr-defined]

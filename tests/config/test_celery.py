@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from tests.processes import ROOT, brace_env
+from tests.processes import ROOT, brace_env, stop
 
 TASK = "datasources.tasks.refresh_expiring_tokens"
 
@@ -33,14 +33,7 @@ def _celery(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[byte
 
 
 def _stop(*processes: subprocess.Popen[bytes]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop(*processes)
 
 
 def _filesystem_client(var_dir: Path) -> Celery:

@@ -53,7 +53,7 @@ from tests.oauth_provider import browser as dance
 from tests.oauth_provider.clients import CLIENTS
 from tests.oauth_provider.dropbox import ProviderApis
 from tests.oauth_provider.process import Provider
-from tests.processes import brace_env
+from tests.processes import brace_env, stop
 
 pytestmark = pytest.mark.django_db
 
@@ -571,12 +571,7 @@ def celery_worker(tmp_path: Path, settings: Any) -> Iterator[Path]:
     try:
         yield log
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
         app.conf.update(saved)
         app._pool = None  # type: ignore[attr-defined]
         app.amqp._producer_pool = None  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from celery import Celery
 from django.utils import timezone
 
 from datasources.models import AuthType, Datasource, OAuthToken, TokenStatus
-from tests.processes import ROOT, brace_env
+from tests.processes import ROOT, brace_env, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,14 +35,7 @@ def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[
 
 
 def _stop(*processes: subprocess.Popen[bytes]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop(*processes, timeout_s=30)
 
 
 def _wait_for(condition, what: str, log: Path, timeout: float = 120) -> None:
